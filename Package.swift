@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "konflikt",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "konflikt", targets: ["konflikt"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CNCursesW",
+            providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]
+        ),
+        .target(
+            name: "KonfliktCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "KonfliktLog",
+            dependencies: [
+                "KonfliktCore",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "KonfliktReport",
+            dependencies: ["KonfliktCore", "KonfliktLog"]
+        ),
+        .target(
+            name: "KonfliktTUI",
+            dependencies: ["CNCursesW", "KonfliktCore", "KonfliktLog", "KonfliktReport"]
+        ),
+        .executableTarget(
+            name: "konflikt",
+            dependencies: [
+                "KonfliktCore", "KonfliktLog", "KonfliktReport", "KonfliktTUI",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,8 @@
+import Testing
+@testable import KonfliktReport
+
+@Suite struct KonfliktReportSmokeTests {
+    @Test func moduleLoads() {
+        #expect(Bool(true))
+    }
+}
