@@ -1,8 +1,0 @@
-import Testing
-@testable import KonfliktTUI
-
-@Suite struct KonfliktTUISmokeTests {
-    @Test func moduleLoads() {
-        #expect(Bool(true))
-    }
-}
