@@ -51,9 +51,15 @@ enum EventLine {
         line += jsonString(author)
         line += Array(#","body":"#.utf8)
         line += bodyJSON
+        return seal(line)
+    }
+
+    /// Appends `,"hash":"<hash>"}` and the newline to `content` (which starts with `{"prev":"<64 hex>"`).
+    static func seal(_ content: [UInt8]) -> (line: [UInt8], hash: String) {
+        var line = content
         var hasher = SHA256()
-        hasher.update(data: Array(prev.utf8))
-        hasher.update(data: line)
+        hasher.update(data: content[prevOffset..<min(prevOffset + 64, content.count)])
+        hasher.update(data: content)
         let hash = Hex.string(hasher.finalize())
         line += hashMarker
         line += Array(hash.utf8)
