@@ -6,6 +6,10 @@ public enum LogVerifier {
     /// Verifies every `*.jsonl` file in `directory`; with `against` (an earlier report) also reports
     /// files that were truncated, rolled back or removed since.
     public static func verify(directory: DataDirectory, against: VerifyReport? = nil) throws(LogError) -> VerifyReport {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
+            throw .dataDirectoryUnavailable(path: directory.path, reason: systemReason(ENOENT))
+        }
         let names = try directory.logFiles()
         var previous: [String: FileReport] = [:]
         for file in against?.files ?? [] { previous[file.file] = file }
@@ -22,7 +26,7 @@ public enum LogVerifier {
     /// Reads a heads file (the JSON of an earlier `verify --json`).
     public static func loadHeads(path: String) throws(LogError) -> VerifyReport {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw .badHeadsFile(path: path, reason: "filen kan ikke læses")
+            throw .readFailed(path: path, reason: systemReason(FileManager.default.fileExists(atPath: path) ? EACCES : ENOENT))
         }
         do {
             return try JSONDecoder().decode(VerifyReport.self, from: data)

@@ -169,3 +169,21 @@ import Testing
         #expect(report.events == 40)
     }
 }
+
+@Suite struct VerifyInputTests {
+    @Test func missingDataDirectoryIsAnError() throws {
+        let dir = TemporaryDirectory()
+        #expect(throws: LogError.dataDirectoryUnavailable(path: dir.data.path, reason: "findes ikke")) {
+            try LogVerifier.verify(directory: dir.data)
+        }
+    }
+
+    @Test func headsFileThatIsNotVerifyOutputIsRejected() throws {
+        let dir = TemporaryDirectory()
+        let path = dir.url.appendingPathComponent("heads.json").path
+        try Data("{}".utf8).write(to: URL(fileURLWithPath: path))
+        #expect(throws: LogError.badHeadsFile(path: path, reason: "det er ikke output fra verify --json")) {
+            try LogVerifier.loadHeads(path: path)
+        }
+    }
+}
