@@ -10,6 +10,7 @@ struct Konflikt: ParsableCommand {
         subcommands: [
             VersionCommand.self,
             VerifyCommand.self,
+            FollowupCommand.self,
         ]
     )
 }
