@@ -46,6 +46,8 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Test helper: appends in a loop for the crash and concurrency tests (see docs/LOG.md).
+        .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"]),

@@ -9,6 +9,8 @@ struct Konflikt: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            VerifyCommand.self,
+            FollowupCommand.self,
         ]
     )
 }

@@ -1,0 +1,171 @@
+import Foundation
+import KonfliktCore
+
+/// How events are folded into cases.
+public struct FoldOptions: Sendable {
+    /// Follow-up deadline in days per action id (from the form's actions). No entry: no deadline.
+    public var deadlineDays: [String: Int]
+    /// The actions that flag a case (from the form). nil: every action of a flagged decision is tracked.
+    /// An override's actions are always tracked.
+    public var flaggingActions: Set<String>?
+    /// Today's date, for overdue.
+    public var today: LocalDate
+    /// Return only open cases; closed ones are kept in a compact form while folding.
+    public var onlyOpen: Bool
+
+    /// Options for folding.
+    public init(deadlineDays: [String: Int] = [:], flaggingActions: Set<String>? = nil,
+                today: LocalDate = LocalDate.today(), onlyOpen: Bool = false) {
+        self.deadlineDays = deadlineDays
+        self.flaggingActions = flaggingActions
+        self.today = today
+        self.onlyOpen = onlyOpen
+    }
+}
+
+/// A correction or follow-up whose screening is not in the log (or a second screening with a known id).
+public struct OrphanEvent: Sendable, Hashable {
+    /// The file of the event.
+    public var file: String
+    /// The line of the event.
+    public var line: Int
+    /// The event's id.
+    public var event: UUID
+    /// The screening id it points at.
+    public var screening: UUID
+
+    /// One Danish sentence.
+    public var danishDescription: String {
+        "\(file) linje \(line): hændelsen peger på en screening (\(screening.uuidString.lowercased())), som ikke findes i loggen."
+    }
+}
+
+/// The result of folding.
+public struct FoldResult: Sendable {
+    /// The cases, oldest screening first.
+    public var cases: [Case]
+    /// Corrections and follow-ups that point at no known screening.
+    public var orphans: [OrphanEvent]
+    /// Lines that could not be read.
+    public var problems: [LogError]
+}
+
+/// Folds events into cases, event by event, in any order of files: a correction or follow-up seen
+/// before its screening waits until the screening arrives. The latest correction (by timestamp)
+/// wins; per action the latest follow-up (by date, then timestamp) wins.
+///
+/// Memory: with `onlyOpen`, a case that is closed keeps only its small fields (answers and fired rules
+/// are dropped until a correction brings new ones), so memory grows with open cases plus a few dozen
+/// bytes per closed one.
+public struct CaseFolder: Sendable {
+    /// The options.
+    public let options: FoldOptions
+    private var cases: [UUID: Case] = [:]
+    private var latestCorrection: [UUID: String] = [:]
+    private var pending: [UUID: [LocatedEvent]] = [:]
+    private var orphans: [OrphanEvent] = []
+
+    /// A folder with `options`.
+    public init(options: FoldOptions) {
+        self.options = options
+    }
+
+    /// Reads every event in `directory` and folds it.
+    public static func fold(directory: DataDirectory, options: FoldOptions) throws -> FoldResult {
+        var folder = CaseFolder(options: options)
+        let problems = try LogReader.forEachEvent(in: directory) { folder.add($0) }
+        var result = folder.finish()
+        result.problems = problems
+        return result
+    }
+
+    /// Folds one event.
+    public mutating func add(_ located: LocatedEvent) {
+        let event = located.event
+        switch event.body {
+        case .screening(let body):
+            guard cases[event.id] == nil else {
+                orphans.append(OrphanEvent(file: located.file, line: located.line, event: event.id, screening: event.id))
+                return
+            }
+            let date = LocalDate.today(now: event.date)
+            var state = Case(
+                id: event.id, file: located.file, line: located.line, device: event.device, author: event.author,
+                timestamp: event.timestamp, screeningDate: date, form: body.form, formVersion: body.formVersion,
+                answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
+                corrections: [], followups: [], flagged: false, actions: [])
+            refresh(&state)
+            cases[event.id] = state
+            for waiting in pending.removeValue(forKey: event.id) ?? [] { add(waiting) }
+        case .correction(let body):
+            guard var state = cases[body.screening] else {
+                pending[body.screening, default: []].append(located)
+                return
+            }
+            state.corrections.append(CorrectionRecord(id: event.id, timestamp: event.timestamp,
+                                                      author: event.author, reason: body.reason))
+            state.corrections.sort { $0.timestamp < $1.timestamp }
+            if event.timestamp >= latestCorrection[body.screening, default: ""] {
+                latestCorrection[body.screening] = event.timestamp
+                state.answers = body.answers
+                state.decision = body.decision
+                if let visit = body.visitDate { state.visitDate = visit }
+                if let override = body.override { state.override = override }
+            }
+            refresh(&state)
+            cases[body.screening] = state
+        case .followup(let body):
+            guard var state = cases[body.screening] else {
+                pending[body.screening, default: []].append(located)
+                return
+            }
+            state.followups.append(FollowupRecord(id: event.id, timestamp: event.timestamp, author: event.author, body: body))
+            state.followups.sort { ($0.body.date, $0.timestamp) < ($1.body.date, $1.timestamp) }
+            refresh(&state)
+            cases[body.screening] = state
+        case .export:
+            break
+        }
+    }
+
+    /// The cases (only open ones with `onlyOpen`), oldest first, and the orphans.
+    public func finish() -> FoldResult {
+        var result = cases.values.filter { !options.onlyOpen || $0.isOpen }
+        result.sort { ($0.timestamp, $0.id.uuidString) < ($1.timestamp, $1.id.uuidString) }
+        var allOrphans = orphans
+        for (screening, events) in pending {
+            for located in events {
+                allOrphans.append(OrphanEvent(file: located.file, line: located.line, event: located.event.id,
+                                              screening: screening))
+            }
+        }
+        allOrphans.sort { ($0.file, $0.line) < ($1.file, $1.line) }
+        return FoldResult(cases: result, orphans: allOrphans, problems: [])
+    }
+
+    /// Recomputes flags, action states and overdue; compacts a closed case when only open ones are wanted.
+    private func refresh(_ state: inout Case) {
+        state.flagged = state.override != nil || state.decision.flagged
+        let tracked: [String]
+        if let override = state.override {
+            tracked = override.actions
+        } else if state.decision.flagged {
+            tracked = state.decision.actions.filter { options.flaggingActions?.contains($0) ?? true }
+        } else {
+            tracked = []
+        }
+        let start = state.visitDate ?? state.screeningDate
+        state.actions = tracked.map { action in
+            let followup = state.followups.last { $0.body.action == action }
+            let status = followup.map { ActionStatus($0.body.status) } ?? .open
+            let deadline = options.deadlineDays[action].map { start.adding(days: $0) }
+            let overdue = status == .open && deadline.map { options.today > $0 } == true
+            return ActionState(action: action, status: status, deadline: deadline, overdue: overdue, followup: followup)
+        }
+        if options.onlyOpen, !state.isOpen {
+            state.answers = [:]
+            state.decision.rules = []
+            state.decision.warnings = []
+        }
+    }
+}

@@ -1,0 +1,65 @@
+import Foundation
+
+/// Reads a file front to back in big chunks and hands out one line at a time as a borrowed buffer
+/// (without its newline), so that memory stays flat however long the file is (bounded by the
+/// longest line).
+struct LineScanner {
+    /// How a scan ended.
+    struct End {
+        /// Complete lines seen.
+        var lines: Int
+        /// Bytes after the last newline (an unterminated last line), 0 when the file ends in a newline.
+        var trailingBytes: Int
+        /// Bytes read in total.
+        var bytes: Int
+    }
+
+    /// Scans the open file `fd`; `onLine(lineNumber, bytes)` returns false to stop early.
+    static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20,
+                     onLine: (Int, UnsafeRawBufferPointer) throws -> Bool) throws -> End {
+        var capacity = chunkSize
+        var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
+        defer { buffer.deallocate() }
+        var start = 0
+        var end = 0
+        var lineNumber = 0
+        var total = 0
+        while true {
+            if end == capacity {
+                if start > 0 {
+                    memmove(buffer, buffer + start, end - start)
+                    end -= start
+                    start = 0
+                } else {
+                    let bigger = UnsafeMutableRawPointer.allocate(byteCount: capacity * 2, alignment: 16)
+                    bigger.copyMemory(from: buffer, byteCount: end)
+                    buffer.deallocate()
+                    buffer = bigger
+                    capacity *= 2
+                }
+            }
+            let n = read(fd, buffer + end, capacity - end)
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw LogError.readFailed(path: path, reason: systemReason(errno))
+            }
+            if n == 0 { break }
+            end += n
+            total += n
+            while start < end, let found = memchr(buffer + start, 0x0A, end - start) {
+                let newline = buffer.distance(to: found)
+                lineNumber += 1
+                let line = UnsafeRawBufferPointer(start: buffer + start, count: newline - start)
+                start = newline + 1
+                if try !onLine(lineNumber, line) {
+                    return End(lines: lineNumber, trailingBytes: 0, bytes: total)
+                }
+            }
+            if start == end {
+                start = 0
+                end = 0
+            }
+        }
+        return End(lines: lineNumber, trailingBytes: end - start, bytes: total)
+    }
+}

@@ -1,0 +1,168 @@
+import Foundation
+
+/// Appends events durably to this device's log file:
+/// exclusive `flock`, look only at the tail for the previous hash and sequence, one `write` of the
+/// whole line on an `O_APPEND` descriptor, `fsync`, unlock. A new file also `fsync`s its directory.
+///
+/// Before appending it recovers: an unterminated last line (a crash mid-write) is copied to
+/// `<file>.quarantine-<UTC time>-<pid>` and cut off; any other damage at the tail is never rewritten —
+/// the writer continues in the next file for the device (`<device>.jsonl`, then `<device>-2.jsonl`,
+/// `<device>-3.jsonl`, …), each with its own chain starting at sequence 1.
+public struct LogWriter: Sendable {
+    /// The data directory.
+    public let directory: DataDirectory
+    /// This device's id.
+    public let device: String
+    /// The system calls used for writing (replaced in tests).
+    public var fileSystem: FileSystemClient
+    /// The clock for timestamps.
+    public var now: @Sendable () -> Date
+
+    /// A writer for `device` in `directory`.
+    public init(directory: DataDirectory, device: String, fileSystem: FileSystemClient = .live,
+                now: @escaping @Sendable () -> Date = { Date() }) {
+        self.directory = directory
+        self.device = device
+        self.fileSystem = fileSystem
+        self.now = now
+    }
+
+    /// Appends one event and returns once it is on disk. Any error means the event was NOT saved.
+    @discardableResult
+    public func append(_ body: EventBody, author: String, id: UUID = UUID()) throws(LogError) -> AppendResult {
+        // A file size limit must surface as EFBIG from write(2), not kill the process.
+        signal(SIGXFSZ, SIG_IGN)
+        try directory.create()
+        var warnings: [String] = []
+        var number = try currentFileNumber()
+        while true {
+            let name = fileName(number)
+            let path = directory.file(name)
+            var created = false
+            var fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 {
+                created = true
+            } else if errno == EEXIST {
+                fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+            }
+            guard fd >= 0 else { throw .openFailed(path: path, reason: systemReason(errno)) }
+            defer { close(fd) }
+            if created { try syncDirectory() }
+            while flock(fd, LOCK_EX) != 0 {
+                guard errno == EINTR else { throw .lockFailed(path: path, reason: systemReason(errno)) }
+            }
+            defer { flock(fd, LOCK_UN) }
+
+            var size = try fileSize(fd: fd, path: path)
+            var tail = try TailInspector.inspect(fd: fd, size: size, path: path)
+            if case .unterminated(let offset) = tail {
+                warnings.append(try quarantine(fd: fd, path: path, name: name, from: offset, size: size))
+                size = offset
+                tail = try TailInspector.inspect(fd: fd, size: size, path: path)
+            }
+            let prev: String
+            let seq: Int
+            switch tail {
+            case .empty:
+                prev = EventLine.genesis
+                seq = 1
+            case .intact(let lastSeq, let hash, let version):
+                guard version <= EventLine.version else {
+                    throw .unsupportedVersion(file: name, line: lastSeq, version: version)
+                }
+                prev = hash
+                seq = lastSeq + 1
+            case .damaged, .unterminated:
+                number += 1
+                warnings.append("Loggen \(name) er beskadiget og bliver ikke ændret; nye hændelser skrives i \(fileName(number)). Kør konflikt verify.")
+                continue
+            }
+            let (line, hash) = try EventLine.make(
+                prev: prev, seq: seq, id: id, timestamp: Timestamp.format(now()), device: device,
+                author: author, body: body)
+            try writeAll(line, fd: fd, path: path, originalSize: size)
+            let syncError = fileSystem.fsync(fd)
+            if syncError != 0 {
+                _ = ftruncate(fd, off_t(size))
+                throw .syncFailed(path: path, reason: systemReason(syncError))
+            }
+            return AppendResult(id: id, seq: seq, hash: hash, file: name, warnings: warnings)
+        }
+    }
+
+    /// The name of the device's file number `number` (1 is `<device>.jsonl`).
+    func fileName(_ number: Int) -> String {
+        number <= 1 ? "\(device).jsonl" : "\(device)-\(number).jsonl"
+    }
+
+    /// The highest existing file number for the device (1 when there is none yet).
+    func currentFileNumber() throws(LogError) -> Int {
+        var highest = 1
+        for name in try directory.logFiles() where name.hasPrefix(device + "-") {
+            let middle = name.dropFirst(device.count + 1).dropLast(".jsonl".count)
+            if let number = Int(middle), number > highest { highest = number }
+        }
+        return highest
+    }
+
+    func fileSize(fd: Int32, path: String) throws(LogError) -> Int {
+        var info = stat()
+        guard fstat(fd, &info) == 0 else { throw .readFailed(path: path, reason: systemReason(errno)) }
+        return Int(info.st_size)
+    }
+
+    /// One logical write of the whole line; on failure the file is cut back to `originalSize`.
+    func writeAll(_ line: [UInt8], fd: Int32, path: String, originalSize: Int) throws(LogError) {
+        var failure: Int32 = 0
+        line.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count {
+                let n = fileSystem.write(fd, UnsafeRawBufferPointer(rebasing: raw[offset...]))
+                if n == -Int(EINTR) { continue }
+                if n <= 0 {
+                    failure = n == 0 ? EIO : Int32(-n)
+                    return
+                }
+                offset += n
+            }
+        }
+        if failure != 0 {
+            _ = ftruncate(fd, off_t(originalSize))
+            _ = Foundation.fsync(fd)
+            throw .writeFailed(path: path, reason: systemReason(failure))
+        }
+    }
+
+    /// Copies the bytes from `offset` to the end into a quarantine file, then cuts them off.
+    func quarantine(fd: Int32, path: String, name: String, from offset: Int, size: Int) throws(LogError) -> String {
+        let bytes = try TailInspector.readRange(fd: fd, from: offset, to: size, path: path)
+        let stamp = Timestamp.format(now()).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
+        let quarantineName = "\(name).quarantine-\(stamp)-\(getpid())"
+        let quarantinePath = directory.file(quarantineName)
+        let qfd = open(quarantinePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard qfd >= 0 else { throw .quarantineFailed(path: path, reason: systemReason(errno)) }
+        defer { close(qfd) }
+        var offsetWritten = 0
+        while offsetWritten < bytes.count {
+            let n = bytes.withUnsafeBytes { Foundation.write(qfd, $0.baseAddress! + offsetWritten, $0.count - offsetWritten) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw .quarantineFailed(path: path, reason: systemReason(n < 0 ? errno : EIO)) }
+            offsetWritten += n
+        }
+        guard Foundation.fsync(qfd) == 0 else { throw .quarantineFailed(path: path, reason: systemReason(errno)) }
+        try syncDirectory()
+        guard ftruncate(fd, off_t(offset)) == 0, Foundation.fsync(fd) == 0 else {
+            throw .quarantineFailed(path: path, reason: systemReason(errno))
+        }
+        return "Den ufuldstændige sidste linje i \(name) (\(bytes.count) byte, aldrig bekræftet som gemt) er flyttet til \(quarantineName)."
+    }
+
+    /// `fsync` on the data directory, so a newly created file's name is durable too.
+    func syncDirectory() throws(LogError) {
+        let fd = open(directory.path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw .openFailed(path: directory.path, reason: systemReason(errno)) }
+        defer { close(fd) }
+        let code = fileSystem.fsync(fd)
+        guard code == 0 else { throw .syncFailed(path: directory.path, reason: systemReason(code)) }
+    }
+}

@@ -1,0 +1,29 @@
+import Foundation
+
+/// Small per-user preferences kept as JSON (`settings.json`, mode 0600) in the configuration
+/// directory, e.g. the health visitor's initials used as the author of new events.
+public struct Settings: Sendable, Hashable, Codable {
+    /// The user's initials, or nil when not set yet.
+    public var initials: String?
+
+    /// Settings with the given values.
+    public init(initials: String? = nil) {
+        self.initials = initials
+    }
+
+    /// Reads the settings; missing or unreadable settings give the defaults.
+    public static func load(config: ConfigDirectory) -> Settings {
+        guard let data = FileManager.default.contents(atPath: config.file("settings.json")),
+              let settings = try? JSONDecoder().decode(Settings.self, from: data) else { return Settings() }
+        return settings
+    }
+
+    /// Stores the settings atomically.
+    public func save(config: ConfigDirectory) throws(LogError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted]
+        let data: Data
+        do { data = try encoder.encode(self) } catch { throw .encodingFailed(reason: "\(error)") }
+        try config.write(data, to: "settings.json")
+    }
+}

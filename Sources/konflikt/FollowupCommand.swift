@@ -1,0 +1,70 @@
+import ArgumentParser
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// `konflikt followup ID --action A --status S`: records what was done about a flagged action.
+struct FollowupCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "followup",
+        abstract: "Registrér opfølgning på en markeret handling i en screening.",
+        discussion: "Noten kan også gives på standard input i stedet for --note.")
+
+    @Argument(help: "Screeningens id.")
+    var id: String
+
+    @Option(name: .long, help: "Handlingens id, fx underretning.")
+    var action: String
+
+    @Option(name: .long, help: "udfoert, afvist eller ikke_relevant.")
+    var status: String
+
+    @Option(name: .long, help: "Datoen (ÅÅÅÅ-MM-DD); i dag hvis udeladt.")
+    var date: String?
+
+    @Option(name: .long, help: "En kort note (eller på standard input).")
+    var note: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    @Option(name: .long, help: "Dine initialer.")
+    var author: String?
+
+    func run() throws {
+        guard let screening = UUID(uuidString: id) else { throw usage("\"\(id)\" er ikke et gyldigt id.") }
+        guard let followupStatus = FollowupStatus(rawValue: status) else {
+            throw usage("Status skal være udfoert, afvist eller ikke_relevant.")
+        }
+        var day = LocalDate.today()
+        if let date {
+            guard let parsed = LocalDate(iso: date) ?? LocalDate(danish: date) else {
+                throw usage("Datoen \"\(date)\" er ugyldig; brug ÅÅÅÅ-MM-DD.")
+            }
+            day = parsed
+        }
+        var text = note ?? ""
+        if note == nil, isatty(0) == 0 { text = String(decoding: try readInput(path: nil), as: UTF8.self) }
+        let context = try LogContext(dataOption: data, authorOption: author)
+        try reportingErrors {
+            let cases = try CaseFolder.fold(directory: context.directory, options: FoldOptions())
+            guard let found = cases.cases.first(where: { $0.id == screening }) else {
+                printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            guard found.effectiveActions.contains(action) else {
+                printError("Screeningen har ikke handlingen \"\(action)\"; dens handlinger er: \(found.effectiveActions.joined(separator: ", ")).")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
+                                    note: text.trimmingCharacters(in: .whitespacesAndNewlines))
+            let result = try context.append(.followup(body))
+            print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
+        }
+    }
+
+    private func usage(_ message: String) -> ExitCode {
+        printError(message)
+        return ExitCode(ExitStatus.usage)
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// `konflikt verify`: checks every log file's hashes, chain and sequence; with `--against` also
+/// truncation and rollback since an earlier `verify --json`.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Kontrollér at loggene er hele og uændrede.",
+        discussion: "Afslutter med 0 når alt er i orden og 1 når der er fundet problemer.")
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    @Flag(name: .long, help: "Skriv resultatet som JSON (kan gemmes og bruges med --against).")
+    var json = false
+
+    @Option(name: .long, help: "En fil med tidligere output fra verify --json; finder afkortning og tilbagerulning.")
+    var against: String?
+
+    func run() throws {
+        try reportingErrors {
+            let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
+            let previous = try against.map { path throws(LogError) in try LogVerifier.loadHeads(path: path) }
+            let report = try LogVerifier.verify(directory: directory, against: previous)
+            if json {
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+                let data = try encoder.encode(report)
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                print(Self.text(report, directory: directory))
+            }
+            if !report.intact { throw ExitCode(ExitStatus.problemsFound) }
+        }
+    }
+
+    /// The human-readable Danish report.
+    static func text(_ report: VerifyReport, directory: DataDirectory) -> String {
+        guard !report.files.isEmpty else { return "Ingen logfiler i \(directory.path)." }
+        var lines: [String] = []
+        for file in report.files {
+            let head = file.head.map { "hoved \($0.seq) \($0.hash.prefix(12))…" } ?? "tom"
+            let status = file.problem.map { "FEJL: \($0.danishDescription)" } ?? "i orden"
+            lines.append("\(file.file): \(file.events) hændelser, \(head) — \(status)")
+        }
+        let damaged = report.files.filter { $0.problem != nil }.count
+        lines.append(damaged == 0
+            ? "Alle \(report.files.count) logfiler er i orden."
+            : "\(damaged) af \(report.files.count) logfiler har problemer.")
+        return lines.joined(separator: "\n")
+    }
+}
