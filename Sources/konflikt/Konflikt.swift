@@ -9,6 +9,10 @@ struct Konflikt: ParsableCommand {
         version: "0.1.0",
         subcommands: [
             VersionCommand.self,
+            CheckCommand.self,
+            DecideCommand.self,
+            RecordCommand.self,
+            CorrectCommand.self,
             VerifyCommand.self,
             FollowupCommand.self,
         ]

@@ -10,11 +10,11 @@ struct LogContext {
     let writer: LogWriter
     let author: String
 
-    init(dataOption: String?, authorOption: String?) throws {
+    init(dataOption: String?, authorOption: String?, fallbackAuthor: String? = nil) throws {
         let environment = ProcessInfo.processInfo.environment
         directory = DataDirectory.resolve(option: dataOption, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
-        guard let author = (authorOption ?? Settings.load(config: config).initials)?
+        guard let author = (authorOption ?? Settings.load(config: config).initials ?? fallbackAuthor)?
             .trimmingCharacters(in: .whitespaces), !author.isEmpty else {
             printError("Angiv dine initialer med --author (eller gem dem i indstillingerne).")
             throw ExitCode(ExitStatus.usage)

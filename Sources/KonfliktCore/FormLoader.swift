@@ -1,0 +1,99 @@
+import Crypto
+import Foundation
+import Yams
+
+/// Loads and checks form files. Every problem is collected (as `file:line:column: message` in
+/// Danish) and a form with any problem is never returned.
+public enum FormLoader {
+    /// Loads the form in the file at `url`.
+    public static func load(url: URL) throws(FormLoadError) -> Form {
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            throw .unreadable(path: url.path)
+        }
+        return try load(data: data, path: url.path)
+    }
+
+    /// Loads a form from the bytes of a file; `path` names it in messages.
+    public static func load(data: Data, path: String) throws(FormLoadError) -> Form {
+        let fingerprint = SHA256.hash(data: data).map { String(format: "%02x", $0) }.joined()
+        guard let text = String(data: data, encoding: .utf8) else {
+            throw .invalid([FormProblem(file: path, line: 1, column: 1, message: "Filen er ikke gyldig UTF-8.")])
+        }
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping)
+        } catch let error as YamlError {
+            throw .invalid([yamlProblem(error, path: path)])
+        } catch {
+            throw .invalid([FormProblem(file: path, line: 1, column: 1, message: "Filen er ikke gyldig YAML.")])
+        }
+        guard let root else {
+            throw .invalid([FormProblem(file: path, line: 1, column: 1, message: "Filen er tom.")])
+        }
+        var builder = FormBuilder(path: path, fingerprint: fingerprint)
+        let form = builder.build(root)
+        guard builder.problems.isEmpty, let form else {
+            var seen = Set<FormProblem>()
+            throw .invalid(builder.problems.filter { seen.insert($0).inserted })
+        }
+        return form
+    }
+
+    /// Loads every `*.yaml`/`*.yml` file in `directory`; any problem in any file fails the whole
+    /// load, with every problem of every file listed.
+    public static func loadAll(directory: URL) throws(FormLoadError) -> [Form] {
+        let names: [String]
+        do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
+            throw .unreadable(path: directory.path)
+        }
+        let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        guard !files.isEmpty else { throw .noForms(directory: directory.path) }
+        var forms: [Form] = []
+        var problems: [FormProblem] = []
+        for name in files {
+            do { forms.append(try load(url: directory.appendingPathComponent(name))) } catch {
+                if case .invalid(let found) = error { problems += found } else { throw error }
+            }
+        }
+        var seen: [String: String] = [:]
+        for form in forms {
+            if let other = seen[form.id] {
+                problems.append(FormProblem(file: form.path, line: 1, column: 1,
+                                            message: "Formular-id '\(form.id)' bruges også i \(other)."))
+            }
+            seen[form.id] = form.path
+        }
+        guard problems.isEmpty else { throw .invalid(problems) }
+        return forms
+    }
+
+    /// Loads the form `id` (default `konfliktscreening`, or the only form) from `directory`.
+    public static func loadForm(id: String? = nil, directory: URL) throws(FormLoadError) -> Form {
+        let forms = try loadAll(directory: directory)
+        if let id {
+            guard let form = forms.first(where: { $0.id == id }) else {
+                throw .unknownForm(id: id, directory: directory.path)
+            }
+            return form
+        }
+        if forms.count == 1 { return forms[0] }
+        guard let form = forms.first(where: { $0.id == defaultFormID }) else {
+            throw .unknownForm(id: defaultFormID, directory: directory.path)
+        }
+        return form
+    }
+
+    /// The id of the default screening form.
+    public static let defaultFormID = "konfliktscreening"
+
+    static func yamlProblem(_ error: YamlError, path: String) -> FormProblem {
+        switch error {
+        case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
+             .composer(_, let problem, let mark, _):
+            return FormProblem(file: path, line: mark.line, column: mark.column,
+                               message: "Ugyldig YAML: \(problem).")
+        default:
+            return FormProblem(file: path, line: 1, column: 1, message: "Ugyldig YAML: \(error).")
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import Foundation
+
+/// The answers JSON given to `decide`, `record` and `correct`:
+/// `{"form": "konfliktscreening", "answers": {...}}`. Text is normalised to NFC.
+public struct ScreeningInput: Sendable, Decodable {
+    /// The form's id; nil means the default form.
+    public let form: String?
+    /// The answers by question id.
+    public let answers: Answers
+
+    enum CodingKeys: String, CodingKey { case form, answers }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        form = try c.decodeIfPresent(String.self, forKey: .form)
+        let raw = try c.decode(Answers.self, forKey: .answers)
+        answers = raw.mapValues(Self.normalize)
+    }
+
+    /// Parses answers JSON; the error is one Danish sentence without any answer in it.
+    public static func parse(_ data: Data) throws(InputError) -> ScreeningInput {
+        do {
+            return try JSONDecoder().decode(ScreeningInput.self, from: data)
+        } catch let DecodingError.keyNotFound(key, _) {
+            throw .invalidJSON("nøglen '\(key.stringValue)' mangler")
+        } catch let DecodingError.typeMismatch(_, context), let DecodingError.dataCorrupted(context) {
+            let path = context.codingPath.map(\.stringValue).filter { !$0.isEmpty }.joined(separator: ".")
+            throw .invalidJSON(path.isEmpty ? "ikke gyldig JSON" : "forkert type ved '\(path)'")
+        } catch {
+            throw .invalidJSON("ikke gyldig JSON")
+        }
+    }
+
+    static func normalize(_ value: AnswerValue) -> AnswerValue {
+        switch value {
+        case .string(let s): return .string(s.precomposedStringWithCanonicalMapping)
+        case .strings(let list): return .strings(list.map(\.precomposedStringWithCanonicalMapping))
+        default: return value
+        }
+    }
+}
+
+/// Bad input given to a command (answers JSON, a date option).
+public enum InputError: UserFacingError, Sendable {
+    /// The answers JSON could not be read.
+    case invalidJSON(String)
+    /// The answers do not fit the form; one line per problem.
+    case invalidAnswers([AnswerProblem])
+    /// The input names another form than the one loaded.
+    case wrongForm(expected: String, got: String)
+
+    public var danishDescription: String {
+        switch self {
+        case .invalidJSON(let why): return "Svarene kunne ikke læses: \(why)."
+        case .invalidAnswers(let problems): return problems.map(\.description).joined(separator: "\n")
+        case .wrongForm(let expected, let got): return "Svarene er til formularen '\(got)', men formularen er '\(expected)'."
+        }
+    }
+
+    public var exitCode: Int32 { ExitStatus.dataError }
+}
+
+/// The date the program takes as today: `KONFLIKT_TODAY` (`YYYY-MM-DD`, for tests and for
+/// entering a visit after the fact), else today's date in Danish time.
+public enum Today {
+    /// Today, or the date in `KONFLIKT_TODAY`.
+    public static func resolve(environment: [String: String]) -> LocalDate {
+        if let text = environment["KONFLIKT_TODAY"], let date = LocalDate(iso: text) { return date }
+        return LocalDate.today()
+    }
+}

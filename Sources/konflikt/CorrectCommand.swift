@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// `konflikt correct ID --reason TEXT`: new answers for an earlier screening, re-decided and
+/// appended as a correction; the original stays in the log.
+struct CorrectCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "correct",
+        abstract: "Ret svarene i en tidligere screening (nye svar som JSON fra fil eller standard input).")
+
+    @Argument(help: "Screeningens id.")
+    var id: String
+
+    @Option(name: .long, help: "Hvorfor svarene rettes (påkrævet).")
+    var reason: String
+
+    @Option(name: .long, help: "Mappen med formularer.")
+    var forms: String?
+
+    @Option(name: .long, help: "Fil med de rettede svar som JSON (udelades: standard input).")
+    var answers: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    @Option(name: .long, help: "Dine initialer.")
+    var author: String?
+
+    func run() throws {
+        guard let screening = UUID(uuidString: id) else {
+            printError("\"\(id)\" er ikke et gyldigt id.")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        guard !why.isEmpty else {
+            printError("Angiv en begrundelse for rettelsen med --reason.")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let input = try DecisionInput(formsOption: forms, answersPath: answers)
+        let context = try LogContext(dataOption: data, authorOption: author)
+        try reportingErrors {
+            let folded = try CaseFolder.fold(directory: context.directory, options: FoldOptions())
+            guard folded.cases.contains(where: { $0.id == screening }) else {
+                printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            let body = CorrectionBody(screening: screening, answers: input.answers, decision: input.decision,
+                                      visitDate: visitDate(input.answers), reason: why.precomposedStringWithCanonicalMapping)
+            let result = try context.append(.correction(body))
+            try printDecision(input.decision, id: result.id)
+        }
+    }
+}
