@@ -22,7 +22,7 @@ enum VisitAge {
         if !range.contains(age) {
             let months = Double(age) / 30.44
             let ageText = age < 60 ? "\(age / 7) uger" : String(format: "%.1f måneder", months).replacingOccurrences(of: ".", with: ",")
-            return ["Barnet er \(ageText) gammelt, hvilket ikke passer til \(label.lowercased()). Kontrollér besøg og CPR-nummer."]
+            return ["Barnet er \(ageText) gammelt. Det passer ikke til et \(label.lowercased()); kontrollér besøg og CPR-nummer."]
         }
         return []
     }
