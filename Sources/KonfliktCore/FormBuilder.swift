@@ -170,12 +170,11 @@ struct FormBuilder {
         for entry in questionNodes {
             guard let field = fields[entry.id] else { continue }
             let q = entry.map
-            let when = expression(q["when"]?.value, what: "when", fields: earlier)
-            if let whenNode = q["when"]?.value, when == nil {
-                // Name a later field precisely when that is the reason.
-                let (_, allProblems) = ExpressionParser.parse(whenNode.scalar?.string ?? "", fields: fields)
-                if allProblems.isEmpty {
-                    fail(whenNode, "when for '\(entry.id)' må kun bruge spørgsmål, der kommer før det.")
+            let when = expression(q["when"]?.value, what: "when", fields: fields)
+            if let when, let whenNode = q["when"]?.value {
+                let later = when.referencedFields.subtracting(earlier.keys).sorted()
+                if !later.isEmpty {
+                    fail(whenNode, "when for '\(entry.id)' bruger \(later.map { "'\($0)'" }.joined(separator: ", ")), som ikke kommer før spørgsmålet; when må kun bruge spørgsmål, der stilles før.")
                 }
             }
             var selfFields = earlier

@@ -23,7 +23,7 @@ public enum FormLoader {
         do {
             root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping)
         } catch let error as YamlError {
-            throw .invalid([yamlProblem(error, path: path)])
+            throw .invalid([yamlProblem(error, path: path, text: text)])
         } catch {
             throw .invalid([FormProblem(file: path, line: 1, column: 1, message: "Filen er ikke gyldig YAML.")])
         }
@@ -83,11 +83,41 @@ public enum FormLoader {
         return form
     }
 
+    /// Where `key:` appears the second time at the indentation of the mapping that starts at `mark`
+    /// (Yams reports the mapping, not the duplicate).
+    static func secondOccurrence(of key: String, in text: String, from mark: Mark) -> (Int, Int) {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        var seen = 0
+        var index = max(0, mark.line - 1)
+        while index < lines.count {
+            let line = Array(lines[index])
+            let column = mark.column - 1
+            if column < line.count {
+                let prefix = line[..<column]
+                let rest = String(line[column...])
+                let indentOK = prefix.allSatisfy { $0 == " " || $0 == "-" }
+                if indentOK, rest.hasPrefix(key + ":") {
+                    seen += 1
+                    if seen == 2 { return (index + 1, column + 1) }
+                } else if indentOK, !prefix.isEmpty, prefix.contains("-"), index > mark.line - 1 {
+                    break // the next item of the enclosing list
+                }
+            }
+            index += 1
+        }
+        return (mark.line, mark.column)
+    }
+
     /// The id of the default screening form.
     public static let defaultFormID = "konfliktscreening"
 
-    static func yamlProblem(_ error: YamlError, path: String) -> FormProblem {
+    static func yamlProblem(_ error: YamlError, path: String, text: String) -> FormProblem {
         switch error {
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            let key = duplicates.sorted().first ?? ""
+            let (line, column) = secondOccurrence(of: key, in: text, from: context.mark)
+            return FormProblem(file: path, line: line, column: column,
+                               message: "Nøglen '\(key)' står to gange i samme afsnit.")
         case .scanner(_, let problem, let mark, _), .parser(_, let problem, let mark, _),
              .composer(_, let problem, let mark, _):
             return FormProblem(file: path, line: mark.line, column: mark.column,
