@@ -1,0 +1,69 @@
+import Foundation
+import Testing
+
+/// `record`, `correct`, `followup` and `verify` through the built binary on a fresh data folder.
+@Suite struct RecordTests {
+    let forms = Binary.packageRoot.appendingPathComponent("forms").path
+
+    func makeEnvironment() throws -> (env: [String: String], root: URL) {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-rec-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        return (["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
+                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_FORMS": forms], root)
+    }
+
+    @Test func recordCorrectFollowupAndVerify() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let exposed = CheckDecideTests.highBoth.replacingOccurrences(of: #""barn_udsat": "nej""#, with: #""barn_udsat": "ja""#)
+        let recorded = try Binary.run(["record"], stdin: exposed, environment: env)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        let id = try #require(json["id"] as? String)
+        #expect(json["actions"] as? [String] == ["underretning", "gruppeforloeb"])
+
+        // The log file is private and holds exactly one screening line.
+        let dataDir = URL(fileURLWithPath: env["KONFLIKT_DATA"]!)
+        let files = try FileManager.default.contentsOfDirectory(atPath: dataDir.path).filter { $0.hasSuffix(".jsonl") }
+        #expect(files.count == 1)
+        let attributes = try FileManager.default.attributesOfItem(atPath: dataDir.appendingPathComponent(files[0]).path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        let log = try String(contentsOf: dataDir.appendingPathComponent(files[0]), encoding: .utf8)
+        #expect(log.split(separator: "\n").count == 1)
+        #expect(log.contains(id))
+
+        let corrected = try Binary.run(["correct", id, "--reason", "Barnet var ikke udsat", "--author", "LE"],
+                                       stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        #expect(corrected.stdout.contains("gruppeforloeb"))
+        #expect(!corrected.stdout.contains("underretning"))
+
+        let followup = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", "udfoert", "--note", "Tilmeldt", "--author", "LE"],
+                                      environment: env)
+        #expect(followup.status == 0, "\(followup.stderr)")
+        let verify = try Binary.run(["verify"], environment: env)
+        #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
+    }
+
+    @Test func invalidAnswersWriteNothing() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let bad = CheckDecideTests.highBoth.replacingOccurrences(of: #""informeret": true,"#, with: "")
+        let result = try Binary.run(["record"], stdin: bad, environment: env)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("informeret: Skal besvares."))
+        let dataDir = env["KONFLIKT_DATA"]!
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: dataDir)) ?? []
+        #expect(files.filter { $0.hasSuffix(".jsonl") }.isEmpty)
+    }
+
+    @Test func correctionNeedsAKnownScreening() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        _ = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
+        let result = try Binary.run(["correct", UUID().uuidString, "--reason", "x", "--author", "LE"], stdin: CheckDecideTests.highBoth,
+                                    environment: env)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("Der findes ingen screening"))
+    }
+}
