@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// `konflikt verify` through the built binary: tampering, truncation and rollback.
+@Suite struct VerifyCommandTests {
+    @Test func detectsTamperingAndTruncation() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-ver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let env = ["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
+                   "KONFLIKT_CONFIG": root.appendingPathComponent("config").path,
+                   "KONFLIKT_FORMS": Binary.packageRoot.appendingPathComponent("forms").path]
+        for _ in 0..<3 {
+            #expect(try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env).status == 0)
+        }
+        let intact = try Binary.run(["verify", "--json"], environment: env)
+        #expect(intact.status == 0, "\(intact.stdout)\(intact.stderr)")
+        let heads = root.appendingPathComponent("heads.json")
+        try Data(intact.stdout.utf8).write(to: heads)
+
+        let dataDir = root.appendingPathComponent("data")
+        let name = try #require(try FileManager.default.contentsOfDirectory(atPath: dataDir.path).first { $0.hasSuffix(".jsonl") })
+        let file = dataDir.appendingPathComponent(name)
+        let original = try Data(contentsOf: file)
+
+        // Flip one byte in the second line: verify names line 2.
+        var tampered = original
+        let secondLineStart = try #require(tampered.firstIndex(of: UInt8(ascii: "\n"))) + 1
+        let target = secondLineStart + 120
+        tampered[target] = tampered[target] == UInt8(ascii: "a") ? UInt8(ascii: "b") : UInt8(ascii: "a")
+        try tampered.write(to: file)
+        let bad = try Binary.run(["verify"], environment: env)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("linje 2:"), "\(bad.stdout)")
+
+        // Cut the last line off: intact on its own, but --against sees the truncation.
+        let lines = original.split(separator: UInt8(ascii: "\n"))
+        try Data((lines[0] + [UInt8(ascii: "\n")] + lines[1] + [UInt8(ascii: "\n")])).write(to: file)
+        #expect(try Binary.run(["verify"], environment: env).status == 0)
+        let truncated = try Binary.run(["verify", "--against", heads.path], environment: env)
+        #expect(truncated.status == 1)
+        #expect(!truncated.stdout.isEmpty)
+    }
+}
