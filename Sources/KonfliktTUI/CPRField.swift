@@ -34,49 +34,29 @@ public struct CPRField: FieldWidget {
     @discardableResult
     public func draw(on terminal: Terminal, row: Int, column: Int, width: Int, focused: Bool) -> (row: Int, column: Int)? {
         let cursor = field.draw(on: terminal, row: row, column: column, width: min(width, 12), focused: focused)
-        terminal.put("DDMMÅÅ-LLLL", row: row, column: column + 14, style: .dim)
+        terminal.put("DDMMÅÅ-SSSS", row: row, column: column + 14, style: .dim)
         return cursor
     }
 
     public mutating func handle(_ key: Key) -> KeyResult { field.handle(key) }
 }
 
-/// The format rules of a CPR number (DOMAIN.md): `DDMMYY-SSSS`, a real birth date with the century
-/// from the 7th digit; modulus 11 is never checked.
+/// The CPR rules as the CPR field needs them; the rules themselves live in Core's `CPRNumber`
+/// (`DDMMYY-SSSS`, the century from the 7th digit, never a modulus-11 check).
 public enum CPRFormat {
-    /// `DDMMYYSSSS` or `DDMMYY-SSSS` written with the hyphen.
+    /// `DDMMYY-SSSS` for a valid number; otherwise the text unchanged.
     public static func normalized(_ text: String) -> String {
-        let digits = text.filter(\.isNumber)
-        guard digits.count == 10 else { return text }
-        return String(digits.prefix(6)) + "-" + String(digits.suffix(4))
+        CPRNumber(text)?.normalized ?? text
     }
 
     /// The birth date a CPR number encodes, or nil when it has the wrong form or no such date.
     public static func birthDate(_ text: String) -> LocalDate? {
-        let digits = Array(text)
-        let shapeOK = (digits.count == 10 && digits.allSatisfy { $0.isASCII && $0.isNumber })
-            || (digits.count == 11 && digits[6] == "-"
-                && digits.enumerated().allSatisfy { $0.offset == 6 || ($0.element.isASCII && $0.element.isNumber) })
-        guard shapeOK else { return nil }
-        let plain = digits.filter(\.isNumber).compactMap(\.wholeNumberValue)
-        let day = plain[0] * 10 + plain[1], month = plain[2] * 10 + plain[3], yy = plain[4] * 10 + plain[5]
-        let seventh = plain[6]
-        let year: Int
-        switch seventh {
-        case 0...3: year = 1900 + yy
-        case 4, 9: year = yy <= 36 ? 2000 + yy : 1900 + yy
-        default: year = yy <= 57 ? 2000 + yy : 1800 + yy
-        }
-        return LocalDate(year: year, month: month, day: day)
+        CPRNumber(text)?.birthDate
     }
 
-    /// A Danish message when `text` is not a well-formed CPR number; nil when it is.
+    /// A Danish message when `text` is not a valid CPR number; nil when it is. Never repeats the number.
     public static func problem(in text: String) -> String? {
-        let digits = text.filter(\.isNumber)
-        if digits.count != 10 || text.count > 11 || (text.count == 11 && Array(text)[6] != "-") {
-            return "CPR-nummeret skal have formen DDMMÅÅ-LLLL (10 cifre)."
-        }
-        if birthDate(text) == nil { return "CPR-nummeret indeholder ikke en gyldig fødselsdato." }
+        if case .failure(let error) = CPRNumber.parse(text) { return error.problem.danish }
         return nil
     }
 }

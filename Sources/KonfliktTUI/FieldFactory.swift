@@ -28,7 +28,7 @@ func inputHint(for input: QuestionInput) -> String {
     case .text: return "Skriv; ←/→, Home og End flytter markøren."
     case .note: return "Enter giver ny linje; Tab går til næste felt."
     case .date: return "Datoen skrives dd-mm-åååå."
-    case .cpr: return "CPR-nummeret skrives DDMMÅÅ-LLLL."
+    case .cpr: return "CPR-nummeret skrives DDMMÅÅ-SSSS."
     case .number: return "Skriv et tal."
     }
 }

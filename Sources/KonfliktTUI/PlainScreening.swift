@@ -86,7 +86,7 @@ public struct PlainScreening {
                 if case .multichoice = question.input { write("   Skriv numrene adskilt af komma.\n") }
             case .yesno: write("   j = ja, n = nej\n")
             case .date: write("   dd-mm-åååå, tom linje = \(today.danish)\n")
-            case .cpr: write("   DDMMÅÅ-LLLL\n")
+            case .cpr: write("   DDMMÅÅ-SSSS\n")
             default: break
             }
             write("> ")

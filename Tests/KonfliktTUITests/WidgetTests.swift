@@ -100,7 +100,7 @@ import Testing
         #expect(field.answer == nil)
         field.setAnswer(nil)
         _ = render(&field, keys: keys("12345"))
-        #expect(field.validationError() == "CPR-nummeret skal have formen DDMMÅÅ-LLLL (10 cifre).")
+        #expect(field.validationError() == "CPR-nummeret skal have formen DDMMÅÅ-SSSS (10 cifre).")
         field.setAnswer(nil)
         _ = render(&field, keys: keys("1509264123"))
         #expect(field.validationError() == nil)
