@@ -87,7 +87,8 @@ public struct PlainScreening {
             case .yesno: write("   j = ja, n = nej\n")
             case .date: write("   dd-mm-åååå, tom linje = \(today.danish)\n")
             case .cpr: write("   DDMMÅÅ-SSSS\n")
-            default: break
+            default:
+                if let value = question.defaultValue { write("   tom linje = \(question.display(value))\n") }
             }
             write("> ")
             guard let raw = readLine() else { throw TUIError.inputEnded }
@@ -111,6 +112,7 @@ public struct PlainScreening {
     private func parse(_ line: String, for question: QuestionView) -> Result<AnswerValue?, PlainProblem> {
         if line.isEmpty {
             if case .date = question.input { return .success(.string(today.iso)) }
+            if let value = question.defaultValue { return .success(value) }
             return .success(nil)
         }
         switch question.input {

@@ -8,6 +8,7 @@ struct Konflikt: ParsableCommand {
         abstract: "Konfliktscreening ved sundhedsplejens 2- og 8-måneders besøg.",
         version: "0.1.0",
         subcommands: [
+            ScreenCommand.self,
             VersionCommand.self,
             CheckCommand.self,
             DecideCommand.self,
@@ -15,7 +16,8 @@ struct Konflikt: ParsableCommand {
             CorrectCommand.self,
             VerifyCommand.self,
             FollowupCommand.self,
-        ]
+        ],
+        defaultSubcommand: ScreenCommand.self
     )
 }
 

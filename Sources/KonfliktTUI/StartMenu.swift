@@ -1,0 +1,203 @@
+import Foundation
+import KonfliktCore
+
+/// The first screen: new screening, resume a draft, review, quit. A state machine like
+/// `FormScreen`: `handle` one key, `draw` on any `Terminal`.
+public final class StartMenu {
+    /// What the user chose.
+    public enum Choice: Equatable, Sendable {
+        /// Start a new screening.
+        case newScreening
+        /// Resume the draft with this id.
+        case resume(UUID)
+        /// Open the team lead's review.
+        case review
+        /// Leave the program.
+        case quit
+    }
+
+    enum Page: Equatable { case menu, drafts, initials }
+
+    /// The menu's items in order, with their labels.
+    static let items: [(label: String, hint: String)] = [
+        ("Ny screening", "Start en screening ved et 2- eller 8-måneders besøg"),
+        ("Genoptag", "Fortsæt en screening, der ikke blev gemt færdig"),
+        ("Gennemgang", "Faglig leders overblik over markerede familier"),
+        ("Afslut", ""),
+    ]
+
+    private let title: String
+    private let drafts: [Draft]
+    private let stepCount: Int
+    private let reviewAvailable: Bool
+    private let saveInitials: (String) throws -> Void
+    private(set) var page: Page
+    private var selected = 0
+    private var draftSelected = 0
+    private var initialsField = TextField(maxLength: 10)
+    private var message: (text: String, style: TextStyle)?
+    /// The user's choice once made.
+    public private(set) var choice: Choice?
+
+    /// Creates the menu. `initials` nil asks for them first and stores them with `saveInitials`.
+    public init(title: String, drafts: [Draft], stepCount: Int, initials: String?, reviewAvailable: Bool,
+                saveInitials: @escaping (String) throws -> Void) {
+        self.title = title
+        self.drafts = drafts
+        self.stepCount = stepCount
+        self.reviewAvailable = reviewAvailable
+        self.saveInitials = saveInitials
+        page = (initials?.isEmpty ?? true) ? .initials : .menu
+    }
+
+    /// Draws, then handles keys until a choice is made or input ends (which means quit).
+    public func run(on terminal: Terminal) -> Choice {
+        draw(on: terminal)
+        while choice == nil, let key = terminal.readKey() {
+            handle(key)
+            draw(on: terminal)
+        }
+        return choice ?? .quit
+    }
+
+    /// Handles one key.
+    public func handle(_ key: Key) {
+        if key == .resize { return }
+        switch page {
+        case .initials: handleInitials(key)
+        case .menu: handleMenu(key)
+        case .drafts: handleDrafts(key)
+        }
+    }
+
+    private func handleInitials(_ key: Key) {
+        if key == .enter {
+            let initials = initialsField.trimmedText.uppercased()
+            guard !initials.isEmpty else {
+                message = ("Skriv dine initialer (fx AB).", .error)
+                return
+            }
+            do {
+                try saveInitials(initials)
+                page = .menu
+                message = nil
+            } catch let error as UserFacingError {
+                message = (error.danishDescription, .error)
+            } catch {
+                message = ("Initialerne kunne ikke gemmes.", .error)
+            }
+            return
+        }
+        if key == .escape || key == .ctrl("c") { choice = .quit; return }
+        _ = initialsField.handle(key)
+        message = nil
+    }
+
+    private func handleMenu(_ key: Key) {
+        switch key {
+        case .up: selected = (selected + Self.items.count - 1) % Self.items.count
+        case .down, .tab: selected = (selected + 1) % Self.items.count
+        case .character(let c) where c.wholeNumberValue.map({ (1...Self.items.count).contains($0) }) == true:
+            selected = (c.wholeNumberValue ?? 1) - 1
+            activate()
+        case .enter: activate()
+        case .escape, .ctrl("c"), .character("q"), .character("Q"): choice = .quit
+        default: break
+        }
+    }
+
+    private func activate() {
+        message = nil
+        switch selected {
+        case 0: choice = .newScreening
+        case 1:
+            if drafts.isEmpty { message = ("Der er ingen ufærdige screeninger.", .dim) } else { draftSelected = 0; page = .drafts }
+        case 2:
+            if reviewAvailable { choice = .review } else { message = ("Gennemgang er ikke tilgængelig.", .error) }
+        default: choice = .quit
+        }
+    }
+
+    private func handleDrafts(_ key: Key) {
+        switch key {
+        case .up: draftSelected = max(0, draftSelected - 1)
+        case .down: draftSelected = min(drafts.count - 1, draftSelected + 1)
+        case .enter: choice = .resume(drafts[draftSelected].id)
+        case .escape: page = .menu
+        default: break
+        }
+    }
+
+    /// How a draft is listed: when it was saved, how far it got and the visit — never the CPR number.
+    static func describe(_ draft: Draft, stepCount: Int) -> String {
+        let formatter = DateFormatter()
+        formatter.locale = Locale(identifier: "da_DK")
+        formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
+        formatter.dateFormat = "dd-MM-yyyy HH:mm"
+        var text = "\(formatter.string(from: draft.savedAt))  Trin \(min(draft.step + 1, stepCount)) af \(stepCount)"
+        if case .string(let visit)? = draft.answers["besoeg"] {
+            text += visit == "2mdr" ? "  2-måneders besøg" : visit == "8mdr" ? "  8-måneders besøg" : ""
+        }
+        if case .string(let initials)? = draft.answers["sundhedsplejerske"] { text += "  \(initials)" }
+        return text
+    }
+
+    /// Draws the current page.
+    public func draw(on terminal: Terminal) {
+        terminal.clear()
+        terminal.setCursorVisible(false)
+        let size = terminal.size
+        guard size.isLargeEnough else {
+            let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
+            for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
+                terminal.put(line, row: index, column: 0, style: .error)
+            }
+            terminal.refresh()
+            return
+        }
+        terminal.put(title, row: 0, column: 0, style: .title)
+        terminal.put("Sammen uden vold", row: 0, column: size.columns - 16, style: .dim)
+        var cursor: (row: Int, column: Int)?
+        switch page {
+        case .initials:
+            terminal.put("Velkommen. Skriv dine initialer; de gemmes på denne computer og bruges", row: 3, column: 2)
+            terminal.put("som forfatter på dine screeninger.", row: 4, column: 2)
+            terminal.put("Initialer:", row: 6, column: 2, style: .bold)
+            cursor = initialsField.draw(on: terminal, row: 6, column: 14, width: 12, focused: true)
+            footer("Enter gem   Esc afslut", on: terminal)
+        case .menu:
+            terminal.put("Hvad vil du gøre?", row: 2, column: 2, style: .bold)
+            for (index, item) in Self.items.enumerated() {
+                var label = "\(index + 1)  \(item.label)"
+                if index == 1, !drafts.isEmpty { label += " (\(drafts.count))" }
+                let row = 4 + index * 2
+                terminal.put(DisplayWidth.padded(label, to: 24), row: row, column: 4,
+                             style: index == selected ? .reverse : .normal)
+                terminal.put(item.hint, row: row, column: 30, style: .dim)
+            }
+            footer("↑/↓ vælg   Enter åbn   1-4 genvej   Esc afslut", on: terminal)
+        case .drafts:
+            terminal.put("Ufærdige screeninger (nyeste først)", row: 2, column: 2, style: .bold)
+            let visible = drafts.prefix(size.rows - 7)
+            for (index, draft) in visible.enumerated() {
+                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount), to: size.columns - 6),
+                             row: 4 + index, column: 4, style: index == draftSelected ? .reverse : .normal)
+            }
+            footer("↑/↓ vælg   Enter genoptag   Esc tilbage", on: terminal)
+        }
+        if let message {
+            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 4), row: size.rows - 3, column: 2,
+                         style: message.style)
+        }
+        if let cursor {
+            terminal.moveCursor(row: cursor.row, column: cursor.column)
+            terminal.setCursorVisible(true)
+        }
+        terminal.refresh()
+    }
+
+    private func footer(_ text: String, on terminal: Terminal) {
+        let size = terminal.size
+        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+    }
+}

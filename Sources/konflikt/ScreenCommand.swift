@@ -1,0 +1,89 @@
+import ArgumentParser
+import Foundation
+import KonfliktCore
+import KonfliktLog
+import KonfliktTUI
+
+/// `konflikt screen` (and `konflikt` alone): the guided screening form in the terminal, or
+/// `--plain` line by line without curses.
+struct ScreenCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "screen",
+        abstract: "Åbn screeningen (startmenu, ny screening, genoptag, gennemgang).")
+
+    @Flag(name: .long, help: "Spørgsmål linje for linje uden skærmbillede (til skærmlæsere og scripts).")
+    var plain = false
+
+    @Option(name: .long, help: "Mappen med formularer.")
+    var forms: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let today = Today.resolve(environment: environment)
+        let config = ConfigDirectory.resolve(environment: environment)
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        var loaded: Form?
+        try reportingErrors {
+            loaded = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
+            try directory.create()
+        }
+        guard let form = loaded else { throw ExitCode(ExitStatus.dataError) }
+        let save: (ScreeningSubmission, String) throws -> Void = { submission, author in
+            let device = try DeviceIdentity.load(config: config)
+            let writer = LogWriter(directory: directory, device: device)
+            let override = submission.overrideActions.map { Override(actions: $0, reason: submission.overrideReason ?? "") }
+            let body = ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
+                                     answers: submission.answers, decision: submission.decision,
+                                     visitDate: visitDate(submission.answers), override: override)
+            _ = try writer.append(.screening(body), author: author)
+        }
+        if plain {
+            try runPlain(form: form, today: today, config: config, save: save)
+            return
+        }
+        try reportingErrors {
+            let terminal = try NCursesTerminal(environment: environment)
+            defer { terminal.close() }
+            let app = ScreeningApp(environment: ScreeningEnvironment(
+                form: form, drafts: DraftStore(dataDirectory: URL(fileURLWithPath: directory.path)), today: today,
+                initials: { Settings.load(config: config).initials },
+                saveInitials: { initials in
+                    var settings = Settings.load(config: config)
+                    settings.initials = initials
+                    try settings.save(config: config)
+                },
+                save: save,
+                review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today)))
+            app.run(on: terminal)
+        }
+    }
+
+    private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory,
+                          save: @escaping (ScreeningSubmission, String) throws -> Void) throws {
+        let initials = Settings.load(config: config).initials
+        let model = FormScreeningModel(form: form, initials: initials, today: today)
+        let screening = PlainScreening(model: model, today: today, readLine: { Swift.readLine() },
+                                       write: { text in
+                                           FileHandle.standardOutput.write(Data(text.utf8))
+                                       })
+        try reportingErrors {
+            let saved = try screening.run { submission in
+                var author = initials
+                if author == nil, case .string(let answer)? = submission.answers["sundhedsplejerske"] { author = answer }
+                try save(submission, author ?? "?")
+            }
+            if saved == nil { throw ExitCode(ExitStatus.problemsFound) }
+        }
+    }
+}
+
+/// Builds the review hook for the start menu; nil while the review screen is not available.
+enum ReviewLauncher {
+    static func make(form: Form, directory: DataDirectory, config: ConfigDirectory,
+                     today: LocalDate) -> ((any Terminal) -> Void)? {
+        nil
+    }
+}
