@@ -77,6 +77,13 @@ static inline void konflikt_reset_signal_handlers(void) {
 
 /* Colour pairs used by NCursesTerminal: 1 error, 2 highlight, 3 success, 4 title, 5 dim. */
 static inline int konflikt_start(int wantColor) {
+    /* curses only handles window size changes when SIGWINCH has its default action and is not
+       blocked; a launcher may have changed either, and the program would then never redraw. */
+    sigset_t winch;
+    sigemptyset(&winch);
+    sigaddset(&winch, SIGWINCH);
+    sigprocmask(SIG_UNBLOCK, &winch, 0);
+    signal(SIGWINCH, SIG_DFL);
     if (initscr() == 0) return 0;
     raw();
     noecho();

@@ -20,7 +20,7 @@ public final class StartMenu {
 
     /// The menu's items in order, with their labels.
     static let items: [(label: String, hint: String)] = [
-        ("Ny screening", "Start en screening ved et 2- eller 8-måneders besøg"),
+        ("Ny screening", "Start en screening ved 2- eller 8-måneders besøg"),
         ("Genoptag", "Fortsæt en screening, der ikke blev gemt færdig"),
         ("Gennemgang", "Faglig leders overblik over markerede familier"),
         ("Afslut", ""),

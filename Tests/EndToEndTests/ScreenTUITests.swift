@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// The screening TUI end to end in tmux at 80×24, checking the screen and then the log.
+@Suite(.serialized) struct ScreenTUITests {
+    /// Initials, then "Ny screening" and step 1 with `cpr`.
+    func startNewScreening(_ tmux: TmuxSession, cpr: String = "150926-4123") throws {
+        try tmux.start()
+        try tmux.waitFor("Initialer:")
+        try tmux.type("ab"); try tmux.keys("Enter")
+        try tmux.waitFor("Hvad vil du gøre?")
+        try tmux.type("1")
+        try tmux.waitFor("Trin 1 af 5")
+        try tmux.type("1"); try tmux.keys("Enter")          // 2-måneders besøg
+        try tmux.keys("Enter")                              // visit date: today
+        try tmux.type(cpr); try tmux.keys("Enter")
+    }
+
+    /// From the initials field of step 1 to the summary, with the answers of case (a) unless changed.
+    func finishScreening(_ tmux: TmuxSession, childExposed: Bool = false) throws {
+        try tmux.keys("Enter")                              // initials: default AB
+        try tmux.type("12"); try tmux.keys("Enter")         // mor, far
+        try tmux.waitFor("Trin 2 af 5")
+        try tmux.type("j"); try tmux.keys("Enter")          // informeret
+        try tmux.waitFor("Trin 3 af 5")
+        try tmux.type("3"); try tmux.keys("Enter")          // højt
+        try tmux.type("1"); try tmux.keys("Enter")          // ingen vold
+        try tmux.waitFor("Trin 4 af 5")
+        try tmux.type("1"); try tmux.keys("Enter")          // ingen bekymring
+        try tmux.type(childExposed ? "2" : "1"); try tmux.keys("Enter")
+        try tmux.waitFor("Trin 5 af 5")
+        try tmux.type("1"); try tmux.keys("Enter")          // begge
+        try tmux.type("j"); try tmux.keys("Enter")          // samtykke
+        try tmux.keys("Enter")                              // henvisning: none
+        try tmux.type("Far på skift; æøå"); try tmux.keys("Tab")
+        try tmux.waitFor("Opsummering")
+    }
+
+    func screenings(_ tmux: TmuxSession) throws -> [[String: Any]] {
+        try tmux.logEvents().filter { $0["type"] as? String == "screening" }
+    }
+
+    @Test func a_highConflictBothInterestedIsSavedWithGroupCourse() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        try tmux.waitFor("Tilbud om gruppeforløb")
+        let saved = try screenings(tmux)
+        #expect(saved.count == 1)
+        let body = try #require(saved.first?["body"] as? [String: Any])
+        let decision = try #require(body["decision"] as? [String: Any])
+        #expect(decision["actions"] as? [String] == ["gruppeforloeb"])
+        let answers = try #require(body["answers"] as? [String: Any])
+        #expect(answers["note"] as? String == "Far på skift; æøå")
+        #expect(saved.first?["author"] as? String == "AB")
+        // The draft is gone once the screening is saved.
+        let drafts = tmux.root.appendingPathComponent("data/drafts")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: drafts.path)) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
+        let verify = try Binary.run(["verify"], environment: tmux.environment)
+        #expect(verify.status == 0)
+    }
+
+    @Test func b_childExposedGivesReportAndSendTodayInstruction() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux, childExposed: true)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        try tmux.waitFor("Send underretningen i dag")
+        let decision = try #require((try screenings(tmux).first?["body"] as? [String: Any])?["decision"] as? [String: Any])
+        #expect(decision["actions"] as? [String] == ["underretning", "gruppeforloeb"])
+    }
+
+    @Test func c_invalidCPRIsRefusedThenCorrected() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux, cpr: "320926-4123")
+        try tmux.waitFor("CPR-nummeret indeholder ikke en gyldig fødselsdato.")
+        #expect(try tmux.screen().contains("Trin 1 af 5"))
+        try tmux.keys("C-u")
+        try tmux.type("150926-4123"); try tmux.keys("Enter")
+        try finishScreening(tmux)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        #expect(try screenings(tmux).count == 1)
+    }
+
+    @Test func d_resizeRedrawsAndSmallWindowsSayTooSmall() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try tmux.waitFor("Sundhedsplejerskens initialer")
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "60", "-y", "20"])
+        try tmux.waitFor("Vinduet er for lille")
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "100", "-y", "30"])
+        try tmux.waitFor("Trin 1 af 5")
+        let screen = try tmux.screen()
+        #expect(!screen.contains("Vinduet er for lille"))
+        #expect(screen.contains("150926-4123"))
+        #expect(screen.contains("(•) 1 2-måneders besøg"))
+        // The title row ends at the new right edge.
+        let firstLine = screen.split(separator: "\n").first.map(String.init) ?? ""
+        #expect(firstLine.hasSuffix("Trin 1 af 5"))
+        #expect(firstLine.count == 100)
+    }
+
+    @Test func e_killedMidFormIsResumedWithEveryAnswer() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try tmux.keys("Enter")
+        try tmux.type("12"); try tmux.keys("Enter")
+        try tmux.waitFor("Trin 2 af 5")
+        try tmux.type("j"); try tmux.keys("Enter")
+        try tmux.waitFor("Trin 3 af 5")
+        let pid = try #require(try tmux.panePID())
+        kill(pid, SIGKILL)
+        try tmux.tmux(["kill-session", "-t", tmux.name])
+        try tmux.start()
+        try tmux.waitFor("Genoptag (1)")
+        try tmux.type("2")
+        try tmux.waitFor("Trin 3 af 5")          // the draft listing names the step it got to
+        try tmux.keys("Enter")
+        try tmux.waitFor("Hvordan er konfliktniveauet")
+        // Going back shows every earlier answer.
+        try tmux.keys("PgUp")
+        try tmux.waitFor("Trin 2 af 5")
+        #expect(try tmux.screen().contains("(•) Ja"))
+        try tmux.keys("PgUp")
+        try tmux.waitFor("Trin 1 af 5")
+        let screen = try tmux.screen()
+        #expect(screen.contains("(•) 1 2-måneders besøg"))
+        #expect(screen.contains("150926-4123"))
+        #expect(screen.contains("[x] 1 Mor"))
+        #expect(screen.contains("[x] 2 Far"))
+        #expect(try screenings(tmux).isEmpty)
+    }
+
+    @Test func f_plainWithPipedInputSavesTheSameRecordAsTheTUI() throws {
+        let tui = try TmuxSession()
+        try startNewScreening(tui)
+        try finishScreening(tui)
+        try tui.keys("Enter")
+        try tui.waitFor("Gemt")
+        let fromTUI = try #require(try screenings(tui).first?["body"] as? [String: Any])
+
+        let plain = try TmuxSession()
+        let input = ["1", "", "150926-4123", "AB", "1,2", "j", "3", "1", "1", "1", "1", "j", "", "Far på skift; æøå", "j"]
+            .joined(separator: "\n") + "\n"
+        let result = try Binary.run(["screen", "--plain"], stdin: input, environment: plain.environment)
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("Gemt."))
+        let fromPlain = try #require(try screenings(plain).first?["body"] as? [String: Any])
+        #expect(try canonical(fromPlain["answers"]) == canonical(fromTUI["answers"]))
+        #expect(try canonical(fromPlain["decision"]) == canonical(fromTUI["decision"]))
+    }
+
+    /// A JSON value as sorted-keys text, for comparing decoded objects.
+    func canonical(_ value: Any?) throws -> String {
+        let object = try #require(value)
+        return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
+    }
+
+    @Test func plainModeStopsCleanlyWhenInputEnds() throws {
+        let session = try TmuxSession()
+        let result = try Binary.run(["screen", "--plain"], stdin: "1\n\n", environment: session.environment)
+        #expect(result.status == 65)
+        #expect(result.stderr.contains("intet er gemt"))
+        #expect(try session.logEvents().isEmpty)
+    }
+
+    @Test func noTerminalGivesAClearMessage() throws {
+        let session = try TmuxSession()
+        let result = try Binary.run(["screen"], environment: session.environment)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("--plain"))
+    }
+}

@@ -1,0 +1,121 @@
+import Foundation
+import Testing
+
+struct TmuxTimeout: Error { let text: String }
+struct TmuxFailure: Error { let reason: String }
+
+/// Drives the real `konflikt` binary in a detached tmux session (80×24 unless told otherwise),
+/// like fzf's tests: send keys, poll the screen until the expected text shows, print the screen on failure.
+final class TmuxSession {
+    let socket = "konflikt-test-\(UUID().uuidString.prefix(8))"
+    let name = "k"
+    let root: URL
+    var environment: [String: String]
+
+    /// A session with fresh data and config folders under a new temporary root.
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-tui-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        environment = [
+            "KONFLIKT_DATA": root.appendingPathComponent("data").path,
+            "KONFLIKT_CONFIG": root.appendingPathComponent("config").path,
+            "KONFLIKT_FORMS": Binary.packageRoot.appendingPathComponent("forms").path,
+            "KONFLIKT_TODAY": "2026-11-22",
+            "LANG": "C.UTF-8",
+            "TERM": "xterm-256color",
+        ]
+    }
+
+    deinit {
+        _ = try? tmux(["kill-server"])
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    /// Runs `tmux -L socket arguments…` and returns its standard output.
+    ///
+    /// Uses `posix_spawn` and `waitpid` rather than `Process`: the command that starts the tmux server
+    /// leaves a daemon behind that inherits the descriptors `Process` watches for the child's end, and
+    /// `Process` would then wait for ever.
+    @discardableResult
+    func tmux(_ arguments: [String]) throws -> String {
+        let output = root.appendingPathComponent("tmux-\(UUID().uuidString).out").path
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_addopen(&actions, 1, output, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0)
+        let argv = ["tmux", "-L", socket] + arguments
+        var cArguments: [UnsafeMutablePointer<CChar>?] = argv.map { strdup($0) } + [nil]
+        defer { for pointer in cArguments { free(pointer) } }
+        // The test runner blocks or ignores some signals; the server and the program under test must
+        // start with the defaults, or SIGWINCH never reaches curses.
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), all = sigset_t()
+        sigemptyset(&none)
+        sigfillset(&all)
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &all)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
+        var pid: pid_t = 0
+        let status = posix_spawnp(&pid, "tmux", &actions, &attributes, &cArguments, environ)
+        guard status == 0 else { throw TmuxFailure(reason: String(cString: strerror(status))) }
+        var exit: Int32 = 0
+        while waitpid(pid, &exit, 0) == -1, errno == EINTR {}
+        defer { try? FileManager.default.removeItem(atPath: output) }
+        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+    }
+
+    /// Starts `konflikt arguments…` in a new session (the previous one, if any, must have ended).
+    func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24) throws {
+        var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)"]
+        for (key, value) in environment.sorted(by: { $0.key < $1.key }) { command += ["-e", "\(key)=\(value)"] }
+        command += [Binary.path] + arguments
+        try tmux(command)
+        try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
+    }
+
+    /// Types literal text.
+    func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
+
+    /// Sends named keys (Enter, Tab, Escape, C-u, BTab, …).
+    func keys(_ names: String...) throws { try tmux(["send-keys", "-t", name] + names) }
+
+    /// The screen's text now.
+    func screen() throws -> String { try tmux(["capture-pane", "-p", "-t", name]) }
+
+    /// Waits until the screen contains `text`; records an issue with the screen when it never does.
+    @discardableResult
+    func waitFor(_ text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
+        let deadline = Date().addingTimeInterval(timeout)
+        var last = ""
+        while Date() < deadline {
+            last = try screen()
+            if last.contains(text) { return true }
+            Thread.sleep(forTimeInterval: 0.05)
+        }
+        Issue.record("Skærmen viste aldrig \"\(text)\". Skærmen var:\n\(last)", sourceLocation: sourceLocation)
+        throw TmuxTimeout(text: text)
+    }
+
+    /// The pid of the program in the pane.
+    func panePID() throws -> Int32? {
+        Int32(try tmux(["list-panes", "-t", name, "-F", "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines))
+    }
+
+    /// The decoded log events of every device file.
+    func logEvents() throws -> [[String: Any]] {
+        let data = root.appendingPathComponent("data")
+        let files = (try? FileManager.default.contentsOfDirectory(atPath: data.path)) ?? []
+        var events: [[String: Any]] = []
+        for file in files.sorted() where file.hasSuffix(".jsonl") {
+            let text = try String(contentsOf: data.appendingPathComponent(file), encoding: .utf8)
+            for line in text.split(separator: "\n") {
+                if let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] { events.append(object) }
+            }
+        }
+        return events
+    }
+}
