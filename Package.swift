@@ -51,7 +51,7 @@ let package = Package(
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"]),
-        .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore"]),
+        .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore", "KonfliktLog"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -2,9 +2,9 @@ import KonfliktCore
 import Foundation
 
 /// UTC timestamps as written in the envelope: `YYYY-MM-DDTHH:MM:SS.mmmZ`.
-enum Timestamp {
+public enum Timestamp {
     /// Formats `date` in UTC with milliseconds.
-    static func format(_ date: Date) -> String {
+    public static func format(_ date: Date) -> String {
         let seconds = date.timeIntervalSince1970
         var whole = time_t(seconds.rounded(.down))
         let millis = Int(((seconds - Double(whole)) * 1000).rounded(.down))
@@ -16,7 +16,7 @@ enum Timestamp {
     }
 
     /// Parses a timestamp written by `format` (milliseconds optional); nil otherwise.
-    static func parse(_ text: String) -> Date? {
+    public static func parse(_ text: String) -> Date? {
         let bytes = Array(text.utf8)
         guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int? {

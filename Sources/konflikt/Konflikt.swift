@@ -16,6 +16,7 @@ struct Konflikt: ParsableCommand {
             CorrectCommand.self,
             VerifyCommand.self,
             FollowupCommand.self,
+            ReviewCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )

@@ -80,10 +80,14 @@ struct ScreenCommand: ParsableCommand {
     }
 }
 
-/// Builds the review hook for the start menu; nil while the review screen is not available.
+/// Builds the review hook for the start menu: the lead's review with the user's saved initials.
 enum ReviewLauncher {
     static func make(form: Form, directory: DataDirectory, config: ConfigDirectory,
                      today: LocalDate) -> ((any Terminal) -> Void)? {
-        nil
+        { terminal in
+            let initials = Settings.load(config: config).initials ?? "?"
+            ReviewScreen(environment: ReviewWiring.environment(
+                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+        }
     }
 }

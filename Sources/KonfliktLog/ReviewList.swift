@@ -1,0 +1,150 @@
+import Foundation
+import KonfliktCore
+
+/// Which flagged cases the team lead sees.
+public struct ReviewFilter: Sendable, Hashable {
+    /// Closed cases too (default: only cases with an open action).
+    public var includeClosed: Bool
+    /// Only cases that track this action.
+    public var action: String?
+    /// Only cases recorded by this health visitor (initials, case-insensitive).
+    public var author: String?
+    /// Only the child with this CPR number (digits; the dash is ignored). Typed by the lead, never an argument.
+    public var cpr: String?
+
+    /// A filter; the defaults show every open flagged case.
+    public init(includeClosed: Bool = false, action: String? = nil, author: String? = nil, cpr: String? = nil) {
+        self.includeClosed = includeClosed
+        self.action = action
+        self.author = author
+        self.cpr = cpr
+    }
+
+    /// Whether any filter beyond open/all is set.
+    public var isNarrowed: Bool { action != nil || author != nil || cpr != nil }
+}
+
+/// One row of the team lead's list: a flagged case as it is shown, with the CPR number masked.
+public struct ReviewRow: Sendable, Hashable {
+    /// The case.
+    public var item: Case
+    /// The visit (`2mdr`, `8mdr`) if answered.
+    public var visit: String?
+    /// The child's CPR number as recorded (only for an explicit reveal; never printed by default).
+    public var cpr: String?
+    /// The day the case counts from: the visit date, else the screening date.
+    public var date: LocalDate
+    /// Days since `date` while the case is open; nil when closed.
+    public var daysOpen: Int?
+
+    /// `DDMMYY-****`, or `—` without a CPR number.
+    public var maskedCPR: String { ReviewRow.mask(cpr) }
+
+    /// Masks a CPR number to its birth date part.
+    public static func mask(_ cpr: String?) -> String {
+        guard let cpr else { return "—" }
+        let digits = cpr.filter(\.isNumber)
+        guard digits.count == 10 else { return "******-****" }
+        return String(digits.prefix(6)) + "-****"
+    }
+}
+
+/// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
+public enum ReviewList {
+    /// The rows for `cases` under `filter`, sorted by urgency: overdue cases first (the most severe
+    /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest first.
+    public static func rows(_ cases: [Case], filter: ReviewFilter, form: Form, today: LocalDate) -> [ReviewRow] {
+        let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
+        let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }
+        let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
+        var rows: [ReviewRow] = []
+        for item in cases where item.flagged {
+            if !filter.includeClosed, !item.isOpen { continue }
+            if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
+            if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }
+            let cpr = string(item.answers["barn_cpr"])
+            if let wantedCPR, !wantedCPR.isEmpty, cpr?.filter(\.isNumber) != wantedCPR { continue }
+            let date = item.visitDate ?? item.screeningDate
+            rows.append(ReviewRow(item: item, visit: string(item.answers["besoeg"]), cpr: cpr, date: date,
+                                  daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
+        }
+        rows.sort { urgency($0, severity) < urgency($1, severity) }
+        return rows
+    }
+
+    /// A sort key: smaller is more urgent.
+    private static func urgency(_ row: ReviewRow, _ severity: [String: Int])
+        -> (Int, Int, Int, Int, String) {
+        let item = row.item
+        let open = item.actions.filter { $0.status == .open }
+        let group = item.isOverdue ? 0 : item.isOpen ? 1 : 2
+        let topSeverity = open.map { severity[$0.action] ?? 0 }.max() ?? 0
+        let deadline = open.compactMap(\.deadline).map(\.dayNumber).min() ?? Int.max
+        // Closed cases: newest first.
+        let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
+        return (group, -topSeverity, group == 2 ? 0 : deadline, age, item.id.uuidString)
+    }
+
+    private static func string(_ value: AnswerValue?) -> String? {
+        if case .string(let text)? = value { return text }
+        return nil
+    }
+
+    /// A row as the JSON object of `review --list --json` (CPR masked).
+    public static func jsonObject(_ row: ReviewRow, form: Form) -> [String: Any] {
+        let item = row.item
+        var object: [String: Any] = [
+            "id": item.id.uuidString.lowercased(),
+            "date": row.date.iso,
+            "visit": row.visit.map { $0 as Any } ?? NSNull(),
+            "child": row.maskedCPR,
+            "author": item.author,
+            "device": item.device,
+            "actions": item.actions.map(\.action),
+            "status": Dictionary(item.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
+            "overdue": item.isOverdue,
+            "open": item.isOpen,
+            "overridden": item.override != nil,
+            "corrections": item.corrections.count,
+        ]
+        var deadlines: [String: Any] = [:]
+        for state in item.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
+        object["deadlines"] = deadlines
+        object["days_open"] = row.daysOpen.map { $0 as Any } ?? NSNull()
+        return object
+    }
+
+    /// The short Danish name of an action for the table.
+    public static func shortLabel(_ action: String, form: Form) -> String {
+        switch action {
+        case "underretning": return "Underretning"
+        case "gruppeforloeb": return "Gruppeforløb"
+        case "opfoelgning": return "Opfølgning"
+        case "ingen": return "Ingen"
+        default:
+            let label = form.action(id: action)?.label ?? action
+            return label.count > 14 ? String(label.prefix(13)) + "…" : label
+        }
+    }
+
+    /// The text table of `review --list`: one line per case, the actions last.
+    public static func textTable(_ rows: [ReviewRow], form: Form) -> String {
+        var lines = ["Dato        Besøg  Barn         SP     Dage  Id                                    Handlinger"]
+        for row in rows {
+            var actions = row.item.actions.map { state -> String in
+                "\(shortLabel(state.action, form: form)): \(state.status.label)\(state.overdue ? " (over frist)" : "")"
+            }.joined(separator: ", ")
+            if row.item.override != nil { actions += " [tilsidesat]" }
+            let days = row.daysOpen.map(String.init) ?? "–"
+            lines.append([
+                pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),
+                pad(days, 5), pad(row.item.id.uuidString.lowercased(), 37), actions,
+            ].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import Foundation
+import KonfliktCore
+import KonfliktLog
+import KonfliktTUI
+
+/// `konflikt review`: the team lead's list of flagged families across every device file, as a
+/// terminal screen (detail, follow-up, correction) or with `--list` as text or JSON.
+struct ReviewCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "review",
+        abstract: "Faglig leders gennemgang af markerede familier (skærmbillede, eller --list som tekst/JSON).")
+
+    @Flag(name: .long, help: "Skriv listen som tekst (eller JSON med --json) i stedet for at åbne skærmbilledet.")
+    var list = false
+
+    @Flag(name: .long, help: "Med --list: én JSON-genstand pr. sag.")
+    var json = false
+
+    @Flag(name: .long, help: "Med --list: også lukkede sager (ellers kun åbne).")
+    var all = false
+
+    @Option(name: .long, help: "Med --list: kun sager med denne handling (fx underretning).")
+    var action: String?
+
+    @Option(name: .long, help: "Med --list: kun sager fra denne sundhedsplejerske (initialer).")
+    var visitor: String?
+
+    @Option(name: .long, help: "Mappen med formularer.")
+    var forms: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    @Option(name: .long, help: "Dine initialer (ellers dem, der er gemt i indstillingerne).")
+    var author: String?
+
+    func validate() throws {
+        if !list, json || all || action != nil || visitor != nil {
+            throw ValidationError("--json, --all, --action og --visitor bruges sammen med --list.")
+        }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let today = Today.resolve(environment: environment)
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        var loaded: Form?
+        try reportingErrors {
+            loaded = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
+        }
+        guard let form = loaded else { throw ExitCode(ExitStatus.dataError) }
+        if let action, form.action(id: action) == nil {
+            printError("Formularen har ingen handling \"\(action)\"; den har: \(form.actions.map(\.id).joined(separator: ", ")).")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if list {
+            try printList(form: form, directory: directory, today: today)
+            return
+        }
+        let config = ConfigDirectory.resolve(environment: environment)
+        guard let initials = (author ?? Settings.load(config: config).initials)?.trimmingCharacters(in: .whitespaces),
+              !initials.isEmpty else {
+            printError("Angiv dine initialer med --author, eller start konflikt én gang og gem dem.")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try reportingErrors {
+            let terminal = try NCursesTerminal(environment: environment)
+            defer { terminal.close() }
+            ReviewScreen(environment: ReviewWiring.environment(
+                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+        }
+    }
+
+    private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
+        try reportingErrors {
+            let result = try CaseFolder.fold(directory: directory, options: ReviewWiring.foldOptions(
+                form: form, today: today, onlyOpen: !all))
+            let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
+            let rows = ReviewList.rows(result.cases, filter: filter, form: form, today: today)
+            if json {
+                let objects = rows.map { ReviewList.jsonObject($0, form: form) }
+                // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
+                var output = Data("[".utf8)
+                for (index, object) in objects.enumerated() {
+                    output += Data((index == 0 ? "\n" : ",\n").utf8)
+                    output += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                }
+                output += Data((objects.isEmpty ? "]\n" : "\n]\n").utf8)
+                FileHandle.standardOutput.write(output)
+            } else {
+                FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
+            }
+            if !result.problems.isEmpty {
+                printError("\(result.problems.count) linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify.")
+            }
+        }
+    }
+}
+
+/// Connects the review screen to the log: folding every device file, and appending the lead's
+/// follow-ups and corrections to the lead's own device file.
+enum ReviewWiring {
+    static func foldOptions(form: Form, today: LocalDate, onlyOpen: Bool) -> FoldOptions {
+        FoldOptions(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
+                    onlyOpen: onlyOpen)
+    }
+
+    static func environment(form: Form, directory: DataDirectory, config: ConfigDirectory, today: LocalDate,
+                            author: String) -> ReviewEnvironment {
+        let append: (EventBody) throws -> Void = { body in
+            try directory.create()
+            let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
+            _ = try writer.append(body, author: author)
+        }
+        return ReviewEnvironment(
+            form: form, today: today, initials: author,
+            load: { try CaseFolder.fold(directory: directory, options: foldOptions(form: form, today: today, onlyOpen: false)).cases },
+            recordFollowup: { try append(.followup($0)) },
+            recordCorrection: { try append(.correction($0)) })
+    }
+}

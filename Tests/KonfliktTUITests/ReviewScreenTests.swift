@@ -1,0 +1,245 @@
+import Foundation
+import KonfliktCore
+import KonfliktLog
+import Testing
+@testable import KonfliktTUI
+
+/// A data directory with two health visitors' device files, read by the real fold, and the lead's
+/// review on a memory terminal. Today is 22-11-2026.
+final class ReviewFixture {
+    static let today = LocalDate(year: 2026, month: 11, day: 22)!
+    let root: URL
+    let directory: DataDirectory
+    let form: Form
+    var exposedID = UUID()      // AB, 2 Nov: underretning + gruppeforløb, both overdue
+    var courseID = UUID()       // CD, 20 Nov: gruppeforløb, open
+    var overrideID = UUID()     // CD, 21 Nov: no recommendation, overridden to opfølgning
+    var calmID = UUID()         // AB, 21 Nov: low conflict, not flagged
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-review-\(UUID().uuidString)")
+        directory = DataDirectory(path: root.appendingPathComponent("data").path)
+        try directory.create()
+        let formURL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("forms/konfliktscreening.yaml")
+        form = try FormLoader.load(url: formURL)
+        exposedID = try screen(device: "aaaa", author: "AB", day: 2, cpr: "150926-4123", level: "hoejt", exposed: "ja")
+        courseID = try screen(device: "bbbb", author: "CD", day: 20, cpr: "010926-4234", level: "hoejt", exposed: "nej")
+        overrideID = try screen(device: "bbbb", author: "CD", day: 21, cpr: "020926-4345", level: "middel", exposed: "nej",
+                                override: Override(actions: ["opfoelgning"], reason: "Mor virkede meget presset"))
+        calmID = try screen(device: "aaaa", author: "AB", day: 21, cpr: "030926-4456", level: "lavt", exposed: "nej")
+    }
+
+    deinit { try? FileManager.default.removeItem(at: root) }
+
+    static func answers(day: Int, cpr: String, level: String, exposed: String, author: String) -> Answers {
+        var answers: Answers = [
+            "besoeg": .string("2mdr"), "besoegsdato": .string(String(format: "2026-11-%02d", day)),
+            "barn_cpr": .string(cpr), "sundhedsplejerske": .string(author), "deltagere": .strings(["mor", "far"]),
+            "informeret": .bool(true), "konfliktniveau": .string(level), "bekymring_trivsel": .string("nej"),
+            "barn_udsat": .string(exposed),
+        ]
+        if level != "lavt" { answers["vold_mellem_foraeldre"] = .string("nej") }
+        if level == "hoejt" {
+            answers["interesse_gruppeforloeb"] = .string("begge")
+            answers["samtykke_kontakt"] = .bool(true)
+        }
+        return answers
+    }
+
+    func screen(device: String, author: String, day: Int, cpr: String, level: String, exposed: String,
+                override: Override? = nil) throws -> UUID {
+        let answers = Self.answers(day: day, cpr: cpr, level: level, exposed: exposed, author: author)
+        let visit = LocalDate(year: 2026, month: 11, day: day)!
+        #expect(form.validate(answers, today: visit).isEmpty)
+        let decision = form.decide(answers, today: visit)
+        let when = Date(timeIntervalSince1970: Double(visit.dayNumber) * 86_400 + 36_000)
+        let writer = LogWriter(directory: directory, device: device, now: { when })
+        let body = ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
+                                 answers: answers, decision: decision, visitDate: visit, override: override)
+        return try writer.append(.screening(body), author: author).id
+    }
+
+    /// The lead's review: appends go to device `lead` as `LE`.
+    func environment() -> ReviewEnvironment {
+        let directory = directory, form = form
+        let writer = LogWriter(directory: directory, device: "lead")
+        return ReviewEnvironment(
+            form: form, today: Self.today, initials: "LE",
+            load: {
+                try CaseFolder.fold(directory: directory, options: FoldOptions(
+                    deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today)).cases
+            },
+            recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
+            recordCorrection: { _ = try writer.append(.correction($0), author: "LE") })
+    }
+
+    /// The events in the lead's own file.
+    func leadEvents() throws -> [LogEvent] {
+        var events: [LogEvent] = []
+        try LogReader.forEachEvent(in: directory) { if $0.file == "lead.jsonl" { events.append($0.event) } }
+        return events
+    }
+}
+
+@Suite struct ReviewScreenTests {
+    func open(_ fixture: ReviewFixture) -> (ReviewScreen, MemoryTerminal) {
+        let screen = ReviewScreen(environment: fixture.environment())
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        return (screen, terminal)
+    }
+
+    func press(_ screen: ReviewScreen, _ terminal: MemoryTerminal, _ keys: [Key]) {
+        for key in keys {
+            screen.handle(key)
+            screen.draw(on: terminal)
+        }
+    }
+
+    @Test func listShowsFlaggedCasesMostUrgentFirstWithMaskedCPR() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        #expect(screen.rows.map(\.item.id) == [fixture.exposedID, fixture.courseID, fixture.overrideID])
+        let first = try #require(terminal.row(containing: "150926-****"))
+        #expect(terminal.rows[first].hasPrefix("! 02-11-26"))
+        #expect(terminal.rows[first].contains("Underretning åben"))
+        #expect(terminal.contains("T 21-11-26"))                 // the override is listed
+        #expect(!terminal.contains("030926"))                      // not flagged: not listed
+        #expect(!terminal.text.contains("4123"))                   // never the full CPR by default
+        #expect(terminal.contains("3 sager, 1 over frist"))
+        #expect(terminal.contains("Vis: åbne"))
+    }
+
+    @Test func revealShowsOneRowsCPROnly() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.character("v")])
+        #expect(terminal.contains("150926-4123"))
+        #expect(terminal.contains("010926-****"))
+        press(screen, terminal, [.character("v")])
+        #expect(!terminal.text.contains("4123"))
+    }
+
+    @Test func filtersByActionVisitorAndTypedCPR() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.character("h")])                 // first action in form order
+        #expect(terminal.contains("Handling: Underretning"))
+        #expect(screen.rows.map(\.item.id) == [fixture.exposedID])
+        press(screen, terminal, [.character("h"), .character("h"), .character("h")])
+        #expect(terminal.contains("Handling: alle"))
+        press(screen, terminal, [.character("s"), .character("s")])
+        #expect(terminal.contains("Sundhedsplejerske: CD"))
+        #expect(Set(screen.rows.map(\.item.id)) == [fixture.courseID, fixture.overrideID])
+        press(screen, terminal, [.character("s")])
+        #expect(screen.rows.count == 3)
+        press(screen, terminal, [.character("/")])
+        #expect(terminal.contains("Søg CPR:"))
+        press(screen, terminal, keys("020926-4345") + [.enter])
+        #expect(screen.rows.map(\.item.id) == [fixture.overrideID])
+        #expect(terminal.contains("CPR: 020926-****"))
+        press(screen, terminal, [.character("/")] + Array(repeating: Key.backspace, count: 11) + [.enter])
+        #expect(screen.rows.count >= 3)
+    }
+
+    @Test func detailShowsAnswersDecisionOverrideAndHistory() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.down, .down, .enter])
+        #expect(terminal.contains("Sag: 020926-****  CD  21-11-2026"))
+        #expect(terminal.contains("Hvordan er konfliktniveauet i jeres familie? → Middel"))
+        #expect(terminal.contains("Barnets CPR-nummer → 020926-****"))
+        press(screen, terminal, [.pageDown, .pageDown])
+        #expect(terminal.contains("Tilsidesat af sundhedsplejersken"))
+        #expect(terminal.contains("Begrundelse: Mor virkede meget presset"))
+        #expect(terminal.contains("Screening gemt af CD"))
+        press(screen, terminal, [.escape])
+        #expect(terminal.contains("Gennemgang – markerede familier"))
+    }
+
+    @Test func followupsCloseACaseOnlyWhenEveryFlaggedActionHasOne() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.enter, .character("o")])
+        #expect(terminal.contains("Udført – underretningen er sendt"))
+        press(screen, terminal, [.tab, .tab, .tab] + keys("Sendt til Familierådgivningen") + [.enter])
+        #expect(terminal.contains("Gemt: Underretning til Familierådgivningen – udført."))
+        var events = try fixture.leadEvents()
+        #expect(events.count == 1)
+        guard case .followup(let first)? = events.first?.body else { Issue.record("no follow-up"); return }
+        #expect(first.screening == fixture.exposedID && first.action == "underretning" && first.status == .udfoert)
+        #expect(first.date == ReviewFixture.today && first.note == "Sendt til Familierådgivningen")
+        #expect(events.first?.author == "LE")
+        press(screen, terminal, [.escape])
+        #expect(screen.rows.first?.item.id == fixture.exposedID)      // gruppeforløb is still open and overdue
+        // The course: declined by the family.
+        press(screen, terminal, [.enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter])
+        events = try fixture.leadEvents()
+        #expect(events.count == 2)
+        press(screen, terminal, [.escape])
+        #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
+        #expect(!terminal.contains("150926-****"))
+        press(screen, terminal, [.character("a")])
+        #expect(terminal.contains("Vis: alle"))
+        let row = try #require(terminal.row(containing: "150926-****"))
+        #expect(terminal.rows[row].contains("Underretning udført"))
+        #expect(terminal.rows[row].contains("Gruppeforløb afvist"))
+    }
+
+    @Test func notRelevantNeedsANoteAndFutureDatesAreRefused() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.down, .down, .enter, .character("o"), .tab, .character("3"), .enter, .enter, .enter])
+        #expect(terminal.contains("Skriv i noten, hvorfor handlingen ikke er relevant."))
+        #expect(try fixture.leadEvents().isEmpty)
+        press(screen, terminal, [.backtab] + Array(repeating: Key.backspace, count: 10) + keys("01-01-2027") + [.tab] +
+              keys("Familien er flyttet") + [.enter])
+        #expect(terminal.contains("Datoen må ikke ligge i fremtiden."))
+        #expect(try fixture.leadEvents().isEmpty)
+        press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("21-11-2026") + [.function(10)])
+        #expect(terminal.contains("Gemt: Opfølgning ved næste besøg – ikke relevant."))
+        #expect(try fixture.leadEvents().count == 1)
+    }
+
+    @Test func correctionReopensTheFormAndReDecides() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.enter, .character("r"), .enter])
+        #expect(terminal.contains("Skriv hvorfor screeningen rettes."))
+        press(screen, terminal, keys("Barnet var ikke udsat; forkert svar") + [.enter])
+        #expect(terminal.contains("Trin 1 af 5"))
+        #expect(terminal.contains("150926-4123"))                  // pre-filled
+        press(screen, terminal, [.pageDown, .pageDown, .pageDown])
+        #expect(terminal.contains("Trin 4 af 5"))
+        press(screen, terminal, [.tab, .character("1"), .pageDown, .pageDown])
+        #expect(terminal.contains("Opsummering"))
+        press(screen, terminal, [.enter])
+        #expect(terminal.contains("Gemt"))
+        press(screen, terminal, [.enter])
+        #expect(terminal.contains("Rettelsen er gemt, og anbefalingen er vurderet igen."))
+        let events = try fixture.leadEvents()
+        guard case .correction(let correction)? = events.first?.body else { Issue.record("no correction"); return }
+        #expect(correction.screening == fixture.exposedID)
+        #expect(correction.reason == "Barnet var ikke udsat; forkert svar")
+        #expect(correction.answers["barn_udsat"] == .string("nej"))
+        #expect(correction.decision.actions == ["gruppeforloeb"])
+        press(screen, terminal, [.end, .pageDown, .pageDown, .pageDown])
+        #expect(terminal.contains("Rettet af LE: Barnet var ikke udsat; forkert svar"))
+        press(screen, terminal, [.escape])
+        let row = try #require(terminal.row(containing: "150926-****"))
+        #expect(!terminal.rows[row].contains("Underretning"))
+    }
+
+    @Test func tooSmallWindowSaysSo() throws {
+        let fixture = try ReviewFixture()
+        let screen = ReviewScreen(environment: fixture.environment())
+        let terminal = MemoryTerminal(rows: 20, columns: 60)
+        screen.draw(on: terminal)
+        #expect(terminal.contains("Vinduet er for lille"))
+        terminal.resize(rows: 30, columns: 100)
+        screen.handle(.resize)
+        screen.draw(on: terminal)
+        #expect(terminal.contains("Gennemgang – markerede familier"))
+    }
+}
