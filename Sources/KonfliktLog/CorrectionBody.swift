@@ -28,3 +28,18 @@ public struct CorrectionBody: Sendable, Hashable, Codable {
         self.reason = reason
     }
 }
+
+extension CorrectionBody {
+    private enum CodingKeys: String, CodingKey { case screening, answers, decision, visitDate, override, reason }
+
+    /// Encodes like the synthesized form, but writes `screening` in lower case like the envelope's `id`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(screening.uuidString.lowercased(), forKey: .screening)
+        try container.encode(answers, forKey: .answers)
+        try container.encode(decision, forKey: .decision)
+        try container.encodeIfPresent(visitDate, forKey: .visitDate)
+        try container.encodeIfPresent(override, forKey: .override)
+        try container.encode(reason, forKey: .reason)
+    }
+}

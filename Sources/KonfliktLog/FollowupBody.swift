@@ -42,3 +42,17 @@ public struct FollowupBody: Sendable, Hashable, Codable {
         self.note = note
     }
 }
+
+extension FollowupBody {
+    private enum CodingKeys: String, CodingKey { case screening, action, status, date, note }
+
+    /// Encodes like the synthesized form, but writes `screening` in lower case like the envelope's `id`.
+    public func encode(to encoder: Encoder) throws {
+        var container = encoder.container(keyedBy: CodingKeys.self)
+        try container.encode(screening.uuidString.lowercased(), forKey: .screening)
+        try container.encode(action, forKey: .action)
+        try container.encode(status, forKey: .status)
+        try container.encode(date, forKey: .date)
+        try container.encode(note, forKey: .note)
+    }
+}

@@ -1,0 +1,158 @@
+import Foundation
+import Testing
+
+/// The team lead's review through the real binary: two health visitors' device files in one data
+/// folder, the lead in tmux and `review --list`.
+@Suite(.serialized) struct ReviewTests {
+    /// Answers JSON for a 2-month visit on `date` (`YYYY-MM-DD`).
+    static func answers(date: String, cpr: String, author: String, level: String, exposed: Bool) -> String {
+        var fields = [
+            #""besoeg": "2mdr""#, #""besoegsdato": "\#(date)""#, #""barn_cpr": "\#(cpr)""#,
+            #""sundhedsplejerske": "\#(author)""#, #""deltagere": ["mor", "far"]"#, #""informeret": true"#,
+            #""konfliktniveau": "\#(level)""#, #""bekymring_trivsel": "nej""#,
+            #""barn_udsat": "\#(exposed ? "ja" : "nej")""#,
+        ]
+        if level != "lavt" { fields.append(#""vold_mellem_foraeldre": "nej""#) }
+        if level == "hoejt" { fields += [#""interesse_gruppeforloeb": "begge""#, #""samtykke_kontakt": true"#] }
+        return "{\"answers\": {" + fields.joined(separator: ", ") + "}}"
+    }
+
+    /// Records a screening as `author` on the device of config folder `config`, on the visit day.
+    static func record(_ session: TmuxSession, config: String, author: String, date: String, cpr: String,
+                       level: String, exposed: Bool) throws -> String {
+        var environment = session.environment
+        environment["KONFLIKT_CONFIG"] = session.root.appendingPathComponent(config).path
+        environment["KONFLIKT_TODAY"] = date
+        let result = try Binary.run(["record", "--author", author],
+                                    stdin: answers(date: date, cpr: cpr, author: author, level: level, exposed: exposed),
+                                    environment: environment)
+        #expect(result.status == 0, "\(result.stderr)")
+        let object = try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any]
+        return try #require(object?["id"] as? String)
+    }
+
+    /// Two health visitors: AB's overdue report (2 Nov) and a calm visit, CD's group course (20 Nov).
+    static func twoHealthVisitors(_ session: TmuxSession) throws -> (report: String, course: String) {
+        let report = try record(session, config: "ab", author: "AB", date: "2026-11-02", cpr: "150926-4123",
+                                level: "middel", exposed: true)
+        _ = try record(session, config: "ab", author: "AB", date: "2026-11-03", cpr: "160926-4123",
+                       level: "lavt", exposed: false)
+        let course = try record(session, config: "cd", author: "CD", date: "2026-11-20", cpr: "010926-4234",
+                                level: "hoejt", exposed: false)
+        return (report, course)
+    }
+
+    @Test func leadFindsTheOverdueReportRecordsItAndItLeavesTheOpenList() throws {
+        let tmux = try TmuxSession()
+        let ids = try Self.twoHealthVisitors(tmux)
+        let data = tmux.root.appendingPathComponent("data")
+        let healthVisitorFiles = Set(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".jsonl") })
+        #expect(healthVisitorFiles.count == 2)
+
+        // The lead opens konflikt, gives initials and chooses "Gennemgang" in the start menu.
+        try tmux.start()
+        try tmux.waitFor("Initialer:")
+        try tmux.type("le"); try tmux.keys("Enter")
+        try tmux.waitFor("Hvad vil du gøre?")
+        try tmux.type("3")
+        try tmux.waitFor("Gennemgang – markerede familier")
+        try tmux.waitFor("2 sager, 1 over frist")
+        let screen = try tmux.screen()
+        let lines = screen.split(separator: "\n").map(String.init)
+        let first = try #require(lines.firstIndex { $0.contains("150926-****") })
+        #expect(lines[first].hasPrefix("! 02-11-26"))
+        #expect(lines[first].contains("Underretning åben"))
+        #expect(lines.firstIndex { $0.contains("010926-****") }.map { $0 > first } == true)
+        #expect(!screen.contains("160926"))                  // low conflict: not flagged
+        #expect(!screen.contains("4123"))                    // CPR masked
+
+        try tmux.keys("Enter")
+        try tmux.waitFor("OVER FRIST")
+        try tmux.waitFor("Hvordan er konfliktniveauet i jeres familie? → Middel")
+        try tmux.type("o")
+        try tmux.waitFor("Udført – underretningen er sendt")
+        try tmux.keys("Tab", "Tab", "Tab")
+        try tmux.type("Sendt til Familierådgivningen")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt: Underretning til Familierådgivningen – udført.")
+        try tmux.keys("Escape")
+        try tmux.waitFor("1 sager, 0 over frist")
+        #expect(!(try tmux.screen()).contains("150926-****"))
+        try tmux.type("a")
+        try tmux.waitFor("Vis: alle")
+        try tmux.waitFor("Underretning udført")
+        try tmux.keys("Escape")
+        try tmux.waitFor("Hvad vil du gøre?")
+        try tmux.type("4")
+
+        // The follow-up is in the lead's own, new device file; every file verifies.
+        let files = Set(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".jsonl") })
+        let leadFiles = files.subtracting(healthVisitorFiles)
+        #expect(leadFiles.count == 1)
+        let leadLog = try String(contentsOf: data.appendingPathComponent(try #require(leadFiles.first)), encoding: .utf8)
+        let event = try #require(try JSONSerialization.jsonObject(with: Data(leadLog.utf8)) as? [String: Any])
+        #expect(event["type"] as? String == "followup")
+        #expect(event["author"] as? String == "LE")
+        let body = try #require(event["body"] as? [String: Any])
+        #expect(body["screening"] as? String == ids.report)
+        #expect(body["action"] as? String == "underretning")
+        #expect(body["status"] as? String == "udfoert")
+        #expect(body["date"] as? String == "2026-11-22")
+        let verify = try Binary.run(["verify"], environment: tmux.environment)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("Alle 3 logfiler er i orden."))
+    }
+
+    @Test func listAsTextAndJSONMasksCPRAndFollowsOpenAndAll() throws {
+        let session = try TmuxSession()
+        let ids = try Self.twoHealthVisitors(session)
+        let env = session.environment
+        let text = try Binary.run(["review", "--list"], environment: env)
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout.contains("150926-****"))
+        #expect(!text.stdout.contains("4123"))
+        #expect(text.stdout.contains("Underretning: åben (over frist)"))
+
+        let json = try Binary.run(["review", "--list", "--json"], environment: env)
+        #expect(json.status == 0)
+        #expect(!json.stdout.contains("4123"))
+        let cases = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [[String: Any]])
+        #expect(cases.map { $0["id"] as? String } == [ids.report, ids.course])
+        let report = cases[0]
+        #expect(report["date"] as? String == "2026-11-02")
+        #expect(report["visit"] as? String == "2mdr")
+        #expect(report["actions"] as? [String] == ["underretning"])
+        #expect((report["status"] as? [String: String])?["underretning"] == "open")
+        #expect(report["overdue"] as? Bool == true)
+        #expect(report["author"] as? String == "AB")
+        #expect(report["child"] as? String == "150926-****")
+
+        var followupEnv = env
+        followupEnv["KONFLIKT_CONFIG"] = session.root.appendingPathComponent("lead").path
+        let followup = try Binary.run(["followup", ids.report, "--action", "underretning", "--status", "udfoert",
+                                       "--author", "LE"], stdin: "", environment: followupEnv)
+        #expect(followup.status == 0, "\(followup.stderr)")
+        let open = try Binary.run(["review", "--list", "--json"], environment: env)
+        let openCases = try #require(try JSONSerialization.jsonObject(with: Data(open.stdout.utf8)) as? [[String: Any]])
+        #expect(openCases.map { $0["id"] as? String } == [ids.course])
+        let all = try Binary.run(["review", "--list", "--json", "--all"], environment: env)
+        let allCases = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
+        #expect(Set(allCases.compactMap { $0["id"] as? String }) == [ids.report, ids.course])
+        let onlyCD = try Binary.run(["review", "--list", "--json", "--all", "--visitor", "cd"], environment: env)
+        let cdCases = try #require(try JSONSerialization.jsonObject(with: Data(onlyCD.stdout.utf8)) as? [[String: Any]])
+        #expect(cdCases.map { $0["id"] as? String } == [ids.course])
+    }
+
+    @Test func badOptionsAreRefusedInDanish() throws {
+        let session = try TmuxSession()
+        let unknown = try Binary.run(["review", "--list", "--action", "fodbold"], environment: session.environment)
+        #expect(unknown.status == 64)
+        #expect(unknown.stderr.contains("Formularen har ingen handling \"fodbold\""))
+        let jsonWithoutList = try Binary.run(["review", "--json"], environment: session.environment)
+        #expect(jsonWithoutList.status == 64)
+        #expect(jsonWithoutList.stderr.contains("bruges sammen med --list"))
+        let empty = try Binary.run(["review", "--list", "--json"], environment: session.environment)
+        #expect(empty.status == 0)
+        #expect(empty.stdout == "[]\n")
+    }
+}
