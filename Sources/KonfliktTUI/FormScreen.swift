@@ -35,7 +35,7 @@ public final class FormScreen {
 
     private let today: LocalDate
     private let save: (ScreeningSubmission) throws -> Void
-    private let saveDraft: (Answers, Int) -> Void
+    private let saveDraft: (Answers, Int) -> String?
     var page: Page = .step
     private var pageBeforeLeave: Page = .step
     private var fields: [String: any FieldWidget] = [:]
@@ -52,11 +52,12 @@ public final class FormScreen {
     private var overrideError: String?
 
     /// Creates the screen at `step` with `answers` (both from a draft when resuming).
-    /// `save` must throw unless the screening was durably stored; `saveDraft` is called with the
+    /// `save` must throw unless the screening was durably stored; `saveDraft` (which returns a short
+    /// Danish problem when the draft could not be written) is called with the
     /// answers and the step after every completed step and when the user leaves.
     public init(model: any ScreeningModel, answers: Answers = [:], step: Int = 0, today: LocalDate,
                 save: @escaping (ScreeningSubmission) throws -> Void,
-                saveDraft: @escaping (Answers, Int) -> Void = { _, _ in }) {
+                saveDraft: @escaping (Answers, Int) -> String? = { _, _ in nil }) {
         self.model = model
         self.answers = answers
         self.today = today
@@ -155,11 +156,12 @@ public final class FormScreen {
         message = nil
         if stepIndex + 1 < model.steps.count {
             enterStep(stepIndex + 1)
-            saveDraft(answers, stepIndex)
         } else {
-            saveDraft(answers, stepIndex)
             summaryScroll = 0
             page = .summary
+        }
+        if let problem = saveDraft(answers, stepIndex) {
+            message = ("Kladden kunne ikke gemmes (\(problem)). Svarene er kun på skærmen, indtil screeningen er gemt.", .error)
         }
     }
 
@@ -181,7 +183,7 @@ public final class FormScreen {
         case .confirmLeave:
             switch key {
             case .character("j"), .character("J"):
-                saveDraft(answers, stepIndex)
+                _ = saveDraft(answers, stepIndex)
                 outcome = .left
             case .character("n"), .character("N"), .escape:
                 page = pageBeforeLeave

@@ -80,7 +80,14 @@ public final class ScreeningApp {
                 store.delete(draft.id)
             },
             saveDraft: { answers, step in
-                try? store.save(Draft(id: draft.id, form: formID, step: step, answers: answers))
+                do {
+                    try store.save(Draft(id: draft.id, form: formID, step: step, answers: answers))
+                    return nil
+                } catch let error as UserFacingError {
+                    return error.danishDescription
+                } catch {
+                    return "ukendt fejl"
+                }
             })
         return screen.run(on: terminal)
     }

@@ -8,19 +8,33 @@ import Testing
     final class Saves {
         var submissions: [ScreeningSubmission] = []
         var drafts: [(Answers, Int)] = []
+        var draftProblem: String?
     }
 
     func makeScreen(_ saves: Saves, failSave: Bool = false) -> FormScreen {
         FormScreen(model: TestModel(), today: today, save: { submission in
             if failSave { throw TUIError.inputEnded }
             saves.submissions.append(submission)
-        }, saveDraft: { saves.drafts.append(($0, $1)) })
+        }, saveDraft: { saves.drafts.append(($0, $1)); return saves.draftProblem })
     }
 
     func press(_ screen: FormScreen, _ keys: [Key], on terminal: MemoryTerminal = MemoryTerminal()) -> MemoryTerminal {
         for key in keys { screen.handle(key) }
         screen.draw(on: terminal)
         return terminal
+    }
+
+    @Test func aDraftThatCannotBeWrittenIsSaidOnScreen() throws {
+        let saves = Saves()
+        saves.draftProblem = "disken er fuld"
+        let screen = makeScreen(saves)
+        let before = press(screen, [])
+        #expect(!before.contains("Kladden kunne ikke gemmes"))
+        // Leave step 1 with every answer given: the draft is attempted and its failure is shown.
+        let terminal = press(screen, [.character("1"), .enter] + keys("1509264123") + [.enter])
+        #expect(screen.stepIndex == 1)
+        #expect(!saves.drafts.isEmpty)
+        #expect(terminal.contains("Kladden kunne ikke gemmes (disken er fuld)."))
     }
 
     @Test func firstStepShowsTitleProgressQuestionsAndFooter() {
