@@ -2,7 +2,7 @@
 SWIFT ?= swift
 BIN_PATH = $(shell $(SWIFT) build --show-bin-path 2>/dev/null)
 
-.PHONY: run test build deps demo bench clean
+.PHONY: run test build deps demo demo-review bench clean
 
 run: deps build
 	@"$(BIN_PATH)/konflikt"
@@ -16,6 +16,15 @@ build:
 # Installs the system packages the program and its tests need, when they are missing.
 deps:
 	@sh scripts/install-deps
+
+# Fictitious demo data (2,000 families, three health visitors and a lead) in ./demo-data, then the review.
+demo: deps build
+	@rm -rf demo-data
+	"$(BIN_PATH)/konflikt" demo-data --count 2000 --data demo-data
+	@echo "Åbn: KONFLIKT_DATA=demo-data $(BIN_PATH)/konflikt   (eller: make demo-review)"
+
+demo-review: build
+	@KONFLIKT_DATA=demo-data "$(BIN_PATH)/konflikt" review --author LE
 
 clean:
 	rm -rf .build

@@ -34,6 +34,8 @@ public enum LogError: Error, Equatable, UserFacingError {
     case encryptedBody(file: String, line: Int)
     /// A heads file given to `verify --against` could not be read.
     case badHeadsFile(path: String, reason: String)
+    /// Demo data is only written into a data directory without log files.
+    case demoDataNeedsEmptyDirectory(path: String)
 
     public var danishDescription: String {
         switch self {
@@ -67,12 +69,15 @@ public enum LogError: Error, Equatable, UserFacingError {
             return "\(file) linje \(line): hændelsen er krypteret, og denne version kan ikke læse krypterede hændelser."
         case .badHeadsFile(let path, let reason):
             return "Filen med tidligere hoveder \(path) kan ikke læses: \(reason)."
+        case .demoDataNeedsEmptyDirectory(let path):
+            return "\(path) indeholder allerede logfiler. Demodata skrives kun i en tom datamappe, så de aldrig blandes med rigtige screeninger."
         }
     }
 
     public var exitCode: Int32 {
         switch self {
-        case .badEvent, .notUTF8, .unknownEventType, .unsupportedVersion, .encryptedBody, .badHeadsFile:
+        case .badEvent, .notUTF8, .unknownEventType, .unsupportedVersion, .encryptedBody, .badHeadsFile,
+             .demoDataNeedsEmptyDirectory:
             return ExitStatus.dataError
         default:
             return ExitStatus.ioError

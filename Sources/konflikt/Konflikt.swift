@@ -17,6 +17,7 @@ struct Konflikt: ParsableCommand {
             VerifyCommand.self,
             FollowupCommand.self,
             ReviewCommand.self,
+            DemoDataCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )
