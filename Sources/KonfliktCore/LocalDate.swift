@@ -74,12 +74,19 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     /// Today's date in `timeZone` (Danish time by default) at the instant `now`.
     public static func today(now: Date = Date(),
                              timeZone: TimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current) -> LocalDate {
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = timeZone
+        var calendar = danishCalendar
+        if calendar.timeZone != timeZone { calendar.timeZone = timeZone }
         let c = calendar.dateComponents([.year, .month, .day], from: now)
         return LocalDate(year: c.year ?? 1970, month: c.month ?? 1, day: c.day ?? 1)
             ?? LocalDate(dayNumber: 0)
     }
+
+    /// A Gregorian calendar in Danish time, made once (making one per call is slow when folding a big log).
+    private static let danishCalendar: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current
+        return calendar
+    }()
 
     /// Whether `year` is a leap year in the Gregorian calendar.
     public static func isLeap(_ year: Int) -> Bool {

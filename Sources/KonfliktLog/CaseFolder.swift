@@ -13,13 +13,19 @@ public struct FoldOptions: Sendable {
     /// Return only open cases; closed ones are kept in a compact form while folding.
     public var onlyOpen: Bool
 
+    /// Read unflagged, non-overridden screenings from their envelope only (no answers, no decision
+    /// details, no visit date) unless a correction brings them, and return only flagged cases: for
+    /// readers of flagged cases, such as the review.
+    public var skipUnflaggedBodies: Bool
+
     /// Options for folding.
     public init(deadlineDays: [String: Int] = [:], flaggingActions: Set<String>? = nil,
-                today: LocalDate = LocalDate.today(), onlyOpen: Bool = false) {
+                today: LocalDate = LocalDate.today(), onlyOpen: Bool = false, skipUnflaggedBodies: Bool = false) {
         self.deadlineDays = deadlineDays
         self.flaggingActions = flaggingActions
         self.today = today
         self.onlyOpen = onlyOpen
+        self.skipUnflaggedBodies = skipUnflaggedBodies
     }
 }
 
@@ -73,7 +79,9 @@ public struct CaseFolder: Sendable {
     /// Reads every event in `directory` and folds it.
     public static func fold(directory: DataDirectory, options: FoldOptions) throws -> FoldResult {
         var folder = CaseFolder(options: options)
-        let problems = try LogReader.forEachEvent(in: directory) { folder.add($0) }
+        let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies) {
+            folder.add($0)
+        }
         var result = folder.finish()
         result.problems = problems
         return result
@@ -109,6 +117,10 @@ public struct CaseFolder: Sendable {
                 latestCorrection[body.screening] = event.timestamp
                 state.answers = body.answers
                 state.decision = body.decision
+                if state.form.isEmpty {          // a screening read from its envelope only
+                    state.form = body.decision.form
+                    state.formVersion = body.decision.formVersion
+                }
                 if let visit = body.visitDate { state.visitDate = visit }
                 if let override = body.override { state.override = override }
             }
@@ -130,8 +142,16 @@ public struct CaseFolder: Sendable {
 
     /// The cases (only open ones with `onlyOpen`), oldest first, and the orphans.
     public func finish() -> FoldResult {
-        var result = cases.values.filter { !options.onlyOpen || $0.isOpen }
-        result.sort { ($0.timestamp, $0.id.uuidString) < ($1.timestamp, $1.id.uuidString) }
+        // Sort small keys, not the large case values.
+        var keys: [(timestamp: String, id: UUID)] = []
+        keys.reserveCapacity(cases.count)
+        for (id, item) in cases {
+            if options.onlyOpen, !item.isOpen { continue }
+            if options.skipUnflaggedBodies, !item.flagged { continue }
+            keys.append((item.timestamp, id))
+        }
+        keys.sort { ($0.timestamp, $0.id.uuidString) < ($1.timestamp, $1.id.uuidString) }
+        let result = keys.compactMap { cases[$0.id] }
         var allOrphans = orphans
         for (screening, events) in pending {
             for located in events {

@@ -1,4 +1,5 @@
 import Foundation
+import KonfliktCore
 
 /// One event read back from a log line: the envelope fields and the typed body.
 public struct LogEvent: Sendable, Hashable {
@@ -28,6 +29,24 @@ public struct LogEvent: Sendable, Hashable {
     static func decode(_ bytes: UnsafeRawBufferPointer, file: String, line: Int) throws(LogError) -> LogEvent {
         guard UTF8Check.isValid(bytes) else { throw .notUTF8(file: file, line: line) }
         let data = Data(bytes)
+        // One JSON pass: the type is read from the bytes (the writer puts `"type":"…"` before the
+        // body), and the envelope and the typed body are decoded together.
+        let event: LogEvent?
+        do {
+            switch peekType(bytes) {
+            case "screening": event = try decodeLine(ScreeningBody.self, data, file, line) { .screening($0) }
+            case "correction": event = try decodeLine(CorrectionBody.self, data, file, line) { .correction($0) }
+            case "followup": event = try decodeLine(FollowupBody.self, data, file, line) { .followup($0) }
+            case "export": event = try decodeLine(ExportBody.self, data, file, line) { .export($0) }
+            default: event = nil
+            }
+        } catch let error as LogError {
+            throw error
+        } catch {
+            event = nil
+        }
+        if let event { return event }
+        // Slow path, only for lines that are not as the writer makes them: say precisely what is wrong.
         let envelope: Envelope
         do {
             envelope = try JSONDecoder().decode(Envelope.self, from: data)
@@ -37,32 +56,164 @@ public struct LogEvent: Sendable, Hashable {
         guard envelope.v <= EventLine.version else {
             throw .unsupportedVersion(file: file, line: line, version: envelope.v)
         }
-        guard let id = UUID(uuidString: envelope.id) else {
+        guard UUID(uuidString: envelope.id) != nil else {
             throw .badEvent(file: file, line: line, reason: "ugyldigt id")
         }
-        let body: EventBody
-        do {
-            switch envelope.type {
-            case "screening": body = .screening(try decodeBody(ScreeningBody.self, data, envelope, file, line))
-            case "correction": body = .correction(try decodeBody(CorrectionBody.self, data, envelope, file, line))
-            case "followup": body = .followup(try decodeBody(FollowupBody.self, data, envelope, file, line))
-            case "export": body = .export(try decodeBody(ExportBody.self, data, envelope, file, line))
-            default: throw LogError.unknownEventType(file: file, line: line, type: envelope.type)
-            }
-        } catch let error as LogError {
-            throw error
-        } catch {
+        if envelope.hasEncryptedBody { throw .encryptedBody(file: file, line: line) }
+        switch envelope.type {
+        case "screening", "correction", "followup", "export":
             throw .badEvent(file: file, line: line, reason: "indholdet passer ikke til typen \(envelope.type)")
+        default:
+            throw .unknownEventType(file: file, line: line, type: envelope.type)
         }
-        return LogEvent(version: envelope.v, seq: envelope.seq, id: id, timestamp: envelope.ts,
-                        author: envelope.author, device: envelope.device, prev: envelope.prev,
-                        hash: envelope.hash, body: body)
     }
 
-    private static func decodeBody<Body: Decodable>(_ type: Body.Type, _ data: Data, _ envelope: Envelope,
-                                                    _ file: String, _ line: Int) throws -> Body {
-        if envelope.hasEncryptedBody { throw LogError.encryptedBody(file: file, line: line) }
-        return try JSONDecoder().decode(Wrapper<Body>.self, from: data).body
+    /// A screening line whose decision does not flag the case and that has no override, read from
+    /// its envelope bytes alone: the body is replaced by an empty one (no answers, no actions). nil
+    /// for every other line, and for any line not laid out exactly as the writer makes it; those
+    /// take the full `decode`. The bytes `"flagged":true` and `"override":` can only occur as keys
+    /// (a quote inside a JSON string is always escaped), so the test cannot be fooled by free text.
+    static func decodeUnflaggedScreening(_ bytes: UnsafeRawBufferPointer, file: String, line: Int) -> LogEvent? {
+        var reader = EnvelopeBytes(bytes: bytes)
+        guard reader.literal(#"{"prev":""#), let prev = reader.plainString(),
+              reader.literal(#","seq":"#), let seq = reader.integer(),
+              reader.literal(#","v":"#), let version = reader.integer(), version <= EventLine.version,
+              reader.literal(#","id":""#), let idText = reader.plainString(), let id = UUID(uuidString: idText),
+              reader.literal(#","ts":""#), let timestamp = reader.plainString(),
+              reader.literal(#","type":"screening","device":""#), let device = reader.plainString(),
+              reader.literal(#","author":""#), let author = reader.plainString(),
+              reader.literal(#","body":{"#) else { return nil }
+        let rest = UnsafeRawBufferPointer(rebasing: bytes[reader.offset...])
+        guard !contains(rest, #""flagged":true"#), !contains(rest, #""override":"#), !contains(rest, #""enc":"#),
+              contains(rest, #""flagged":false"#), let hashStart = lastIndex(of: #","hash":""#, in: bytes) else { return nil }
+        var hashReader = EnvelopeBytes(bytes: bytes, offset: hashStart)
+        guard hashReader.literal(#","hash":""#), let hash = hashReader.plainString() else { return nil }
+        let empty = Decision(form: "", formVersion: 0, formFingerprint: "", actions: [], flagged: false, rules: [], warnings: [])
+        let body = ScreeningBody(form: "", formVersion: 0, formFingerprint: "", answers: [:], decision: empty,
+                                 visitDate: nil, override: nil)
+        return LogEvent(version: version, seq: seq, id: id, timestamp: timestamp, author: author, device: device,
+                        prev: prev, hash: hash, body: .screening(body))
+    }
+
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: String) -> Bool {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count, let first = pattern.first else { return false }
+        var index = 0
+        let last = bytes.count - pattern.count
+        while index <= last {
+            if bytes[index] == first {
+                var matched = true
+                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
+                if matched { return true }
+            }
+            index += 1
+        }
+        return false
+    }
+
+    private static func lastIndex(of needle: String, in bytes: UnsafeRawBufferPointer) -> Int? {
+        let pattern = Array(needle.utf8)
+        guard bytes.count >= pattern.count else { return nil }
+        var index = bytes.count - pattern.count
+        while index >= 0 {
+            var matched = true
+            for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
+            if matched { return index }
+            index -= 1
+        }
+        return nil
+    }
+
+    /// A cursor over the writer's fixed envelope layout.
+    private struct EnvelopeBytes {
+        let bytes: UnsafeRawBufferPointer
+        var offset = 0
+
+        init(bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+            self.bytes = bytes
+            self.offset = offset
+        }
+
+        mutating func literal(_ text: String) -> Bool {
+            for byte in text.utf8 {
+                guard offset < bytes.count, bytes[offset] == byte else { return false }
+                offset += 1
+            }
+            return true
+        }
+
+        /// The characters up to the closing quote (consumed); nil when the string has escapes or is not ASCII/UTF-8 plain.
+        mutating func plainString() -> String? {
+            let start = offset
+            while offset < bytes.count, bytes[offset] != UInt8(ascii: "\"") {
+                if bytes[offset] == UInt8(ascii: "\\") || bytes[offset] < 0x20 { return nil }
+                offset += 1
+            }
+            guard offset < bytes.count else { return nil }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+            offset += 1
+            return text
+        }
+
+        mutating func integer() -> Int? {
+            var value = 0, digits = 0
+            while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39, digits < 18 {
+                value = value * 10 + Int(bytes[offset] - 0x30)
+                offset += 1
+                digits += 1
+            }
+            return digits > 0 ? value : nil
+        }
+    }
+
+    /// The value of the first `"type":"…"` in the line, without decoding anything else.
+    static func peekType(_ bytes: UnsafeRawBufferPointer) -> String? {
+        let marker = Array(#","type":""#.utf8)
+        guard bytes.count > marker.count else { return nil }
+        var index = 0
+        let limit = min(bytes.count - marker.count, 400)
+        while index < limit {
+            if bytes[index] == marker[0], bytes[index + 1] == marker[1], bytes[index + 2] == marker[2],
+               bytes[index + 3] == marker[3], bytes[index + 4] == marker[4], bytes[index + 5] == marker[5],
+               bytes[index + 6] == marker[6], bytes[index + 7] == marker[7], bytes[index + 8] == marker[8] {
+                let start = index + marker.count
+                var end = start
+                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - start < 20 { end += 1 }
+                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+            }
+            index += 1
+        }
+        return nil
+    }
+
+    /// Decodes a whole line of a known body type; nil when it is not a valid event of that type.
+    private static func decodeLine<Body: Decodable>(_ type: Body.Type, _ data: Data, _ file: String, _ line: Int,
+                                                    _ wrap: (Body) -> EventBody) throws -> LogEvent? {
+        let decoded = try JSONDecoder().decode(Line<Body>.self, from: data)
+        guard decoded.v <= EventLine.version, decoded.enc == nil, let body = decoded.body,
+              let id = UUID(uuidString: decoded.id) else { return nil }
+        return LogEvent(version: decoded.v, seq: decoded.seq, id: id, timestamp: decoded.ts, author: decoded.author,
+                        device: decoded.device, prev: decoded.prev, hash: decoded.hash, body: wrap(body))
+    }
+
+    /// A whole line: the envelope and a body of one type.
+    private struct Line<Body: Decodable>: Decodable {
+        var prev: String
+        var seq: Int
+        var v: Int
+        var id: String
+        var ts: String
+        var type: String
+        var device: String
+        var author: String
+        var hash: String
+        var enc: AnyJSON?
+        var body: Body?
+    }
+
+    /// Any JSON value, only to notice that a key is present.
+    private struct AnyJSON: Decodable {
+        init(from decoder: Decoder) throws {}
     }
 
     /// The envelope without the body.
@@ -95,7 +246,4 @@ public struct LogEvent: Sendable, Hashable {
         }
     }
 
-    private struct Wrapper<Body: Decodable>: Decodable {
-        var body: Body
-    }
 }

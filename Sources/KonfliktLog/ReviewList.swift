@@ -58,6 +58,7 @@ public enum ReviewList {
         let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
         var rows: [ReviewRow] = []
+        rows.reserveCapacity(cases.count / 8)
         for item in cases where item.flagged {
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
@@ -68,8 +69,8 @@ public enum ReviewList {
             rows.append(ReviewRow(item: item, visit: string(item.answers["besoeg"]), cpr: cpr, date: date,
                                   daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
         }
-        rows.sort { urgency($0, severity) < urgency($1, severity) }
-        return rows
+        let keyed = rows.map { (key: urgency($0, severity), row: $0) }
+        return keyed.sorted { $0.key < $1.key }.map(\.row)
     }
 
     /// A sort key: smaller is more urgent.
@@ -90,28 +91,58 @@ public enum ReviewList {
         return nil
     }
 
-    /// A row as the JSON object of `review --list --json` (CPR masked).
-    public static func jsonObject(_ row: ReviewRow, form: Form) -> [String: Any] {
-        let item = row.item
-        var object: [String: Any] = [
-            "id": item.id.uuidString.lowercased(),
-            "date": row.date.iso,
-            "visit": row.visit.map { $0 as Any } ?? NSNull(),
-            "child": row.maskedCPR,
-            "author": item.author,
-            "device": item.device,
-            "actions": item.actions.map(\.action),
-            "status": Dictionary(item.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
-            "overdue": item.isOverdue,
-            "open": item.isOpen,
-            "overridden": item.override != nil,
-            "corrections": item.corrections.count,
-        ]
-        var deadlines: [String: Any] = [:]
-        for state in item.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
-        object["deadlines"] = deadlines
-        object["days_open"] = row.daysOpen.map { $0 as Any } ?? NSNull()
-        return object
+    /// One case as `review --list --json` writes it (CPR masked). Properties are declared in
+    /// alphabetical order, so the encoder writes keys sorted without sorting them.
+    public struct Item: Encodable, Sendable {
+        public var actions: [String]
+        public var author: String
+        public var child: String
+        public var corrections: Int
+        public var date: String
+        public var days_open: Int?
+        public var deadlines: [String: String]
+        public var device: String
+        public var id: String
+        public var open: Bool
+        public var overdue: Bool
+        public var overridden: Bool
+        public var status: [String: String]
+        public var visit: String?
+
+        public func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey {
+                case actions, author, child, corrections, date, days_open, deadlines, device, id, open, overdue
+                case overridden, status, visit
+            }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(actions, forKey: .actions)
+            try container.encode(author, forKey: .author)
+            try container.encode(child, forKey: .child)
+            try container.encode(corrections, forKey: .corrections)
+            try container.encode(date, forKey: .date)
+            try container.encode(days_open, forKey: .days_open)       // null when closed
+            try container.encode(deadlines, forKey: .deadlines)
+            try container.encode(device, forKey: .device)
+            try container.encode(id, forKey: .id)
+            try container.encode(open, forKey: .open)
+            try container.encode(overdue, forKey: .overdue)
+            try container.encode(overridden, forKey: .overridden)
+            try container.encode(status, forKey: .status)
+            try container.encode(visit, forKey: .visit)
+        }
+    }
+
+    /// A row as the JSON object of `review --list --json`.
+    public static func item(_ row: ReviewRow) -> Item {
+        let case_ = row.item
+        var deadlines: [String: String] = [:]
+        for state in case_.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
+        return Item(actions: case_.actions.map(\.action), author: case_.author, child: row.maskedCPR,
+                    corrections: case_.corrections.count, date: row.date.iso, days_open: row.daysOpen,
+                    deadlines: deadlines, device: case_.device, id: case_.id.uuidString.lowercased(),
+                    open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.override != nil,
+                    status: Dictionary(case_.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
+                    visit: row.visit)
     }
 
     /// The short Danish name of an action for the table.

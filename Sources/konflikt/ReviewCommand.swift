@@ -79,14 +79,15 @@ struct ReviewCommand: ParsableCommand {
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
             let rows = ReviewList.rows(result.cases, filter: filter, form: form, today: today)
             if json {
-                let objects = rows.map { ReviewList.jsonObject($0, form: form) }
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 var output = Data("[".utf8)
-                for (index, object) in objects.enumerated() {
+                for (index, row) in rows.enumerated() {
                     output += Data((index == 0 ? "\n" : ",\n").utf8)
-                    output += try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                    output += try encoder.encode(ReviewList.item(row))
                 }
-                output += Data((objects.isEmpty ? "]\n" : "\n]\n").utf8)
+                output += Data((rows.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(output)
             } else {
                 FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
@@ -103,7 +104,7 @@ struct ReviewCommand: ParsableCommand {
 enum ReviewWiring {
     static func foldOptions(form: Form, today: LocalDate, onlyOpen: Bool) -> FoldOptions {
         FoldOptions(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
-                    onlyOpen: onlyOpen)
+                    onlyOpen: onlyOpen, skipUnflaggedBodies: true)
     }
 
     static func environment(form: Form, directory: DataDirectory, config: ConfigDirectory, today: LocalDate,

@@ -66,6 +66,17 @@ import Testing
             if !item.corrections.isEmpty { corrected += 1 }
             if item.flagged, !item.isOpen { closed += 1 }
         }
+        // The review's fast path (unflagged screenings read from their envelope) gives the same flagged cases.
+        let fast = try CaseFolder.fold(directory: DataDirectory(path: run.env["KONFLIKT_DATA"]!), options: FoldOptions(
+            deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
+            skipUnflaggedBodies: true))
+        #expect(fast.problems.isEmpty && fast.orphans.isEmpty)
+        #expect(fast.cases.allSatisfy(\.flagged))
+        let fastFlagged = fast.cases.filter(\.flagged), fullFlagged = folded.cases.filter(\.flagged)
+        let differing = zip(fastFlagged, fullFlagged).filter { $0 != $1 }.map { "\($0.0.id)" }
+        #expect(fastFlagged.count == fullFlagged.count)
+        #expect(differing.isEmpty, "\(differing.prefix(3))")
+        #expect(folded.cases.filter(\.flagged).count > 50)
         #expect((levels["lavt"] ?? 0) > 1400)                   // most families: low conflict
         #expect((levels["hoejt"] ?? 0) > 20 && (levels["hoejt"] ?? 0) < 200)
         #expect(reports > 0 && reports < 200)                    // reports are rare
