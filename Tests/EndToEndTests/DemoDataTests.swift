@@ -71,7 +71,7 @@ import Testing
             deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
             skipUnflaggedBodies: true))
         #expect(fast.problems.isEmpty && fast.orphans.isEmpty)
-        #expect(fast.cases.allSatisfy(\.flagged))
+        #expect(fast.cases.allSatisfy { $0.flagged })
         let fastFlagged = fast.cases.filter(\.flagged), fullFlagged = folded.cases.filter(\.flagged)
         let differing = zip(fastFlagged, fullFlagged).filter { $0 != $1 }.map { "\($0.0.id)" }
         #expect(fastFlagged.count == fullFlagged.count)
