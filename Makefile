@@ -26,5 +26,9 @@ demo: deps build
 demo-review: build
 	@KONFLIKT_DATA=demo-data "$(BIN_PATH)/konflikt" review --author LE
 
+# The benchmark (by hand; prints Markdown tables for docs/PERFORMANCE.md). SIZES="10000 100000" to shorten.
+bench: deps
+	@scripts/bench $(SIZES)
+
 clean:
 	rm -rf .build

@@ -48,6 +48,7 @@ let package = Package(
         ),
         // Test helper: appends in a loop for the crash and concurrency tests (see docs/LOG.md).
         .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
+        .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"]),
