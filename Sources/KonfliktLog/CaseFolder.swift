@@ -70,6 +70,10 @@ public struct CaseFolder: Sendable {
     private var latestCorrection: [UUID: String] = [:]
     private var pending: [UUID: [LocatedEvent]] = [:]
     private var orphans: [OrphanEvent] = []
+    /// Unflagged screenings read from their envelope only (with `skipUnflaggedBodies`), kept in about
+    /// 60 bytes each until a correction or follow-up needs them as a case.
+    private var stubs: [UUID: Stub] = [:]
+    private var strings = StringTable()
 
     /// A folder with `options`.
     public init(options: FoldOptions) {
@@ -92,8 +96,12 @@ public struct CaseFolder: Sendable {
         let event = located.event
         switch event.body {
         case .screening(let body):
-            guard cases[event.id] == nil else {
+            guard cases[event.id] == nil, stubs[event.id] == nil else {
                 orphans.append(OrphanEvent(file: located.file, line: located.line, event: event.id, screening: event.id))
+                return
+            }
+            if body.form.isEmpty, pending[event.id] == nil {
+                stubs[event.id] = Stub(event: event, file: located.file, line: located.line, strings: &strings)
                 return
             }
             let date = LocalDate.today(now: event.date)
@@ -106,7 +114,7 @@ public struct CaseFolder: Sendable {
             cases[event.id] = state
             for waiting in pending.removeValue(forKey: event.id) ?? [] { add(waiting) }
         case .correction(let body):
-            guard var state = cases[body.screening] else {
+            guard var state = cases[body.screening] ?? promote(body.screening) else {
                 pending[body.screening, default: []].append(located)
                 return
             }
@@ -127,7 +135,7 @@ public struct CaseFolder: Sendable {
             refresh(&state)
             cases[body.screening] = state
         case .followup(let body):
-            guard var state = cases[body.screening] else {
+            guard var state = cases[body.screening] ?? promote(body.screening) else {
                 pending[body.screening, default: []].append(located)
                 return
             }
@@ -163,6 +171,21 @@ public struct CaseFolder: Sendable {
         return FoldResult(cases: result, orphans: allOrphans, problems: [])
     }
 
+    /// Turns a stub into a case (its body empty until a correction brings answers and a decision).
+    private mutating func promote(_ id: UUID) -> Case? {
+        guard let stub = stubs.removeValue(forKey: id) else { return nil }
+        let timestamp = stub.timestamp(strings)
+        let empty = Decision(form: "", formVersion: 0, formFingerprint: "", actions: [], flagged: false, rules: [], warnings: [])
+        var state = Case(
+            id: id, file: strings[stub.file], line: Int(stub.line), device: strings[stub.device],
+            author: strings[stub.author], timestamp: timestamp,
+            screeningDate: LocalDate.today(now: Timestamp.parse(timestamp) ?? Date(timeIntervalSince1970: 0)),
+            form: "", formVersion: 0, answers: [:], decision: empty, visitDate: nil, override: nil,
+            corrections: [], followups: [], flagged: false, actions: [])
+        refresh(&state)
+        return state
+    }
+
     /// Recomputes flags, action states and overdue; compacts a closed case when only open ones are wanted.
     private func refresh(_ state: inout Case) {
         state.flagged = state.override != nil || state.decision.flagged
@@ -187,5 +210,76 @@ public struct CaseFolder: Sendable {
             state.decision.rules = []
             state.decision.warnings = []
         }
+    }
+}
+
+/// Strings seen many times (file names, devices, initials), stored once.
+struct StringTable {
+    private var index: [String: Int32] = [:]
+    private var values: [String] = []
+
+    mutating func intern(_ text: String) -> Int32 {
+        if let known = index[text] { return known }
+        let number = Int32(values.count)
+        values.append(text)
+        index[text] = number
+        return number
+    }
+
+    subscript(number: Int32) -> String { values[Int(number)] }
+}
+
+/// What is kept of an unflagged screening: where it is, who wrote it, and when (milliseconds when the
+/// timestamp has the writer's exact form, else the text in the string table).
+struct Stub {
+    var file: Int32
+    var line: Int32
+    var device: Int32
+    var author: Int32
+    var millis: Int64
+    var timestampText: Int32
+
+    init(event: LogEvent, file: String, line: Int, strings: inout StringTable) {
+        self.file = strings.intern(file)
+        self.line = Int32(clamping: line)
+        device = strings.intern(event.device)
+        author = strings.intern(event.author)
+        if let exact = Stub.millis(event.timestamp), Stub.format(exact) == event.timestamp {
+            millis = exact
+            timestampText = -1
+        } else {
+            millis = 0
+            timestampText = strings.intern(event.timestamp)
+        }
+    }
+
+    func timestamp(_ strings: StringTable) -> String {
+        timestampText >= 0 ? strings[timestampText] : Stub.format(millis)
+    }
+
+    /// `YYYY-MM-DDTHH:MM:SS.mmmZ` as milliseconds since 1970, read digit by digit (no floating point).
+    static func millis(_ text: String) -> Int64? {
+        let bytes = Array(text.utf8)
+        guard bytes.count == 24, bytes[23] == UInt8(ascii: "Z"),
+              let date = LocalDate(iso: String(decoding: bytes[0..<10], as: UTF8.self)) else { return nil }
+        func number(_ range: Range<Int>) -> Int64? {
+            var value: Int64 = 0
+            for index in range {
+                guard bytes[index] >= 0x30, bytes[index] <= 0x39 else { return nil }
+                value = value * 10 + Int64(bytes[index] - 0x30)
+            }
+            return value
+        }
+        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              let milli = number(20..<23) else { return nil }
+        return Int64(date.dayNumber) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milli
+    }
+
+    static func format(_ millis: Int64) -> String {
+        let day = Int(millis.quotientAndRemainder(dividingBy: 86_400_000).quotient)
+        let rest = Int(millis - Int64(day) * 86_400_000)
+        let date = LocalDate(dayNumber: day)
+        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.%03dZ", date.year, date.month, date.day,
+                      rest / 3_600_000, rest / 60000 % 60, rest / 1000 % 60, rest % 1000)
     }
 }
