@@ -95,18 +95,16 @@ public struct LogEvent: Sendable, Hashable {
                         prev: prev, hash: hash, body: .screening(body))
     }
 
-    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: String) -> Bool {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count, let first = pattern.first else { return false }
-        var index = 0
-        let last = bytes.count - pattern.count
-        while index <= last {
-            if bytes[index] == first {
-                var matched = true
-                for offset in 1..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
-                if matched { return true }
-            }
-            index += 1
+    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
+        let length = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, bytes.count >= length, length > 0 else { return false }
+        let first = Int32(needle.utf8Start.pointee)
+        var offset = 0
+        while offset <= bytes.count - length {
+            guard let found = memchr(base + offset, first, bytes.count - length + 1 - offset) else { return false }
+            let position = base.distance(to: UnsafeRawPointer(found))
+            if memcmp(base + position, needle.utf8Start, length) == 0 { return true }
+            offset = position + 1
         }
         return false
     }

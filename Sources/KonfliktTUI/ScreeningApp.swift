@@ -17,12 +17,15 @@ public struct ScreeningEnvironment {
     public var save: (ScreeningSubmission, String) throws -> Void
     /// Opens the team lead's review, when available.
     public var review: ((any Terminal) -> Void)?
+    /// Exports anonymous figures and returns the path written, when available.
+    public var export: ((ExportRequest) throws -> String)?
 
     /// Creates an environment.
     public init(form: Form, drafts: DraftStore, today: LocalDate, initials: @escaping () -> String?,
                 saveInitials: @escaping (String) throws -> Void,
                 save: @escaping (ScreeningSubmission, String) throws -> Void,
-                review: ((any Terminal) -> Void)? = nil) {
+                review: ((any Terminal) -> Void)? = nil, export: ((ExportRequest) throws -> String)? = nil) {
+        self.export = export
         self.form = form
         self.drafts = drafts
         self.today = today
@@ -48,10 +51,13 @@ public final class ScreeningApp {
         while true {
             let menu = StartMenu(title: environment.form.title, drafts: drafts(), stepCount: environment.form.steps.count,
                                  initials: environment.initials(), reviewAvailable: environment.review != nil,
+                                 exportAvailable: environment.export != nil,
                                  saveInitials: environment.saveInitials)
             switch menu.run(on: terminal) {
             case .quit: return
             case .review: environment.review?(terminal)
+            case .export:
+                if let export = environment.export { ExportScreen(run: export).run(on: terminal) }
             case .newScreening:
                 if runForm(draft: Draft(form: environment.form.id, step: 0, answers: [:]), on: terminal) == .running { return }
             case .resume(let id):

@@ -12,6 +12,8 @@ public final class StartMenu {
         case resume(UUID)
         /// Open the team lead's review.
         case review
+        /// Export anonymous figures.
+        case export
         /// Leave the program.
         case quit
     }
@@ -23,6 +25,7 @@ public final class StartMenu {
         ("Ny screening", "Start en screening ved 2- eller 8-måneders besøg"),
         ("Genoptag", "Fortsæt en screening, der ikke blev gemt færdig"),
         ("Gennemgang", "Faglig leders overblik over markerede familier"),
+        ("Eksport", "Anonyme tal til projektrapporteringen"),
         ("Afslut", ""),
     ]
 
@@ -30,6 +33,7 @@ public final class StartMenu {
     private let drafts: [Draft]
     private let stepCount: Int
     private let reviewAvailable: Bool
+    private let exportAvailable: Bool
     private let saveInitials: (String) throws -> Void
     private(set) var page: Page
     private var selected = 0
@@ -41,7 +45,8 @@ public final class StartMenu {
 
     /// Creates the menu. `initials` nil asks for them first and stores them with `saveInitials`.
     public init(title: String, drafts: [Draft], stepCount: Int, initials: String?, reviewAvailable: Bool,
-                saveInitials: @escaping (String) throws -> Void) {
+                exportAvailable: Bool = false, saveInitials: @escaping (String) throws -> Void) {
+        self.exportAvailable = exportAvailable
         self.title = title
         self.drafts = drafts
         self.stepCount = stepCount
@@ -114,6 +119,8 @@ public final class StartMenu {
             if drafts.isEmpty { message = ("Der er ingen ufærdige screeninger.", .dim) } else { draftSelected = 0; page = .drafts }
         case 2:
             if reviewAvailable { choice = .review } else { message = ("Gennemgang er ikke tilgængelig.", .error) }
+        case 3:
+            if exportAvailable { choice = .export } else { message = ("Eksport er ikke tilgængelig.", .error) }
         default: choice = .quit
         }
     }
@@ -175,7 +182,7 @@ public final class StartMenu {
                              style: index == selected ? .reverse : .normal)
                 terminal.put(item.hint, row: row, column: 30, style: .dim)
             }
-            footer("↑/↓ vælg   Enter åbn   1-4 genvej   Esc afslut", on: terminal)
+            footer("↑/↓ vælg   Enter åbn   1-5 genvej   Esc afslut", on: terminal)
         case .drafts:
             terminal.put("Ufærdige screeninger (nyeste først)", row: 2, column: 2, style: .bold)
             let visible = drafts.prefix(size.rows - 7)

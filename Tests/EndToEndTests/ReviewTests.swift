@@ -83,7 +83,7 @@ import Testing
         try tmux.waitFor("Underretning udført")
         try tmux.keys("Escape")
         try tmux.waitFor("Hvad vil du gøre?")
-        try tmux.type("4")
+        try tmux.type("5")
 
         // The follow-up is in the lead's own, new device file; every file verifies.
         let files = Set(try FileManager.default.contentsOfDirectory(atPath: data.path).filter { $0.hasSuffix(".jsonl") })

@@ -1,0 +1,159 @@
+import KonfliktCore
+
+/// What the coordinator chose on the export screen.
+public struct ExportRequest: Sendable, Equatable {
+    /// `month`, `quarter` or `year`.
+    public var period: String
+    /// The first visit date counted, if limited.
+    public var from: LocalDate?
+    /// The last visit date counted, if limited.
+    public var to: LocalDate?
+    /// `csv` or `json`.
+    public var format: String
+
+    /// A request.
+    public init(period: String, from: LocalDate?, to: LocalDate?, format: String) {
+        self.period = period
+        self.from = from
+        self.to = to
+        self.format = format
+    }
+}
+
+/// The coordinator's export from the start menu: choose period grouping, an optional date range and
+/// the format, write the anonymous figures to a file and say where it is. The export itself (and its
+/// audit event) is the `run` closure's business; it returns the path written, or throws.
+public final class ExportScreen {
+    private let run: (ExportRequest) throws -> String
+    private var period = ChoiceField(options: [ChoiceOption(id: "month", label: "Måned"),
+                                               ChoiceOption(id: "quarter", label: "Kvartal"),
+                                               ChoiceOption(id: "year", label: "År")], selectedID: "quarter")
+    private var from = DateField(date: nil)
+    private var to = DateField(date: nil)
+    private var format = ChoiceField(options: [ChoiceOption(id: "csv", label: "CSV til Excel (semikolon, UTF-8)"),
+                                               ChoiceOption(id: "json", label: "JSON til andre programmer")],
+                                     selectedID: "csv")
+    private var focus = 0
+    private var message: (text: String, style: TextStyle)?
+    /// The path of the file written, once written.
+    public private(set) var writtenPath: String?
+    /// The user left the screen.
+    public private(set) var finished = false
+
+    /// Creates the screen; `run` performs the export.
+    public init(run: @escaping (ExportRequest) throws -> String) {
+        self.run = run
+    }
+
+    /// Draws, then handles keys until the user leaves or input ends.
+    public func run(on terminal: Terminal) {
+        draw(on: terminal)
+        while !finished, let key = terminal.readKey() {
+            handle(key)
+            draw(on: terminal)
+        }
+    }
+
+    /// Handles one key.
+    public func handle(_ key: Key) {
+        if key == .resize { return }
+        if writtenPath != nil {
+            finished = true
+            return
+        }
+        switch key {
+        case .escape, .ctrl("c"): finished = true
+        case .tab: focus = (focus + 1) % 4
+        case .backtab: focus = (focus + 3) % 4
+        case .enter:
+            if focus < 3 { focus += 1 } else { export() }
+        case .function(10), .ctrl("s"): export()
+        default:
+            message = nil
+            switch focus {
+            case 0: _ = period.handle(key)
+            case 1: _ = from.handle(key)
+            case 2: _ = to.handle(key)
+            default: _ = format.handle(key)
+            }
+        }
+    }
+
+    private func export() {
+        for (index, field) in [(1, from), (2, to)] {
+            if let problem = field.validationError() { message = (problem, .error); focus = index; return }
+        }
+        let fromDate = date(from), toDate = date(to)
+        if let fromDate, let toDate, fromDate > toDate {
+            message = ("Fra-datoen ligger efter til-datoen.", .error)
+            focus = 1
+            return
+        }
+        guard case .string(let periodID)? = period.answer, case .string(let formatID)? = format.answer else { return }
+        do {
+            writtenPath = try run(ExportRequest(period: periodID, from: fromDate, to: toDate, format: formatID))
+            message = nil
+        } catch let error as UserFacingError {
+            message = ("Ikke eksporteret: " + error.danishDescription, .error)
+        } catch {
+            message = ("Ikke eksporteret: filen kunne ikke skrives.", .error)
+        }
+    }
+
+    private func date(_ field: DateField) -> LocalDate? {
+        if case .string(let iso)? = field.answer { return LocalDate(iso: iso) }
+        return nil
+    }
+
+    /// Draws the screen.
+    public func draw(on terminal: Terminal) {
+        terminal.clear()
+        terminal.setCursorVisible(false)
+        let size = terminal.size
+        guard size.isLargeEnough else {
+            let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
+            for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
+                terminal.put(line, row: index, column: 0, style: .error)
+            }
+            terminal.refresh()
+            return
+        }
+        terminal.put("Eksport til projektrapportering (Mary Fonden)", row: 0, column: 0, style: .title)
+        if let writtenPath {
+            terminal.put("✔ Eksporten er gemt", row: 2, column: 1, style: .success)
+            for (index, line) in DisplayWidth.wrap(writtenPath, columns: size.columns - 4).enumerated() {
+                terminal.put(line, row: 4 + index, column: 3, style: .bold)
+            }
+            terminal.put("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5).", row: 7, column: 3)
+            terminal.put("Eksporten er noteret i loggen.", row: 8, column: 3, style: .dim)
+            footer("Tryk en tast for at vende tilbage til startmenuen", on: terminal)
+            terminal.refresh()
+            return
+        }
+        terminal.put("Anonyme tal: antal screeninger, svar, anbefalinger og opfølgninger pr. periode.", row: 1, column: 1, style: .dim)
+        var cursor: (row: Int, column: Int)?
+        terminal.put("Periode", row: 3, column: 1, style: focus == 0 ? .bold : .normal)
+        period.draw(on: terminal, row: 4, column: 3, width: 40, focused: focus == 0)
+        terminal.put("Fra besøgsdato (tom: fra begyndelsen)", row: 8, column: 1, style: focus == 1 ? .bold : .normal)
+        if let position = from.draw(on: terminal, row: 9, column: 3, width: 12, focused: focus == 1), focus == 1 { cursor = position }
+        terminal.put("Til besøgsdato (tom: til i dag)", row: 11, column: 1, style: focus == 2 ? .bold : .normal)
+        if let position = to.draw(on: terminal, row: 12, column: 3, width: 12, focused: focus == 2), focus == 2 { cursor = position }
+        terminal.put("Format", row: 14, column: 1, style: focus == 3 ? .bold : .normal)
+        format.draw(on: terminal, row: 15, column: 3, width: 50, focused: focus == 3)
+        if let message {
+            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 2), row: size.rows - 3, column: 1,
+                         style: message.style)
+        }
+        footer("Tab/Enter næste felt  ↑↓/tal vælg  Enter på format: eksportér  Esc tilbage", on: terminal)
+        if let cursor {
+            terminal.moveCursor(row: cursor.row, column: cursor.column)
+            terminal.setCursorVisible(true)
+        }
+        terminal.refresh()
+    }
+
+    private func footer(_ text: String, on terminal: Terminal) {
+        let size = terminal.size
+        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+    }
+}

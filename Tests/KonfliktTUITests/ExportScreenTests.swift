@@ -1,0 +1,72 @@
+import KonfliktCore
+import Testing
+@testable import KonfliktTUI
+
+@Suite struct ExportScreenTests {
+    final class Calls {
+        var requests: [ExportRequest] = []
+        var failure: (any Error)?
+    }
+
+    func screen(_ calls: Calls) -> (ExportScreen, MemoryTerminal) {
+        let screen = ExportScreen(run: { request in
+            calls.requests.append(request)
+            if let failure = calls.failure { throw failure }
+            return "/home/koordinator/konflikt-eksport-kvartal-20261122.csv"
+        })
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        return (screen, terminal)
+    }
+
+    func press(_ screen: ExportScreen, _ terminal: MemoryTerminal, _ keys: [Key]) {
+        for key in keys {
+            screen.handle(key)
+            screen.draw(on: terminal)
+        }
+    }
+
+    @Test func defaultsExportAQuarterlyCSVOfEverythingAndSayWhere() {
+        let calls = Calls()
+        let (screen, terminal) = screen(calls)
+        #expect(terminal.contains("(•) 2 Kvartal"))
+        #expect(terminal.contains("(•) 1 CSV til Excel"))
+        press(screen, terminal, [.enter, .enter, .enter, .enter])
+        #expect(calls.requests == [ExportRequest(period: "quarter", from: nil, to: nil, format: "csv")])
+        #expect(terminal.contains("Eksporten er gemt"))
+        #expect(terminal.contains("/home/koordinator/konflikt-eksport-kvartal-20261122.csv"))
+        press(screen, terminal, [.character("x")])
+        #expect(screen.finished)
+    }
+
+    @Test func choosesMonthDatesAndJSON() {
+        let calls = Calls()
+        let (screen, terminal) = screen(calls)
+        press(screen, terminal, [.character("1"), .tab] + keys("01-01-2026") + [.tab] + keys("30-06-2026") +
+              [.tab, .character("2"), .enter])
+        #expect(calls.requests == [ExportRequest(period: "month", from: LocalDate(year: 2026, month: 1, day: 1),
+                                                 to: LocalDate(year: 2026, month: 6, day: 30), format: "json")])
+    }
+
+    @Test func badDatesAreRefusedBeforeAnythingIsExported() {
+        let calls = Calls()
+        let (screen, terminal) = screen(calls)
+        press(screen, terminal, [.tab] + keys("31-02-2026") + [.function(10)])
+        #expect(terminal.contains("Skriv en gyldig dato som dd-mm-åååå"))
+        press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("01-07-2026") + [.tab] +
+              keys("01-01-2026") + [.function(10)])
+        #expect(terminal.contains("Fra-datoen ligger efter til-datoen."))
+        #expect(calls.requests.isEmpty)
+    }
+
+    @Test func aFailedExportSaysSoAndStaysOpen() {
+        let calls = Calls()
+        calls.failure = TUIError.inputEnded
+        let (screen, terminal) = screen(calls)
+        press(screen, terminal, [.function(10)])
+        #expect(terminal.contains("Ikke eksporteret"))
+        #expect(!screen.finished)
+        press(screen, terminal, [.escape])
+        #expect(screen.finished)
+    }
+}
