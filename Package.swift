@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "KonfliktReport",
-            dependencies: ["KonfliktCore", "KonfliktLog"]
+            dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "KonfliktTUI",

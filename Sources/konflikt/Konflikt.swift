@@ -16,6 +16,7 @@ struct Konflikt: ParsableCommand {
             CorrectCommand.self,
             VerifyCommand.self,
             FollowupCommand.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )
