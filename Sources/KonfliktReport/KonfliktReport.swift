@@ -140,21 +140,30 @@ public enum ExportRunner {
         return ExportResult(document: document, data: data, warnings: warnings, audit: ExportBody(parameters: audit))
     }
 
-    /// Builds the export, appends the `export` audit event with `writer` as `author`, then writes the
-    /// file atomically (mode 0600) to `url` and returns it. When the audit event cannot be appended,
-    /// nothing is written. The TUI calls this; `warnings` of the build are passed to `warn`.
+    /// Builds the export and writes it to `url` (atomically, mode 0600), recording it with an
+    /// `export` audit event appended by `writer` as `author`; returns `url`. The bytes go to a
+    /// temporary file in the same folder first, then the audit event is appended, then the file is
+    /// renamed into place: when either of the first two fails, nothing is written and nothing is
+    /// recorded. The build's warnings (and the log's recovery warnings) are passed to `warn`.
+    /// This is the entry point for the TUI.
     @discardableResult
     public static func run(_ parameters: ExportParameters, to url: URL, writer: LogWriter, author: String,
                            warn: (String) -> Void = { _ in }) throws(ExportError) -> URL {
         let result = try build(parameters)
         for warning in result.warnings { warn(warning) }
+        let temporary = try writeTemporary(result.data, for: url)
         do {
             let appended = try writer.append(.export(result.audit), author: author)
             for warning in appended.warnings { warn(warning) }
         } catch {
+            unlink(temporary)
             throw .auditFailed(error)
         }
-        try write(result.data, to: url)
+        guard rename(temporary, url.path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .writeFailed(path: url.path, reason: reason(code))
+        }
         return url
     }
 
@@ -169,8 +178,19 @@ public enum ExportRunner {
     /// Writes `data` to `url` atomically: a temporary file in the same folder (mode 0600), fsync,
     /// rename. On any error the temporary file is removed and the target is untouched.
     public static func write(_ data: Data, to url: URL) throws(ExportError) {
+        let temporary = try writeTemporary(data, for: url)
+        guard rename(temporary, url.path) == 0 else {
+            let code = errno
+            unlink(temporary)
+            throw .writeFailed(path: url.path, reason: reason(code))
+        }
+    }
+
+    /// Writes `data` to a new temporary file (mode 0600, fsynced) next to `url` and returns its path.
+    private static func writeTemporary(_ data: Data, for url: URL) throws(ExportError) -> String {
         let path = url.path
-        let temporary = (path as NSString).deletingLastPathComponent + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let folder = (path as NSString).deletingLastPathComponent
+        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: reason(errno)) }
         var failure: Int32 = 0
@@ -190,11 +210,11 @@ public enum ExportRunner {
         if failure == 0, fchmod(fd, 0o600) != 0 { failure = errno }
         if failure == 0, fsync(fd) != 0 { failure = errno }
         close(fd)
-        if failure == 0, rename(temporary, path) != 0 { failure = errno }
         if failure != 0 {
             unlink(temporary)
             throw .writeFailed(path: path, reason: reason(failure))
         }
+        return temporary
     }
 
     private static func reason(_ code: Int32) -> String {
