@@ -67,7 +67,7 @@ public struct ReportTable: Sendable {
 }
 
 /// Folds a stream of log events into export counts with bounded memory: per screening it keeps only
-/// a compact summary (counted columns as bits, visit, visit day, override flag, the timestamp of the
+/// a compact 48-byte summary (counted columns as bits, visit, visit day, override flag, the timestamp of the
 /// correction in force), never the answers. Events may come in any order: a correction may come
 /// before or after its screening; the latest correction by timestamp wins (a later one in the stream
 /// wins a tie). Per flagging action the latest follow-up (by date, then timestamp) decides whether it
@@ -75,8 +75,7 @@ public struct ReportTable: Sendable {
 public struct ReportAggregator: Sendable {
     /// The columns.
     public let layout: ReportLayout
-    private var index: [UUID: Int32] = [:]
-    private var entries: [Entry] = []
+    private var store = ScreeningStore()
     private var followups: [FollowupKey: FollowupState] = [:]
     private var heads: [String: String] = [:]
 
@@ -90,28 +89,26 @@ public struct ReportAggregator: Sendable {
         heads[file] = event.hash
         switch event.body {
         case .screening(let body):
-            let slot = slot(for: event.id)
-            guard entries[slot].flags & Entry.seen == 0 else { return } // a repeated id: the first one counts
-            var entry = entries[slot]
+            let slot = store.findOrInsert(event.id)
+            guard store[slot].flags & Entry.seen == 0 else { return } // a repeated id: the first one counts
+            var entry = store[slot]
             entry.flags |= Entry.seen
             if body.form != layout.formID { entry.flags |= Entry.otherForm }
             if body.override != nil { entry.flags |= Entry.override }
             entry.formVersion = Int32(clamping: body.formVersion)
             entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
+            store[slot] = entry
             if entry.correctionTimestamp == Entry.none {
-                apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, to: &entry)
+                apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, at: slot)
             }
-            entries[slot] = entry
         case .correction(let body):
-            let slot = slot(for: body.screening)
-            var entry = entries[slot]
-            if body.override != nil { entry.flags |= Entry.override }
+            let slot = store.findOrInsert(body.screening)
+            if body.override != nil { store[slot].flags |= Entry.override }
             let time = Self.milliseconds(event.timestamp)
-            if time >= entry.correctionTimestamp {
-                entry.correctionTimestamp = time
-                apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, to: &entry)
+            if time >= store[slot].correctionTimestamp {
+                store[slot].correctionTimestamp = time
+                apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, at: slot)
             }
-            entries[slot] = entry
         case .followup(let body):
             guard let column = layout.followupColumns[body.action] else { return }
             let key = FollowupKey(screening: body.screening, column: UInt16(clamping: column))
@@ -144,7 +141,8 @@ public struct ReportAggregator: Sendable {
             return (period, visit)
         }
 
-        for entry in entries {
+        for slot in 0..<store.count {
+            let entry = store[slot]
             if entry.flags & Entry.seen == 0 { orphans += 1; continue }
             if entry.flags & Entry.otherForm != 0 { otherForm += 1; continue }
             guard let (period, visit) = place(entry) else { continue }
@@ -152,18 +150,17 @@ public struct ReportAggregator: Sendable {
             versions.insert(Int(entry.formVersion))
             var table = counts[period] ?? Array(repeating: Array(repeating: 0, count: width), count: visitRows)
             table[visit][0] += 1
-            for column in 1..<width where entry.bits.contains(column) { table[visit][column] += 1 }
+            for column in 1..<width where store.contains(column, at: slot) { table[visit][column] += 1 }
             if entry.flags & Entry.override != 0 { table[visit][layout.overridesColumn] += 1 }
             counts[period] = table
         }
         for (key, state) in followups where state.done {
-            guard let slot = index[key.screening] else { continue }
-            let entry = entries[Int(slot)]
-            guard let (period, visit) = place(entry), counts[period] != nil else { continue }
+            guard let slot = store.find(key.screening) else { continue }
+            guard let (period, visit) = place(store[slot]), counts[period] != nil else { continue }
             counts[period]?[visit][Int(key.column)] += 1
         }
         for key in followups.keys {
-            let known = index[key.screening].map { entries[Int($0)].flags & Entry.seen != 0 } ?? false
+            let known = store.find(key.screening).map { store[$0].flags & Entry.seen != 0 } ?? false
             if !known { orphans += 1 }
         }
 
@@ -198,23 +195,15 @@ public struct ReportAggregator: Sendable {
         return hasher.finalize().map { String(format: "%02x", $0) }.joined()
     }
 
-    private mutating func slot(for id: UUID) -> Int {
-        if let slot = index[id] { return Int(slot) }
-        let slot = entries.count
-        index[id] = Int32(clamping: slot)
-        entries.append(Entry())
-        return slot
-    }
-
-    private func apply(answers: Answers, actions: [String], visitDate: LocalDate?, to entry: inout Entry) {
-        entry.bits = layout.bits(answers: answers, actions: actions)
+    private mutating func apply(answers: Answers, actions: [String], visitDate: LocalDate?, at slot: Int) {
+        store.setBits(layout.bits(answers: answers, actions: actions), at: slot)
         var day: LocalDate?
         if case .string(let text)? = answers[layout.dateQuestion] { day = LocalDate(iso: text) }
         day = day ?? visitDate
-        entry.answerDay = day.map { Int32(clamping: $0.dayNumber) } ?? Entry.noDay
-        entry.visit = -1
+        store[slot].answerDay = day.map { Int32(clamping: $0.dayNumber) } ?? Entry.noDay
+        store[slot].visit = -1
         if case .string(let visit)? = answers[layout.visitQuestion], let row = layout.visits.firstIndex(of: visit) {
-            entry.visit = Int8(clamping: row)
+            store[slot].visit = Int8(clamping: row)
         }
     }
 
@@ -233,29 +222,7 @@ public struct ReportAggregator: Sendable {
     }
 }
 
-/// The compact state of one screening (40 bytes plus its index entry).
-private struct Entry: Sendable {
-    static let none = Int64.min
-    static let noDay = Int32.min
-    static let seen: UInt8 = 1
-    static let override: UInt8 = 2
-    static let otherForm: UInt8 = 4
-
-    /// The counted columns of the answers in force.
-    var bits = ColumnBits()
-    /// The timestamp (ms) of the correction in force, or `none`.
-    var correctionTimestamp = Entry.none
-    /// The visit day of the answers in force (visit date answer, else the event's visitDate), or `noDay`.
-    var answerDay = Entry.noDay
-    /// The screening's visitDate, else its recording day (Danish time).
-    var screeningDay = Entry.noDay
-    /// The screening's form version.
-    var formVersion: Int32 = 0
-    /// The visit row of the answers in force, -1 when unknown.
-    var visit: Int8 = -1
-    /// `seen`, `override`, `otherForm`.
-    var flags: UInt8 = 0
-}
+private typealias Entry = ScreeningEntry
 
 private struct FollowupKey: Hashable, Sendable {
     var screening: UUID

@@ -151,8 +151,10 @@ public struct AnswerGroup: Sendable, Hashable {
 
 /// A small set of column indices: one inline word, more words only for very wide forms.
 struct ColumnBits: Sendable, Hashable {
-    private var low: UInt64 = 0
-    private var high: [UInt64]?
+    /// Columns 0–63.
+    var low: UInt64 = 0
+    /// Columns from 64 on, 64 per word; nil when none is set.
+    var high: [UInt64]?
 
     mutating func insert(_ index: Int) {
         if index < 64 { low |= 1 << UInt64(index); return }
