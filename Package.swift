@@ -33,7 +33,7 @@ let package = Package(
         ),
         .target(
             name: "KonfliktReport",
-            dependencies: ["KonfliktCore", "KonfliktLog"]
+            dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "KonfliktTUI",
@@ -51,7 +51,8 @@ let package = Package(
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
-        .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"],
+                    exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore", "KonfliktLog"]),
         .testTarget(name: "EndToEndTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
     ],

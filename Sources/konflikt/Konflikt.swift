@@ -18,6 +18,7 @@ struct Konflikt: ParsableCommand {
             FollowupCommand.self,
             ReviewCommand.self,
             DemoDataCommand.self,
+            ExportCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )

@@ -1,8 +1,0 @@
-import Testing
-@testable import KonfliktReport
-
-@Suite struct KonfliktReportSmokeTests {
-    @Test func moduleLoads() {
-        #expect(Bool(true))
-    }
-}
