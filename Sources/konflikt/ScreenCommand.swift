@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import KonfliktCore
 import KonfliktLog
+import KonfliktReport
 import KonfliktTUI
 
 /// `konflikt screen` (and `konflikt` alone): the guided screening form in the terminal, or
@@ -56,7 +57,10 @@ struct ScreenCommand: ParsableCommand {
                     try settings.save(config: config)
                 },
                 save: save,
-                review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today)))
+                review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today),
+                export: { request in
+                    try ExportLauncher.run(request, form: form, directory: directory, config: config)
+                }))
             app.run(on: terminal)
         }
     }
@@ -89,5 +93,31 @@ enum ReviewLauncher {
             ReviewScreen(environment: ReviewWiring.environment(
                 form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
         }
+    }
+}
+
+/// The start menu's export: the chosen period and format, written into the current folder under a
+/// name that says only the grouping and the day (never overwriting an earlier file), with the audit
+/// event in the user's own device file.
+enum ExportLauncher {
+    static func run(_ request: ExportRequest, form: Form, directory: DataDirectory, config: ConfigDirectory) throws -> String {
+        let parameters = ExportParameters(
+            data: directory, form: form,
+            options: ReportOptions(granularity: PeriodGranularity(rawValue: request.period) ?? .quarter,
+                                   from: request.from, to: request.to),
+            format: ExportFormat(rawValue: request.format) ?? .csv)
+        try parameters.validate()
+        let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let name = ExportRunner.suggestedFileName(for: parameters)
+        var url = folder.appendingPathComponent(name)
+        var number = 2
+        while FileManager.default.fileExists(atPath: url.path) {
+            let base = (name as NSString).deletingPathExtension, ext = (name as NSString).pathExtension
+            url = folder.appendingPathComponent("\(base)-\(number).\(ext)")
+            number += 1
+        }
+        let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
+        let author = Settings.load(config: config).initials ?? "?"
+        return try ExportRunner.run(parameters, to: url, writer: writer, author: author).path
     }
 }

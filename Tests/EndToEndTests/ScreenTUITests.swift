@@ -160,6 +160,32 @@ import Testing
         return String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
 
+    @Test func exportFromTheStartMenuWritesTheFileAndRecordsIt() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Hvad vil du gøre?")
+        try tmux.type("4")
+        try tmux.waitFor("Eksport til projektrapportering")
+        try tmux.keys("Enter", "Enter", "Enter", "Enter")
+        try tmux.waitFor("Eksporten er gemt")
+        let files = try FileManager.default.contentsOfDirectory(atPath: tmux.root.path).filter { $0.hasPrefix("konflikt-eksport-kvartal-") }
+        #expect(files.count == 1)
+        let data = try Data(contentsOf: tmux.root.appendingPathComponent(try #require(files.first)))
+        #expect(data.starts(with: [0xEF, 0xBB, 0xBF]))
+        let text = String(decoding: data, as: UTF8.self)
+        #expect(!text.contains("150926"))
+        #expect(!text.contains("Far på skift"))
+        let attributes = try FileManager.default.attributesOfItem(atPath: tmux.root.appendingPathComponent(files[0]).path)
+        #expect((attributes[.posixPermissions] as? Int) == 0o600)
+        #expect(try tmux.logEvents().filter { $0["type"] as? String == "export" }.count == 1)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Hvad vil du gøre?")
+    }
+
     @Test func plainModeStopsCleanlyWhenInputEnds() throws {
         let session = try TmuxSession()
         let result = try Binary.run(["screen", "--plain"], stdin: "1\n\n", environment: session.environment)

@@ -70,7 +70,7 @@ final class TmuxSession {
 
     /// Starts `konflikt arguments…` in a new session (the previous one, if any, must have ended).
     func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24) throws {
-        var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)"]
+        var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", "-c", root.path]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { command += ["-e", "\(key)=\(value)"] }
         command += [Binary.path] + arguments
         try tmux(command)
