@@ -32,18 +32,22 @@ public struct LogWriter: Sendable {
     public func append(_ body: EventBody, author: String, id: UUID = UUID()) throws(LogError) -> AppendResult {
         // A file size limit must surface as EFBIG from write(2), not kill the process.
         signal(SIGXFSZ, SIG_IGN)
-        try directory.create()
         var warnings: [String] = []
-        var number = try currentFileNumber()
+        var number = currentFileNumber()
         while true {
             let name = fileName(number)
             let path = directory.file(name)
             var created = false
-            var fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 {
-                created = true
-            } else if errno == EEXIST {
-                fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+            // The common case, an existing file, costs one open; the folder and file are made only when missing.
+            var fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+            if fd < 0, errno == ENOENT || errno == ENOTDIR {
+                try directory.create()
+                fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                if fd >= 0 {
+                    created = true
+                } else if errno == EEXIST {
+                    fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+                }
             }
             guard fd >= 0 else { throw .openFailed(path: path, reason: systemReason(errno)) }
             defer { close(fd) }
@@ -95,14 +99,13 @@ public struct LogWriter: Sendable {
         number <= 1 ? "\(device).jsonl" : "\(device)-\(number).jsonl"
     }
 
-    /// The highest existing file number for the device (1 when there is none yet).
-    func currentFileNumber() throws(LogError) -> Int {
-        var highest = 1
-        for name in try directory.logFiles() where name.hasPrefix(device + "-") {
-            let middle = name.dropFirst(device.count + 1).dropLast(".jsonl".count)
-            if let number = Int(middle), number > highest { highest = number }
-        }
-        return highest
+    /// The device's current file number: 1, or the last of `<device>-2.jsonl`, `-3`, … that exists
+    /// (the writer only ever moves on to the next number, so the files have no gaps).
+    func currentFileNumber() -> Int {
+        var number = 1
+        var info = stat()
+        while stat(directory.file(fileName(number + 1)), &info) == 0 { number += 1 }
+        return number
     }
 
     func fileSize(fd: Int32, path: String) throws(LogError) -> Int {
