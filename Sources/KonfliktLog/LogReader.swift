@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// An event with where it was read.
 public struct LocatedEvent: Sendable, Hashable {
@@ -32,18 +33,84 @@ public enum LogReader {
                 continue
             }
             defer { close(fd) }
+            // Lines are decoded in batches on every core, then visited in file order: decoding is
+            // the costly part and each line decodes on its own.
+            var batch = DecodeBatch(file: name, skippingUnflaggedBodies: skippingUnflaggedBodies)
             _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, bytes in
-                do {
-                    let event = try (skippingUnflaggedBodies
-                        ? LogEvent.decodeUnflaggedScreening(bytes, file: name, line: number) : nil)
-                        ?? LogEvent.decode(bytes, file: name, line: number)
-                    try visit(LocatedEvent(file: name, line: number, event: event))
-                } catch let error as LogError {
-                    problems.append(error)
-                }
+                batch.add(line: number, bytes: bytes)
+                if batch.isFull { try batch.flush(into: &problems, visit) }
                 return true
             }
+            try batch.flush(into: &problems, visit)
         }
         return problems
+    }
+}
+
+/// A batch of lines of one file, decoded in parallel and then visited in order.
+struct DecodeBatch {
+    let file: String
+    let skippingUnflaggedBodies: Bool
+    private var lines: [(number: Int, bytes: [UInt8])] = []
+    private static let capacity = 2048
+    private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+    init(file: String, skippingUnflaggedBodies: Bool) {
+        self.file = file
+        self.skippingUnflaggedBodies = skippingUnflaggedBodies
+        lines.reserveCapacity(Self.capacity)
+    }
+
+    var isFull: Bool { lines.count >= Self.capacity }
+
+    mutating func add(line: Int, bytes: UnsafeRawBufferPointer) {
+        lines.append((line, Array(bytes)))
+    }
+
+    static func decode(_ bytes: [UInt8], file: String, line: Int, skipping: Bool) -> Result<LogEvent, LogError> {
+        bytes.withUnsafeBytes { raw in
+            do throws(LogError) {
+                if skipping, let stub = LogEvent.decodeUnflaggedScreening(raw, file: file, line: line) { return .success(stub) }
+                return .success(try LogEvent.decode(raw, file: file, line: line))
+            } catch {
+                return .failure(error)
+            }
+        }
+    }
+
+    /// Decodes every line, visits the events in order, collects the problems, and empties the batch.
+    mutating func flush(into problems: inout [LogError], _ visit: (LocatedEvent) throws -> Void) throws {
+        guard !lines.isEmpty else { return }
+        let count = lines.count
+        let workers = min(Self.workers, count)
+        let input = lines, file = file, skipping = skippingUnflaggedBodies
+        var results: [Result<LogEvent, LogError>?]
+        if #available(macOS 15, *), workers > 1 {
+            // Worker w decodes lines w, w + workers, … on its own, then stores them under the lock.
+            let slots = Mutex<[Result<LogEvent, LogError>?]>(Array(repeating: nil, count: count))
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                var local: [(Int, Result<LogEvent, LogError>)] = []
+                local.reserveCapacity(count / workers + 1)
+                var index = worker
+                while index < count {
+                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number,
+                                                     skipping: skipping)))
+                    index += workers
+                }
+                slots.withLock { slots in for (index, result) in local { slots[index] = result } }
+            }
+            results = slots.withLock { $0 }
+        } else {
+            results = input.map { Self.decode($0.bytes, file: file, line: $0.number, skipping: skipping) }
+        }
+        lines.removeAll(keepingCapacity: true)
+        for index in 0..<count {
+            switch results[index] {
+            case .success(let event)?: try visit(LocatedEvent(file: file, line: input[index].number, event: event))
+            case .failure(let error)?: problems.append(error)
+            case nil: break
+            }
+            results[index] = nil      // let each event go as soon as it is folded
+        }
     }
 }
