@@ -10,15 +10,16 @@ public struct ReviewEnvironment {
     public var today: LocalDate
     /// The lead's initials (for the correction form's defaults).
     public var initials: String
-    /// Reads and folds every device file; called on opening and after every change.
-    public var load: () throws -> [Case]
+    /// Reads and folds every device file: open cases only, or closed ones too (`true`); called on
+    /// opening, when the lead asks for all cases, and after every change.
+    public var load: (_ includeClosed: Bool) throws -> [Case]
     /// Durably appends a follow-up to the lead's own device file; throws unless saved.
     public var recordFollowup: (FollowupBody) throws -> Void
     /// Durably appends a correction to the lead's own device file; throws unless saved.
     public var recordCorrection: (CorrectionBody) throws -> Void
 
     /// Creates an environment.
-    public init(form: Form, today: LocalDate, initials: String, load: @escaping () throws -> [Case],
+    public init(form: Form, today: LocalDate, initials: String, load: @escaping (_ includeClosed: Bool) throws -> [Case],
                 recordFollowup: @escaping (FollowupBody) throws -> Void,
                 recordCorrection: @escaping (CorrectionBody) throws -> Void) {
         self.form = form
@@ -51,11 +52,15 @@ public final class ReviewScreen {
     private var cases: [Case] = []
     private(set) var filter = ReviewFilter()
     private(set) var rows: [ReviewRow] = []
+    /// Open and overdue rows, counted once per filter change rather than on every key.
+    private var counts = (open: 0, overdue: 0)
     private var selected = 0
     private var top = 0
     private var revealed: UUID?
     private var message: (text: String, style: TextStyle)?
     private var loadError: String?
+    /// Whether `cases` holds closed cases too (they are read only when asked for: faster on big logs).
+    private var loadedClosed = false
 
     // Detail.
     private var detailID: UUID?
@@ -96,7 +101,8 @@ public final class ReviewScreen {
 
     private func reload() {
         do {
-            cases = try environment.load()
+            cases = try environment.load(filter.includeClosed)
+            loadedClosed = filter.includeClosed
             loadError = nil
         } catch let error as UserFacingError {
             loadError = error.danishDescription
@@ -111,6 +117,7 @@ public final class ReviewScreen {
     private func refilter() {
         let current = rows.indices.contains(selected) ? rows[selected].item.id : nil
         rows = ReviewList.rows(cases, filter: filter, form: environment.form, today: environment.today)
+        counts = (rows.reduce(0) { $0 + ($1.item.isOpen ? 1 : 0) }, rows.reduce(0) { $0 + ($1.item.isOverdue ? 1 : 0) })
         selected = current.flatMap { id in rows.firstIndex { $0.item.id == id } } ?? min(selected, max(0, rows.count - 1))
         if rows.isEmpty { selected = 0 }
     }
@@ -159,7 +166,7 @@ public final class ReviewScreen {
             page = .detail
         case .character("a"), .character("A"):
             filter.includeClosed.toggle()
-            refilter()
+            if filter.includeClosed, !loadedClosed { reload() } else { refilter() }
         case .character("h"), .character("H"):
             filter.action = next(after: filter.action, in: filterActions)
             refilter()
@@ -194,7 +201,7 @@ public final class ReviewScreen {
             filter.cpr = digits.isEmpty ? nil : digits
             if !digits.isEmpty { filter.includeClosed = true }
             page = .list
-            refilter()
+            if filter.includeClosed, !loadedClosed { reload() } else { refilter() }
         case .escape, .ctrl("c"): page = .list
         default: _ = searchField.handle(key)
         }
@@ -308,8 +315,13 @@ public final class ReviewScreen {
             return
         }
         reload()
-        page = .detail
-        message = ("Gemt: \(actionLabel(action)) – \(status.label).", .success)
+        if detailCase != nil {
+            page = .detail
+            message = ("Gemt: \(actionLabel(action)) – \(status.label).", .success)
+        } else {
+            page = .list
+            message = ("Gemt: \(actionLabel(action)) – \(status.label). Sagen er lukket (a viser alle sager).", .success)
+        }
     }
 
     private func handleReason(_ key: Key) {
@@ -432,8 +444,7 @@ public final class ReviewScreen {
 
     private func drawList(on terminal: Terminal) -> (row: Int, column: Int)? {
         let size = terminal.size
-        let openCount = rows.filter(\.item.isOpen).count
-        let overdueCount = rows.filter(\.item.isOverdue).count
+        let openCount = counts.open, overdueCount = counts.overdue
         header("Gennemgang – markerede familier", right: "\(rows.count) sager, \(overdueCount) over frist ", on: terminal)
         var filterText = "Vis: " + (filter.includeClosed ? "alle" : "åbne")
         filterText += "   Handling: " + (filter.action.map { ReviewList.shortLabel($0, form: environment.form) } ?? "alle")

@@ -116,7 +116,10 @@ enum ReviewWiring {
         }
         return ReviewEnvironment(
             form: form, today: today, initials: author,
-            load: { try CaseFolder.fold(directory: directory, options: foldOptions(form: form, today: today, onlyOpen: false)).cases },
+            load: { includeClosed in
+                try CaseFolder.fold(directory: directory,
+                                    options: foldOptions(form: form, today: today, onlyOpen: !includeClosed)).cases
+            },
             recordFollowup: { try append(.followup($0)) },
             recordCorrection: { try append(.correction($0)) })
     }

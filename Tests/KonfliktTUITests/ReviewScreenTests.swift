@@ -66,9 +66,10 @@ final class ReviewFixture {
         let writer = LogWriter(directory: directory, device: "lead")
         return ReviewEnvironment(
             form: form, today: Self.today, initials: "LE",
-            load: {
+            load: { includeClosed in
                 try CaseFolder.fold(directory: directory, options: FoldOptions(
-                    deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today)).cases
+                    deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
+                    onlyOpen: !includeClosed)).cases
             },
             recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
             recordCorrection: { _ = try writer.append(.correction($0), author: "LE") })
@@ -177,7 +178,9 @@ final class ReviewFixture {
         press(screen, terminal, [.enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter])
         events = try fixture.leadEvents()
         #expect(events.count == 2)
-        press(screen, terminal, [.escape])
+        // The case is closed: back on the open list, without it.
+        #expect(terminal.contains("Sagen er lukket"))
+        #expect(terminal.contains("Gennemgang – markerede familier"))
         #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
         #expect(!terminal.contains("150926-****"))
         press(screen, terminal, [.character("a")])
