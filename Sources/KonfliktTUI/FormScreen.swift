@@ -411,18 +411,11 @@ public final class FormScreen {
         }
     }
 
-    /// The summary's lines: answers, recommendation, override, warnings.
+    /// The summary's lines: the recommendation and any override first (what the health visitor acts
+    /// on, visible without scrolling at 80×24), then warnings, then every shown answer.
     func summaryLines(width: Int) -> [(String, TextStyle)] {
-        var lines: [(String, TextStyle)] = [("Svar", .title)]
-        let relevant = model.relevantAnswers(answers)
-        for question in model.allQuestions {
-            guard let answer = relevant[question.id] else { continue }
-            for (index, line) in DisplayWidth.wrap("\(question.text) \(question.display(answer))", columns: width - 2).enumerated() {
-                lines.append(((index == 0 ? "• " : "  ") + line, .normal))
-            }
-        }
+        var lines: [(String, TextStyle)] = []
         let decision = self.decision
-        lines.append(("", .normal))
         lines.append(("Anbefaling", .title))
         for actionID in decision.actions {
             lines.append(("▶ " + (model.action(actionID)?.label ?? actionID), .bold))
@@ -445,6 +438,15 @@ public final class FormScreen {
                 for (index, line) in DisplayWidth.wrap(warning, columns: width - 2).enumerated() {
                     lines.append(((index == 0 ? "! " : "  ") + line, .error))
                 }
+            }
+        }
+        lines.append(("", .normal))
+        lines.append(("Svar", .title))
+        let relevant = model.relevantAnswers(answers)
+        for question in model.allQuestions {
+            guard let answer = relevant[question.id] else { continue }
+            for (index, line) in DisplayWidth.wrap("\(question.text) \(question.display(answer))", columns: width - 2).enumerated() {
+                lines.append(((index == 0 ? "• " : "  ") + line, .normal))
             }
         }
         return lines

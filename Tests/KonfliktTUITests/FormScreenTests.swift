@@ -113,6 +113,9 @@ import Testing
         let underretning = terminal.row(containing: "▶ Underretning")
         let gruppe = terminal.row(containing: "▶ Gruppeforløb")
         #expect(underretning != nil && gruppe != nil && underretning! < gruppe!)
+        // The recommendation comes first, right under the title, before the answers.
+        #expect(terminal.row(containing: "Anbefaling") == 2)
+        #expect((terminal.row(containing: "Svar") ?? 0) > gruppe!)
         #expect(terminal.contains("Begrundelse: Barnet er udsat for vold. (Barnets lov § 133)"))
         terminal = press(screen, [.enter])
         #expect(terminal.contains("✔ Gemt"))
