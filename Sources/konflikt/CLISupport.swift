@@ -4,7 +4,7 @@ import KonfliktCore
 
 /// Writes `message` to standard error as one line prefixed with the program name.
 func printError(_ message: String) {
-    FileHandle.standardError.write(Data("konflikt: \(message)\n".utf8))
+    FileHandle.standardError.write(Data("konflikt: \(maskCPR(message))\n".utf8))
 }
 
 /// Runs `body`, turning a `UserFacingError` into its Danish message on standard error and its
