@@ -36,6 +36,7 @@ public final class FormScreen {
     private let today: LocalDate
     private let save: (ScreeningSubmission) throws -> Void
     private let saveDraft: (Answers, Int) -> String?
+    private let leaveQuestion: String
     var page: Page = .step
     private var pageBeforeLeave: Page = .step
     private var fields: [String: any FieldWidget] = [:]
@@ -57,7 +58,9 @@ public final class FormScreen {
     /// answers and the step after every completed step and when the user leaves.
     public init(model: any ScreeningModel, answers: Answers = [:], step: Int = 0, today: LocalDate,
                 save: @escaping (ScreeningSubmission) throws -> Void,
-                saveDraft: @escaping (Answers, Int) -> String? = { _, _ in nil }) {
+                saveDraft: @escaping (Answers, Int) -> String? = { _, _ in nil },
+                leaveQuestion: String = "Vil du afbryde screeningen? Svarene gemmes som kladde, så du kan genoptage dem fra startmenuen.") {
+        self.leaveQuestion = leaveQuestion
         self.model = model
         self.answers = answers
         self.today = today
@@ -308,7 +311,7 @@ public final class FormScreen {
         case .confirmLeave:
             drawHeader(on: terminal, right: "")
             let lines = DisplayWidth.wrap(
-                "Vil du afbryde screeningen? Svarene gemmes som kladde, så du kan genoptage dem fra startmenuen.",
+                leaveQuestion,
                 columns: size.columns - 4)
             for (index, line) in lines.enumerated() { terminal.put(line, row: 4 + index, column: 2, style: .bold) }
             terminal.put("j = ja, afbryd   n = nej, fortsæt", row: 5 + lines.count, column: 2)

@@ -347,7 +347,7 @@ public final class ReviewScreen {
                 if case .string(let iso)? = submission.answers["besoegsdato"] { visit = LocalDate(iso: iso) }
                 try record(CorrectionBody(screening: id, answers: submission.answers, decision: submission.decision,
                                           visitDate: visit, override: override, reason: reason))
-            })
+            }, leaveQuestion: "Vil du afbryde rettelsen? Intet bliver gemt, og screeningen forbliver, som den var.")
             page = .correction
         default:
             _ = reasonField.handle(key)

@@ -234,6 +234,16 @@ final class ReviewFixture {
         #expect(!terminal.rows[row].contains("Underretning"))
     }
 
+    @Test func leavingACorrectionSavesNothing() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.enter, .character("r")] + keys("Forkert dato") + [.enter, .escape])
+        #expect(terminal.contains("Vil du afbryde rettelsen? Intet bliver gemt"))
+        press(screen, terminal, [.character("j")])
+        #expect(terminal.contains("Rettelsen blev ikke gemt."))
+        #expect(try fixture.leadEvents().isEmpty)
+    }
+
     @Test func tooSmallWindowSaysSo() throws {
         let fixture = try ReviewFixture()
         let screen = ReviewScreen(environment: fixture.environment())
