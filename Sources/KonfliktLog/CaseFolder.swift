@@ -244,7 +244,7 @@ struct Stub {
         self.line = Int32(clamping: line)
         device = strings.intern(event.device)
         author = strings.intern(event.author)
-        if let exact = Stub.millis(event.timestamp), Stub.format(exact) == event.timestamp {
+        if let exact = Stub.millis(event.timestamp) {
             millis = exact
             timestampText = -1
         } else {
@@ -270,8 +270,11 @@ struct Stub {
             }
             return value
         }
-        guard let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              let milli = number(20..<23) else { return nil }
+        // Only the writer's exact layout, so that `format` gives the same text back.
+        guard bytes[4] == UInt8(ascii: "-"), bytes[7] == UInt8(ascii: "-"), bytes[10] == UInt8(ascii: "T"),
+              bytes[13] == UInt8(ascii: ":"), bytes[16] == UInt8(ascii: ":"), bytes[19] == UInt8(ascii: "."),
+              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+              let milli = number(20..<23), hour < 24, minute < 60, second < 60 else { return nil }
         return Int64(date.dayNumber) * 86_400_000 + ((hour * 60 + minute) * 60 + second) * 1000 + milli
     }
 

@@ -78,14 +78,13 @@ public struct LogEvent: Sendable, Hashable {
         guard reader.literal(#"{"prev":""#), let prev = reader.plainString(),
               reader.literal(#","seq":"#), let seq = reader.integer(),
               reader.literal(#","v":"#), let version = reader.integer(), version <= EventLine.version,
-              reader.literal(#","id":""#), let idText = reader.plainString(), let id = UUID(uuidString: idText),
+              reader.literal(#","id":""#), let idText = reader.plainString(), let id = fastUUID(idText),
               reader.literal(#","ts":""#), let timestamp = reader.plainString(),
               reader.literal(#","type":"screening","device":""#), let device = reader.plainString(),
               reader.literal(#","author":""#), let author = reader.plainString(),
               reader.literal(#","body":{"#) else { return nil }
         let rest = UnsafeRawBufferPointer(rebasing: bytes[reader.offset...])
-        guard !contains(rest, #""flagged":true"#), !contains(rest, #""override":"#), !contains(rest, #""enc":"#),
-              contains(rest, #""flagged":false"#), let hashStart = lastIndex(of: #","hash":""#, in: bytes) else { return nil }
+        guard bodyIsUnflagged(rest), let hashStart = lastIndex(of: #","hash":""#, in: bytes) else { return nil }
         var hashReader = EnvelopeBytes(bytes: bytes, offset: hashStart)
         guard hashReader.literal(#","hash":""#), let hash = hashReader.plainString() else { return nil }
         let empty = Decision(form: "", formVersion: 0, formFingerprint: "", actions: [], flagged: false, rules: [], warnings: [])
@@ -95,18 +94,64 @@ public struct LogEvent: Sendable, Hashable {
                         prev: prev, hash: hash, body: .screening(body))
     }
 
-    private static func contains(_ bytes: UnsafeRawBufferPointer, _ needle: StaticString) -> Bool {
-        let length = needle.utf8CodeUnitCount
-        guard let base = bytes.baseAddress, bytes.count >= length, length > 0 else { return false }
-        let first = Int32(needle.utf8Start.pointee)
+    /// One pass over the quotes of the body: true when it has `"flagged":false` and neither
+    /// `"flagged":true`, `"override":` nor `"enc":`.
+    private static func bodyIsUnflagged(_ bytes: UnsafeRawBufferPointer) -> Bool {
+        guard let base = bytes.baseAddress else { return false }
+        let count = bytes.count
+        var sawFalse = false
         var offset = 0
-        while offset <= bytes.count - length {
-            guard let found = memchr(base + offset, first, bytes.count - length + 1 - offset) else { return false }
+        while offset < count {
+            guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), count - offset) else { break }
             let position = base.distance(to: UnsafeRawPointer(found))
-            if memcmp(base + position, needle.utf8Start, length) == 0 { return true }
             offset = position + 1
+            guard position + 1 < count else { break }
+            switch bytes[position + 1] {
+            case UInt8(ascii: "f"):
+                if matches(bytes, at: position, #""flagged":true"#) { return false }
+                if matches(bytes, at: position, #""flagged":false"#) { sawFalse = true }
+            case UInt8(ascii: "o"):
+                if matches(bytes, at: position, #""override":"#) { return false }
+            case UInt8(ascii: "e"):
+                if matches(bytes, at: position, #""enc":"#) { return false }
+            default: break
+            }
         }
-        return false
+        return sawFalse
+    }
+
+    private static func matches(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ needle: StaticString) -> Bool {
+        let length = needle.utf8CodeUnitCount
+        guard let base = bytes.baseAddress, offset + length <= bytes.count else { return false }
+        return memcmp(base + offset, needle.utf8Start, length) == 0
+    }
+
+    /// A UUID from its 36-character text without going through `sscanf`; nil if it is not one.
+    static func fastUUID(_ text: String) -> UUID? {
+        var bytes = [UInt8](repeating: 0, count: 16)
+        var index = 0
+        var high: UInt8?
+        for character in text.utf8 {
+            if character == UInt8(ascii: "-") { continue }
+            let value: UInt8
+            switch character {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): value = character - UInt8(ascii: "0")
+            case UInt8(ascii: "a")...UInt8(ascii: "f"): value = character - UInt8(ascii: "a") + 10
+            case UInt8(ascii: "A")...UInt8(ascii: "F"): value = character - UInt8(ascii: "A") + 10
+            default: return nil
+            }
+            if let first = high {
+                guard index < 16 else { return nil }
+                bytes[index] = first << 4 | value
+                index += 1
+                high = nil
+            } else {
+                high = value
+            }
+        }
+        guard index == 16, high == nil, text.utf8.count == 36 else { return UUID(uuidString: text) }
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
     private static func lastIndex(of needle: String, in bytes: UnsafeRawBufferPointer) -> Int? {
