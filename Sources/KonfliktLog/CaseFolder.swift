@@ -74,14 +74,38 @@ public struct CaseFolder: Sendable {
     /// 60 bytes each until a correction or follow-up needs them as a case.
     private var stubs: [UUID: Stub] = [:]
     private var strings = StringTable()
+    /// With a reference scan: events still to come per screening. A case that would not be returned
+    /// (closed with `onlyOpen`, unflagged with `skipUnflaggedBodies`) is let go once its count is 0.
+    private var remaining: [UUID: Int32]?
+    /// Ids of flagged cases let go, so that a second screening with one of them is still an orphan.
+    private var released: Set<UUID> = []
+    /// Whether an event pointed at a screening the scan did not count it for (the log changed in a way
+    /// the scan did not see); the fold is then repeated without letting go of anything.
+    private(set) var scanMissed = false
 
-    /// A folder with `options`.
-    public init(options: FoldOptions) {
+    /// A folder with `options`; with `references` (from `ReferenceScan`), cases that will not be
+    /// returned are let go as soon as no later event can change them.
+    public init(options: FoldOptions, references: [UUID: Int32]? = nil) {
         self.options = options
+        let releases = options.onlyOpen || options.skipUnflaggedBodies
+        remaining = releases ? references : nil
     }
 
-    /// Reads every event in `directory` and folds it.
+    /// Reads every event in `directory` and folds it. When only some cases are wanted (`onlyOpen`,
+    /// `skipUnflaggedBodies`), a first pass counts the events that point at each screening (see
+    /// `ReferenceScan`), so that memory follows the wanted cases rather than the size of the log.
     public static func fold(directory: DataDirectory, options: FoldOptions) throws -> FoldResult {
+        if options.onlyOpen || options.skipUnflaggedBodies {
+            let scan = try ReferenceScan.scan(directory)
+            var folder = CaseFolder(options: options, references: scan.counts)
+            let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies,
+                                                      sizes: scan.sizes) { folder.add($0) }
+            if !folder.scanMissed {
+                var result = folder.finish()
+                result.problems = problems
+                return result
+            }
+        }
         var folder = CaseFolder(options: options)
         let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies) {
             folder.add($0)
@@ -96,11 +120,13 @@ public struct CaseFolder: Sendable {
         let event = located.event
         switch event.body {
         case .screening(let body):
-            guard cases[event.id] == nil, stubs[event.id] == nil else {
+            guard cases[event.id] == nil, stubs[event.id] == nil, !released.contains(event.id) else {
                 orphans.append(OrphanEvent(file: located.file, line: located.line, event: event.id, screening: event.id))
                 return
             }
             if body.form.isEmpty, pending[event.id] == nil {
+                // Nothing will point at it: it will never be a flagged case.
+                if let remaining, remaining[event.id] == nil { return }
                 stubs[event.id] = Stub(event: event, file: located.file, line: located.line, strings: &strings)
                 return
             }
@@ -113,9 +139,10 @@ public struct CaseFolder: Sendable {
             refresh(&state)
             cases[event.id] = state
             for waiting in pending.removeValue(forKey: event.id) ?? [] { add(waiting) }
+            if let remaining, remaining[event.id] == nil { release(event.id) }
         case .correction(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
-                pending[body.screening, default: []].append(located)
+                wait(located, for: body.screening)
                 return
             }
             state.corrections.append(CorrectionRecord(id: event.id, timestamp: event.timestamp,
@@ -134,15 +161,17 @@ public struct CaseFolder: Sendable {
             }
             refresh(&state)
             cases[body.screening] = state
+            countDown(body.screening)
         case .followup(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
-                pending[body.screening, default: []].append(located)
+                wait(located, for: body.screening)
                 return
             }
             state.followups.append(FollowupRecord(id: event.id, timestamp: event.timestamp, author: event.author, body: body))
             state.followups.sort { ($0.body.date, $0.timestamp) < ($1.body.date, $1.timestamp) }
             refresh(&state)
             cases[body.screening] = state
+            countDown(body.screening)
         case .export:
             break
         }
@@ -169,6 +198,40 @@ public struct CaseFolder: Sendable {
         }
         allOrphans.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         return FoldResult(cases: result, orphans: allOrphans, problems: [])
+    }
+
+    /// One event pointing at `id` has been folded; lets the case go when it was the last one.
+    private mutating func countDown(_ id: UUID) {
+        guard var counts = remaining else { return }
+        remaining = nil      // no copy of the dictionary while it changes
+        defer { remaining = counts }
+        guard let count = counts[id] else {
+            scanMissed = true
+            return
+        }
+        if count > 1 {
+            counts[id] = count - 1
+        } else {
+            counts[id] = nil
+            release(id)
+        }
+    }
+
+    /// Lets go of the case `id` if it will not be returned; nothing can change it any more.
+    private mutating func release(_ id: UUID) {
+        guard let item = cases[id] else { return }
+        let wanted = (!options.onlyOpen || item.isOpen) && (!options.skipUnflaggedBodies || item.flagged)
+        guard !wanted else { return }
+        cases[id] = nil
+        if item.flagged || !item.corrections.isEmpty || !item.followups.isEmpty { released.insert(id) }
+    }
+
+    /// Keeps an event whose screening has not been read yet.
+    private mutating func wait(_ located: LocatedEvent, for id: UUID) {
+        // With a scan, the screening was counted as pointed at and is kept until this event comes;
+        // if it is not counted, the scan missed something and the fold is repeated without it.
+        if let remaining, remaining[id] == nil { scanMissed = true }
+        pending[id, default: []].append(located)
     }
 
     /// Turns a stub into a case (its body empty until a correction brings answers and a decision).

@@ -14,8 +14,9 @@ struct LineScanner {
         var bytes: Int
     }
 
-    /// Scans the open file `fd`; `onLine(lineNumber, bytes)` returns false to stop early.
-    static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20,
+    /// Scans the open file `fd`; `onLine(lineNumber, bytes)` returns false to stop early. With `limit`,
+    /// reads no more than that many bytes (a snapshot of a file that may grow while it is read).
+    static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20, limit: Int? = nil,
                      onLine: (Int, UnsafeRawBufferPointer) throws -> Bool) throws -> End {
         var capacity = chunkSize
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
@@ -38,7 +39,9 @@ struct LineScanner {
                     capacity *= 2
                 }
             }
-            let n = read(fd, buffer + end, capacity - end)
+            let wanted = min(capacity - end, limit.map { $0 - total } ?? Int.max)
+            if wanted <= 0 { break }
+            let n = read(fd, buffer + end, wanted)
             if n < 0 {
                 if errno == EINTR { continue }
                 throw LogError.readFailed(path: path, reason: systemReason(errno))

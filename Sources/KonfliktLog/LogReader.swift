@@ -22,10 +22,16 @@ public enum LogReader {
     /// With `skippingUnflaggedBodies`, a screening that neither flags the case nor has an override is
     /// passed with an empty body (no answers, no actions) read from its envelope alone — several times
     /// faster, for readers such as the review that only look at flagged cases.
+    ///
+    /// With `sizes` (file name → bytes, e.g. from `ReferenceScan`), only those files are read, each no
+    /// further than its size: the directory as it was when the sizes were taken.
     public static func forEachEvent(in directory: DataDirectory, skippingUnflaggedBodies: Bool = false,
+                                    sizes: [String: Int]? = nil,
                                     _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
         var problems: [LogError] = []
         for name in try directory.logFiles() {
+            let limit = sizes?[name]
+            if sizes != nil, limit == nil { continue }
             let path = directory.file(name)
             let fd = open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else {
@@ -36,7 +42,7 @@ public enum LogReader {
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
             var batch = DecodeBatch(file: name, skippingUnflaggedBodies: skippingUnflaggedBodies)
-            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, bytes in
+            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20, limit: limit) { number, bytes in
                 batch.add(line: number, bytes: bytes)
                 if batch.isFull { try batch.flush(into: &problems, visit) }
                 return true

@@ -1,0 +1,64 @@
+import Foundation
+
+/// A first, cheap pass over a data directory: how many events point at each screening, and how long
+/// each file was. The fold uses it to let go of a case as soon as the last event that can change it
+/// has been folded, so that its memory follows the open cases instead of the size of the log.
+///
+/// The count is taken from the bytes, without decoding: every `"screening":"<uuid>"` in any line
+/// counts (a correction or follow-up has exactly one, in its body). A line where the same bytes occur
+/// for another reason (an answer to a question with the id `screening`) only makes the count too high,
+/// which keeps a case a little longer; a count can never be too low.
+public struct ReferenceScan: Sendable {
+    /// Events pointing at each screening id.
+    public private(set) var counts: [UUID: Int32] = [:]
+    /// Bytes per file as scanned; the fold reads no further, so a file that grows meanwhile is read
+    /// as it was when counted.
+    public private(set) var sizes: [String: Int] = [:]
+
+    /// Scans every log file in `directory`. A file that cannot be opened is not counted here; the fold
+    /// tries it again and reports it.
+    public static func scan(_ directory: DataDirectory) throws -> ReferenceScan {
+        var result = ReferenceScan()
+        for name in try directory.logFiles() {
+            let path = directory.file(name)
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                result.sizes[name] = Int.max      // the fold tries again and reports it
+                continue
+            }
+            defer { close(fd) }
+            let end = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { _, bytes in
+                result.countReferences(in: bytes)
+                return true
+            }
+            result.sizes[name] = end.bytes
+        }
+        return result
+    }
+
+    /// Counts one more reference to `id` (for tests and callers that know their events).
+    public mutating func add(_ id: UUID) {
+        counts[id, default: 0] += 1
+    }
+
+    private static let marker: StaticString = #""screening":""#
+
+    private mutating func countReferences(in line: UnsafeRawBufferPointer) {
+        guard let base = line.baseAddress else { return }
+        var offset = 0
+        let marker = Self.marker
+        while offset < line.count {
+            // Every quote is a candidate; memchr finds them fast and the marker is compared in place.
+            guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), line.count - offset) else { return }
+            let position = base.distance(to: UnsafeRawPointer(found))
+            offset = position + 1
+            guard position + marker.utf8CodeUnitCount <= line.count,
+                  memcmp(base + position, marker.utf8Start, marker.utf8CodeUnitCount) == 0 else { continue }
+            let start = position + marker.utf8CodeUnitCount
+            offset = start
+            guard start + 37 <= line.count, line[start + 36] == UInt8(ascii: "\"") else { continue }
+            let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<start + 36]), as: UTF8.self)
+            if let id = LogEvent.fastUUID(text) { add(id) }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+import Foundation
+import KonfliktCore
+import Testing
+@testable import KonfliktLog
+
+/// Folding with a reference scan lets go of cases that will not be returned; the result must be the
+/// same as folding while keeping everything.
+@Suite struct ReleaseTests {
+    static let formsDirectory = URL(fileURLWithPath: #filePath)
+        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("forms")
+    let today = LocalDate(year: 2026, month: 11, day: 22)!
+
+    func reviewOptions(_ form: Form, onlyOpen: Bool) -> FoldOptions {
+        FoldOptions(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
+                    onlyOpen: onlyOpen, skipUnflaggedBodies: true)
+    }
+
+    /// The fold that keeps every case until the end (no scan).
+    func keepingEverything(_ directory: DataDirectory, _ options: FoldOptions) throws -> FoldResult {
+        var folder = CaseFolder(options: options)
+        let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies) {
+            folder.add($0)
+        }
+        var result = folder.finish()
+        result.problems = problems
+        return result
+    }
+
+    @Test(arguments: [true, false])
+    func demoDataFoldsToTheSameCasesWithAndWithoutLettingGo(onlyOpen: Bool) throws {
+        let form = try FormLoader.loadForm(directory: Self.formsDirectory)
+        let dir = TemporaryDirectory()
+        let summary = try DemoData.write(form: form, to: dir.data,
+                                         options: DemoDataOptions(count: 1500, seed: 11, devices: 3, today: today))
+        #expect(summary.corrections > 0 && summary.followups > 0)
+        let options = reviewOptions(form, onlyOpen: onlyOpen)
+        let released = try CaseFolder.fold(directory: dir.data, options: options)
+        let kept = try keepingEverything(dir.data, options)
+        #expect(released.cases.count > 10)
+        #expect(released.cases == kept.cases)
+        #expect(released.orphans == kept.orphans)
+        #expect(released.problems.isEmpty)
+    }
+
+    @Test func theScanCountsEveryEventThatPointsAtAScreening() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        let first = try writer.append(Sample.screening(actions: ["underretning"], flagged: true), author: "AB")
+        let second = try writer.append(Sample.screening(), author: "AB")
+        for status in [FollowupStatus.afvist, .udfoert] {
+            try writer.append(.followup(FollowupBody(screening: first.id, action: "underretning", status: status,
+                                                     date: today, note: #"nævner "screening":"x" i teksten"#)), author: "TL")
+        }
+        let scan = try ReferenceScan.scan(dir.data)
+        #expect(scan.counts == [first.id: 2])
+        #expect(scan.counts[second.id] == nil)
+        #expect(scan.sizes["dev1.jsonl"] == Int(try FileManager.default.attributesOfItem(
+            atPath: dir.data.file("dev1.jsonl"))[.size] as? Int ?? -1))
+    }
+
+    @Test func aReferenceTheScanCannotSeeRepeatsTheFoldWithoutLettingGo() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        let flagged = try writer.append(Sample.screening(actions: ["underretning"], flagged: true), author: "AB")
+        let plain = try writer.append(Sample.screening(), author: "AB")
+        try writer.append(.followup(FollowupBody(screening: flagged.id, action: "underretning", status: .udfoert,
+                                                 date: today, note: "")), author: "TL")
+        // A correction that flags the plain screening, written by hand with a space after the key:
+        // valid JSON the byte scan does not count.
+        try writer.append(.correction(CorrectionBody(
+            screening: plain.id, answers: ["konfliktniveau": .string("hoejt")],
+            decision: Sample.decision(actions: ["underretning"], flagged: true), visitDate: nil,
+            reason: "Rettet")), author: "TL")
+        let path = dir.data.file("dev1.jsonl")
+        var lines = try Sample.lines(path)
+        let spaced = String(decoding: lines[3], as: UTF8.self)
+            .replacingOccurrences(of: #""screening":""#, with: #""screening": ""#)
+        lines[3] = Data(spaced.utf8)
+        try Sample.write(lines: lines, to: path)
+        #expect(try ReferenceScan.scan(dir.data).counts[plain.id] == nil)
+
+        let result = try CaseFolder.fold(directory: dir.data, options: FoldOptions(
+            deadlineDays: ["underretning": 1], flaggingActions: ["underretning"], today: today,
+            onlyOpen: true, skipUnflaggedBodies: true))
+        #expect(result.cases.map(\.id) == [plain.id])
+        #expect(result.cases.first?.corrections.map(\.reason) == ["Rettet"])
+        #expect(result.orphans.isEmpty)
+    }
+
+    @Test func aSecondScreeningWithTheIdOfAClosedCaseIsStillAnOrphan() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        let flagged = try writer.append(Sample.screening(actions: ["underretning"], flagged: true), author: "AB")
+        try writer.append(.followup(FollowupBody(screening: flagged.id, action: "underretning", status: .udfoert,
+                                                 date: today, note: "")), author: "TL")
+        // A copy of the device file (as a sync conflict makes one) repeats the screening after it was closed.
+        let copy = try Sample.lines(dir.data.file("dev1.jsonl"))
+        try Sample.write(lines: Array(copy.prefix(1)), to: dir.data.file("dev1-kopi.jsonl"))
+        let options = FoldOptions(deadlineDays: ["underretning": 1], flaggingActions: ["underretning"], today: today,
+                                  onlyOpen: true, skipUnflaggedBodies: true)
+        let result = try CaseFolder.fold(directory: dir.data, options: options)
+        #expect(result.cases.isEmpty)
+        #expect(result.orphans.map(\.screening) == [flagged.id])
+    }
+
+    @Test func aFileThatGrowsAfterTheScanIsReadAsItWas() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        let first = try writer.append(Sample.screening(actions: ["underretning"], flagged: true), author: "AB")
+        let scan = try ReferenceScan.scan(dir.data)
+        try writer.append(Sample.screening(actions: ["underretning"], flagged: true), author: "AB")
+        var ids: [UUID] = []
+        _ = try LogReader.forEachEvent(in: dir.data, sizes: scan.sizes) { ids.append($0.event.id) }
+        #expect(ids == [first.id])
+    }
+}
