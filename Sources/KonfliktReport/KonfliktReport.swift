@@ -108,10 +108,17 @@ public enum ExportRunner {
     /// Reads the log and builds the export in memory. Writes nothing.
     public static func build(_ parameters: ExportParameters) throws(ExportError) -> ExportResult {
         try parameters.validate()
-        var aggregator = ReportAggregator(layout: ReportLayout(form: parameters.form))
         let problems: [LogError]
+        var aggregator: ReportAggregator
         do {
-            problems = try LogReader.forEachEvent(in: parameters.data) { aggregator.add($0.event, file: $0.file) }
+            // A first pass over the bytes finds the screenings that corrections and follow-ups point at;
+            // every other screening is counted as it is read, so memory does not follow the log's size.
+            let scan = try ReferenceScan.scan(parameters.data)
+            aggregator = ReportAggregator(layout: ReportLayout(form: parameters.form), options: parameters.options,
+                                          references: scan.counts)
+            problems = try LogReader.forEachEvent(in: parameters.data, sizes: scan.sizes) {
+                aggregator.add($0.event, file: $0.file)
+            }
         } catch let error as LogError {
             throw .readFailed(error)
         } catch {

@@ -78,10 +78,25 @@ public struct ReportAggregator: Sendable {
     private var store = ScreeningStore()
     private var followups: [FollowupKey: FollowupState] = [:]
     private var heads: [String: String] = [:]
+    /// With a reference scan: the options of the table, and the screenings some event points at.
+    private let settled: (options: ReportOptions, referenced: [UUID: Int32])?
+    /// Screenings that nothing points at, counted as they were read (with `settled`).
+    private var direct = Tally()
+    /// Fingerprints of the screenings counted directly, so that a repeated id still counts once.
+    private var directIDs = Set<UInt64>()
 
-    /// An aggregator for `layout`.
+    /// An aggregator for `layout`; `finish(options:)` may be called with any options.
     public init(layout: ReportLayout) {
         self.layout = layout
+        settled = nil
+    }
+
+    /// An aggregator for `layout` and `options` that counts a screening as soon as it is read when
+    /// no correction or follow-up points at it (`references`, from `ReferenceScan`), keeping 8 bytes
+    /// of it instead of 48. `finish(options:)` then uses `options` from here.
+    public init(layout: ReportLayout, options: ReportOptions, references: [UUID: Int32]) {
+        self.layout = layout
+        settled = (options, references)
     }
 
     /// Folds one event read from `file`.
@@ -89,6 +104,10 @@ public struct ReportAggregator: Sendable {
         heads[file] = event.hash
         switch event.body {
         case .screening(let body):
+            if let settled, settled.referenced[event.id] == nil {
+                countDirectly(event, body, options: settled.options)
+                return
+            }
             let slot = store.findOrInsert(event.id)
             guard store[slot].flags & Entry.seen == 0 else { return } // a repeated id: the first one counts
             var entry = store[slot]
@@ -121,42 +140,40 @@ public struct ReportAggregator: Sendable {
         }
     }
 
-    /// The counts for `options`.
-    public func finish(options: ReportOptions) -> ReportTable {
-        let width = layout.columns.count
-        let visitRows = layout.visits.count + 1 // the last is `ukendt`
-        let fromDay = options.from.map { Int32(clamping: $0.dayNumber) } ?? Int32.min
-        let toDay = options.to.map { Int32(clamping: $0.dayNumber) } ?? Int32.max
-        var counts: [Int: [[Int]]] = [:]
-        var versions = Set<Int>()
-        var counted = 0, otherForm = 0, orphans = 0
+    /// Counts a screening that nothing points at: its answers are final.
+    private mutating func countDirectly(_ event: LogEvent, _ body: ScreeningBody, options: ReportOptions) {
+        guard directIDs.insert(UInt64(truncatingIfNeeded: ScreeningStore.hash(event.id))).inserted else { return }
+        var entry = Entry(id: event.id)
+        entry.flags = Entry.seen
+        if body.form != layout.formID { entry.flags |= Entry.otherForm }
+        if body.override != nil { entry.flags |= Entry.override }
+        entry.formVersion = Int32(clamping: body.formVersion)
+        entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
+        let bits = layout.bits(answers: body.answers, actions: body.decision.actions)
+        entry.answerDay = answerDay(body.answers, visitDate: body.visitDate)
+        entry.visit = visitRow(body.answers)
+        direct.add(entry, layout: layout, options: options) { column in bits.contains(column) }
+    }
 
-        /// Where a counted entry goes: (period key, visit row), or nil when it is not counted.
-        func place(_ entry: Entry) -> (Int, Int)? {
-            guard entry.flags & Entry.seen != 0, entry.flags & Entry.otherForm == 0 else { return nil }
-            let day = entry.answerDay != Entry.noDay ? entry.answerDay : entry.screeningDay
-            guard day >= fromDay, day <= toDay else { return nil }
-            let period = options.granularity.key(of: LocalDate(dayNumber: Int(day)))
-            let visit = entry.visit >= 0 ? Int(entry.visit) : visitRows - 1
-            return (period, visit)
-        }
-
+    /// The counts for `options` (for an aggregator made with options, those options).
+    public func finish(options requested: ReportOptions) -> ReportTable {
+        let options = settled?.options ?? requested
+        var tally = direct
+        var orphans = 0
         for slot in 0..<store.count {
             let entry = store[slot]
             if entry.flags & Entry.seen == 0 { orphans += 1; continue }
-            if entry.flags & Entry.otherForm != 0 { otherForm += 1; continue }
-            guard let (period, visit) = place(entry) else { continue }
-            counted += 1
-            versions.insert(Int(entry.formVersion))
-            var table = counts[period] ?? Array(repeating: Array(repeating: 0, count: width), count: visitRows)
-            table[visit][0] += 1
-            for column in 1..<width where store.contains(column, at: slot) { table[visit][column] += 1 }
-            if entry.flags & Entry.override != 0 { table[visit][layout.overridesColumn] += 1 }
-            counts[period] = table
+            tally.add(entry, layout: layout, options: options) { store.contains($0, at: slot) }
         }
+        let width = layout.columns.count
+        let visitRows = layout.visits.count + 1 // the last is `ukendt`
+        var counts = tally.counts
+        let versions = tally.versions
+        let counted = tally.counted, otherForm = tally.otherForm
         for (key, state) in followups where state.done {
             guard let slot = store.find(key.screening) else { continue }
-            guard let (period, visit) = place(store[slot]), counts[period] != nil else { continue }
+            guard let (period, visit) = Tally.place(store[slot], layout: layout, options: options),
+                  counts[period] != nil else { continue }
             counts[period]?[visit][Int(key.column)] += 1
         }
         for key in followups.keys {
@@ -197,14 +214,24 @@ public struct ReportAggregator: Sendable {
 
     private mutating func apply(answers: Answers, actions: [String], visitDate: LocalDate?, at slot: Int) {
         store.setBits(layout.bits(answers: answers, actions: actions), at: slot)
+        store[slot].answerDay = answerDay(answers, visitDate: visitDate)
+        store[slot].visit = visitRow(answers)
+    }
+
+    /// The visit day of answers: the visit date answer, else the event's visitDate.
+    private func answerDay(_ answers: Answers, visitDate: LocalDate?) -> Int32 {
         var day: LocalDate?
         if case .string(let text)? = answers[layout.dateQuestion] { day = LocalDate(iso: text) }
         day = day ?? visitDate
-        store[slot].answerDay = day.map { Int32(clamping: $0.dayNumber) } ?? Entry.noDay
-        store[slot].visit = -1
+        return day.map { Int32(clamping: $0.dayNumber) } ?? Entry.noDay
+    }
+
+    /// The visit row of answers, -1 when unknown.
+    private func visitRow(_ answers: Answers) -> Int8 {
         if case .string(let visit)? = answers[layout.visitQuestion], let row = layout.visits.firstIndex(of: visit) {
-            store[slot].visit = Int8(clamping: row)
+            return Int8(clamping: row)
         }
+        return -1
     }
 
     /// Milliseconds since the epoch of a `YYYY-MM-DDTHH:MM:SS(.mmm)Z` timestamp; sorts like the text.
@@ -223,6 +250,40 @@ public struct ReportAggregator: Sendable {
 }
 
 private typealias Entry = ScreeningEntry
+
+/// Counts per period and visit row, before follow-ups.
+private struct Tally: Sendable {
+    var counts: [Int: [[Int]]] = [:]
+    var versions = Set<Int>()
+    var counted = 0
+    var otherForm = 0
+
+    /// Where a counted entry goes: (period key, visit row), or nil when it is not counted.
+    static func place(_ entry: Entry, layout: ReportLayout, options: ReportOptions) -> (Int, Int)? {
+        guard entry.flags & Entry.seen != 0, entry.flags & Entry.otherForm == 0 else { return nil }
+        let day = entry.answerDay != Entry.noDay ? entry.answerDay : entry.screeningDay
+        if let from = options.from, day < Int32(clamping: from.dayNumber) { return nil }
+        if let to = options.to, day > Int32(clamping: to.dayNumber) { return nil }
+        let period = options.granularity.key(of: LocalDate(dayNumber: Int(day)))
+        let visit = entry.visit >= 0 ? Int(entry.visit) : layout.visits.count
+        return (period, visit)
+    }
+
+    /// Counts a seen entry whose counted columns are given by `contains`.
+    mutating func add(_ entry: Entry, layout: ReportLayout, options: ReportOptions, contains: (Int) -> Bool) {
+        if entry.flags & Entry.otherForm != 0 { otherForm += 1; return }
+        guard let (period, visit) = Self.place(entry, layout: layout, options: options) else { return }
+        counted += 1
+        versions.insert(Int(entry.formVersion))
+        let width = layout.columns.count
+        var table = counts.removeValue(forKey: period)
+            ?? Array(repeating: Array(repeating: 0, count: width), count: layout.visits.count + 1)
+        table[visit][0] += 1
+        for column in 1..<width where contains(column) { table[visit][column] += 1 }
+        if entry.flags & Entry.override != 0 { table[visit][layout.overridesColumn] += 1 }
+        counts[period] = table
+    }
+}
 
 private struct FollowupKey: Hashable, Sendable {
     var screening: UUID

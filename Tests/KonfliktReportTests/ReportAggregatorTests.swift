@@ -42,6 +42,21 @@ import Testing
         #expect(!ids.contains { $0.hasPrefix("besoeg") || $0.hasPrefix("barn_cpr") || $0.hasPrefix("note") })
     }
 
+    @Test func aRepeatedScreeningIdCountsOnce() throws {
+        let form = try F.form()
+        let first = F.event(F.id(1), F.timestamp(day: 60), F.screening(form, F.answers(date: d("2026-03-02"))))
+        // A copy of a device file (a sync conflict) repeats its events; one has a follow-up, one not.
+        let flagged = F.event(F.id(2), F.timestamp(day: 60), F.screening(form, F.answers(date: d("2026-03-02"),
+                                                                                     level: "middel", violence: "ja")))
+        let followup = F.event(F.id(3), F.timestamp(day: 61), .followup(FollowupBody(
+            screening: F.id(2), action: "underretning", status: .udfoert, date: d("2026-03-03"), note: "")))
+        let table = F.table(form, [first, flagged, followup, first, flagged])
+        #expect(F.value(table, "2026K1", "2mdr", "screeninger") == 2)
+        #expect(F.value(table, "2026K1", "2mdr", "anbefalet.underretning") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "udfoert.underretning") == 1)
+        #expect(table.screeningsCounted == 2)
+    }
+
     @Test func monthAndYearLabelsAndInclusiveDateFilter() throws {
         let form = try F.form()
         let events = [

@@ -1,4 +1,5 @@
 import Foundation
+import Testing
 import KonfliktCore
 @testable import KonfliktLog
 @testable import KonfliktReport
@@ -85,10 +86,31 @@ enum ReportFixtures {
     }
 
     /// Folds `events` and returns the counts.
+    /// Both ways of folding run and must agree: keeping every screening until the end, and counting
+    /// the screenings nothing points at as they are read.
     static func table(_ form: Form, _ events: [LogEvent], options: ReportOptions = ReportOptions()) -> ReportTable {
         var aggregator = ReportAggregator(layout: ReportLayout(form: form))
-        for event in events { aggregator.add(event, file: "dev1.jsonl") }
-        return aggregator.finish(options: options)
+        var scan = ReferenceScan()
+        for event in events {
+            switch event.body {
+            case .correction(let body): scan.add(body.screening)
+            case .followup(let body): scan.add(body.screening)
+            default: break
+            }
+        }
+        var settled = ReportAggregator(layout: ReportLayout(form: form), options: options, references: scan.counts)
+        for event in events {
+            aggregator.add(event, file: "dev1.jsonl")
+            settled.add(event, file: "dev1.jsonl")
+        }
+        let kept = aggregator.finish(options: options)
+        let counted = settled.finish(options: options)
+        #expect(counted.rows == kept.rows)
+        #expect(counted.formVersions == kept.formVersions)
+        #expect(counted.screeningsCounted == kept.screeningsCounted)
+        #expect(counted.otherFormScreenings == kept.otherFormScreenings)
+        #expect(counted.orphans == kept.orphans)
+        return counted
     }
 
     /// The count in `table` for `period`, `visit` and column `id`.
