@@ -4,10 +4,12 @@ import Foundation
 /// each file was. The fold uses it to let go of a case as soon as the last event that can change it
 /// has been folded, so that its memory follows the open cases instead of the size of the log.
 ///
-/// The count is taken from the bytes, without decoding: every `"screening":"<uuid>"` in any line
-/// counts (a correction or follow-up has exactly one, in its body). A line where the same bytes occur
-/// for another reason (an answer to a question with the id `screening`) only makes the count too high,
-/// which keeps a case a little longer; a count can never be too low.
+/// The count is taken from the bytes, without decoding: every `"screening":"<uuid>"` in a line that
+/// is not a screening counts (a correction or follow-up has exactly one, in its body). A line where
+/// the same bytes occur for another reason (an answer to a question with the id `screening`) only
+/// makes the count too high, which keeps a case a little longer. A count that is too low (a line
+/// written with other spacing or escapes) is noticed by the fold, which then reads again without
+/// letting go of anything.
 public struct ReferenceScan: Sendable {
     /// Events pointing at each screening id.
     public private(set) var counts: [UUID: Int32] = [:]
@@ -44,7 +46,8 @@ public struct ReferenceScan: Sendable {
     private static let marker: StaticString = #""screening":""#
 
     private mutating func countReferences(in line: UnsafeRawBufferPointer) {
-        guard let base = line.baseAddress else { return }
+        // A line read as a screening (by the same peek the decoders use) points at nothing.
+        guard let base = line.baseAddress, LogEvent.peekType(line) != "screening" else { return }
         var offset = 0
         let marker = Self.marker
         while offset < line.count {
