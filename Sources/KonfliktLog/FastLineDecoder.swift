@@ -4,12 +4,13 @@ import KonfliktCore
 /// A small, strict JSON reader for one log line (without its newline) that builds the `LogEvent`
 /// directly, about two orders of magnitude faster than `JSONDecoder`.
 ///
-/// It accepts a subset of what the `JSONDecoder` path accepts and gives the very same event for it;
-/// for everything else — anything that is not strict JSON (trailing commas, a byte-order mark, bad
-/// escapes, lone surrogates, leading zeros, deep nesting), duplicate keys, numbers it does not read
-/// exactly the way Foundation does (exponents, integers written as `1.0`, `-0`, more than 18 digits),
-/// `enc` bodies, unknown types, a version above `EventLine.version`, invalid ids and dates — it gives
-/// nil, and the caller falls back to `JSONDecoder`, which then also produces the error message.
+/// It accepts a subset of what the `JSONDecoder` path accepts and gives the very same event for it.
+/// For everything else it gives nil, and the caller falls back to `JSONDecoder`, which then also
+/// produces the error message: anything that is not strict JSON (trailing commas, a byte-order mark,
+/// bad escapes, lone surrogates, leading zeros, deep nesting), duplicate keys, numbers it might not
+/// read exactly as Foundation does (integers written as `1.0`, `1e2` or `-0`, more than 18 digits,
+/// numbers that overflow or underflow), `enc` bodies, unknown types, a version above
+/// `EventLine.version`, and ids, dates or statuses that are not valid.
 ///
 /// Semantics follow the `Codable` implementations: unknown keys are ignored, `null` or a missing key
 /// is nil for optionals, keys match by `String` equality (as Foundation's dictionary lookup does), and
@@ -441,26 +442,35 @@ struct FastLineDecoder {
         }
     }
 
-    /// A number without an exponent, at most 40 bytes long (so it can neither overflow nor underflow),
-    /// converted by the standard library's correctly rounded parser as Foundation's is.
+    /// A number of at most 40 bytes, converted by the standard library's correctly rounded parser as
+    /// Foundation's is. Rejected where Foundation differs or fails: an exponent after a mantissa that
+    /// starts with 0 (Foundation refuses `0e5`), and results that overflow, underflow or are subnormal.
     private mutating func double() throws(Reject) -> Double {
         skipWhitespace()
         let start = offset
         if peek() == UInt8(ascii: "-") { offset += 1 }
         let integerStart = offset
         try digits()
-        guard !(bytes[integerStart] == UInt8(ascii: "0") && offset - integerStart > 1) else { throw Reject() }
+        let leadingZero = bytes[integerStart] == UInt8(ascii: "0")
+        guard !(leadingZero && offset - integerStart > 1) else { throw Reject() }
         if peek() == UInt8(ascii: ".") {
             offset += 1
             try digits()
         }
-        switch peek() {
-        case UInt8(ascii: "e"), UInt8(ascii: "E"): throw Reject()
-        default: break
+        if peek() == UInt8(ascii: "e") || peek() == UInt8(ascii: "E") {
+            guard !leadingZero else { throw Reject() }
+            offset += 1
+            if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { offset += 1 }
+            try digits()
         }
         guard offset - start <= 40,
               let value = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)),
-              value.isFinite else { throw Reject() }
+              value.isFinite, value == 0 || value.isNormal else { throw Reject() }
+        if value == 0 {
+            // Only a zero written as such ("0", "-0.00"), not one that a tiny exponent underflowed to.
+            for byte in UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
+            where byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { throw Reject() }
+        }
         return value
     }
 
