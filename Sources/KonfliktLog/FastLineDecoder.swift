@@ -2,7 +2,7 @@ import Foundation
 import KonfliktCore
 
 /// A small, strict JSON reader for one log line (without its newline) that builds the `LogEvent`
-/// directly, about two orders of magnitude faster than `JSONDecoder`.
+/// directly: a screening line takes about 4.4 µs instead of 67 µs with `JSONDecoder` (release, Linux).
 ///
 /// It accepts a subset of what the `JSONDecoder` path accepts and gives the very same event for it.
 /// For everything else it gives nil, and the caller falls back to `JSONDecoder`, which then also
