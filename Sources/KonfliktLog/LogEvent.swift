@@ -138,8 +138,12 @@ public struct LogEvent: Sendable, Hashable {
         var bytes = [UInt8](repeating: 0, count: 16)
         var index = 0
         var high: UInt8?
-        for character in text.utf8 {
-            if character == UInt8(ascii: "-") { continue }
+        for (position, character) in text.utf8.enumerated() {
+            if character == UInt8(ascii: "-") {
+                // Only where `UUID(uuidString:)` has them (8-4-4-4-12).
+                guard position == 8 || position == 13 || position == 18 || position == 23 else { return nil }
+                continue
+            }
             let value: UInt8
             switch character {
             case UInt8(ascii: "0")...UInt8(ascii: "9"): value = character - UInt8(ascii: "0")
