@@ -107,8 +107,8 @@ struct FastLineDecoder {
             case "formFingerprint": try Self.once(&fingerprint, reader.string())
             case "answers": try Self.once(&answers, reader.answers())
             case "decision": try Self.once(&decision, reader.decision())
-            case "visitDate": try Self.once(&visitDate, reader.orNull { (r: inout FastLineDecoder) throws(Reject) in try r.date() })
-            case "override": try Self.once(&override, reader.orNull { (r: inout FastLineDecoder) throws(Reject) in try r.override() })
+            case "visitDate": try Self.once(&visitDate, reader.dateOrNull())
+            case "override": try Self.once(&override, reader.overrideOrNull())
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -125,8 +125,8 @@ struct FastLineDecoder {
             case "screening": try Self.once(&screening, reader.uuid())
             case "answers": try Self.once(&answers, reader.answers())
             case "decision": try Self.once(&decision, reader.decision())
-            case "visitDate": try Self.once(&visitDate, reader.orNull { (r: inout FastLineDecoder) throws(Reject) in try r.date() })
-            case "override": try Self.once(&override, reader.orNull { (r: inout FastLineDecoder) throws(Reject) in try r.override() })
+            case "visitDate": try Self.once(&visitDate, reader.dateOrNull())
+            case "override": try Self.once(&override, reader.overrideOrNull())
             case "reason": try Self.once(&reason, reader.string())
             default: try reader.skipValue(depth: 0)
             }
@@ -183,7 +183,9 @@ struct FastLineDecoder {
             case "flagged": try Self.once(&flagged, reader.bool())
             case "rules":
                 var list: [FiredRule] = []
-                try reader.array { (reader: inout FastLineDecoder) throws(Reject) in list.append(try reader.firedRule()) }
+                try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
+                    list.append(try reader.firedRule())
+                }
                 try Self.once(&rules, list)
             case "warnings": try Self.once(&warnings, reader.strings())
             default: try reader.skipValue(depth: 0)
@@ -285,11 +287,16 @@ struct FastLineDecoder {
         }
     }
 
-    /// nil for `null`, else the value `read` reads.
-    private mutating func orNull<Value>(_ read: (inout FastLineDecoder) throws(Reject) -> Value) throws(Reject) -> Value? {
+    /// An optional date: nil for `null`.
+    private mutating func dateOrNull() throws(Reject) -> LocalDate? {
         skipWhitespace()
-        if literal("null") { return nil }
-        return try read(&self)
+        return literal("null") ? nil : try date()
+    }
+
+    /// An optional override: nil for `null`.
+    private mutating func overrideOrNull() throws(Reject) -> Override? {
+        skipWhitespace()
+        return literal("null") ? nil : try override()
     }
 
     /// Any JSON value, checked strictly and thrown away (unknown keys). Nesting deeper than 32 is rejected.
@@ -298,9 +305,13 @@ struct FastLineDecoder {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "{"):
-            try object { (reader: inout FastLineDecoder, _: String) throws(Reject) in try reader.skipValue(depth: depth + 1) }
+            try object { (reader: inout FastLineDecoder, _: String) throws(Reject) in
+                try reader.skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "["):
-            try array { (reader: inout FastLineDecoder) throws(Reject) in try reader.skipValue(depth: depth + 1) }
+            try array { (reader: inout FastLineDecoder) throws(Reject) in
+                try reader.skipValue(depth: depth + 1)
+            }
         case UInt8(ascii: "\""): _ = try string()
         case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
         case UInt8(ascii: "n"): guard literal("null") else { throw Reject() }
@@ -463,14 +474,11 @@ struct FastLineDecoder {
             if peek() == UInt8(ascii: "+") || peek() == UInt8(ascii: "-") { offset += 1 }
             try digits()
         }
-        guard offset - start <= 40,
-              let value = Double(String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)),
-              value.isFinite, value == 0 || value.isNormal else { throw Reject() }
-        if value == 0 {
-            // Only a zero written as such ("0", "-0.00"), not one that a tiny exponent underflowed to.
-            for byte in UnsafeRawBufferPointer(rebasing: bytes[start..<offset])
-            where byte >= UInt8(ascii: "1") && byte <= UInt8(ascii: "9") { throw Reject() }
-        }
+        let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+        guard offset - start <= 40, let value = Double(text), value.isNormal || value == 0 else { throw Reject() }
+        // A zero only when written as one ("0", "-0.00"), not when a tiny number underflowed to it.
+        guard value != 0 || !text.utf8.contains(where: { $0 >= UInt8(ascii: "1") && $0 <= UInt8(ascii: "9") })
+        else { throw Reject() }
         return value
     }
 
@@ -492,9 +500,11 @@ struct FastLineDecoder {
             var index = 0
             var position = offset
             while index < 16 {
-                if position - offset == 8 || position - offset == 13 || position - offset == 18 || position - offset == 23 {
+                switch position - offset {
+                case 8, 13, 18, 23:
                     guard bytes[position] == UInt8(ascii: "-") else { throw Reject() }
                     position += 1
+                default: break
                 }
                 guard let high = Self.hexValue(bytes[position]), let low = Self.hexValue(bytes[position + 1])
                 else { throw Reject() }
