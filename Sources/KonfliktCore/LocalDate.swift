@@ -20,13 +20,25 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.day = day
     }
 
-    /// Parses `YYYY-MM-DD`; nil for anything else, including dates that do not exist.
+    /// Parses `YYYY-MM-DD` (ASCII digits); nil for anything else, including dates that do not exist.
+    /// Reads the UTF-8 bytes directly: it is called for every visit date when a big log is folded.
     public init?(iso: String) {
-        let parts = iso.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-              parts.allSatisfy({ $0.allSatisfy(\.isASCII) && $0.allSatisfy(\.isNumber) }),
-              let y = Int(parts[0]), let m = Int(parts[1]), let d = Int(parts[2]) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard iso.utf8.count == 10 else { return nil }
+        var year = 0, month = 0, day = 0
+        for (position, byte) in iso.utf8.enumerated() {
+            if position == 4 || position == 7 {
+                guard byte == UInt8(ascii: "-") else { return nil }
+                continue
+            }
+            guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+            let digit = Int(byte - UInt8(ascii: "0"))
+            switch position {
+            case ..<4: year = year * 10 + digit
+            case ..<7: month = month * 10 + digit
+            default: day = day * 10 + digit
+            }
+        }
+        self.init(year: year, month: month, day: day)
     }
 
     /// Parses the Danish form `dd-mm-åååå` (also with `.` or `/`); nil when invalid.

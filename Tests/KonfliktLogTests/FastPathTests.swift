@@ -13,6 +13,11 @@ import Testing
         }
         #expect(LogEvent.fastUUID("not-a-uuid") == nil)
         #expect(LogEvent.fastUUID("0123456789abcdef0123456789abcdeg0123") == nil)
+        // 32 hex digits and four dashes, but not where they belong: not a UUID for Foundation either.
+        for text in ["0123456789abcdef0123456789abcdef----", "01234567-89ab-cdef-0123-456789abcdef".replacingOccurrences(of: "7-8", with: "78-")] {
+            #expect(UUID(uuidString: text) == nil)
+            #expect(LogEvent.fastUUID(text) == nil)
+        }
     }
 
     @Test func stubTimestampsRoundTripExactlyOrAreKeptAsText() {
