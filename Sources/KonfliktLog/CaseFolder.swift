@@ -18,14 +18,30 @@ public struct FoldOptions: Sendable {
     /// readers of flagged cases, such as the review.
     public var skipUnflaggedBodies: Bool
 
+    /// For lists: the returned cases keep only these answers, and their decisions no rules or
+    /// warnings. nil keeps everything (the detail view needs it).
+    public var answersKept: Set<String>?
+
     /// Options for folding.
     public init(deadlineDays: [String: Int] = [:], flaggingActions: Set<String>? = nil,
-                today: LocalDate = LocalDate.today(), onlyOpen: Bool = false, skipUnflaggedBodies: Bool = false) {
+                today: LocalDate = LocalDate.today(), onlyOpen: Bool = false, skipUnflaggedBodies: Bool = false,
+                answersKept: Set<String>? = nil) {
         self.deadlineDays = deadlineDays
         self.flaggingActions = flaggingActions
         self.today = today
         self.onlyOpen = onlyOpen
         self.skipUnflaggedBodies = skipUnflaggedBodies
+        self.answersKept = answersKept
+    }
+
+    /// `item` as a returned case: trimmed to `answersKept` when set.
+    func returned(_ item: Case) -> Case {
+        guard let answersKept else { return item }
+        var trimmed = item
+        trimmed.answers = item.answers.filter { answersKept.contains($0.key) }
+        trimmed.decision.rules = []
+        trimmed.decision.warnings = []
+        return trimmed
     }
 }
 
@@ -76,35 +92,24 @@ public struct CaseFolder: Sendable {
     private var strings = StringTable()
     /// Texts that repeat from case to case (question ids, the form's fingerprint, rule reasons), kept once.
     private var shared = SharedStrings()
-    /// With a reference scan: events still to come per screening. A case that would not be returned
-    /// (closed with `onlyOpen`, unflagged with `skipUnflaggedBodies`) is let go once its count is 0.
-    private var remaining: [UUID: Int32]?
-    /// Ids of flagged cases let go, so that a second screening with one of them is still an orphan.
-    private var released: Set<UUID> = []
-    /// Whether an event pointed at a screening the scan did not count it for (the log changed in a way
-    /// the scan did not see); the fold is then repeated without letting go of anything.
-    private(set) var scanMissed = false
-
-    /// A folder with `options`; with `references` (from `ReferenceScan`), cases that will not be
-    /// returned are let go as soon as no later event can change them.
-    public init(options: FoldOptions, references: [UUID: Int32]? = nil) {
+    /// A folder with `options`.
+    public init(options: FoldOptions) {
         self.options = options
-        let releases = options.onlyOpen || options.skipUnflaggedBodies
-        remaining = releases ? references : nil
     }
 
     /// Reads every event in `directory` and folds it. When only some cases are wanted (`onlyOpen`,
     /// `skipUnflaggedBodies`), a first pass counts the events that point at each screening (see
-    /// `ReferenceScan`), so that memory follows the wanted cases rather than the size of the log.
+    /// `ReferenceScan`) and `LocationFolder` holds cases as the places of their lines until nothing
+    /// can change them, so that memory follows the wanted cases rather than the size of the log.
     public static func fold(directory: DataDirectory, options: FoldOptions) throws -> FoldResult {
         if options.onlyOpen || options.skipUnflaggedBodies {
             let scan = try ReferenceScan.scan(directory)
-            var folder = CaseFolder(options: options, references: scan.counts)
+            var folder = LocationFolder(options: options, directory: directory, references: scan.counts)
             let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies,
                                                       sizes: scan.sizes) { folder.add($0) }
+            var result = folder.finish()
             if !folder.scanMissed {
-                var result = folder.finish()
-                result.problems = problems
+                result.problems = problems + folder.problems
                 return result
             }
         }
@@ -122,13 +127,11 @@ public struct CaseFolder: Sendable {
         let event = located.event
         switch event.body {
         case .screening(let body):
-            guard cases[event.id] == nil, stubs[event.id] == nil, !released.contains(event.id) else {
+            guard cases[event.id] == nil, stubs[event.id] == nil else {
                 orphans.append(OrphanEvent(file: located.file, line: located.line, event: event.id, screening: event.id))
                 return
             }
             if body.form.isEmpty, pending[event.id] == nil {
-                // Nothing will point at it: it will never be a flagged case.
-                if let remaining, remaining[event.id] == nil { return }
                 stubs[event.id] = Stub(event: event, file: located.file, line: located.line, strings: &strings)
                 return
             }
@@ -142,7 +145,6 @@ public struct CaseFolder: Sendable {
             refresh(&state)
             cases[event.id] = state
             for waiting in pending.removeValue(forKey: event.id) ?? [] { add(waiting) }
-            if let remaining, remaining[event.id] == nil { release(event.id) }
         case .correction(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
                 wait(located, for: body.screening)
@@ -165,7 +167,6 @@ public struct CaseFolder: Sendable {
             }
             refresh(&state)
             cases[body.screening] = state
-            countDown(body.screening)
         case .followup(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
                 wait(located, for: body.screening)
@@ -175,7 +176,6 @@ public struct CaseFolder: Sendable {
             state.followups.sort { ($0.body.date, $0.timestamp) < ($1.body.date, $1.timestamp) }
             refresh(&state)
             cases[body.screening] = state
-            countDown(body.screening)
         case .export:
             break
         }
@@ -192,7 +192,7 @@ public struct CaseFolder: Sendable {
             keys.append((item.timestamp, id))
         }
         keys.sort { ($0.timestamp, $0.id.uuidString) < ($1.timestamp, $1.id.uuidString) }
-        let result = keys.compactMap { cases[$0.id] }
+        let result = keys.compactMap { cases[$0.id].map(options.returned) }
         var allOrphans = orphans
         for (screening, events) in pending {
             for located in events {
@@ -204,37 +204,8 @@ public struct CaseFolder: Sendable {
         return FoldResult(cases: result, orphans: allOrphans, problems: [])
     }
 
-    /// One event pointing at `id` has been folded; lets the case go when it was the last one.
-    private mutating func countDown(_ id: UUID) {
-        guard var counts = remaining else { return }
-        remaining = nil      // no copy of the dictionary while it changes
-        defer { remaining = counts }
-        guard let count = counts[id] else {
-            scanMissed = true
-            return
-        }
-        if count > 1 {
-            counts[id] = count - 1
-        } else {
-            counts[id] = nil
-            release(id)
-        }
-    }
-
-    /// Lets go of the case `id` if it will not be returned; nothing can change it any more.
-    private mutating func release(_ id: UUID) {
-        guard let item = cases[id] else { return }
-        let wanted = (!options.onlyOpen || item.isOpen) && (!options.skipUnflaggedBodies || item.flagged)
-        guard !wanted else { return }
-        cases[id] = nil
-        if item.flagged || !item.corrections.isEmpty || !item.followups.isEmpty { released.insert(id) }
-    }
-
     /// Keeps an event whose screening has not been read yet (without its hashes, which folding never reads).
     private mutating func wait(_ located: LocatedEvent, for id: UUID) {
-        // With a scan, the screening was counted as pointed at and is kept until this event comes;
-        // if it is not counted, the scan missed something and the fold is repeated without it.
-        if let remaining, remaining[id] == nil { scanMissed = true }
         var kept = located
         kept.event.prev = ""
         kept.event.hash = ""

@@ -18,6 +18,12 @@ struct LineScanner {
     /// reads no more than that many bytes (a snapshot of a file that may grow while it is read).
     static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20, limit: Int? = nil,
                      onLine: (Int, UnsafeRawBufferPointer) throws -> Bool) throws -> End {
+        try scan(fd: fd, path: path, chunkSize: chunkSize, limit: limit) { number, _, bytes in try onLine(number, bytes) }
+    }
+
+    /// As `scan`, with each line's byte offset in the file: `onLine(lineNumber, offset, bytes)`.
+    static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20, limit: Int? = nil,
+                     onLine: (Int, Int, UnsafeRawBufferPointer) throws -> Bool) throws -> End {
         var capacity = chunkSize
         var buffer = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 16)
         defer { buffer.deallocate() }
@@ -53,8 +59,9 @@ struct LineScanner {
                 let newline = buffer.distance(to: found)
                 lineNumber += 1
                 let line = UnsafeRawBufferPointer(start: buffer + start, count: newline - start)
+                let offset = total - end + start
                 start = newline + 1
-                if try !onLine(lineNumber, line) {
+                if try !onLine(lineNumber, offset, line) {
                     return End(lines: lineNumber, trailingBytes: 0, bytes: total)
                 }
             }

@@ -9,6 +9,8 @@ public struct LocatedEvent: Sendable, Hashable {
     public var line: Int
     /// The event.
     public var event: LogEvent
+    /// Where the line starts in the file, in bytes, and its length without the newline (-1, 0 when unknown).
+    public var offset = -1, length = 0
 }
 
 /// Streams every event of every `*.jsonl` file in a data directory, one at a time. Lines that cannot be
@@ -42,8 +44,8 @@ public enum LogReader {
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
             var batch = DecodeBatch(file: name, skippingUnflaggedBodies: skippingUnflaggedBodies)
-            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20, limit: limit) { number, bytes in
-                batch.add(line: number, bytes: bytes)
+            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20, limit: limit) { number, offset, bytes in
+                batch.add(line: number, offset: offset, bytes: bytes)
                 if batch.isFull { try batch.flush(into: &problems, visit) }
                 return true
             }
@@ -57,7 +59,7 @@ public enum LogReader {
 struct DecodeBatch {
     let file: String
     let skippingUnflaggedBodies: Bool
-    private var lines: [(number: Int, bytes: [UInt8])] = []
+    private var lines: [(number: Int, offset: Int, bytes: [UInt8])] = []
     private static let capacity = 2048
     private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
@@ -69,8 +71,8 @@ struct DecodeBatch {
 
     var isFull: Bool { lines.count >= Self.capacity }
 
-    mutating func add(line: Int, bytes: UnsafeRawBufferPointer) {
-        lines.append((line, Array(bytes)))
+    mutating func add(line: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
+        lines.append((line, offset, Array(bytes)))
     }
 
     static func decode(_ bytes: [UInt8], file: String, line: Int, skipping: Bool) -> Result<LogEvent, LogError> {
@@ -112,7 +114,9 @@ struct DecodeBatch {
         lines.removeAll(keepingCapacity: true)
         for index in 0..<count {
             switch results[index] {
-            case .success(let event)?: try visit(LocatedEvent(file: file, line: input[index].number, event: event))
+            case .success(let event)?:
+                try visit(LocatedEvent(file: file, line: input[index].number, event: event,
+                                       offset: input[index].offset, length: input[index].bytes.count))
             case .failure(let error)?: problems.append(error)
             case nil: break
             }

@@ -51,6 +51,11 @@ public struct ReviewRow: Sendable, Hashable {
 
 /// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
 public enum ReviewList {
+    /// The question ids a row reads: the visit and the child's CPR number.
+    public static let visitQuestion = "besoeg", cprQuestion = "barn_cpr"
+    /// The answers a row reads; a list needs no others.
+    public static let answersShown: Set<String> = [visitQuestion, cprQuestion]
+
     /// The rows for `cases` under `filter`, sorted by urgency: overdue cases first (the most severe
     /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest first.
     public static func rows(_ cases: [Case], filter: ReviewFilter, form: Form, today: LocalDate) -> [ReviewRow] {
@@ -63,10 +68,10 @@ public enum ReviewList {
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
             if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }
-            let cpr = string(item.answers["barn_cpr"])
+            let cpr = string(item.answers[cprQuestion])
             if let wantedCPR, !wantedCPR.isEmpty, cpr?.filter(\.isNumber) != wantedCPR { continue }
             let date = item.visitDate ?? item.screeningDate
-            rows.append(ReviewRow(item: item, visit: string(item.answers["besoeg"]), cpr: cpr, date: date,
+            rows.append(ReviewRow(item: item, visit: string(item.answers[visitQuestion]), cpr: cpr, date: date,
                                   daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
         }
         let keyed = rows.map { (key: urgency($0, severity), row: $0) }

@@ -74,8 +74,9 @@ struct ReviewCommand: ParsableCommand {
 
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
         try reportingErrors {
-            let result = try CaseFolder.fold(directory: directory, options: ReviewWiring.foldOptions(
-                form: form, today: today, onlyOpen: !all))
+            var options = ReviewWiring.foldOptions(form: form, today: today, onlyOpen: !all)
+            options.answersKept = ReviewList.answersShown      // the list shows no more than these
+            let result = try CaseFolder.fold(directory: directory, options: options)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
             let rows = ReviewList.rows(result.cases, filter: filter, form: form, today: today)
             if json {

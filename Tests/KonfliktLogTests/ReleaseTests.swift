@@ -27,13 +27,20 @@ import Testing
         return result
     }
 
-    @Test(arguments: [true, false])
-    func demoDataFoldsToTheSameCasesWithAndWithoutLettingGo(onlyOpen: Bool) throws {
+    /// With the lead's follow-ups read first (they wait for their screenings) and last (every flagged
+    /// case is open until they come).
+    @Test(arguments: [(true, false), (false, false), (true, true), (false, true)])
+    func demoDataFoldsToTheSameCasesWithAndWithoutLettingGo(onlyOpen: Bool, leadLast: Bool) throws {
         let form = try FormLoader.loadForm(directory: Self.formsDirectory)
         let dir = TemporaryDirectory()
         let summary = try DemoData.write(form: form, to: dir.data,
                                          options: DemoDataOptions(count: 1500, seed: 11, devices: 3, today: today))
         #expect(summary.corrections > 0 && summary.followups > 0)
+        let lead = try #require(try dir.data.logFiles().first { $0.contains("leder") })
+        #expect(try dir.data.logFiles().first == lead)
+        if leadLast {
+            try FileManager.default.moveItem(atPath: dir.data.file(lead), toPath: dir.data.file("zz-\(lead)"))
+        }
         let options = reviewOptions(form, onlyOpen: onlyOpen)
         let released = try CaseFolder.fold(directory: dir.data, options: options)
         let kept = try keepingEverything(dir.data, options)
@@ -41,6 +48,26 @@ import Testing
         #expect(released.cases == kept.cases)
         #expect(released.orphans == kept.orphans)
         #expect(released.problems.isEmpty)
+    }
+
+    @Test func aListFoldKeepsOnlyWhatTheRowsShowAndGivesTheSameRows() throws {
+        let form = try FormLoader.loadForm(directory: Self.formsDirectory)
+        let dir = TemporaryDirectory()
+        _ = try DemoData.write(form: form, to: dir.data, options: DemoDataOptions(count: 800, seed: 5, devices: 2, today: today))
+        var listOptions = reviewOptions(form, onlyOpen: false)
+        listOptions.answersKept = ReviewList.answersShown
+        let full = try CaseFolder.fold(directory: dir.data, options: reviewOptions(form, onlyOpen: false)).cases
+        let trimmed = try CaseFolder.fold(directory: dir.data, options: listOptions).cases
+        #expect(trimmed.count == full.count && full.count > 10)
+        #expect(trimmed.allSatisfy { Set($0.answers.keys).isSubset(of: ReviewList.answersShown) && $0.decision.rules.isEmpty })
+        #expect(full.contains { !$0.decision.rules.isEmpty && $0.answers.count > 2 })
+        let filter = ReviewFilter(includeClosed: true)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        func json(_ cases: [Case]) throws -> Data {
+            try encoder.encode(ReviewList.rows(cases, filter: filter, form: form, today: today).map(ReviewList.item))
+        }
+        #expect(try json(trimmed) == json(full))
     }
 
     @Test func theScanCountsEveryEventThatPointsAtAScreening() throws {
