@@ -29,9 +29,9 @@ public struct LogWriter: Sendable {
 
     /// Appends one event and returns once it is on disk. Any error means the event was NOT saved.
     @discardableResult
-    public func append(_ body: EventBody, author: String, id: UUID = UUID()) throws(LogError) -> AppendResult {
-        // A file size limit must surface as EFBIG from write(2), not kill the process.
-        signal(SIGXFSZ, SIG_IGN)
+    public func append(_ body: EventBody, author: String, id: UUID = LogWriter.newID()) throws(LogError) -> AppendResult {
+        // A file size limit must surface as EFBIG from write(2), not kill the process (set once).
+        Self.ignoreFileSizeSignal
         var warnings: [String] = []
         var number = currentFileNumber()
         while true {
@@ -95,6 +95,24 @@ public struct LogWriter: Sendable {
     }
 
     /// The name of the device's file number `number` (1 is `<device>.jsonl`).
+    private static let ignoreFileSizeSignal: Void = { _ = signal(SIGXFSZ, SIG_IGN) }()
+
+    /// A random (version 4) UUID from the system's generator: one `getrandom` instead of Foundation's
+    /// open, read and close of /dev/urandom on every append.
+    public static func newID() -> UUID {
+        var generator = SystemRandomNumberGenerator()
+        let high = generator.next() as UInt64, low = generator.next() as UInt64
+        var bytes = [UInt8](repeating: 0, count: 16)
+        for index in 0..<8 {
+            bytes[index] = UInt8(truncatingIfNeeded: high >> (8 * index))
+            bytes[index + 8] = UInt8(truncatingIfNeeded: low >> (8 * index))
+        }
+        bytes[6] = bytes[6] & 0x0F | 0x40      // version 4
+        bytes[8] = bytes[8] & 0x3F | 0x80      // RFC 4122 variant
+        return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
+                           bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
+    }
+
     func fileName(_ number: Int) -> String {
         number <= 1 ? "\(device).jsonl" : "\(device)-\(number).jsonl"
     }

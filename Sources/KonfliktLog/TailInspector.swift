@@ -18,6 +18,17 @@ enum TailInspector {
     /// Inspects the file `fd` of `size` bytes.
     static func inspect(fd: Int32, size: Int, path: String) throws(LogError) -> Tail {
         guard size > 0 else { return .empty }
+        // The common case in one read: the file's last 8 KiB hold the whole last line.
+        let window = min(size, 8192)
+        var tail = [UInt8](repeating: 0, count: window)
+        let read = tail.withUnsafeMutableBytes { pread(fd, $0.baseAddress, window, off_t(size - window)) }
+        if read == window, tail[window - 1] == 0x0A {
+            let before = tail[0..<(window - 1)].lastIndex(of: 0x0A)
+            if before != nil || window == size {
+                let line = Array(tail[(before.map { $0 + 1 } ?? 0)..<(window - 1)])
+                return check(line)
+            }
+        }
         var last: UInt8 = 0
         guard pread(fd, &last, 1, off_t(size - 1)) == 1 else { throw .readFailed(path: path, reason: systemReason(errno)) }
         if last != 0x0A {
@@ -25,7 +36,11 @@ enum TailInspector {
             return .unterminated(offset: newline.map { $0 + 1 } ?? 0)
         }
         let start = (try lastNewline(fd: fd, before: size - 1, path: path)).map { $0 + 1 } ?? 0
-        let line = try readRange(fd: fd, from: start, to: size - 1, path: path)
+        return check(try readRange(fd: fd, from: start, to: size - 1, path: path))
+    }
+
+    /// The state of a complete last line (without its newline).
+    private static func check(_ line: [UInt8]) -> Tail {
         let check = line.withUnsafeBytes { EventLine.check($0) }
         guard case .ok(let seq, let version) = check else { return .damaged }
         let hash = line.withUnsafeBytes { String(decoding: EventLine.hashField($0), as: UTF8.self) }

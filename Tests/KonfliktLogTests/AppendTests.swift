@@ -177,3 +177,32 @@ import Testing
         String(decoding: EventLine.seal(Array(prefix.utf8)).line, as: UTF8.self)
     }
 }
+
+/// The append path's shortcuts: ids from the system generator, and the tail read in one go.
+@Suite struct AppendShortcutTests {
+    @Test func newIDsAreVersion4RFC4122AndDistinct() {
+        var seen = Set<UUID>()
+        for _ in 0..<1000 {
+            let id = LogWriter.newID()
+            let text = id.uuidString
+            #expect(Array(text)[14] == "4")
+            #expect("89AB".contains(Array(text)[19]))
+            #expect(UUID(uuidString: text) == id)
+            seen.insert(id)
+        }
+        #expect(seen.count == 1000)
+    }
+
+    @Test func aLastLineLongerThanTheTailWindowIsStillChained() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        try writer.append(Sample.screening(), author: "AB")
+        let long = try writer.append(.export(ExportBody(parameters: ["note": String(repeating: "æ", count: 6000)])), author: "AB")
+        let after = try writer.append(Sample.screening(), author: "AB")
+        #expect(after.seq == long.seq + 1)
+        let lines = try Sample.lines(dir.data.file("dev1.jsonl"))
+        #expect(lines.count == 3 && lines[1].count > 8192)
+        let prev = try #require(String(decoding: lines[2], as: UTF8.self).split(separator: "\"").dropFirst(3).first)
+        #expect(String(prev) == long.hash)
+    }
+}
