@@ -304,9 +304,9 @@ struct CaseStore {
                 blocks[Int(slot) / Self.blockSize][Int(slot) % Self.blockSize] = newValue
             } else {
                 if blocks.last.map({ $0.count == Self.blockSize }) ?? true {
-                    var block: [Case?] = []
-                    block.reserveCapacity(Self.blockSize)
-                    blocks.append(block)
+                    // Grows by doubling up to the block size: a fold of one case (as `LocationFolder`
+                    // does for every case it reads again) allocates no more than it needs.
+                    blocks.append([])
                 }
                 slot = Int32((blocks.count - 1) * Self.blockSize + blocks[blocks.count - 1].count)
                 blocks[blocks.count - 1].append(newValue)

@@ -74,8 +74,10 @@ public enum ReviewList {
             rows.append(ReviewRow(item: item, visit: string(item.answers[visitQuestion]), cpr: cpr, date: date,
                                   daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
         }
-        let keyed = rows.map { (key: urgency($0, severity), row: $0) }
-        return keyed.sorted { $0.key < $1.key }.map(\.row)
+        // Sort small keys and positions, then build the sorted rows once (a row holds a whole case).
+        let keys = rows.map { urgency($0, severity) }
+        let order = keys.indices.sorted { keys[$0] < keys[$1] }
+        return order.map { rows[$0] }
     }
 
     /// A sort key: smaller is more urgent.

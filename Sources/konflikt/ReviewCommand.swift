@@ -76,9 +76,10 @@ struct ReviewCommand: ParsableCommand {
         try reportingErrors {
             var options = ReviewWiring.foldOptions(form: form, today: today, onlyOpen: !all)
             options.answersKept = ReviewList.answersShown      // the list shows no more than these
-            let result = try CaseFolder.fold(directory: directory, options: options)
+            var result = try CaseFolder.fold(directory: directory, options: options)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
             let rows = ReviewList.rows(result.cases, filter: filter, form: form, today: today)
+            result.cases = []          // the rows hold what is printed
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
                 let encoder = JSONEncoder()
