@@ -122,6 +122,16 @@ public struct CaseFolder: Sendable {
         return result
     }
 
+    /// The case `id` alone, from the lines that mention its id (in lower or upper case, as the writer
+    /// and readers spell ids); nil when there is no screening with that id. For commands that act on
+    /// one case (`correct`, `followup`): they read the whole log but decode only a few lines.
+    public static func fold(directory: DataDirectory, only id: UUID, options: FoldOptions) throws -> Case? {
+        let needles = [Array(id.uuidString.lowercased().utf8), Array(id.uuidString.uppercased().utf8)]
+        var folder = CaseFolder(options: options)
+        try LogReader.forEachEvent(in: directory, mentioning: needles) { folder.add($0) }
+        return folder.finish().cases.first { $0.id == id }
+    }
+
     /// Folds one event.
     public mutating func add(_ located: LocatedEvent) {
         let event = located.event

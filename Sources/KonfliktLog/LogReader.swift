@@ -55,6 +55,56 @@ public enum LogReader {
     }
 }
 
+extension LogReader {
+    /// Calls `visit` for each event whose line contains one of `needles` (byte strings, e.g. an id in
+    /// lower and upper case), decoding only those lines: finding one case in a big log without
+    /// decoding the rest. Lines that are not decoded are not checked either.
+    @discardableResult
+    public static func forEachEvent(in directory: DataDirectory, mentioning needles: [[UInt8]],
+                                    _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
+        var problems: [LogError] = []
+        for name in try directory.logFiles() {
+            let path = directory.file(name)
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                problems.append(.openFailed(path: path, reason: systemReason(errno)))
+                continue
+            }
+            defer { close(fd) }
+            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, offset, bytes in
+                guard needles.contains(where: { contains(bytes, $0) }) else { return true }
+                let event: LogEvent
+                do throws(LogError) {
+                    event = try LogEvent.decode(bytes, file: name, line: number)
+                } catch {
+                    problems.append(error)
+                    return true
+                }
+                try visit(LocatedEvent(file: name, line: number, event: event, offset: offset, length: bytes.count))
+                return true
+            }
+        }
+        return problems
+    }
+
+    /// Whether `haystack` contains `needle`: memchr for its first byte, then a compare.
+    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
+        guard let base = haystack.baseAddress, let first = needle.first, needle.count <= haystack.count else { return false }
+        let last = haystack.count - needle.count
+        var offset = 0
+        while offset <= last {
+            guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+            let position = base.distance(to: UnsafeRawPointer(found))
+            let same = needle.withUnsafeBytes { bytes in
+                bytes.baseAddress.map { memcmp(base + position, $0, needle.count) == 0 } ?? false
+            }
+            if same { return true }
+            offset = position + 1
+        }
+        return false
+    }
+}
+
 /// A batch of lines of one file, decoded in parallel and then visited in order.
 struct DecodeBatch {
     let file: String

@@ -41,8 +41,7 @@ struct CorrectCommand: ParsableCommand {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            let folded = try CaseFolder.fold(directory: context.directory, options: FoldOptions())
-            guard folded.cases.contains(where: { $0.id == screening }) else {
+            guard try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) != nil else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

@@ -47,8 +47,7 @@ struct FollowupCommand: ParsableCommand {
         if note == nil, isatty(0) == 0 { text = String(decoding: try readInput(path: nil), as: UTF8.self) }
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            let cases = try CaseFolder.fold(directory: context.directory, options: FoldOptions())
-            guard let found = cases.cases.first(where: { $0.id == screening }) else {
+            guard let found = try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

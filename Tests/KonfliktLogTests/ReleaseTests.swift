@@ -70,6 +70,25 @@ import Testing
         #expect(try json(trimmed) == json(full))
     }
 
+    @Test func oneCaseFoldsFromTheLinesThatMentionItAsInTheWholeFold() throws {
+        let form = try FormLoader.loadForm(directory: Self.formsDirectory)
+        let dir = TemporaryDirectory()
+        _ = try DemoData.write(form: form, to: dir.data, options: DemoDataOptions(count: 600, seed: 3, devices: 2, today: today))
+        let options = FoldOptions(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today)
+        let whole = try CaseFolder.fold(directory: dir.data, options: options).cases
+        let sample = whole.filter { !$0.followups.isEmpty || !$0.corrections.isEmpty }.prefix(15) + whole.prefix(5)
+        #expect(sample.count == 20)
+        for item in sample {
+            #expect(try CaseFolder.fold(directory: dir.data, only: item.id, options: options) == item)
+        }
+        #expect(try CaseFolder.fold(directory: dir.data, only: UUID(), options: options) == nil)
+        #expect(LogReader.contains(UnsafeRawBufferPointer(start: nil, count: 0), Array("a".utf8)) == false)
+        Array("xxabcab".utf8).withUnsafeBytes { bytes in
+            #expect(LogReader.contains(bytes, Array("cab".utf8)))
+            #expect(!LogReader.contains(bytes, Array("cabx".utf8)))
+        }
+    }
+
     @Test func theScanCountsEveryEventThatPointsAtAScreening() throws {
         let dir = TemporaryDirectory()
         let writer = LogWriter(directory: dir.data, device: "dev1")
