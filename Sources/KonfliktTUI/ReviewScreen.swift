@@ -17,17 +17,22 @@ public struct ReviewEnvironment {
     public var recordFollowup: (FollowupBody) throws -> Void
     /// Durably appends a correction to the lead's own device file; throws unless saved.
     public var recordCorrection: (CorrectionBody) throws -> Void
+    /// Reads one case again (nil when it is no longer a flagged case), after the lead changed it;
+    /// without it, every change reads all files again.
+    public var loadCase: ((UUID) throws -> Case?)?
 
     /// Creates an environment.
     public init(form: Form, today: LocalDate, initials: String, load: @escaping (_ includeClosed: Bool) throws -> [Case],
                 recordFollowup: @escaping (FollowupBody) throws -> Void,
-                recordCorrection: @escaping (CorrectionBody) throws -> Void) {
+                recordCorrection: @escaping (CorrectionBody) throws -> Void,
+                loadCase: ((UUID) throws -> Case?)? = nil) {
         self.form = form
         self.today = today
         self.initials = initials
         self.load = load
         self.recordFollowup = recordFollowup
         self.recordCorrection = recordCorrection
+        self.loadCase = loadCase
     }
 }
 
@@ -110,6 +115,25 @@ public final class ReviewScreen {
         } catch {
             loadError = "Loggen kunne ikke læses."
             cases = []
+        }
+        refilter()
+    }
+
+    /// After the lead changed case `id`: reads that case again (or everything, without `loadCase`).
+    /// A case that is now closed leaves the list of open cases, as after a full reading.
+    private func refresh(_ id: UUID) {
+        guard let loadCase = environment.loadCase else { reload(); return }
+        let updated: Case?
+        do {
+            updated = try loadCase(id)
+        } catch {
+            reload()
+            return
+        }
+        if let updated, updated.flagged, loadedClosed || updated.isOpen {
+            if let index = cases.firstIndex(where: { $0.id == id }) { cases[index] = updated } else { cases.append(updated) }
+        } else {
+            cases.removeAll { $0.id == id }
         }
         refilter()
     }
@@ -314,7 +338,7 @@ public final class ReviewScreen {
             followupError = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
             return
         }
-        reload()
+        refresh(item.id)
         if detailCase != nil {
             page = .detail
             message = ("Gemt: \(actionLabel(action)) – \(status.label).", .success)
@@ -362,7 +386,7 @@ public final class ReviewScreen {
         case .running: return
         case .saved:
             correctionScreen = nil
-            reload()
+            if let id = detailID { refresh(id) } else { reload() }
             page = .detail
             detailScroll = 0
             message = ("Rettelsen er gemt, og anbefalingen er vurderet igen.", .success)

@@ -128,6 +128,10 @@ enum ReviewWiring {
                                     options: foldOptions(form: form, today: today, onlyOpen: !includeClosed)).cases
             },
             recordFollowup: { try append(.followup($0)) },
-            recordCorrection: { try append(.correction($0)) })
+            recordCorrection: { try append(.correction($0)) },
+            loadCase: { id in
+                try CaseFolder.fold(directory: directory, only: id,
+                                    options: foldOptions(form: form, today: today, onlyOpen: false))
+            })
     }
 }

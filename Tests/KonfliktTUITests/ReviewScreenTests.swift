@@ -75,6 +75,22 @@ final class ReviewFixture {
             recordCorrection: { _ = try writer.append(.correction($0), author: "LE") })
     }
 
+    /// As `environment()`, reading one case again after a change; `loads` counts the full readings.
+    func environmentReadingOneCase(_ loads: Counter) -> ReviewEnvironment {
+        var environment = environment()
+        let full = environment.load, directory = directory, form = form
+        environment.load = { includeClosed in
+            loads.value += 1
+            return try full(includeClosed)
+        }
+        environment.loadCase = { id in
+            try CaseFolder.fold(directory: directory, only: id, options: FoldOptions(
+                deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
+                skipUnflaggedBodies: true))
+        }
+        return environment
+    }
+
     /// The events in the lead's own file.
     func leadEvents() throws -> [LogEvent] {
         var events: [LogEvent] = []
@@ -190,6 +206,25 @@ final class ReviewFixture {
         #expect(terminal.rows[row].contains("Gruppeforløb afvist"))
     }
 
+    @Test func aFollowupReadsOnlyItsCaseAgainAndAClosedCaseLeavesTheList() throws {
+        let fixture = try ReviewFixture()
+        let loads = Counter()
+        let screen = ReviewScreen(environment: fixture.environmentReadingOneCase(loads))
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        #expect(loads.value == 1)
+        press(screen, terminal, [.enter, .character("o")])
+        press(screen, terminal, [.tab, .tab, .tab] + keys("Sendt") + [.enter])
+        #expect(terminal.contains("Gemt: Underretning til Familierådgivningen – udført."))
+        let row = try #require(screen.rows.first { $0.item.id == fixture.exposedID })
+        #expect(row.item.actions.first { $0.action == "underretning" }?.status == .done)
+        press(screen, terminal, [.escape, .enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter])
+        #expect(terminal.contains("Sagen er lukket"))
+        #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
+        #expect(loads.value == 1)
+        #expect(try fixture.leadEvents().count == 2)
+    }
+
     @Test func notRelevantNeedsANoteAndFutureDatesAreRefused() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
@@ -255,4 +290,9 @@ final class ReviewFixture {
         screen.draw(on: terminal)
         #expect(terminal.contains("Gennemgang – markerede familier"))
     }
+}
+
+/// A count shared with a closure.
+final class Counter {
+    var value = 0
 }
