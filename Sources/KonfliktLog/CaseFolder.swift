@@ -82,7 +82,7 @@ public struct FoldResult: Sendable {
 public struct CaseFolder: Sendable {
     /// The options.
     public let options: FoldOptions
-    private var cases = CaseStore()
+    private var cases: [UUID: Case] = [:]
     private var latestCorrection: [UUID: String] = [:]
     private var pending: [UUID: [LocatedEvent]] = [:]
     private var orphans: [OrphanEvent] = []
@@ -90,8 +90,7 @@ public struct CaseFolder: Sendable {
     /// 60 bytes each until a correction or follow-up needs them as a case.
     private var stubs: [UUID: Stub] = [:]
     private var strings = StringTable()
-    /// Texts that repeat from case to case (question ids, the form's fingerprint, rule reasons), kept once.
-    private var shared = SharedStrings()
+
     /// A folder with `options`.
     public init(options: FoldOptions) {
         self.options = options
@@ -113,6 +112,12 @@ public struct CaseFolder: Sendable {
                 return result
             }
         }
+        return try foldKeepingEverything(directory: directory, options: options)
+    }
+
+    /// Reads every event in `directory` and folds it, keeping every case until the end: the reference
+    /// for `LocationFolder`, and what `fold` falls back to when the scan missed an event.
+    static func foldKeepingEverything(directory: DataDirectory, options: FoldOptions) throws -> FoldResult {
         var folder = CaseFolder(options: options)
         let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies) {
             folder.add($0)
@@ -151,13 +156,12 @@ public struct CaseFolder: Sendable {
                 timestamp: event.timestamp, screeningDate: date, form: body.form, formVersion: body.formVersion,
                 answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
                 corrections: [], followups: [], flagged: false, actions: [])
-            share(&state)
             refresh(&state)
             cases[event.id] = state
             for waiting in pending.removeValue(forKey: event.id) ?? [] { add(waiting) }
         case .correction(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
-                wait(located, for: body.screening)
+                pending[body.screening, default: []].append(located)
                 return
             }
             state.corrections.append(CorrectionRecord(id: event.id, timestamp: event.timestamp,
@@ -173,13 +177,12 @@ public struct CaseFolder: Sendable {
                 }
                 if let visit = body.visitDate { state.visitDate = visit }
                 if let override = body.override { state.override = override }
-                share(&state)
             }
             refresh(&state)
             cases[body.screening] = state
         case .followup(let body):
             guard var state = cases[body.screening] ?? promote(body.screening) else {
-                wait(located, for: body.screening)
+                pending[body.screening, default: []].append(located)
                 return
             }
             state.followups.append(FollowupRecord(id: event.id, timestamp: event.timestamp, author: event.author, body: body))
@@ -196,9 +199,9 @@ public struct CaseFolder: Sendable {
         // Sort small keys, not the large case values.
         var keys: [(timestamp: String, id: UUID)] = []
         keys.reserveCapacity(cases.count)
-        cases.forEach { id, item in
-            if options.onlyOpen, !item.isOpen { return }
-            if options.skipUnflaggedBodies, !item.flagged { return }
+        for (id, item) in cases {
+            if options.onlyOpen, !item.isOpen { continue }
+            if options.skipUnflaggedBodies, !item.flagged { continue }
             keys.append((item.timestamp, id))
         }
         keys.sort { ($0.timestamp, $0.id.uuidString) < ($1.timestamp, $1.id.uuidString) }
@@ -212,31 +215,6 @@ public struct CaseFolder: Sendable {
         }
         allOrphans.sort { ($0.file, $0.line) < ($1.file, $1.line) }
         return FoldResult(cases: result, orphans: allOrphans, problems: [])
-    }
-
-    /// Keeps an event whose screening has not been read yet (without its hashes, which folding never reads).
-    private mutating func wait(_ located: LocatedEvent, for id: UUID) {
-        var kept = located
-        kept.event.prev = ""
-        kept.event.hash = ""
-        kept.event.device = shared(kept.event.device)
-        pending[id, default: []].append(kept)
-    }
-
-    /// Replaces the texts of a case that repeat across cases by one shared copy each.
-    private mutating func share(_ state: inout Case) {
-        state.device = shared(state.device)
-        state.form = shared(state.form)
-        var answers = Answers(minimumCapacity: state.answers.count)
-        for (key, value) in state.answers { answers[shared(key)] = value }
-        state.answers = answers
-        state.decision.form = shared(state.decision.form)
-        state.decision.formFingerprint = shared(state.decision.formFingerprint)
-        state.decision.actions = state.decision.actions.map { shared($0) }
-        state.decision.rules = state.decision.rules.map {
-            FiredRule(id: shared($0.id), action: shared($0.action), reason: shared($0.reason), basis: shared($0.basis))
-        }
-        state.decision.warnings = state.decision.warnings.map { shared($0) }
     }
 
     /// Turns a stub into a case (its body empty until a correction brings answers and a decision).
@@ -278,71 +256,6 @@ public struct CaseFolder: Sendable {
             state.decision.rules = []
             state.decision.warnings = []
         }
-    }
-}
-
-/// Cases by id, stored in fixed-size blocks: a case is a few hundred bytes, and a dictionary of
-/// them would keep twice its buckets while growing and a third of them empty. The index holds only
-/// a number per id; the slot of a case that is let go is used again.
-struct CaseStore {
-    private static let blockSize = 4096
-    private var index: [UUID: Int32] = [:]
-    private var blocks: [[Case?]] = []
-    private var free: [Int32] = []
-
-    /// The number of cases.
-    var count: Int { index.count }
-
-    subscript(id: UUID) -> Case? {
-        get {
-            guard let slot = index[id] else { return nil }
-            return blocks[Int(slot) / Self.blockSize][Int(slot) % Self.blockSize]
-        }
-        set {
-            if let slot = index[id] {
-                blocks[Int(slot) / Self.blockSize][Int(slot) % Self.blockSize] = newValue
-                if newValue == nil {
-                    index[id] = nil
-                    free.append(slot)
-                }
-                return
-            }
-            guard let newValue else { return }
-            let slot: Int32
-            if let reused = free.popLast() {
-                slot = reused
-                blocks[Int(slot) / Self.blockSize][Int(slot) % Self.blockSize] = newValue
-            } else {
-                if blocks.last.map({ $0.count == Self.blockSize }) ?? true {
-                    // Grows by doubling up to the block size: a fold of one case (as `LocationFolder`
-                    // does for every case it reads again) allocates no more than it needs.
-                    blocks.append([])
-                }
-                slot = Int32((blocks.count - 1) * Self.blockSize + blocks[blocks.count - 1].count)
-                blocks[blocks.count - 1].append(newValue)
-            }
-            index[id] = slot
-        }
-    }
-
-    /// Calls `body` with every case.
-    func forEach(_ body: (UUID, Case) -> Void) {
-        for (id, slot) in index {
-            if let item = blocks[Int(slot) / Self.blockSize][Int(slot) % Self.blockSize] { body(id, item) }
-        }
-    }
-}
-
-/// One copy of each text that repeats: asking for an equal text gives the stored one, whose storage is
-/// shared. Texts of up to 15 bytes are stored inside the string itself and are passed through.
-struct SharedStrings {
-    private var known: Set<String> = []
-
-    mutating func callAsFunction(_ text: String) -> String {
-        guard text.utf8.count > 15 else { return text }
-        if let index = known.firstIndex(of: text) { return known[index] }
-        known.insert(text)
-        return text
     }
 }
 

@@ -14,8 +14,9 @@ struct LineLocation: Hashable, Sendable {
 ///
 /// While reading, a case is held only as the locations of its lines (about 24 bytes per event). When
 /// the last event that points at it has been read (the scan's count reaches zero), its lines are read
-/// again and folded by `CaseFolder`; a case that will not be returned is then let go. At the end the
-/// held cases are read again and folded the same way, so the result is exactly `CaseFolder`'s.
+/// again and folded by `CaseFolder`: a case that will be returned is kept as it is, any other is let
+/// go. At the end the cases still held (only when the scan counted too many events) are read again and
+/// folded the same way, so the result is exactly `CaseFolder`'s.
 struct LocationFolder {
     let options: FoldOptions
     let directory: DataDirectory
@@ -23,6 +24,9 @@ struct LocationFolder {
     private var remaining: [UUID: Int32]
     /// Held cases: the screening's line first, then the lines of its corrections and follow-ups.
     private var held: [UUID: [LineLocation]] = [:]
+    /// Cases nothing can change any more that will be returned (trimmed as the options say), and their ids.
+    private var settled: [Case] = []
+    private var settledIDs: Set<UUID> = []
     /// Corrections and follow-ups read before their screening.
     private var pending: [UUID: [(location: LineLocation, event: UUID)]] = [:]
     /// Cases let go that had a flag or events, so that a second screening with one of their ids is an orphan.
@@ -48,7 +52,7 @@ struct LocationFolder {
         switch located.event.body {
         case .screening(let body):
             let id = located.event.id
-            guard held[id] == nil, !released.contains(id) else {
+            guard held[id] == nil, !settledIDs.contains(id), !released.contains(id) else {
                 orphans.append(OrphanEvent(file: located.file, line: located.line, event: id, screening: id))
                 return
             }
@@ -72,9 +76,12 @@ struct LocationFolder {
 
     /// The wanted cases, oldest first, and the orphans; closes the files.
     mutating func finish() -> FoldResult {
-        var cases: [Case] = []
+        var cases = settled
+        settled = []
         for id in held.keys {
-            if let item = materialize(id, inHand: nil), wanted(item) { cases.append(options.returned(item)) }
+            if let item = held[id].flatMap({ materialize($0, inHand: nil) }), wanted(item) {
+                cases.append(options.returned(item))
+            }
         }
         for descriptor in descriptors.values { close(descriptor) }
         descriptors = [:]
@@ -116,13 +123,16 @@ struct LocationFolder {
         }
     }
 
-    /// Nothing can change the case any more: keep its locations if it will be returned, else let it go.
+    /// Nothing can change the case any more: keep it if it will be returned, else let it go.
     private mutating func settle(_ id: UUID, inHand: LocatedEvent?) {
-        guard let locations = held[id] else { return }
-        let item = materialize(id, inHand: inHand)
-        if let item, wanted(item) { return }
-        held[id] = nil
-        if item?.flagged ?? true || locations.count > 1 { released.insert(id) }
+        guard let locations = held.removeValue(forKey: id) else { return }
+        let item = materialize(locations, inHand: inHand)
+        if let item, wanted(item) {
+            settled.append(options.returned(item))
+            settledIDs.insert(id)
+        } else if item?.flagged ?? true || locations.count > 1 {
+            released.insert(id)
+        }
     }
 
     private func wanted(_ item: Case) -> Bool {
@@ -144,10 +154,9 @@ struct LocationFolder {
                             length: Int32(clamping: located.length))
     }
 
-    /// The case `id` folded from its lines, read again (the event in hand is used as it is when it is
+    /// The case folded from its lines, read again (the event in hand is used as it is when it is
     /// fully decoded); nil when a line cannot be read again.
-    private mutating func materialize(_ id: UUID, inHand: LocatedEvent?) -> Case? {
-        guard let locations = held[id] else { return nil }
+    private mutating func materialize(_ locations: [LineLocation], inHand: LocatedEvent?) -> Case? {
         var folder = CaseFolder(options: FoldOptions(deadlineDays: options.deadlineDays,
                                                      flaggingActions: options.flaggingActions, today: options.today))
         for location in locations {
@@ -160,7 +169,7 @@ struct LocationFolder {
                 return nil
             }
         }
-        return folder.finish().cases.first { $0.id == id }
+        return folder.finish().cases.first      // the lines are one screening and its events
     }
 
     private static func isEnvelopeOnly(_ event: LogEvent) -> Bool {

@@ -31,16 +31,9 @@ public enum LogReader {
                                     sizes: [String: Int]? = nil,
                                     _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
         var problems: [LogError] = []
-        for name in try directory.logFiles() {
+        let names = try directory.logFiles().filter { sizes == nil || sizes?[$0] != nil }
+        try forEachFile(names, in: directory, problems: &problems) { name, path, fd, problems in
             let limit = sizes?[name]
-            if sizes != nil, limit == nil { continue }
-            let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                problems.append(.openFailed(path: path, reason: systemReason(errno)))
-                continue
-            }
-            defer { close(fd) }
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
             var batch = DecodeBatch(file: name, skippingUnflaggedBodies: skippingUnflaggedBodies)
@@ -53,6 +46,23 @@ public enum LogReader {
         }
         return problems
     }
+
+    /// Opens the files `names` of `directory` one after the other and calls `body` with each name, path,
+    /// open descriptor (closed afterwards) and `problems`; a file that cannot be opened goes into `problems`.
+    static func forEachFile(_ names: [String], in directory: DataDirectory, problems: inout [LogError],
+                            _ body: (_ name: String, _ path: String, _ fd: Int32,
+                                     _ problems: inout [LogError]) throws -> Void) throws {
+        for name in names {
+            let path = directory.file(name)
+            let fd = open(path, O_RDONLY | O_CLOEXEC)
+            guard fd >= 0 else {
+                problems.append(.openFailed(path: path, reason: systemReason(errno)))
+                continue
+            }
+            defer { close(fd) }
+            try body(name, path, fd, &problems)
+        }
+    }
 }
 
 extension LogReader {
@@ -63,16 +73,9 @@ extension LogReader {
     public static func forEachEvent(in directory: DataDirectory, mentioning needles: [[UInt8]],
                                     _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
         var problems: [LogError] = []
-        for name in try directory.logFiles() {
-            let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                problems.append(.openFailed(path: path, reason: systemReason(errno)))
-                continue
-            }
-            defer { close(fd) }
+        try forEachFile(try directory.logFiles(), in: directory, problems: &problems) { name, path, fd, problems in
             _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, offset, bytes in
-                guard needles.contains(where: { contains(bytes, $0) }) else { return true }
+                guard needles.contains(where: { firstIndex(of: $0, in: bytes) != nil }) else { return true }
                 let event: LogEvent
                 do throws(LogError) {
                     event = try LogEvent.decode(bytes, file: name, line: number)
@@ -87,21 +90,23 @@ extension LogReader {
         return problems
     }
 
-    /// Whether `haystack` contains `needle`: memchr for its first byte, then a compare.
-    static func contains(_ haystack: UnsafeRawBufferPointer, _ needle: [UInt8]) -> Bool {
-        guard let base = haystack.baseAddress, let first = needle.first, needle.count <= haystack.count else { return false }
+    /// Where `needle` first occurs in `haystack` at or after `start`: memchr for its first byte, then
+    /// a compare. nil when it does not occur (or either is empty).
+    static func firstIndex(of needle: [UInt8], in haystack: UnsafeRawBufferPointer, from start: Int = 0) -> Int? {
+        guard let base = haystack.baseAddress, let first = needle.first, start >= 0,
+              needle.count <= haystack.count else { return nil }
         let last = haystack.count - needle.count
-        var offset = 0
+        var offset = start
         while offset <= last {
-            guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return false }
+            guard let found = memchr(base + offset, Int32(first), last - offset + 1) else { return nil }
             let position = base.distance(to: UnsafeRawPointer(found))
             let same = needle.withUnsafeBytes { bytes in
                 bytes.baseAddress.map { memcmp(base + position, $0, needle.count) == 0 } ?? false
             }
-            if same { return true }
+            if same { return position }
             offset = position + 1
         }
-        return false
+        return nil
     }
 }
 

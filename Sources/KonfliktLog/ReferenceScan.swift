@@ -18,17 +18,13 @@ public struct ReferenceScan: Sendable {
     public private(set) var sizes: [String: Int] = [:]
 
     /// Scans every log file in `directory`. A file that cannot be opened is not counted here; the fold
-    /// tries it again and reports it.
+    /// tries it again (with no size limit) and reports it.
     public static func scan(_ directory: DataDirectory) throws -> ReferenceScan {
         var result = ReferenceScan()
-        for name in try directory.logFiles() {
-            let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                result.sizes[name] = Int.max      // the fold tries again and reports it
-                continue
-            }
-            defer { close(fd) }
+        let names = try directory.logFiles()
+        for name in names { result.sizes[name] = Int.max }
+        var unopened: [LogError] = []
+        try LogReader.forEachFile(names, in: directory, problems: &unopened) { name, path, fd, _ in
             let end = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { _, bytes in
                 result.countReferences(in: bytes)
                 return true
@@ -43,21 +39,14 @@ public struct ReferenceScan: Sendable {
         counts[id, default: 0] += 1
     }
 
-    private static let marker: StaticString = #""screening":""#
+    private static let marker = Array(#""screening":""#.utf8)
 
     private mutating func countReferences(in line: UnsafeRawBufferPointer) {
         // A line read as a screening (by the same peek the decoders use) points at nothing.
-        guard let base = line.baseAddress, LogEvent.peekType(line) != "screening" else { return }
+        guard LogEvent.peekType(line) != "screening" else { return }
         var offset = 0
-        let marker = Self.marker
-        while offset < line.count {
-            // Every quote is a candidate; memchr finds them fast and the marker is compared in place.
-            guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), line.count - offset) else { return }
-            let position = base.distance(to: UnsafeRawPointer(found))
-            offset = position + 1
-            guard position + marker.utf8CodeUnitCount <= line.count,
-                  memcmp(base + position, marker.utf8Start, marker.utf8CodeUnitCount) == 0 else { continue }
-            let start = position + marker.utf8CodeUnitCount
+        while let found = LogReader.firstIndex(of: Self.marker, in: line, from: offset) {
+            let start = found + Self.marker.count
             offset = start
             guard start + 37 <= line.count, line[start + 36] == UInt8(ascii: "\"") else { continue }
             let text = String(decoding: UnsafeRawBufferPointer(rebasing: line[start..<start + 36]), as: UTF8.self)

@@ -111,11 +111,7 @@ public struct ReportAggregator: Sendable {
             let slot = store.findOrInsert(event.id)
             guard store[slot].flags & Entry.seen == 0 else { return } // a repeated id: the first one counts
             var entry = store[slot]
-            entry.flags |= Entry.seen
-            if body.form != layout.formID { entry.flags |= Entry.otherForm }
-            if body.override != nil { entry.flags |= Entry.override }
-            entry.formVersion = Int32(clamping: body.formVersion)
-            entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
+            markSeen(&entry, event, body)
             store[slot] = entry
             if entry.correctionTimestamp == Entry.none {
                 apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, at: slot)
@@ -144,15 +140,20 @@ public struct ReportAggregator: Sendable {
     private mutating func countDirectly(_ event: LogEvent, _ body: ScreeningBody, options: ReportOptions) {
         guard directIDs.insert(UInt64(truncatingIfNeeded: ScreeningStore.hash(event.id))).inserted else { return }
         var entry = Entry(id: event.id)
-        entry.flags = Entry.seen
-        if body.form != layout.formID { entry.flags |= Entry.otherForm }
-        if body.override != nil { entry.flags |= Entry.override }
-        entry.formVersion = Int32(clamping: body.formVersion)
-        entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
+        markSeen(&entry, event, body)
         let bits = layout.bits(answers: body.answers, actions: body.decision.actions)
         entry.answerDay = answerDay(body.answers, visitDate: body.visitDate)
         entry.visit = visitRow(body.answers)
         direct.add(entry, layout: layout, options: options) { column in bits.contains(column) }
+    }
+
+    /// Records in `entry` what the screening event itself says (not its answers).
+    private func markSeen(_ entry: inout Entry, _ event: LogEvent, _ body: ScreeningBody) {
+        entry.flags |= Entry.seen
+        if body.form != layout.formID { entry.flags |= Entry.otherForm }
+        if body.override != nil { entry.flags |= Entry.override }
+        entry.formVersion = Int32(clamping: body.formVersion)
+        entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
     }
 
     /// The counts for `options` (for an aggregator made with options, those options).

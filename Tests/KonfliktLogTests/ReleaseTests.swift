@@ -16,17 +16,6 @@ import Testing
                     onlyOpen: onlyOpen, skipUnflaggedBodies: true)
     }
 
-    /// The fold that keeps every case until the end (no scan).
-    func keepingEverything(_ directory: DataDirectory, _ options: FoldOptions) throws -> FoldResult {
-        var folder = CaseFolder(options: options)
-        let problems = try LogReader.forEachEvent(in: directory, skippingUnflaggedBodies: options.skipUnflaggedBodies) {
-            folder.add($0)
-        }
-        var result = folder.finish()
-        result.problems = problems
-        return result
-    }
-
     /// With the lead's follow-ups read first (they wait for their screenings) and last (every flagged
     /// case is open until they come).
     @Test(arguments: [(true, false), (false, false), (true, true), (false, true)])
@@ -43,7 +32,7 @@ import Testing
         }
         let options = reviewOptions(form, onlyOpen: onlyOpen)
         let released = try CaseFolder.fold(directory: dir.data, options: options)
-        let kept = try keepingEverything(dir.data, options)
+        let kept = try CaseFolder.foldKeepingEverything(directory: dir.data, options: options)
         #expect(released.cases.count > 10)
         #expect(released.cases == kept.cases)
         #expect(released.orphans == kept.orphans)
@@ -82,10 +71,11 @@ import Testing
             #expect(try CaseFolder.fold(directory: dir.data, only: item.id, options: options) == item)
         }
         #expect(try CaseFolder.fold(directory: dir.data, only: UUID(), options: options) == nil)
-        #expect(LogReader.contains(UnsafeRawBufferPointer(start: nil, count: 0), Array("a".utf8)) == false)
+        #expect(LogReader.firstIndex(of: Array("a".utf8), in: UnsafeRawBufferPointer(start: nil, count: 0)) == nil)
         Array("xxabcab".utf8).withUnsafeBytes { bytes in
-            #expect(LogReader.contains(bytes, Array("cab".utf8)))
-            #expect(!LogReader.contains(bytes, Array("cabx".utf8)))
+            #expect(LogReader.firstIndex(of: Array("cab".utf8), in: bytes) == 4)
+            #expect(LogReader.firstIndex(of: Array("ab".utf8), in: bytes, from: 3) == 5)
+            #expect(LogReader.firstIndex(of: Array("cabx".utf8), in: bytes) == nil)
         }
     }
 
