@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import KonfliktReport
@@ -84,7 +85,8 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors { loaded = try FormLoader.loadForm(id: form, directory: formsDirectory) }
         guard let loadedForm = loaded else { throw ExitCode(ExitStatus.dataError) }
         let parameters = ExportParameters(
-            data: DataDirectory.resolve(option: data, environment: environment), form: loadedForm,
+            data: DataDirectory.resolve(option: data, environment: environment),
+            state: StateDirectory.resolve(environment: environment), form: loadedForm,
             options: ReportOptions(granularity: granularity, from: fromDate, to: toDate),
             format: exportFormat, minCell: threshold, delimiter: separator, now: now)
         try reportingErrors { try parameters.validate() }
