@@ -59,7 +59,7 @@ let package = Package(
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
