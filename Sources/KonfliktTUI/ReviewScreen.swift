@@ -199,6 +199,8 @@ public final class ReviewScreen {
         } else {
             cases.removeAll { $0.id == id }
         }
+        // A case that left the list (closed while only open ones are shown) leaves the detail page too.
+        if !cases.contains(where: { $0.id == id }) { detail = nil }
         refilter()
     }
 

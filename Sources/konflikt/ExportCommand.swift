@@ -90,6 +90,11 @@ struct ExportCommand: ParsableCommand {
             options: ReportOptions(granularity: granularity, from: fromDate, to: toDate),
             format: exportFormat, minCell: threshold, delimiter: separator, now: now)
         try reportingErrors { try parameters.validate() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parameters.data.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("Datamappen \(parameters.data.path) findes ikke.")
+            throw ExitCode(ExitStatus.ioError)
+        }
         if let out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {

@@ -11,7 +11,7 @@ import Testing
     func generate(count: Int, seed: Int, devices: Int = 3) throws -> (root: URL, env: [String: String]) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-demo-\(UUID().uuidString)")
         let env = ["KONFLIKT_DATA": root.appendingPathComponent("data").path, "KONFLIKT_FORMS": forms,
-                   "KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_CONFIG": root.appendingPathComponent("config").path]
+                   "KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path]
         let result = try Binary.run(["demo-data", "--count", "\(count)", "--seed", "\(seed)", "--devices", "\(devices)"],
                                     environment: env)
         #expect(result.status == 0, "\(result.stderr)")
