@@ -73,7 +73,7 @@ public struct CaseStore: Sendable {
         var warning: String?
         if report.changed {
             do {
-                try state.write(index.encoded(), to: name)
+                try state.write(index.encoded(), to: name, durable: false)
             } catch {
                 warning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
             }
@@ -109,7 +109,7 @@ public struct CaseStore: Sendable {
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.
     public func cprKey(_ cpr: String) -> UInt64 {
-        CaseIndex.cprKey(cpr.filter(\.isASCII).filter(\.isNumber), secret: index.cprSecret)
+        CaseIndex.cprKey(String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self), secret: index.cprSecret)
     }
 
     /// The full case `id` read again from the log; nil when there is no such screening.
