@@ -48,15 +48,19 @@ public enum LogReader {
     }
 
     /// Opens the files `names` of `directory` one after the other and calls `body` with each name, path,
-    /// open descriptor (closed afterwards) and `problems`; a file that cannot be opened goes into `problems`.
+    /// open descriptor (closed afterwards) and `problems`. A file that cannot be opened, a symbolic link
+    /// and anything that is not a regular file (a folder, a FIFO) go into `problems`, and reading goes
+    /// on with the next file: nothing in a shared folder can make a reader block or follow a link.
     static func forEachFile(_ names: [String], in directory: DataDirectory, problems: inout [LogError],
                             _ body: (_ name: String, _ path: String, _ fd: Int32,
                                      _ problems: inout [LogError]) throws -> Void) throws {
         for name in names {
             let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                problems.append(.openFailed(path: path, reason: systemReason(errno)))
+            let fd: Int32
+            switch LogFileAccess.openForReading(path) {
+            case .success(let opened): fd = opened
+            case .failure(let refusal):
+                problems.append(refusal)
                 continue
             }
             defer { close(fd) }

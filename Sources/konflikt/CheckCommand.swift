@@ -18,7 +18,7 @@ struct CheckCommand: ParsableCommand {
                 print("OK: \(form.path): '\(form.id)' version \(form.version), \(form.questions.count) spørgsmål, \(form.rules.count) regler.")
             }
         } catch .invalid(let problems) {
-            for problem in problems { print(problem.description) }
+            for problem in problems { print(maskCPR(problem.description)) }
             printError("\(problems.count) problem(er) fundet; formularen bruges ikke, før de er rettet.")
             throw ExitCode(ExitStatus.problemsFound)
         } catch {

@@ -95,6 +95,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         let context = try LogContext(dataOption: parameters.data.path, authorOption: author)
+        let skipped = warnAboutDataFolder(parameters.data)
         try reportingErrors {
             if let out {
                 let url = URL(fileURLWithPath: out)
@@ -112,6 +113,7 @@ struct ExportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(result.data)
             }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 
     private func date(_ text: String?, option: String) throws -> LocalDate? {

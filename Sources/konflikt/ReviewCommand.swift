@@ -64,15 +64,17 @@ struct ReviewCommand: ParsableCommand {
             printError("Angiv dine initialer med --author, eller start konflikt én gang og gem dem.")
             throw ExitCode(ExitStatus.usage)
         }
+        let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             ReviewScreen(environment: ReviewWiring.environment(
-                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+                form: form, directory: directory, config: config, today: today, author: author)).run(on: terminal)
         }
     }
 
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
+        let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
             var options = ReviewWiring.foldOptions(form: form, today: today, onlyOpen: !all)
             options.answersKept = ReviewList.answersShown      // the list shows no more than these
@@ -103,6 +105,7 @@ struct ReviewCommand: ParsableCommand {
                 printError("\(result.problems.count) linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify.")
             }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 }
 

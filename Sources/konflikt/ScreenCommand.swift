@@ -75,8 +75,10 @@ struct ScreenCommand: ParsableCommand {
                                        })
         try reportingErrors {
             let saved = try screening.run { submission in
-                var author = initials
-                if author == nil, case .string(let answer)? = submission.answers["sundhedsplejerske"] { author = answer }
+                var author = initials.flatMap(Initials.normalized)
+                if author == nil, case .string(let answer)? = submission.answers["sundhedsplejerske"] {
+                    author = Initials.normalized(answer)
+                }
                 try save(submission, author ?? "?")
             }
             if saved == nil { throw ExitCode(ExitStatus.problemsFound) }
