@@ -9,7 +9,11 @@ public enum LogVerifier {
     /// under a log file's name is reported as that file's problem (never opened in a way that could
     /// block or follow it), and the other files are still checked. The folder's and the files'
     /// permissions and owners, and any quarantine files, are reported beside the files.
-    public static func verify(directory: DataDirectory, against: VerifyReport? = nil) throws(LogError) -> VerifyReport {
+    ///
+    /// With `checkingBodies` false, bodies are not decoded: structure, hashes and chain only, at
+    /// about hashing speed.
+    public static func verify(directory: DataDirectory, against: VerifyReport? = nil,
+                              checkingBodies: Bool = true) throws(LogError) -> VerifyReport {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory) else {
             throw .dataDirectoryUnavailable(path: directory.path, reason: systemReason(ENOENT))
@@ -23,7 +27,8 @@ public enum LogVerifier {
             switch LogFileAccess.openForReading(path) {
             case .success(let fd):
                 defer { close(fd) }
-                reports.append(try verifyFile(fd: fd, path: path, name: name, against: previous[name]?.head))
+                reports.append(try verifyFile(fd: fd, path: path, name: name, against: previous[name]?.head,
+                                              checkingBodies: checkingBodies))
             case .failure(let refusal):
                 let kind: ProblemKind
                 switch refusal {
@@ -74,11 +79,11 @@ public enum LogVerifier {
     /// in batches (on every core) as the readers decode them, so that a line the review or the export
     /// could not read is a problem here too.
     static func verifyFile(fd: Int32, path: String, name: String, against old: Head?,
-                           chunkSize: Int = 4 << 20) throws(LogError) -> FileReport {
+                           chunkSize: Int = 4 << 20, checkingBodies: Bool = true) throws(LogError) -> FileReport {
         var previousHash = [UInt8](repeating: 0x30, count: 64)
         var expectedSeq = 1
         var problem: Problem?
-        var bodies = BodyBatch(file: name)
+        var bodies = BodyBatch(file: name, checking: checkingBodies)
         let oldHash = old.map { Array($0.hash.utf8) }
         let end: LineScanner.End
         do {
@@ -148,17 +153,36 @@ struct BodyBatch {
     /// Events checked in full before the first problem.
     private(set) var events = 0
     /// The last event checked in full.
-    private(set) var head: Head?
+    var head: Head? {
+        if checking { return checkedHead }
+        return events > 0 ? Head(seq: lastSeq, hash: String(decoding: lastHash, as: UTF8.self)) : nil
+    }
+    private var checkedHead: Head?
+    /// Without body checks: the last line's seq and hash, kept without allocating per line.
+    private var lastSeq = 0
+    private var lastHash = [UInt8](repeating: 0, count: 64)
     /// The first line whose body the readers could not read.
     private(set) var problem: Problem?
     private static let capacity = 2048
     private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-    init(file: String) { self.file = file }
+    /// False: bodies are not decoded, and the batch only keeps the count and the head.
+    let checking: Bool
+
+    init(file: String, checking: Bool = true) {
+        self.file = file
+        self.checking = checking
+    }
 
     var isFull: Bool { lines.count >= Self.capacity }
 
     mutating func add(line: Int, seq: Int, hash: UnsafeRawBufferPointer, bytes: UnsafeRawBufferPointer) {
+        guard checking else {
+            events += 1
+            lastSeq = seq
+            lastHash.withUnsafeMutableBytes { $0.copyMemory(from: hash) }
+            return
+        }
         lines.append((line, seq, Array(hash), Array(bytes)))
     }
 
@@ -190,11 +214,11 @@ struct BodyBatch {
         lines.removeAll(keepingCapacity: true)
         if let first = found.keys.min() {
             events += first
-            if first > 0 { head = Head(seq: input[first - 1].seq, hash: String(decoding: input[first - 1].hash, as: UTF8.self)) }
+            if first > 0 { checkedHead = Head(seq: input[first - 1].seq, hash: String(decoding: input[first - 1].hash, as: UTF8.self)) }
             problem = Problem(kind: found[first] ?? .badBody, line: input[first].number)
         } else {
             events += count
-            head = Head(seq: input[count - 1].seq, hash: String(decoding: input[count - 1].hash, as: UTF8.self))
+            checkedHead = Head(seq: input[count - 1].seq, hash: String(decoding: input[count - 1].hash, as: UTF8.self))
         }
     }
 

@@ -20,11 +20,14 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "En fil med tidligere output fra verify --json; finder afkortning og tilbagerulning.")
     var against: String?
 
+    @Flag(name: .customLong("skip-bodies"), help: "Kontrollér kun linjernes form, hash og kæde, ikke at indholdet kan læses (hurtigere).")
+    var skipBodies = false
+
     func run() throws {
         try reportingErrors {
             let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
             let previous = try against.map { path throws(LogError) in try LogVerifier.loadHeads(path: path) }
-            let report = try LogVerifier.verify(directory: directory, against: previous)
+            let report = try LogVerifier.verify(directory: directory, against: previous, checkingBodies: !skipBodies)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]

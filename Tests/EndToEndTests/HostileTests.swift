@@ -212,9 +212,10 @@ import Testing
         #expect(list.stdout.contains("\"ØJ\""), "\(list.stdout)")
     }
 
-    @Test func unknownOptionWithASpacedCPRNumberIsMasked() throws {
-        let result = try Binary.run(["decide", "--nope", "150926 4123"], environment: ["KONFLIKT_FORMS": Self.forms])
+    @Test func aSpacedCPRNumberIsMaskedInMessages() throws {
+        let result = try Binary.run(["correct", "150926 4123", "--reason", "x"], environment: ["KONFLIKT_FORMS": Self.forms])
         #expect(result.status == 64)
+        #expect(result.stderr.contains("150926-****"), "\(result.stderr)")
         #expect(!result.stderr.contains("4123"), "\(result.stderr)")
     }
 

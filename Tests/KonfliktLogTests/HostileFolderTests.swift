@@ -169,6 +169,15 @@ import Testing
         #expect(file.head?.seq == 2)
     }
 
+    @Test func skippingBodiesChecksOnlyTheChain() throws {
+        let dir = TemporaryDirectory()
+        let path = try Sample.log(in: dir.data, count: 3)
+        try reseal(path, line: 2, type: "hemmelig", member: #""body":{}"#)
+        let quick = try LogVerifier.verify(directory: dir.data, checkingBodies: false)
+        #expect(quick.intact && quick.files.first?.events == 3 && quick.files.first?.head?.seq == 3)
+        #expect(!(try LogVerifier.verify(directory: dir.data).intact))
+    }
+
     @Test func aWellFormedEncryptedBodyPassesVerify() throws {
         let dir = TemporaryDirectory()
         let path = try Sample.log(in: dir.data, count: 2)
