@@ -225,7 +225,7 @@ struct BodyBatch {
     /// Why the readers could not read this line's body, or nil when they can. A line with an
     /// encrypted body (`"enc"`) is readable when `enc` is a JSON object (the key holder decrypts it).
     static func bodyProblem(_ bytes: [UInt8], file: String, line: Int) -> ProblemKind? {
-        switch DecodeBatch.decode(bytes, file: file, line: line, skipping: false) {
+        switch DecodeBatch.decode(bytes, file: file, line: line) {
         case .success: return nil
         case .failure(.unknownEventType): return .unknownType
         case .failure(.unsupportedVersion): return .futureVersion

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// `konflikt correct ID --reason TEXT`: new answers for an earlier screening, re-decided and
@@ -42,7 +43,8 @@ struct CorrectCommand: ParsableCommand {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            guard try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) != nil else {
+            var store = try CaseReading.open(directory: context.directory, form: input.form)
+            guard try store.details(screening, today: LocalDate.today()) != nil else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

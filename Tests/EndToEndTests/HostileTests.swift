@@ -13,6 +13,7 @@ import Testing
         var config: String { root.appendingPathComponent("config").path }
         var env: [String: String] {
             ["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": data, "KONFLIKT_CONFIG": config,
+             "KONFLIKT_STATE": root.appendingPathComponent("state").path,
              "KONFLIKT_FORMS": HostileTests.forms, "KONFLIKT_NOW": "2026-11-23T08:30:00Z"]
         }
 

@@ -17,7 +17,7 @@ import Testing
     @Test func theAuditEventIsAppendedAfterTheFileIsInPlace() throws {
         let folder = try F.TemporaryFolder()
         let data = try GoldenTests.makeData(in: folder.url)
-        let parameters = ExportParameters(data: data, form: try F.form(), now: GoldenTests.created)
+        let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: try F.form(), now: GoldenTests.created)
         let out = folder.url.appendingPathComponent("eksport.csv")
         let seen = Seen()
         let path = out.path
@@ -35,7 +35,7 @@ import Testing
     @Test func aFailedAuditLeavesNoFile() throws {
         let folder = try F.TemporaryFolder()
         let data = try GoldenTests.makeData(in: folder.url)
-        let parameters = ExportParameters(data: data, form: try F.form(), now: GoldenTests.created)
+        let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: try F.form(), now: GoldenTests.created)
         let out = folder.url.appendingPathComponent("eksport.csv")
         let writer = LogWriter(directory: data, device: "kontor", fileSystem: .failingSync(EIO))
         #expect(throws: ExportError.self) { try ExportRunner.run(parameters, to: out, writer: writer, author: "PK") }
