@@ -221,7 +221,7 @@ public struct JournalTexts: Sendable, Hashable {
     public var recommendation = "Anbefaling"
     public var override = "Sundhedsplejersken valgte i stedet"
     public var instruction = "Videre handling"
-    public var family = "Familien fik at vide"
+    public var family = "Til familien"
     public var resources = "Oplyst om hjælp"
     public var author = "Sundhedsplejerske"
 
