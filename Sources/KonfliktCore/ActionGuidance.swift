@@ -41,6 +41,7 @@ extension Form {
         actions.compactMap { id -> ActionGuidance? in
             guard let action = action(id: id) else { return nil }
             var instructions: [String] = [], family: [String] = [], resourceIDs: [String] = []
+            var replaced = false
             func add(_ text: String, to list: inout [String]) {
                 let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
                 if !trimmed.isEmpty, !list.contains(trimmed) { list.append(trimmed) }
@@ -49,10 +50,11 @@ extension Form {
                 guard let rule = rule(id: fired.id) else { continue }
                 add(rule.instruction, to: &instructions)
                 add(rule.familyInfo, to: &family)
+                replaced = replaced || rule.replacesFamilyInfo
                 for resource in rule.resources where !resourceIDs.contains(resource) { resourceIDs.append(resource) }
             }
             add(action.instruction, to: &instructions)
-            add(action.familyInfo, to: &family)
+            if !replaced { add(action.familyInfo, to: &family) }
             for resource in action.resources where !resourceIDs.contains(resource) { resourceIDs.append(resource) }
             return ActionGuidance(actionID: id, label: action.label, banner: action.banner, instructions: instructions,
                                   familyInfo: family, resources: resourceIDs.compactMap { self.resource(id: $0) })

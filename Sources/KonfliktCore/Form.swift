@@ -162,6 +162,9 @@ public struct Rule: Sendable {
     public let familyInfo: String
     /// Ids of resources to point the family to, before the action's.
     public let resources: [String]
+    /// Whether the rule's `family_info` replaces the action's instead of coming before it (when the
+    /// action's usual words to the family would be unsafe, e.g. "tell the parents about the report").
+    public let replacesFamilyInfo: Bool
 }
 
 /// A warning the form declares: shown on the summary (never blocking) when its condition holds.
@@ -222,7 +225,7 @@ public struct JournalTexts: Sendable, Hashable {
     public var override = "Sundhedsplejersken valgte i stedet"
     public var instruction = "Videre handling"
     public var family = "Til familien"
-    public var resources = "Oplyst om hjælp"
+    public var resources = "Hjælp til familien"
     public var author = "Sundhedsplejerske"
 
     /// The default headings.

@@ -268,7 +268,7 @@ struct FormBuilder {
         var resourceUses: [(Node?, [String])] = actions.map { (actionNodes[$0.id]?["resources"]?.value, $0.resources) }
         for node in sequence(top["rules"]?.value, "rules") ?? [] {
             guard let r = mapping(node, what: "en regel", required: ["id", "when", "action", "reason"],
-                                optional: ["basis", "mandatory", "instruction", "family_info", "resources"]) else { continue }
+                                optional: ["basis", "mandatory", "instruction", "family_info", "resources", "replaces_family_info"]) else { continue }
             guard let rid = identifier(r["id"]?.value, "Reglens id") else { continue }
             if rules.contains(where: { $0.id == rid }) {
                 fail(r["id"]?.value, "Regel-id '\(rid)' bruges mere end én gang."); continue
@@ -285,7 +285,11 @@ struct FormBuilder {
                                   mandatory: bool(r["mandatory"]?.value, "mandatory") ?? false,
                                   instruction: string(r["instruction"]?.value, "instruction") ?? "",
                                   familyInfo: string(r["family_info"]?.value, "family_info") ?? "",
-                                  resources: idList(r["resources"]?.value, "resources")))
+                                  resources: idList(r["resources"]?.value, "resources"),
+                                  replacesFamilyInfo: bool(r["replaces_family_info"]?.value, "replaces_family_info") ?? false))
+                if rules[rules.count - 1].replacesFamilyInfo, rules[rules.count - 1].familyInfo.isEmpty {
+                    fail(r["replaces_family_info"]?.key, "Reglen '\(rid)' har replaces_family_info uden family_info.")
+                }
                 resourceUses.append((r["resources"]?.value, rules[rules.count - 1].resources))
             }
         }

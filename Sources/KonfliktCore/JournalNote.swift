@@ -34,7 +34,9 @@ public enum JournalNote {
         for question in form.questions {
             if let role = question.role, left.contains(role) { continue }
             guard let answer = answers[question.id] else { continue }
-            answerLines.append("- \(question.text) \(display(answer, for: question))")
+            let text = question.text.trimmingCharacters(in: .whitespaces)
+            let separator = text.hasSuffix("?") || text.hasSuffix(":") ? " " : ": "
+            answerLines.append("- \(text)\(separator)\(display(answer, for: question))")
         }
         if !answerLines.isEmpty {
             lines.append("")

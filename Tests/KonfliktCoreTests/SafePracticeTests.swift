@@ -104,7 +104,12 @@ import Testing
         let guidance = try #require(form.guidance(for: d.actions, decision: d).first)
         #expect(guidance.actionID == "underretning")
         #expect(guidance.familyInfo.first?.hasPrefix("Fortæl ikke forældrene om underretningen endnu") == true)
-        #expect(guidance.familyInfo.last == form.action(id: "underretning")?.familyInfo)
+        // The action's usual "tell the parents" is replaced, not merely preceded.
+        #expect(guidance.familyInfo.count == 1)
+        #expect(!guidance.familyInfo.contains { $0.hasPrefix("Fortæl forældrene, at du sender") })
+        // A rule without its own family text keeps the action's.
+        let concern = decide(["bekymring_trivsel": .string("ja"), "fare_ved_orientering": .bool(false)])
+        #expect(form.guidance(for: concern.actions, decision: concern).first?.familyInfo == [form.action(id: "underretning")?.familyInfo ?? ""])
         #expect(guidance.instructions.first?.hasPrefix("Tal med Familierådgivningen i dag, før forældrene orienteres") == true)
         #expect(guidance.resources.map(\.id) == ["lev_uden_vold", "krisecenter"])
     }
