@@ -151,7 +151,12 @@ extension Form {
     /// `earlier` (answers of saved screenings); empty otherwise.
     public func alreadyScreenedWarnings(_ answers: Answers, earlier: [Answers]) -> [String] {
         guard let key = visitKey(answers), earlier.contains(where: { visitKey($0) == key }) else { return [] }
+        return [alreadyScreenedWarning(answers)]
+    }
+
+    /// The warning that the child in `answers` was already screened at this visit (never with the CPR number).
+    public func alreadyScreenedWarning(_ answers: Answers) -> String {
         let visit = field(role: .visit).flatMap { question in text(role: .visit, in: answers).map { question.label(ofChoice: $0) } } ?? "besøg"
-        return ["Barnet er allerede screenet ved et \(visit.lowercased()). Tjek, om det er en fejl; ret i så fald den første screening i stedet for at gemme en ny."]
+        return "Barnet er allerede screenet ved et \(visit.lowercased()). Tjek, om det er en fejl; ret i så fald den første screening i stedet for at gemme en ny."
     }
 }

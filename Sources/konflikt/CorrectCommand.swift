@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// `konflikt correct ID --reason TEXT`: new answers for an earlier screening, re-decided and
@@ -41,7 +42,8 @@ struct CorrectCommand: ParsableCommand {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            guard let found = try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) else {
+            var store = try CaseReading.open(directory: context.directory, form: input.form)
+            guard let found = try store.details(screening, today: LocalDate.today()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 
@@ -27,12 +28,13 @@ struct JournalCommand: ParsableCommand {
         let directory = DataDirectory.resolve(option: data, environment: environment)
         let formsDirectory = FormLocator.resolve(option: forms, environment: environment)
         try reportingErrors {
-            // TODO(case index): switch to the case index's single-case read when it lands.
-            guard let found = try CaseFolder.fold(directory: directory, only: screening, options: FoldOptions()) else {
+            var form = try FormLoader.loadForm(directory: formsDirectory)
+            var store = try CaseReading.open(directory: directory, form: form)
+            guard let found = try store.details(screening, today: Today.resolve(environment: environment)) else {
                 printError("Der findes ingen screening med id \(id) i \(directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }
-            let form = try FormLoader.loadForm(id: found.form, directory: formsDirectory)
+            if found.form != form.id { form = try FormLoader.loadForm(id: found.form, directory: formsDirectory) }
             if form.version != found.formVersion {
                 printError("advarsel: screeningen er lavet med version \(found.formVersion) af formularen; teksterne er fra version \(form.version).")
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import KonfliktReport
@@ -93,8 +94,9 @@ enum ReviewLauncher {
                      today: LocalDate) -> ((any Terminal) -> Void)? {
         { terminal in
             let initials = Settings.load(config: config).initials ?? "?"
-            ReviewScreen(environment: ReviewWiring.environment(
-                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+            ReviewScreen.open(environment: ReviewWiring.environment(
+                form: form, directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
+                config: config, today: today, author: initials), on: terminal)
         }
     }
 }
@@ -105,7 +107,7 @@ enum ReviewLauncher {
 enum ExportLauncher {
     static func run(_ request: ExportRequest, form: Form, directory: DataDirectory, config: ConfigDirectory) throws -> String {
         let parameters = ExportParameters(
-            data: directory, form: form,
+            data: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment), form: form,
             options: ReportOptions(granularity: PeriodGranularity(rawValue: request.period) ?? .quarter,
                                    from: request.from, to: request.to),
             format: ExportFormat(rawValue: request.format) ?? .csv)

@@ -1,4 +1,5 @@
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import Testing
@@ -64,33 +65,35 @@ final class ReviewFixture {
         return try writer.append(.screening(body), author: author).id
     }
 
-    /// The lead's review: appends go to device `lead` as `LE`.
+    /// The lead's review through the real case index (in a state folder of its own): appends go to
+    /// device `lead` as `LE`.
     func environment() -> ReviewEnvironment {
         let directory = directory, form = form
+        let state = StateDirectory(path: root.appendingPathComponent("state").path)
         let writer = LogWriter(directory: directory, device: "lead")
         return ReviewEnvironment(
             form: form, today: Self.today, initials: "LE",
-            load: { includeClosed in
-                try CaseFolder.fold(directory: directory, options: FoldOptions(
-                    deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
-                    onlyOpen: !includeClosed)).cases
+            load: { includeClosed, progress in
+                let store = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
+                return ReviewLoad(cases: store.flaggedCases(includeClosed: includeClosed, today: Self.today),
+                                  warnings: store.warnings)
             },
             recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
-            recordCorrection: { _ = try writer.append(.correction($0), author: "LE") })
+            recordCorrection: { _ = try writer.append(.correction($0), author: "LE") },
+            loadCase: { id in
+                var store = try CaseStore.open(directory: directory, state: state, form: form)
+                return (try store.details(id, today: Self.today), store.summary(of: id, today: Self.today))
+            },
+            cprKey: { cpr in (try? CaseStore.open(directory: directory, state: state, form: form))?.cprKey(cpr) ?? 0 })
     }
 
-    /// As `environment()`, reading one case again after a change; `loads` counts the full readings.
+    /// As `environment()`, counting the full readings in `loads`.
     func environmentReadingOneCase(_ loads: Counter) -> ReviewEnvironment {
         var environment = environment()
-        let full = environment.load, directory = directory, form = form
-        environment.load = { includeClosed in
+        let full = environment.load
+        environment.load = { includeClosed, progress in
             loads.value += 1
-            return try full(includeClosed)
-        }
-        environment.loadCase = { id in
-            try CaseFolder.fold(directory: directory, only: id, options: FoldOptions(
-                deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
-                skipUnflaggedBodies: true))
+            return try full(includeClosed, progress)
         }
         return environment
     }
