@@ -39,11 +39,11 @@ struct ScreenCommand: ParsableCommand {
             let override = submission.overrideActions.map { Override(actions: $0, reason: submission.overrideReason ?? "") }
             let body = ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
                                      answers: submission.answers, decision: submission.decision,
-                                     visitDate: visitDate(submission.answers), override: override)
+                                     visitDate: form.visitDate(in: submission.answers), override: override)
             _ = try writer.append(.screening(body), author: author)
         }
         if plain {
-            try runPlain(form: form, today: today, config: config, save: save)
+            try runPlain(form: form, today: today, config: config, directory: directory, save: save)
             return
         }
         try reportingErrors {
@@ -61,23 +61,26 @@ struct ScreenCommand: ParsableCommand {
                 review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today),
                 export: { request in
                     try ExportLauncher.run(request, form: form, directory: directory, config: config)
-                }))
+                },
+                earlierVisit: { answers in EarlierVisits.warnings(form: form, directory: directory, answers: answers) }))
             app.run(on: terminal)
         }
     }
 
-    private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory,
+    private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory, directory: DataDirectory,
                           save: @escaping (ScreeningSubmission, String) throws -> Void) throws {
         let initials = Settings.load(config: config).initials
-        let model = FormScreeningModel(form: form, initials: initials, today: today)
+        let model = FormScreeningModel(form: form, initials: initials, today: today, earlierVisit: { answers in
+            EarlierVisits.warnings(form: form, directory: directory, answers: answers)
+        })
         let screening = PlainScreening(model: model, today: today, readLine: { Swift.readLine() },
                                        write: { text in
                                            FileHandle.standardOutput.write(Data(text.utf8))
                                        })
         try reportingErrors {
             let saved = try screening.run { submission in
-                var author = initials
-                if author == nil, case .string(let answer)? = submission.answers["sundhedsplejerske"] { author = answer }
+                var author = initials.flatMap(Initials.normalized)
+                if author == nil { author = form.text(role: .author, in: submission.answers).flatMap(Initials.normalized) }
                 try save(submission, author ?? "?")
             }
             if saved == nil { throw ExitCode(ExitStatus.problemsFound) }

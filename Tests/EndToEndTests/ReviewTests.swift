@@ -12,7 +12,8 @@ import Testing
             #""konfliktniveau": "\#(level)""#, #""bekymring_trivsel": "nej""#,
             #""barn_udsat": "\#(exposed ? "ja" : "nej")""#,
         ]
-        if level != "lavt" { fields.append(#""vold_mellem_foraeldre": "nej""#) }
+        if level != "lavt" { fields += [#""alene_med_foraelder": true"#, #""vold_mellem_foraeldre": "nej""#] }
+        if exposed { fields.append(#""fare_ved_orientering": false"#) }
         if level == "hoejt" { fields += [#""interesse_gruppeforloeb": "begge""#, #""samtykke_kontakt": true"#] }
         return "{\"answers\": {" + fields.joined(separator: ", ") + "}}"
     }

@@ -51,7 +51,12 @@ enum ReportFixtures {
         ]
         if let visit { answers["besoeg"] = .string(visit) }
         if let date { answers["besoegsdato"] = .string(date.iso) }
-        if let violence { answers["vold_mellem_foraeldre"] = .string(violence) }
+        if let violence {
+            // Version 2 asks about violence only when alone with the parent.
+            answers["alene_med_foraelder"] = .bool(true)
+            answers["vold_mellem_foraeldre"] = .string(violence)
+            if violence == "ja" { answers["fare_ved_orientering"] = .bool(false) }
+        }
         if let interest { answers["interesse_gruppeforloeb"] = .string(interest) }
         if let consent { answers["samtykke_kontakt"] = .bool(consent) }
         return answers
