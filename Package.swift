@@ -31,6 +31,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog"]),
         .target(
             name: "KonfliktCases",
             dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
@@ -46,7 +47,7 @@ let package = Package(
         .executableTarget(
             name: "konflikt",
             dependencies: [
-                "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport", "KonfliktTUI",
+                "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport", "KonfliktTUI", "KonfliktDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,8 +55,8 @@ let package = Package(
         .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
-        .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore"]),
+        .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktDemo", "KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),
