@@ -46,11 +46,13 @@ public struct CaseStore: Sendable {
     /// The index, up to date after `open`.
     public private(set) var index: CaseIndex
     /// What bringing it up to date did.
-    public let report: CaseIndex.UpdateReport
+    public private(set) var report: CaseIndex.UpdateReport
     /// A Danish warning when the index could not be saved (it is only a cache: reading still works).
-    public let saveWarning: String?
+    public private(set) var saveWarning: String?
     /// Files that are gone, shorter or rewritten since this reader saw them (`SeenHeads`).
-    public let witnessProblems: [String]
+    public private(set) var witnessProblems: [String]
+    /// The state folder the index is saved in.
+    let state: StateDirectory
 
     /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
     public static func indexFileName(for directory: DataDirectory) -> String {
@@ -69,18 +71,27 @@ public struct CaseStore: Sendable {
         var index = (try? Data(contentsOf: URL(fileURLWithPath: state.file(name))))
             .flatMap { CaseIndex.decode($0, schema: schema) }
             ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        let report = try index.update(directory: directory, progress: progress)
-        var warning: String?
+        var store = CaseStore(directory: directory, index: index,
+                              report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false),
+                              saveWarning: nil, witnessProblems: [], state: state)
+        try store.refresh(progress: progress)
+        return store
+    }
+
+    /// Brings the open index up to date with the log (reading only what was appended), saves it when
+    /// it changed, and checks the reader's witness: for a screen that stays open, e.g. after the lead
+    /// appended a follow-up.
+    public mutating func refresh(progress: (Double) -> Bool = { _ in true }) throws {
+        report = try index.update(directory: directory, progress: progress)
+        saveWarning = nil
         if report.changed {
             do {
-                try state.write(index.encoded(), to: name, durable: false)
+                try state.write(index.encoded(), to: Self.indexFileName(for: directory), durable: false)
             } catch {
-                warning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
+                saveWarning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
             }
         }
-        let witness = SeenHeads.check(directory, state: state)
-        return CaseStore(directory: directory, index: index, report: report, saveWarning: warning,
-                         witnessProblems: witness)
+        witnessProblems = SeenHeads.check(directory, state: state)
     }
 
     /// The summary of `record`.

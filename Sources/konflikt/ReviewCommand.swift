@@ -120,8 +120,13 @@ enum ReviewWiring {
         return ReviewEnvironment(
             form: form, today: today, initials: author,
             load: { includeClosed, progress in
-                let opened = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
-                store.value = opened
+                // The index is opened once per review and then only brought up to date.
+                if store.value == nil {
+                    store.value = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
+                } else {
+                    try store.value?.refresh(progress: progress)
+                }
+                guard let opened = store.value else { return ReviewLoad(cases: []) }
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
                                   warnings: opened.warnings)
             },
@@ -129,7 +134,9 @@ enum ReviewWiring {
             recordCorrection: { try append(.correction($0)) },
             loadCase: { id in
                 // Brought up to date first (the lead may just have appended), then the case is read again.
-                var opened = try CaseStore.open(directory: directory, state: state, form: form)
+                var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form)
+                store.value = nil           // so the index is changed in place, not copied
+                try opened.refresh()
                 let details = try opened.details(id, today: today)
                 let summary = opened.summary(of: id, today: today)
                 store.value = opened
