@@ -454,7 +454,7 @@ public struct CaseIndex: Sendable {
         let body = data.prefix(data.count - 32)
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
         var input = BinaryReader(Array(body))
-        guard input.bytes(magic.count) == magic, input.uint32() == formatVersion,
+        guard input.matches(magic), input.uint32() == formatVersion,
               input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
         var index = CaseIndex(schema: schema, cprSecret: secret)
         guard let fileCount = input.count() else { return nil }
@@ -481,20 +481,18 @@ public struct CaseIndex: Sendable {
                   let visitDelta = input.signed(), let screeningDay = input.signed(), let visit = input.signed(),
                   let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
                   let cprKey = input.uint64() else { return nil }
-            var masks = [UInt64](repeating: 0, count: 8)
-            for slot in 0..<8 {
-                guard let mask = input.varint() else { return nil }
-                masks[slot] = mask
-            }
-            guard let corrections = input.varint(), let followups = input.varint() else { return nil }
+            guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
+                  let done = input.varint(), let declined = input.varint(), let notRelevant = input.varint(),
+                  let answersLow = input.varint(), let answersHigh = input.varint(),
+                  let corrections = input.varint(), let followups = input.varint() else { return nil }
             index.records.append(CaseRecord(
                 id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
                 recorded: recorded, correctedAt: corrected == 0 ? CaseRecord.noCorrection : recorded + corrected - 1,
                 visitDay: visitDelta == 0 ? CaseRecord.noDay : Int32(clamping: visitDelta - 1 + screeningDay),
                 screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
                 formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
-                recommended: masks[0], inForce: masks[1], tracked: masks[2], done: masks[3], declined: masks[4],
-                notRelevant: masks[5], answers: AnswerBits(low: masks[6], high: masks[7]),
+                recommended: recommended, inForce: inForce, tracked: tracked, done: done, declined: declined,
+                notRelevant: notRelevant, answers: AnswerBits(low: answersLow, high: answersHigh),
                 corrections: Int32(clamping: corrections), followups: Int32(clamping: followups)))
         }
         func entries() -> [UUID: [HistoryEntry]]? {

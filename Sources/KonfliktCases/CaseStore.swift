@@ -10,8 +10,8 @@ public struct CaseSummary: Sendable, Hashable {
     public var id: UUID
     /// The device and who recorded the screening.
     public var device: String, author: String
-    /// When the screening was recorded (UTC, as written by the writer).
-    public var timestamp: String
+    /// When the screening was recorded (milliseconds since 1970).
+    public var recorded: Int64
     /// The day of the screening and the visit date in force.
     public var screeningDate: LocalDate, visitDate: LocalDate?
     /// The visit choice id, if answered.
@@ -31,6 +31,8 @@ public struct CaseSummary: Sendable, Hashable {
     /// The keyed hash of the child's CPR number (0 when none).
     public var cprKey: UInt64
 
+    /// When the screening was recorded (UTC, as the writer writes it).
+    public var timestamp: String { Timestamp.format(Date(timeIntervalSince1970: Double(recorded) / 1000)) }
     /// Whether any tracked action is open.
     public var isOpen: Bool { actions.contains { $0.status == .open } }
     /// Whether any tracked action is open past its deadline.
@@ -99,11 +101,11 @@ public struct CaseStore: Sendable {
         let schema = index.schema
         return CaseSummary(
             id: record.id, device: index.string(record.device), author: index.string(record.author),
-            timestamp: Timestamp.format(Date(timeIntervalSince1970: Double(record.recorded) / 1000)),
+            recorded: record.recorded,
             screeningDate: LocalDate(dayNumber: Int(record.screeningDay)),
             visitDate: record.visitDay == CaseRecord.noDay ? nil : LocalDate(dayNumber: Int(record.visitDay)),
             visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
-            maskedCPR: record.maskedCPR, birthDigits: record.birth < 0 ? nil : String(format: "%06d", Int(record.birth)),
+            maskedCPR: record.maskedCPR, birthDigits: record.birthDigits,
             actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
             corrections: Int(record.corrections), flagged: record.isFlagged, cprKey: record.cprKey)
     }
