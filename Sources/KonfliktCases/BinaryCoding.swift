@@ -43,10 +43,19 @@ struct BinaryWriter {
 
 /// Reads what `BinaryWriter` wrote; every read returns nil past the end or on a malformed value.
 struct BinaryReader {
-    private let data: [UInt8]
+    /// The bytes read; they must stay valid while the reader is used (see `read(_:_:)`).
+    private let data: UnsafeRawBufferPointer
     private var offset = 0
 
-    init(_ data: [UInt8]) { self.data = data }
+    private init(_ data: UnsafeRawBufferPointer) { self.data = data }
+
+    /// Calls `body` with a reader over `bytes`, without copying them.
+    static func read<Bytes: ContiguousBytes, Result>(_ bytes: Bytes, _ body: (inout BinaryReader) -> Result) -> Result {
+        bytes.withUnsafeBytes { raw in
+            var reader = BinaryReader(raw)
+            return body(&reader)
+        }
+    }
 
     var atEnd: Bool { offset == data.count }
 
@@ -108,7 +117,7 @@ struct BinaryReader {
     mutating func string() -> String? {
         guard let count = count() else { return nil }
         defer { offset += count }
-        return String(validating: data[offset..<offset + count], as: UTF8.self)
+        return String(validating: UnsafeRawBufferPointer(rebasing: data[offset..<offset + count]), as: UTF8.self)
     }
 
     mutating func uuid() -> UUID? {

@@ -453,7 +453,11 @@ public struct CaseIndex: Sendable {
         guard data.count > 32 else { return nil }
         let body = data.prefix(data.count - 32)
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
-        var input = BinaryReader(Array(body))
+        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+    }
+
+    /// Reads an index written by `encoded` (without its checksum) from `input`.
+    private static func decode(_ input: inout BinaryReader, schema: CaseSchema) -> CaseIndex? {
         guard input.matches(magic), input.uint32() == formatVersion,
               input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
         var index = CaseIndex(schema: schema, cprSecret: secret)
