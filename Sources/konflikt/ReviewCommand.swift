@@ -123,7 +123,7 @@ enum ReviewWiring {
                 let opened = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
                 store.value = opened
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
-                                  warnings: opened.warnings)
+                                  warnings: folderWarnings(directory) + opened.warnings)
             },
             recordFollowup: { try append(.followup($0)) },
             recordCorrection: { try append(.correction($0)) },

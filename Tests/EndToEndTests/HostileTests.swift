@@ -235,6 +235,17 @@ import Testing
         #expect(list.stderr.contains("Advarsel") && list.stderr.contains("0777"), "\(list.stderr)")
     }
 
+    @Test func theReviewScreenWarnsAboutTheFolder() throws {
+        let session = try TmuxSession()
+        let record = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: session.environment)
+        #expect(record.status == 0, "\(record.stderr)")
+        let data = session.root.appendingPathComponent("data").path
+        #expect(mkfifo(data + "/x.jsonl", 0o600) == 0)
+        try session.start(["review", "--author", "LE"])
+        try session.waitFor("x.jsonl i datamappen er en FIFO")
+        try session.waitFor("1 sager")
+    }
+
     // MARK: Item 14
 
     @Test func eightFirstRecordsAtOnceMakeOneDevice() throws {
