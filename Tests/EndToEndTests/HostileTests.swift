@@ -178,6 +178,13 @@ import Testing
             of: #""samtykke_kontakt": true"#, with: #""samtykke_kontakt": true, "note": "\#(huge)""#)
         let record = try Binary.run(["record", "--author", "AB"], stdin: longText, environment: place.env)
         #expect(record.status == 65, "\(record.stderr)")
+        let longOverride = CheckDecideTests.highBoth.replacingOccurrences(
+            of: #"{"form": "konfliktscreening","#,
+            with: #"{"form": "konfliktscreening", "override": {"actions": ["ingen"], "reason": "\#(huge)"},"#)
+        #expect(longOverride != CheckDecideTests.highBoth)
+        let overridden = try Binary.run(["record", "--author", "AB"], stdin: longOverride, environment: place.env)
+        #expect(overridden.status == 65, "\(overridden.stderr)")
+        #expect(overridden.stderr.contains("for lang"), "\(overridden.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
