@@ -10,7 +10,8 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return (["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
-                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_FORMS": forms], root)
+                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path,
+                 "KONFLIKT_FORMS": forms], root)
     }
 
     static let exposed = CheckDecideTests.highBoth.replacingOccurrences(
@@ -73,6 +74,24 @@ import Testing
         #expect(missing.stderr.contains("Der findes ingen screening"))
         let bad = try Binary.run(["journal", "ikke-et-id"], environment: env)
         #expect(bad.status == 64)
+    }
+
+    @Test func recordWarnsWhenTheSameChildIsScreenedTwiceAtOneVisit() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.contains("allerede screenet"))
+        let again = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let warnings = try #require(json["warnings"] as? [String])
+        #expect(warnings.contains { $0.contains("allerede screenet ved et 2-måneders besøg") })
+        #expect(!again.stdout.contains("4123"))
+        // Another visit of the same child is no duplicate.
+        let later = CheckDecideTests.highBoth.replacingOccurrences(of: #""besoeg": "2mdr""#, with: #""besoeg": "8mdr""#)
+        let eight = try Binary.run(["record", "--author", "AB"], stdin: later, environment: env)
+        #expect(!eight.stdout.contains("allerede screenet"))
     }
 
     @Test func correctRefusesAnEarlierOverrideThatNowRemovesADuty() throws {
