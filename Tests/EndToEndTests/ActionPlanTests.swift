@@ -137,6 +137,24 @@ import Testing
         #expect(decide.stdout.isEmpty)
     }
 
+    @Test func checkRequiresTheRolesOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-roles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOfFile: forms + "/konfliktscreening.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "        role: child_cpr\n", with: "")
+        let file = dir.appendingPathComponent("konfliktscreening.yaml")
+        try Data(text.utf8).write(to: file)
+        let result = try Binary.run(["check", "--forms", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(file.path):1:1: Formularen mangler et spørgsmål med role: child_cpr"), "\(result.stdout)")
+        let twice = text.replacingOccurrences(of: "        role: author\n", with: "        role: visit_date\n")
+        try Data(twice.utf8).write(to: file)
+        let again = try Binary.run(["check", "--forms", dir.path])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("Rollen 'visit_date' kræver et spørgsmål af typen date; 'sundhedsplejerske' er text."), "\(again.stdout)")
+    }
+
     @Test func leafletInDanishAndEnglishWithoutInventedNumbers() throws {
         let da = try Binary.run(["leaflet", "--forms", forms])
         #expect(da.status == 0)
