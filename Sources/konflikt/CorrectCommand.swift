@@ -39,6 +39,7 @@ struct CorrectCommand: ParsableCommand {
             printError("Angiv en begrundelse for rettelsen med --reason.")
             throw ExitCode(ExitStatus.usage)
         }
+        try checkNoteLength(why, what: "Begrundelsen")
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {

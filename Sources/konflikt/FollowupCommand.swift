@@ -48,7 +48,11 @@ struct FollowupCommand: ParsableCommand {
             day = parsed
         }
         var text = note ?? ""
-        if note == nil, isatty(0) == 0 { text = String(decoding: try readInput(path: nil), as: UTF8.self) }
+        if note == nil, isatty(0) == 0 {
+            text = String(decoding: try readInput(path: nil, limit: 4 * InputLimits.noteCharacters), as: UTF8.self)
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             var store = try CaseReading.open(directory: context.directory, formsOption: forms)
@@ -61,7 +65,7 @@ struct FollowupCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.dataError)
             }
             let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
-                                    note: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                                    note: text)
             let result = try context.append(.followup(body))
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }
