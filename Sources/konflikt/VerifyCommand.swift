@@ -28,6 +28,8 @@ struct VerifyCommand: ParsableCommand {
             let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
             let previous = try against.map { path throws(LogError) in try LogVerifier.loadHeads(path: path) }
             let report = try LogVerifier.verify(directory: directory, against: previous, checkingBodies: !skipBodies)
+            // This reader's own witness of the files it has seen: truncation and rollback without a heads file.
+            let witnessed = SeenHeads.check(directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -36,7 +38,8 @@ struct VerifyCommand: ParsableCommand {
             } else {
                 print(Self.text(report, directory: directory))
             }
-            if !report.intact { throw ExitCode(ExitStatus.problemsFound) }
+            for problem in witnessed { printError(problem) }
+            if !report.intact || !witnessed.isEmpty { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 
