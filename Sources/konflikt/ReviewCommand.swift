@@ -88,7 +88,10 @@ struct ReviewCommand: ParsableCommand {
                 var output = Data("[".utf8)
                 for (index, row) in rows.enumerated() {
                     output += Data((index == 0 ? "\n" : ",\n").utf8)
-                    output += Data(ReviewList.item(row).jsonLine().utf8)
+                    var item = ReviewList.item(row)
+                    // Authors written by older versions or other tools were never checked as initials.
+                    if !Initials.isValid(item.author) { item.author = maskCPR(item.author) }
+                    output += Data(item.jsonLine().utf8)
                     if output.count >= 1 << 20 {
                         FileHandle.standardOutput.write(output)
                         output.removeAll(keepingCapacity: true)
@@ -97,7 +100,7 @@ struct ReviewCommand: ParsableCommand {
                 output += Data((rows.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(output)
             } else {
-                FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
+                FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
             }
         }
         if skipped { throw ExitCode(ExitStatus.problemsFound) }
@@ -126,7 +129,7 @@ enum ReviewWiring {
                 }
                 guard let opened = store.value else { return ReviewLoad(cases: []) }
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
-                                  warnings: opened.warnings)
+                                  warnings: folderWarnings(directory) + opened.warnings)
             },
             recordFollowup: { try append(.followup($0)) },
             recordCorrection: { try append(.correction($0)) },
