@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "KonfliktCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -50,7 +51,8 @@ let package = Package(
         .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore",
+                                                            .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore", "KonfliktLog"]),

@@ -48,11 +48,17 @@ public final class ScreeningApp {
 
     /// Runs until the user quits or input ends.
     public func run(on terminal: any Terminal) {
+        let expired = environment.drafts.discardExpired()
+        var notice: String? = expired == 0 ? nil
+            : expired == 1 ? "1 kladde ældre end 14 dage er slettet." : "\(expired) kladder ældre end 14 dage er slettet."
+        let store = environment.drafts
         while true {
             let menu = StartMenu(title: environment.form.title, drafts: drafts(), stepCount: environment.form.steps.count,
                                  initials: environment.initials(), reviewAvailable: environment.review != nil,
-                                 exportAvailable: environment.export != nil,
+                                 exportAvailable: environment.export != nil, notice: notice,
+                                 discardDraft: { store.delete($0) },
                                  saveInitials: environment.saveInitials)
+            notice = nil
             switch menu.run(on: terminal) {
             case .quit: return
             case .review: environment.review?(terminal)

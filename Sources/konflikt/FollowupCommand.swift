@@ -3,12 +3,13 @@ import Foundation
 import KonfliktCore
 import KonfliktLog
 
-/// `konflikt followup ID --action A --status S`: records what was done about a flagged action.
+/// `konflikt followup ID --action A --status S [--note-file F]`: records what was done about a flagged
+/// action; the note comes from a file or standard input, never from an argument.
 struct FollowupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "followup",
         abstract: "Registrér opfølgning på en markeret handling i en screening.",
-        discussion: "Noten kan også gives på standard input i stedet for --note.")
+        discussion: "Noten læses fra --note-file eller standard input, aldrig fra et argument.")
 
     @Argument(help: "Screeningens id.")
     var id: String
@@ -22,8 +23,8 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Datoen (ÅÅÅÅ-MM-DD); i dag hvis udeladt.")
     var date: String?
 
-    @Option(name: .long, help: "En kort note (eller på standard input).")
-    var note: String?
+    @Option(name: .long, help: "Fil med en kort note (ellers standard input, når den ikke er en terminal).")
+    var noteFile: String?
 
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
@@ -43,8 +44,8 @@ struct FollowupCommand: ParsableCommand {
             }
             day = parsed
         }
-        var text = note ?? ""
-        if note == nil, isatty(0) == 0 { text = String(decoding: try readInput(path: nil), as: UTF8.self) }
+        var text = ""
+        if noteFile != nil || isatty(0) == 0 { text = String(decoding: try readInput(path: noteFile), as: UTF8.self) }
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             guard let found = try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) else {

@@ -20,6 +20,8 @@ struct Konflikt: ParsableCommand {
             ReviewCommand.self,
             DemoDataCommand.self,
             ExportCommand.self,
+            TeamCommand.self,
+            DeviceCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )

@@ -118,7 +118,7 @@ enum ReviewWiring {
                             author: String) -> ReviewEnvironment {
         let append: (EventBody) throws -> Void = { body in
             try directory.create()
-            let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
+            let writer = try LogWriter.forDevice(directory: directory, config: config)
             _ = try writer.append(body, author: author)
         }
         return ReviewEnvironment(
