@@ -50,8 +50,10 @@ public enum BodyCrypto {
         let count = line.count
         let close = count - EventLine.suffixLength - 1
         guard close > EventLine.minimumLength, line[close] == UInt8(ascii: "\"") else { return nil }
+        // Base64 has no quote, so the opening quote is the last one before the closing quote.
+        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
         var open = close - 1
-        while open > 0, line[open] != UInt8(ascii: "\"") { open -= 1 }
+        while open > 0, base[open] != UInt8(ascii: "\"") { open -= 1 }
         let markerStart = open - (encMarker.count - 1)
         guard markerStart > 0, EventLine.startsWith(line, encMarker, at: markerStart) else { return nil }
         return (markerStart, (open + 1)..<close)
@@ -83,10 +85,13 @@ public enum BodyCrypto {
             let start = 3 + index * stanzaLength
             let kind = blob[start]
             let keyID = blob[(start + 1)..<(start + 9)]
-            guard let privateKey = keys.key(for: keyID) else { continue }
+            guard keys.holds(keyID) else { continue }
             sawRecipient = true
             let encapsulated = Data(blob[(start + 9)..<(start + 41)])
+            // The common case: this data key was unwrapped for an earlier line. (Making the private key
+            // from its bytes costs a scalar multiplication, so it is only done on a miss.)
             if let cached = keys.cached(encapsulated) { dataKey = cached; break }
+            guard let privateKey = keys.key(for: keyID) else { continue }
             do {
                 var recipient = try HPKE.Recipient(privateKey: privateKey, ciphersuite: suite,
                                                    info: info(kind: kind, keyID: keyID), encapsulatedKey: encapsulated)
@@ -253,6 +258,8 @@ public final class BodyKeys: Sendable {
         self.init(privateKeys: [device.privateKey])
     }
 
+    func holds(_ keyID: ArraySlice<UInt8>) -> Bool { entries.contains { $0.keyID.elementsEqual(keyID) } }
+
     func key(for keyID: ArraySlice<UInt8>) -> Curve25519.KeyAgreement.PrivateKey? {
         guard let entry = entries.first(where: { $0.keyID.elementsEqual(keyID) }) else { return nil }
         return try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: entry.privateKeyBytes)
@@ -293,8 +300,8 @@ extension LogEvent {
             return try decode(bytes, file: file, line: line)
         }
         guard let keys else { throw .encryptedBody(file: file, line: line) }
-        guard UTF8Check.isValid(bytes),
-              let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: bytes[base64]))) else {
+        // (UTF-8 is checked when the line is decoded below: the envelope is part of it.)
+        guard let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: bytes[base64]))) else {
             throw .damagedBody(file: file, line: line)
         }
         let envelope = UnsafeRawBufferPointer(rebasing: bytes[0..<envelopeEnd])

@@ -50,7 +50,7 @@ public enum KeyError: Error, Equatable, UserFacingError {
         case .noTeamFile(let path):
             return "Datamappen har ingen teamnøgle (\(path) findes ikke). Den faglige leder opretter den med konflikt team init."
         case .untrustedTeamKey(let short):
-            return "Datamappen har en teamnøgle med fingeraftrykket \(short), som denne computer ikke har godkendt. Sammenlign fingeraftrykket med den faglige leder, og kør så konflikt team trust \(short). Intet er gemt."
+            return "Datamappen har en teamnøgle med fingeraftrykket \(short), som denne computer ikke har godkendt. Intet er gemt. Sammenlign fingeraftrykket med den faglige leders (konflikt team show hos lederen), og kør så konflikt team trust med det fingeraftryk, lederen læser op."
         case .teamKeyChanged(let trusted, let found):
             return "team.json indeholder en anden teamnøgle (\(found)) end den, denne computer har godkendt (\(trusted)). Der krypteres aldrig til en ny nøgle uden godkendelse. Intet er gemt; kontakt den faglige leder."
         case .teamFileGone(let path, let trusted):

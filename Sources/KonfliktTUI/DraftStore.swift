@@ -118,6 +118,31 @@ public struct DraftStore: Sendable {
         return count
     }
 
+    /// Takes over the clear-text drafts that older versions kept in the synced `<data>/drafts` folder:
+    /// those whose health visitor (the `sundhedsplejerske` answer) is `initials` are sealed into this
+    /// store and their clear file is deleted; others are left for their own device. Returns how many.
+    @discardableResult
+    public func adoptLegacyDrafts(dataDirectory: URL, initials: String?) -> Int {
+        guard let initials, !initials.isEmpty else { return 0 }
+        let legacy = dataDirectory.appendingPathComponent("drafts", isDirectory: true)
+        let files = (try? FileManager.default.contentsOfDirectory(at: legacy, includingPropertiesForKeys: nil)) ?? []
+        let decoder = JSONDecoder()
+        decoder.dateDecodingStrategy = .iso8601
+        var count = 0
+        for file in files where file.pathExtension == "json" {
+            guard let data = try? Data(contentsOf: file), let draft = try? decoder.decode(Draft.self, from: data),
+                  case .string(let owner)? = draft.answers["sundhedsplejerske"],
+                  owner.uppercased() == initials.uppercased() else { continue }
+            do { try save(draft) } catch { continue }
+            try? FileManager.default.removeItem(at: file)
+            count += 1
+        }
+        if count > 0, ((try? FileManager.default.contentsOfDirectory(atPath: legacy.path)) ?? ["x"]).isEmpty {
+            try? FileManager.default.removeItem(at: legacy)
+        }
+        return count
+    }
+
     /// Deletes the draft with `id` (after its screening was saved, or when the user discards it).
     public func delete(_ id: UUID) {
         try? FileManager.default.removeItem(at: url(for: id))

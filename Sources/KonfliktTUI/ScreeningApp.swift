@@ -19,6 +19,8 @@ public struct ScreeningEnvironment {
     public var review: ((any Terminal) -> Void)?
     /// Exports anonymous figures and returns the path written, when available.
     public var export: ((ExportRequest) throws -> String)?
+    /// A line shown on the start menu the first time (e.g. drafts moved out of the shared folder).
+    public var startNotice: String?
 
     /// Creates an environment.
     public init(form: Form, drafts: DraftStore, today: LocalDate, initials: @escaping () -> String?,
@@ -49,8 +51,10 @@ public final class ScreeningApp {
     /// Runs until the user quits or input ends.
     public func run(on terminal: any Terminal) {
         let expired = environment.drafts.discardExpired()
-        var notice: String? = expired == 0 ? nil
+        let expiredNotice: String? = expired == 0 ? nil
             : expired == 1 ? "1 kladde ældre end 14 dage er slettet." : "\(expired) kladder ældre end 14 dage er slettet."
+        var notice = [environment.startNotice, expiredNotice].compactMap { $0 }.joined(separator: " ")
+            .nilIfEmpty
         let store = environment.drafts
         while true {
             let menu = StartMenu(title: environment.form.title, drafts: drafts(), stepCount: environment.form.steps.count,
@@ -103,4 +107,8 @@ public final class ScreeningApp {
             })
         return screen.run(on: terminal)
     }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

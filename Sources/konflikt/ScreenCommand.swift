@@ -49,10 +49,12 @@ struct ScreenCommand: ParsableCommand {
             let state = StateDirectory.resolve(environment: environment)
             let drafts = DraftStore(stateDirectory: URL(fileURLWithPath: state.path),
                                     cipher: try DeviceKey.load(config: config).draftCipher)
+            let adopted = drafts.adoptLegacyDrafts(dataDirectory: URL(fileURLWithPath: directory.path),
+                                                   initials: Settings.load(config: config).initials)
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             try confirmTeamKey(directory: directory, config: config, on: terminal)
-            let app = ScreeningApp(environment: ScreeningEnvironment(
+            var screening = ScreeningEnvironment(
                 form: form, drafts: drafts, today: today,
                 initials: { Settings.load(config: config).initials },
                 saveInitials: { initials in
@@ -64,8 +66,11 @@ struct ScreenCommand: ParsableCommand {
                 review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today),
                 export: { request in
                     try ExportLauncher.run(request, form: form, directory: directory, config: config)
-                }))
-            app.run(on: terminal)
+                })
+            if adopted > 0 {
+                screening.startNotice = "\(adopted) ufærdig(e) screening(er) er flyttet fra den delte datamappe til denne computer."
+            }
+            ScreeningApp(environment: screening).run(on: terminal)
         }
     }
 

@@ -194,6 +194,18 @@ import Testing
         #expect(verify.stdout.contains("1 screeninger, rettelser og opfølgninger står i klar tekst"))
     }
 
+    @Test func demoDataIsSealedToTheTeamKeyAndVerifies() throws {
+        let setup = try Setup(forms: forms)
+        #expect(try Binary.run(["team", "init"], environment: setup.lead).status == 0)
+        let demo = try Binary.run(["demo-data", "--count", "200"], environment: setup.lead)
+        #expect(demo.status == 0, "\(demo.stderr)")
+        #expect(demo.stdout.contains("Krypteret til teamnøglen"))
+        let verify = try Binary.run(["verify"], environment: setup.visitor)
+        #expect(verify.status == 0, "\(verify.stdout)")
+        #expect(verify.stdout.contains("er krypterede"))
+        #expect(!verify.stdout.contains("klar tekst"))
+    }
+
     @Test func deviceShowAndTeamShowWithoutTeam() throws {
         let setup = try Setup(forms: forms)
         let shown = try Binary.run(["device", "show", "--json"], environment: setup.visitor)

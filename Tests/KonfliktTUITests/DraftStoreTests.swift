@@ -56,6 +56,26 @@ import Testing
         #expect(store.list() == [recent])
     }
 
+    @Test func legacyClearDraftsOfThisHealthVisitorLeaveTheSharedFolder() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent(UUID().uuidString)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let data = root.appendingPathComponent("data")
+        let legacy = data.appendingPathComponent("drafts")
+        try FileManager.default.createDirectory(at: legacy, withIntermediateDirectories: true)
+        let encoder = JSONEncoder()
+        encoder.dateEncodingStrategy = .iso8601
+        let mine = Draft(form: "test", step: 1, answers: ["sundhedsplejerske": .string("AB"), "barn_cpr": .string("150926-4123")])
+        let theirs = Draft(form: "test", step: 1, answers: ["sundhedsplejerske": .string("CD")])
+        try encoder.encode(mine).write(to: legacy.appendingPathComponent("\(mine.id.uuidString).json"))
+        try encoder.encode(theirs).write(to: legacy.appendingPathComponent("\(theirs.id.uuidString).json"))
+        let store = DraftStore(stateDirectory: root.appendingPathComponent("state"), cipher: Self.cipher())
+        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: "ab") == 1)
+        #expect(store.list().map(\.id) == [mine.id])
+        let left = try FileManager.default.contentsOfDirectory(atPath: legacy.path)
+        #expect(left == ["\(theirs.id.uuidString).json"])
+        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: nil) == 0)
+    }
+
     @Test func startMenuListsMaskedChildAndDiscardsAfterConfirmation() {
         let draft = Draft(form: "test", step: 1, answers: ["besoeg": .string("2mdr"), "besoegsdato": .string("2026-11-20"),
                                                            "barn_cpr": .string("150926-4123")])
