@@ -7,14 +7,17 @@ public struct ScreeningInput: Sendable, Decodable {
     public let form: String?
     /// The answers by question id.
     public let answers: Answers
+    /// The health visitor's override of the recommendation (`record` only), if any.
+    public let override: OverrideInput?
 
-    enum CodingKeys: String, CodingKey { case form, answers }
+    enum CodingKeys: String, CodingKey { case form, answers, override }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         form = try c.decodeIfPresent(String.self, forKey: .form)
         let raw = try c.decode(Answers.self, forKey: .answers)
         answers = raw.mapValues(Self.normalize)
+        override = try c.decodeIfPresent(OverrideInput.self, forKey: .override)
     }
 
     /// Parses answers JSON; the error is one Danish sentence without any answer in it.
@@ -37,6 +40,23 @@ public struct ScreeningInput: Sendable, Decodable {
         case .strings(let list): return .strings(list.map(\.precomposedStringWithCanonicalMapping))
         default: return value
         }
+    }
+}
+
+/// `"override": {"actions": [...], "reason": "..."}` in answers JSON: the actions chosen instead of
+/// the recommendation and the written reason; checked like the screen's override.
+public struct OverrideInput: Sendable, Decodable, Hashable {
+    /// The chosen action ids.
+    public let actions: [String]
+    /// Why (required).
+    public let reason: String
+
+    enum CodingKeys: String, CodingKey { case actions, reason }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        actions = try c.decode([String].self, forKey: .actions)
+        reason = try c.decodeIfPresent(String.self, forKey: .reason)?.precomposedStringWithCanonicalMapping ?? ""
     }
 }
 

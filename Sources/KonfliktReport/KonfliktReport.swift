@@ -1,11 +1,14 @@
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// What to export; everything the command line and the TUI choose.
 public struct ExportParameters: Sendable {
     /// The data directory to read.
     public var data: DataDirectory
+    /// The reader's state folder, where the case index is kept.
+    public var state: StateDirectory
     /// The form whose `report: true` questions and actions give the columns.
     public var form: Form
     /// Period grouping and the visit-date range.
@@ -20,9 +23,10 @@ public struct ExportParameters: Sendable {
     public var now: Date
 
     /// Parameters with the defaults: per quarter, CSV, `--min-cell 5`, `;`.
-    public init(data: DataDirectory, form: Form, options: ReportOptions = ReportOptions(),
+    public init(data: DataDirectory, state: StateDirectory, form: Form, options: ReportOptions = ReportOptions(),
                 format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date()) {
         self.data = data
+        self.state = state
         self.form = form
         self.options = options
         self.format = format
@@ -108,32 +112,20 @@ public enum ExportRunner {
     /// Reads the log and builds the export in memory. Writes nothing.
     public static func build(_ parameters: ExportParameters) throws(ExportError) -> ExportResult {
         try parameters.validate()
-        let problems: [LogError]
-        var aggregator: ReportAggregator
+        let store: CaseStore
         do {
-            // A first pass over the bytes finds the screenings that corrections and follow-ups point at;
-            // every other screening is counted as it is read, so memory does not follow the log's size.
-            let scan = try ReferenceScan.scan(parameters.data)
-            aggregator = ReportAggregator(layout: ReportLayout(form: parameters.form), options: parameters.options,
-                                          references: scan.counts)
-            problems = try LogReader.forEachEvent(in: parameters.data, sizes: scan.sizes) {
-                aggregator.add($0.event, file: $0.file)
-            }
+            store = try CaseStore.open(directory: parameters.data, state: parameters.state, form: parameters.form)
         } catch let error as LogError {
             throw .readFailed(error)
+        } catch let error as CaseIndexError {
+            throw .invalidParameter(error.danishDescription)
         } catch {
             throw .readFailed(.readFailed(path: parameters.data.path, reason: "\(error)"))
         }
-        let table = aggregator.finish(options: parameters.options)
+        let table = ReportAggregator.table(store, layout: ReportLayout(form: parameters.form), options: parameters.options)
         let document = ExportDocument(table: CellSuppression.apply(to: table, minCell: parameters.minCell),
                                       created: parameters.now)
-        var warnings: [String] = []
-        if !problems.isEmpty {
-            warnings.append("\(problems.count) linje(r) i loggen kunne ikke læses og er ikke talt med; kør konflikt verify.")
-        }
-        if table.orphans > 0 {
-            warnings.append("\(table.orphans) rettelse(r) eller opfølgning(er) peger på en screening, der ikke findes i loggen, og er ikke talt med.")
-        }
+        var warnings = store.warnings
         if table.otherFormScreenings > 0 {
             warnings.append("\(table.otherFormScreenings) screening(er) med en anden formular end \(parameters.form.id) er ikke talt med.")
         }

@@ -33,6 +33,7 @@ public final class StartMenu {
     private var drafts: [Draft]
     private let discardDraft: ((UUID) -> Void)?
     private let stepCount: Int
+    private let form: Form?
     private let reviewAvailable: Bool
     private let exportAvailable: Bool
     private let saveInitials: (String) throws -> Void
@@ -45,9 +46,11 @@ public final class StartMenu {
     public private(set) var choice: Choice?
 
     /// Creates the menu. `initials` nil asks for them first and stores them with `saveInitials`.
+    /// `form` (when given) names the visit and the author of each draft by the fields' roles.
     public init(title: String, drafts: [Draft], stepCount: Int, initials: String?, reviewAvailable: Bool,
-                exportAvailable: Bool = false, notice: String? = nil,
+                exportAvailable: Bool = false, form: Form? = nil, notice: String? = nil,
                 discardDraft: ((UUID) -> Void)? = nil, saveInitials: @escaping (String) throws -> Void) {
+        self.form = form
         self.exportAvailable = exportAvailable
         self.discardDraft = discardDraft
         if let notice { message = (notice, .dim) }
@@ -156,28 +159,32 @@ public final class StartMenu {
         }
     }
 
-    /// How a draft is listed (at most 72 columns): the visit's date and kind, the child's number masked
-    /// (`DDMMÅÅ-****`, never the whole CPR number), how far it got and when it was saved.
-    static func describe(_ draft: Draft, stepCount: Int) -> String {
+    /// How a draft is listed: the visit's date and kind, the child's number masked (`DDMMÅÅ-****`, never
+    /// the whole CPR number), how far it got and when it was saved. `form` names the fields by their roles.
+    static func describe(_ draft: Draft, stepCount: Int, form: Form?) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "da_DK")
         formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
         formatter.dateFormat = "dd-MM HH:mm"
         var parts: [String] = []
-        if case .string(let day)? = draft.answers["besoegsdato"], let date = LocalDate(iso: day) {
+        if let date = form?.visitDate(in: draft.answers) {
             parts.append(String(format: "%02d-%02d-%04d", date.day, date.month, date.year))
         }
-        if case .string(let visit)? = draft.answers["besoeg"], visit == "2mdr" || visit == "8mdr" {
-            parts.append(visit == "2mdr" ? "2-mdr. besøg" : "8-mdr. besøg")
+        if let form, let question = form.field(role: .visit), let visit = form.text(role: .visit, in: draft.answers) {
+            parts.append(question.label(ofChoice: visit))
         }
-        if let child = maskedChild(draft.answers) { parts.append("barn " + child) }
+        if let child = maskedChild(draft.answers, form: form) { parts.append("barn " + child) }
         parts.append("Trin \(min(draft.step + 1, stepCount)) af \(stepCount)")
         parts.append("gemt " + formatter.string(from: draft.savedAt))
         return parts.joined(separator: "  ")
     }
 
-    /// The first answer that is a CPR number, masked.
-    static func maskedChild(_ answers: Answers) -> String? {
+    /// The child's number masked: the answer with the child-CPR role, else (no form) the first answer
+    /// that is a CPR number.
+    static func maskedChild(_ answers: Answers, form: Form?) -> String? {
+        if let form {
+            return form.text(role: .childCPR, in: answers).flatMap { CPRNumber($0)?.masked }
+        }
         for key in answers.keys.sorted() {
             if case .string(let text)? = answers[key], let number = CPRNumber(text) { return number.masked }
         }
@@ -222,7 +229,7 @@ public final class StartMenu {
             terminal.put("Ufærdige screeninger (nyeste først)", row: 2, column: 2, style: .bold)
             let visible = drafts.prefix(size.rows - 7)
             for (index, draft) in visible.enumerated() {
-                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount), to: size.columns - 6),
+                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount, form: form), to: size.columns - 6),
                              row: 4 + index, column: 4, style: index == draftSelected ? .reverse : .normal)
             }
             footer(discardDraft == nil ? "↑/↓ vælg   Enter genoptag   Esc tilbage"
@@ -230,7 +237,7 @@ public final class StartMenu {
         case .confirmDiscard(let id):
             terminal.put("Slet kladden?", row: 2, column: 2, style: .bold)
             if let draft = drafts.first(where: { $0.id == id }) {
-                terminal.put(DisplayWidth.prefix(Self.describe(draft, stepCount: stepCount), fitting: size.columns - 6),
+                terminal.put(DisplayWidth.prefix(Self.describe(draft, stepCount: stepCount, form: form), fitting: size.columns - 6),
                              row: 4, column: 4)
             }
             terminal.put("Svarene i kladden kan ikke hentes igen.", row: 6, column: 4)

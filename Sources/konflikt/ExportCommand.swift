@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import KonfliktReport
@@ -84,10 +85,16 @@ struct ExportCommand: ParsableCommand {
         try reportingErrors { loaded = try FormLoader.loadForm(id: form, directory: formsDirectory) }
         guard let loadedForm = loaded else { throw ExitCode(ExitStatus.dataError) }
         let parameters = ExportParameters(
-            data: DataDirectory.resolve(option: data, environment: environment), form: loadedForm,
+            data: DataDirectory.resolve(option: data, environment: environment),
+            state: StateDirectory.resolve(environment: environment), form: loadedForm,
             options: ReportOptions(granularity: granularity, from: fromDate, to: toDate),
             format: exportFormat, minCell: threshold, delimiter: separator, now: now)
         try reportingErrors { try parameters.validate() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parameters.data.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("Datamappen \(parameters.data.path) findes ikke.")
+            throw ExitCode(ExitStatus.ioError)
+        }
         if let out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {

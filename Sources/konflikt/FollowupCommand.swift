@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// `konflikt followup ID --action A --status S [--note-file F]`: records what was done about a flagged
@@ -32,6 +33,9 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Dine initialer.")
     var author: String?
 
+    @Option(name: .long, help: "Mappen med formularer.")
+    var forms: String?
+
     func run() throws {
         guard let screening = UUID(uuidString: id) else { throw usage("\"\(id)\" er ikke et gyldigt id.") }
         guard let followupStatus = FollowupStatus(rawValue: status) else {
@@ -48,7 +52,8 @@ struct FollowupCommand: ParsableCommand {
         if noteFile != nil || isatty(0) == 0 { text = String(decoding: try readInput(path: noteFile), as: UTF8.self) }
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            guard let found = try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) else {
+            var store = try CaseReading.open(directory: context.directory, formsOption: forms)
+            guard let found = try store.details(screening, today: day) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

@@ -20,6 +20,8 @@ struct Konflikt: ParsableCommand {
             ReviewCommand.self,
             DemoDataCommand.self,
             ExportCommand.self,
+            LeafletCommand.self,
+            JournalCommand.self,
             TeamCommand.self,
             DeviceCommand.self,
         ],

@@ -9,7 +9,7 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-exp-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return (["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
-                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_FORMS": forms,
+                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path, "KONFLIKT_FORMS": forms,
                  "KONFLIKT_NOW": "2026-11-23T08:30:00Z"], root)
     }
 
@@ -48,8 +48,10 @@ import Testing
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.contains("Oprettet;2026-11-23T08:30:00Z\r\n"))
         // 8mdr has 2 (hidden), so 2mdr's 6 is hidden too: the total 8 is shown.
-        #expect(text.contains("\r\n2026K4;2mdr;<5;<5;0;0;<5;0;"))
-        #expect(text.contains("\r\n2026K4;8mdr;<5;<5;0;0;<5;0;"))
+        // Since form version 2 the level is asked only at screened visits, so its choices no longer add up
+        // to the screenings: a zero level is hidden as the group's second cell.
+        #expect(text.contains("\r\n2026K4;2mdr;<5;<5;<5;0;<5;0;"))
+        #expect(text.contains("\r\n2026K4;8mdr;<5;<5;<5;0;<5;0;"))
         #expect(text.contains("\r\n2026K4;i alt;8;8;0;0;8;0;8;0;0;8;"))
         #expect(!text.contains("150926") && !text.contains("2026-10-05") && !text.contains("AB"))
         let attributes = try FileManager.default.attributesOfItem(atPath: out.path)

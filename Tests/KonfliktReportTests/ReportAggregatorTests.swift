@@ -35,7 +35,7 @@ import Testing
         #expect(F.value(table, "2026K1", "2mdr", "anbefalet.ingen") == 1)
         #expect(F.value(table, "2026K2", "i alt", "screeninger") == 0)
         #expect(F.value(table, "2026K4", "8mdr", "screeninger") == 1)
-        #expect(table.formVersions == [1])
+        #expect(table.formVersions == [2])
         #expect(table.screeningsCounted == 4)
         // The visit question is the row dimension; text, CPR and date questions are never columns.
         let ids = table.layout.columns.map(\.id)
@@ -183,7 +183,7 @@ import Testing
         #expect(F.value(table, "2026K1", "i alt", "screeninger") == 1)
         #expect(table.otherFormScreenings == 1)
         #expect(table.orphans == 1)
-        #expect(table.formVersions == [1])
+        #expect(table.formVersions == [2])
     }
 
     @Test func aNewReportQuestionGetsItsColumnsFromTheFormFile() throws {
@@ -208,6 +208,8 @@ import Testing
         // Multichoice answers do not add up to anything, so they form no protected group.
         #expect(!layout.answerGroups.contains { $0.question == "deltagere" })
         #expect(layout.answerGroups.contains { $0.question == "samtykke_kontakt" && !$0.alwaysAnswered })
-        #expect(layout.answerGroups.contains { $0.question == "konfliktniveau" && $0.alwaysAnswered })
+        // Since version 2 the level is asked only when the screening was done (role: screened), so it is
+        // no longer answered at every visit.
+        #expect(layout.answerGroups.contains { $0.question == "konfliktniveau" && !$0.alwaysAnswered })
     }
 }
