@@ -44,13 +44,9 @@ import Testing
         }
     }
 
-    static let secretAnswers = #"""
-    {"form": "konfliktscreening",
-     "answers": {"besoeg": "2mdr", "besoegsdato": "2026-11-20", "barn_cpr": "150926-4123", "sundhedsplejerske": "AB",
-                 "deltagere": ["mor", "far"], "informeret": true, "konfliktniveau": "hoejt",
-                 "vold_mellem_foraeldre": "nej", "bekymring_trivsel": "nej", "barn_udsat": "ja",
-                 "interesse_gruppeforloeb": "begge", "samtykke_kontakt": true, "note": "Skænderier om natten"}}
-    """#
+    /// Answers with a child at risk and a free-text note, so the body holds a CPR number, answers and a note.
+    static let secretAnswers = ActionPlanTests.exposed.replacingOccurrences(
+        of: #""samtykke_kontakt": true"#, with: #""samtykke_kontakt": true, "note": "Skænderier om natten""#)
 
     @Test func leadMakesTheKeyVisitorTrustsItAndAnAttackerWithTheFolderFindsNothing() throws {
         let setup = try Setup(forms: forms)
