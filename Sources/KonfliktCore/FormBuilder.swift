@@ -49,6 +49,11 @@ struct FormBuilder {
     mutating func string(_ node: Node?, _ what: String) -> String? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else { fail(node, "\(what) skal være en tekst."); return nil }
+        // YAML's null (`~`, `null`) is no text; it would otherwise be shown as "~" or "null".
+        if scalar.style == .plain, ["~", "null", "Null", "NULL"].contains(scalar.string) {
+            fail(node, "\(what) mangler en tekst (\(scalar.string) er YAML's tomme værdi); skriv teksten, eller sæt den i anførselstegn.")
+            return nil
+        }
         return scalar.string
     }
 

@@ -48,8 +48,16 @@ extension Form {
                 return "'\(id)' er ikke et af valgene (\(question.choices.map(\.id).joined(separator: ", ")))."
             }
             if Set(ids).count != ids.count { return "Det samme valg står to gange." }
-        case (.yesno, .bool), (.number, .number), (.text, .string):
+        case (.yesno, .bool), (.number, .number):
             break
+        case (.text, .string(let text)):
+            if text.count > InputLimits.textAnswerCharacters {
+                return "Svaret er for langt (højst \(InputLimits.textAnswerCharacters) tegn)."
+            }
+            // The author's question (and any that takes the user's initials by default) holds initials.
+            if question.role == .author || question.defaultValue == "$initialer", !Initials.isValid(text) {
+                return Initials.problem
+            }
         case (.date, .string(let text)):
             if LocalDate(iso: text) == nil { return "Ugyldig dato; brug ÅÅÅÅ-MM-DD." }
         case (.cpr, .string(let text)):

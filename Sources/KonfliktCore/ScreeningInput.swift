@@ -20,8 +20,16 @@ public struct ScreeningInput: Sendable, Decodable {
         override = try c.decodeIfPresent(OverrideInput.self, forKey: .override)
     }
 
-    /// Parses answers JSON; the error is one Danish sentence without any answer in it.
+    /// Parses answers JSON; the error is one Danish sentence without any answer in it. Input
+    /// longer than `InputLimits.answersBytes`, a key given twice in one object and nesting deeper
+    /// than `InputLimits.jsonDepth` are refused.
     public static func parse(_ data: Data) throws(InputError) -> ScreeningInput {
+        guard data.count <= InputLimits.answersBytes else { throw .tooLarge(limit: InputLimits.answersBytes) }
+        switch JSONShape.problem(in: data) {
+        case .duplicateKey(let key)?: throw .invalidJSON("nøglen '\(key)' står to gange")
+        case .tooDeep?: throw .invalidJSON("for dybt indlejret")
+        case nil: break
+        }
         do {
             return try JSONDecoder().decode(ScreeningInput.self, from: data)
         } catch let DecodingError.keyNotFound(key, _) {
@@ -68,12 +76,21 @@ public enum InputError: UserFacingError, Sendable {
     case invalidAnswers([AnswerProblem])
     /// The input names another form than the one loaded.
     case wrongForm(expected: String, got: String)
+    /// The input is longer than `limit` bytes; nothing was read further and nothing stored.
+    case tooLarge(limit: Int)
+    /// A note or reason is longer than `limit` characters.
+    case textTooLong(what: String, limit: Int)
+    /// Initials (`--author`, saved settings) are not 2–4 letters.
+    case invalidInitials
 
     public var danishDescription: String {
         switch self {
         case .invalidJSON(let why): return "Svarene kunne ikke læses: \(why)."
         case .invalidAnswers(let problems): return problems.map(\.description).joined(separator: "\n")
         case .wrongForm(let expected, let got): return "Svarene er til formularen '\(got)', men formularen er '\(expected)'."
+        case .tooLarge(let limit): return "Inddata er for store (højst \(limit) byte). Intet er gemt."
+        case .textTooLong(let what, let limit): return "\(what) er for lang (højst \(limit) tegn). Intet er gemt."
+        case .invalidInitials: return Initials.problem + " Intet er gemt."
         }
     }
 

@@ -59,6 +59,28 @@ public enum BodyCrypto {
         return (markerStart, (open + 1)..<close)
     }
 
+    /// What can be checked of a sealed body without a key.
+    enum Layout {
+        /// Base64 of version 1, base mode, 1–16 stanzas, a nonce and at least a tag.
+        case wellFormed
+        /// Another scheme version or mode (written by a newer konflikt).
+        case newerVersion
+        /// Not a sealed body as this version writes it.
+        case malformed
+    }
+
+    /// Checks the sealed body of `line` as far as it can be checked without a key (for `verify`).
+    static func layout(of line: UnsafeRawBufferPointer) -> Layout {
+        guard let (_, base64) = sealedRange(line),
+              let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: line[base64]))),
+              blob.count >= 3 else { return .malformed }
+        let bytes = [UInt8](blob)
+        guard bytes[0] == version, bytes[1] == baseMode else { return .newerVersion }
+        let count = Int(bytes[2])
+        guard (1...16).contains(count), bytes.count >= 3 + count * stanzaLength + 12 + 16 else { return .malformed }
+        return .wellFormed
+    }
+
     /// Whether `line` carries a sealed body.
     public static func isSealed(_ line: UnsafeRawBufferPointer) -> Bool { sealedRange(line) != nil }
 

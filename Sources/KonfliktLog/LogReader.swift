@@ -47,15 +47,19 @@ public enum LogReader {
     }
 
     /// Opens the files `names` of `directory` one after the other and calls `body` with each name, path,
-    /// open descriptor (closed afterwards) and `problems`; a file that cannot be opened goes into `problems`.
+    /// open descriptor (closed afterwards) and `problems`. A file that cannot be opened, a symbolic link
+    /// and anything that is not a regular file (a folder, a FIFO) go into `problems`, and reading goes
+    /// on with the next file: nothing in a shared folder can make a reader block or follow a link.
     static func forEachFile(_ names: [String], in directory: DataDirectory, problems: inout [LogError],
                             _ body: (_ name: String, _ path: String, _ fd: Int32,
                                      _ problems: inout [LogError]) throws -> Void) throws {
         for name in names {
             let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                problems.append(.openFailed(path: path, reason: systemReason(errno)))
+            let fd: Int32
+            switch LogFileAccess.openForReading(path) {
+            case .success(let opened): fd = opened
+            case .failure(let refusal):
+                problems.append(refusal)
                 continue
             }
             defer { close(fd) }
@@ -78,7 +82,9 @@ public struct FileReadEnd: Sendable, Hashable {
 extension LogReader {
     /// Reads the complete lines of the file `name` from byte `offset` (the start of line `line + 1`) to
     /// its end, decoding them in parallel and calling `visit` in file order; lines that cannot be read
-    /// go to `problem`. An unterminated last line is left for a later read.
+    /// go to `problem`. An unterminated last line is left for a later read, unless it is a complete
+    /// event that only lost its newline: that one is read, and `end` is one byte past the file, where
+    /// the writer will put the newline before its next line.
     public static func readFile(_ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int,
                                 visit: (LocatedEvent) throws -> Void,
                                 problem: (LogError) -> Void) throws -> FileReadEnd {
@@ -112,7 +118,9 @@ extension LogReader {
     }
 
     /// The bytes of one line of `name` (without its newline), read with `pread`; nil when the file is
-    /// shorter or cannot be read.
+    /// shorter or cannot be read. A line that ends the file without its newline counts as ending
+    /// there: the readers only ever hand out such a line when it is a complete event (`LineScanner`),
+    /// and `readFile` then reports its end as if the newline were there.
     public static func lineBytes(_ name: String, in directory: DataDirectory, offset: Int, length: Int) -> [UInt8]? {
         guard offset >= 0, length >= 0 else { return nil }
         let fd = open(directory.file(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -123,6 +131,10 @@ extension LogReader {
         while done < length + 1 {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, length + 1 - done, off_t(offset + done)) }
             if n < 0, errno == EINTR { continue }
+            if n == 0, done == length {           // the end of the file right after the line
+                bytes[length] = 0x0A
+                break
+            }
             guard n > 0 else { return nil }
             done += n
         }

@@ -141,8 +141,9 @@ public enum ExportRunner {
 
     /// Builds the export and writes it to `url` (atomically, mode 0600), recording it with an
     /// `export` audit event appended by `writer` as `author`; returns `url`. The bytes go to a
-    /// temporary file in the same folder first, then the audit event is appended, then the file is
-    /// renamed into place: when either of the first two fails, nothing is written and nothing is
+    /// temporary file in the same folder first, which is renamed into place; only then is the audit
+    /// event appended, so that a killed export never leaves an audit event for a file that does not
+    /// exist. When the audit event cannot be appended, the file is removed again and nothing is
     /// recorded. The build's warnings (and the log's recovery warnings) are passed to `warn`.
     /// This is the entry point for the TUI.
     @discardableResult
@@ -150,18 +151,13 @@ public enum ExportRunner {
                            warn: (String) -> Void = { _ in }) throws(ExportError) -> URL {
         let result = try build(parameters)
         for warning in result.warnings { warn(warning) }
-        let temporary = try writeTemporary(result.data, for: url)
+        try write(result.data, to: url)
         do {
             let appended = try writer.append(.export(result.audit), author: author)
             for warning in appended.warnings { warn(warning) }
         } catch {
-            unlink(temporary)
+            unlink(url.path)
             throw .auditFailed(error)
-        }
-        guard rename(temporary, url.path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .writeFailed(path: url.path, reason: reason(code))
         }
         return url
     }
@@ -189,7 +185,9 @@ public enum ExportRunner {
     private static func writeTemporary(_ data: Data, for url: URL) throws(ExportError) -> String {
         let path = url.path
         let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        removeStaleTemporaries(in: folder.isEmpty ? "." : folder, prefix: prefix)
+        let temporary = (folder.isEmpty ? "." : folder) + "/" + prefix + "\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: reason(errno)) }
         var failure: Int32 = 0
@@ -214,6 +212,15 @@ public enum ExportRunner {
             throw .writeFailed(path: path, reason: reason(failure))
         }
         return temporary
+    }
+
+    /// Removes `<prefix><pid>` files in `folder` whose process no longer runs (left by a killed export).
+    static func removeStaleTemporaries(in folder: String, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(folder + "/" + name) }
+        }
     }
 
     private static func reason(_ code: Int32) -> String {

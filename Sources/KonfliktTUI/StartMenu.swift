@@ -85,9 +85,8 @@ public final class StartMenu {
 
     private func handleInitials(_ key: Key) {
         if key == .enter {
-            let initials = initialsField.trimmedText.uppercased()
-            guard !initials.isEmpty else {
-                message = ("Skriv dine initialer (fx AB).", .error)
+            guard let initials = Initials.normalized(initialsField.trimmedText) else {
+                message = (initialsField.trimmedText.isEmpty ? "Skriv dine initialer (fx AB)." : Initials.problem, .error)
                 return
             }
             do {

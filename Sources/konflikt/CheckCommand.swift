@@ -23,7 +23,7 @@ struct CheckCommand: ParsableCommand {
         do {
             loaded = try FormLoader.loadAll(directory: directory)
         } catch .invalid(let problems) {
-            for problem in problems { print(problem.description) }
+            for problem in problems { print(maskCPR(problem.description)) }
             printError("\(problems.count) problem(er) fundet; formularen bruges ikke, før de er rettet.")
             throw ExitCode(ExitStatus.problemsFound)
         } catch {

@@ -53,6 +53,7 @@ struct CorrectCommand: ParsableCommand {
             printError("Angiv en begrundelse for rettelsen (i --reason-file eller på standard input).")
             throw ExitCode(ExitStatus.usage)
         }
+        try checkNoteLength(why, what: "Begrundelsen")
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {

@@ -102,6 +102,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         let context = try LogContext(dataOption: parameters.data.path, authorOption: author)
+        let skipped = warnAboutDataFolder(parameters.data)
         try reportingErrors {
             if let out {
                 let url = URL(fileURLWithPath: out)
@@ -119,6 +120,7 @@ struct ExportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(result.data)
             }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 
     private func date(_ text: String?, option: String) throws -> LocalDate? {

@@ -49,7 +49,11 @@ struct FollowupCommand: ParsableCommand {
             day = parsed
         }
         var text = ""
-        if noteFile != nil || isatty(0) == 0 { text = String(decoding: try readInput(path: noteFile), as: UTF8.self) }
+        if noteFile != nil || isatty(0) == 0 {
+            text = String(decoding: try readInput(path: noteFile, limit: 4 * InputLimits.noteCharacters), as: UTF8.self)
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             var store = try CaseReading.open(directory: context.directory, formsOption: forms)
@@ -62,7 +66,7 @@ struct FollowupCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.dataError)
             }
             let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
-                                    note: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                                    note: text)
             let result = try context.append(.followup(body))
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }

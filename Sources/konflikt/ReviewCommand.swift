@@ -65,16 +65,18 @@ struct ReviewCommand: ParsableCommand {
             printError("Angiv dine initialer med --author, eller start konflikt én gang og gem dem.")
             throw ExitCode(ExitStatus.usage)
         }
+        let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             ReviewScreen.open(environment: ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
-                today: today, author: initials), on: terminal)
+                today: today, author: author), on: terminal)
         }
     }
 
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
+        let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
             let store = try CaseReading.open(directory: directory, form: form)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
@@ -100,6 +102,7 @@ struct ReviewCommand: ParsableCommand {
                 FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
             }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 }
 

@@ -106,8 +106,8 @@ struct ScreenCommand: ParsableCommand {
                                        })
         try reportingErrors {
             let saved = try screening.run { submission in
-                var author = initials
-                if author == nil { author = form.text(role: .author, in: submission.answers) }
+                var author = initials.flatMap(Initials.normalized)
+                if author == nil { author = form.text(role: .author, in: submission.answers).flatMap(Initials.normalized) }
                 try save(submission, author ?? "?")
             }
             if saved == nil { throw ExitCode(ExitStatus.problemsFound) }
