@@ -226,15 +226,22 @@ struct FormBuilder {
         for node in sequence(top["actions"]?.value, "actions") ?? [] {
             guard let a = mapping(node, what: "en handling",
                                   required: ["id", "label", "severity", "flags", "instruction"],
-                                  optional: ["deadline_days", "family_info", "banner", "resources", "waits_for", "waiting_action"]) else { continue }
+                                  optional: ["deadline_days", "family_info", "banner", "resources", "waits_for", "waiting_action",
+                                             "short_label", "done_label"]) else { continue }
             guard let aid = identifier(a["id"]?.value, "Handlingens id") else { continue }
             if actions.contains(where: { $0.id == aid }) {
                 fail(a["id"]?.value, "Handlings-id '\(aid)' bruges mere end én gang."); continue
             }
             let deadline = int(a["deadline_days"]?.value, "deadline_days")
+            let label = nonEmptyString(a["label"]?.value, "label") ?? ""
+            var shortLabel = label.count > 14 ? String(label.prefix(13)) + "…" : label
+            if let given = nonEmptyString(a["short_label"]?.value, "short_label") {
+                if given.count > 14 { fail(a["short_label"]?.value, "short_label må højst have 14 tegn.") }
+                shortLabel = given
+            }
             if let deadline, deadline < 0 { fail(a["deadline_days"]?.value, "deadline_days kan ikke være negativ.") }
             actions.append(FormAction(
-                id: aid, label: nonEmptyString(a["label"]?.value, "label") ?? "",
+                id: aid, label: label,
                 severity: int(a["severity"]?.value, "severity") ?? 0,
                 flags: bool(a["flags"]?.value, "flags") ?? false, deadlineDays: deadline,
                 instruction: nonEmptyString(a["instruction"]?.value, "instruction") ?? "",
@@ -242,7 +249,8 @@ struct FormBuilder {
                 banner: string(a["banner"]?.value, "banner") ?? "",
                 resources: idList(a["resources"]?.value, "resources"),
                 waitsFor: idList(a["waits_for"]?.value, "waits_for"),
-                waitingAction: identifier(a["waiting_action"]?.value, "waiting_action")))
+                waitingAction: identifier(a["waiting_action"]?.value, "waiting_action"),
+                shortLabel: shortLabel, doneLabel: nonEmptyString(a["done_label"]?.value, "done_label") ?? "Udført"))
             actionNodes[aid] = a
         }
         let actionIDs = Set(actions.map(\.id))

@@ -31,6 +31,8 @@ struct VerifyCommand: ParsableCommand {
             // With a team key, also how many bodies are still clear text (no key needed to count them).
             let hasTeamKey = FileManager.default.fileExists(atPath: directory.file(TeamFile.name))
             let clear = hasTeamKey ? try ClearTextCount.count(directory: directory) : nil
+            // This reader's own witness of the files it has seen: truncation and rollback without a heads file.
+            let witnessed = SeenHeads.check(directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -50,7 +52,8 @@ struct VerifyCommand: ParsableCommand {
                         : "Teamnøgle: \(clear.clearBodies) screeninger, rettelser og opfølgninger står i klar tekst (skrevet før teamnøglen eller uden kryptering); \(clear.sealedBodies) er krypterede.")
                 }
             }
-            if !report.intact { throw ExitCode(ExitStatus.problemsFound) }
+            for problem in witnessed { printError(problem) }
+            if !report.intact || !witnessed.isEmpty { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 
