@@ -29,9 +29,10 @@ let package = Package(
             dependencies: [
                 "KonfliktCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog"]),
+        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "KonfliktCases",
             dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
@@ -54,8 +55,11 @@ let package = Package(
         // Test helper: appends in a loop for the crash and concurrency tests (see docs/LOG.md).
         .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
+        // Benchmark helper: decodes every line of a data folder, clear or sealed (see docs/PERFORMANCE.md).
+        .executableTarget(name: "konflikt-bench-decode", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore"]),
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore",
+                                                            .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktDemo", "KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),

@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KonfliktCore
 import KonfliktLog
@@ -12,13 +13,18 @@ public struct DemoDataOptions: Sendable {
     public var devices: Int
     /// The last day of the two years the visits are spread over.
     public var today: LocalDate
+    /// The folder's team key (`team.json`), when it has one: bodies are then sealed to it as a device
+    /// would seal them (with a throw-away key per demo device as the second recipient), so reading
+    /// encrypted logs can be demonstrated and measured. Not byte-identical between runs.
+    public var teamFile: TeamFile?
 
     /// Options.
-    public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate) {
+    public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate, teamFile: TeamFile? = nil) {
         self.count = count
         self.seed = seed
         self.devices = devices
         self.today = today
+        self.teamFile = teamFile
     }
 }
 
@@ -88,6 +94,12 @@ public enum DemoData {
             let device = number == devices ? leadDevice : Self.device(number)
             let author = number == devices ? leadInitials : initials(number)
             var writer = try BulkLogWriter(directory: directory, name: "\(device).jsonl")
+            if let team = options.teamFile {
+                let teamKey = try team.key(path: directory.file(TeamFile.name))
+                writer.sealer = try BodySealer(recipients: [
+                    BodyRecipient(kind: .team, publicKey: teamKey),
+                    BodyRecipient(kind: .device, publicKey: Curve25519.KeyAgreement.PrivateKey().publicKey)])
+            }
             for step in plan {
                 let family = Family(form: form, seed: options.seed, index: Int(step.index), devices: devices,
                                     today: options.today)

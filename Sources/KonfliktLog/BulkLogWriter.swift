@@ -10,6 +10,8 @@ public struct BulkLogWriter {
     var prev = EventLine.genesis
     var seq = 0
     var buffer: [UInt8] = []
+    /// Seals each body to these recipients when set (as `LogWriter` does in a folder with a team key).
+    public var sealer: BodySealer?
 
     /// Creates the file `name` in `directory` (it must not exist).
     public init(directory: DataDirectory, name: String) throws {
@@ -25,7 +27,7 @@ public struct BulkLogWriter {
         seq += 1
         let date = Date(timeIntervalSince1970: Double(time) / 1000)
         let (line, hash) = try EventLine.make(prev: prev, seq: seq, id: id, timestamp: Timestamp.format(date),
-                                              device: device, author: author, body: body)
+                                              device: device, author: author, body: body, sealer: sealer)
         prev = hash
         buffer += line
         if buffer.count >= 1 << 20 { try flush() }
