@@ -55,6 +55,8 @@ public struct CaseStore: Sendable {
     public private(set) var witnessProblems: [String]
     /// The state folder the index is saved in.
     let state: StateDirectory
+    /// The keys that open sealed bodies (the team key for the lead), nil in a folder without a team key.
+    let keys: BodyKeys?
 
     /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
     public static func indexFileName(for directory: DataDirectory) -> String {
@@ -66,7 +68,7 @@ public struct CaseStore: Sendable {
 
     /// Opens and updates the index for `form` (see `CaseIndex.update` for `progress`). A missing,
     /// damaged or outdated index file is rebuilt from the log.
-    public static func open(directory: DataDirectory, state: StateDirectory, form: Form,
+    public static func open(directory: DataDirectory, state: StateDirectory, form: Form, keys: BodyKeys? = nil,
                             progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
         let schema = try CaseSchema(form: form)
         let name = indexFileName(for: directory)
@@ -74,8 +76,8 @@ public struct CaseStore: Sendable {
             .flatMap { CaseIndex.decode($0, schema: schema) }
             ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
         var store = CaseStore(directory: directory, index: index,
-                              report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false),
-                              saveWarning: nil, witnessProblems: [], state: state)
+                              report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
+                              saveWarning: nil, witnessProblems: [], state: state, keys: keys)
         try store.refresh(progress: progress)
         return store
     }
@@ -84,9 +86,9 @@ public struct CaseStore: Sendable {
     /// it changed, and checks the reader's witness: for a screen that stays open, e.g. after the lead
     /// appended a follow-up.
     public mutating func refresh(progress: (Double) -> Bool = { _ in true }) throws {
-        report = try index.update(directory: directory, progress: progress)
+        report = try index.update(directory: directory, keys: keys, progress: progress)
         saveWarning = nil
-        if report.changed {
+        if report.changed, report.newProblems == 0 {
             do {
                 try state.write(index.encoded(), to: Self.indexFileName(for: directory), durable: false)
             } catch {
@@ -127,7 +129,7 @@ public struct CaseStore: Sendable {
 
     /// The full case `id` read again from the log; nil when there is no such screening.
     public mutating func details(_ id: UUID, today: LocalDate) throws -> Case? {
-        try index.details(id, directory: directory, today: today)
+        try index.details(id, directory: directory, today: today, keys: keys)
     }
 
     /// Danish warnings for the reader: unreadable lines and orphans, pointing to `konflikt verify`.
