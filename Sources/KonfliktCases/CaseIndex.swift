@@ -112,6 +112,7 @@ public struct CaseIndex: Sendable {
                 tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
             apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
                   to: &record)
+            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
             let number = Int32(records.count)
             records.append(record)
             positions[event.id] = number
@@ -136,6 +137,7 @@ public struct CaseIndex: Sendable {
             let inForce = history[body.screening]?.filter { $0.kind == 0 }.map(\.time).max()
             history[body.screening, default: []].append(entry)
             record.corrections += 1
+            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
             if CaseRules.correctionTakesOver(time, over: inForce) {
                 record.correctedAt = time.millis
                 apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate,
@@ -385,7 +387,7 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     /// The index as bytes (see `decode`).
