@@ -21,6 +21,12 @@ struct BinaryWriter {
 
     mutating func signed(_ value: Int64) { varint(UInt64(bitPattern: (value << 1) ^ (value >> 63))) }
 
+    /// An optional signed value: 0 for nil, else 1 + its zig-zag code (any value but `Int64.min`).
+    mutating func optional(_ value: Int64?) {
+        guard let value else { varint(0); return }
+        varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)) &+ 1)
+    }
+
     mutating func uint32(_ value: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { data.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) } }
 
     mutating func uint64(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { data.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
@@ -94,6 +100,14 @@ struct BinaryReader {
     mutating func count() -> Int? {
         guard let value = varint(), value <= UInt64(data.count - offset) else { return nil }
         return Int(value)
+    }
+
+    /// What `BinaryWriter.optional` wrote: `.some(nil)` for none; nil when malformed.
+    mutating func optional() -> Int64?? {
+        guard let raw = varint() else { return nil }
+        guard raw > 0 else { return .some(nil) }
+        let code = raw - 1
+        return .some(Int64(bitPattern: code >> 1) ^ -Int64(bitPattern: code & 1))
     }
 
     mutating func signed() -> Int64? {

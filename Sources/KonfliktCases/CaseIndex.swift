@@ -395,7 +395,7 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 2
+    static let formatVersion: UInt32 = 3
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     /// The index as bytes (see `decode`).
@@ -426,8 +426,10 @@ public struct CaseIndex: Sendable {
             out.varint(UInt64(record.device))
             out.varint(UInt64(record.author))
             out.signed(record.recorded)
-            out.signed(record.correctedAt == CaseRecord.noCorrection ? 0 : record.correctedAt - record.recorded + 1)
-            out.signed(Int64(record.visitDay == CaseRecord.noDay ? 0 : Int64(record.visitDay) - Int64(record.screeningDay) + 1))
+            // Optional values: 0 for none, else 1 + the zig-zag of the difference (a visit the day before
+            // the screening is -1, never confused with none).
+            out.optional(record.correctedAt == CaseRecord.noCorrection ? nil : record.correctedAt - record.recorded)
+            out.optional(record.visitDay == CaseRecord.noDay ? nil : Int64(record.visitDay) - Int64(record.screeningDay))
             out.signed(Int64(record.screeningDay))
             out.signed(Int64(record.visit))
             out.varint(UInt64(record.flags))
@@ -441,7 +443,7 @@ public struct CaseIndex: Sendable {
         }
         func entries(_ table: [UUID: [HistoryEntry]]) {
             out.varint(UInt64(table.count))
-            for (id, list) in table.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+            for (id, list) in table {          // order does not matter to the reader
                 out.uuid(id)
                 out.varint(UInt64(list.count))
                 for entry in list {
@@ -499,8 +501,8 @@ public struct CaseIndex: Sendable {
         index.records.reserveCapacity(recordCount)
         for _ in 0..<recordCount {
             guard let id = input.uuid(), let place = input.place(), let device = input.varint(),
-                  let author = input.varint(), let recorded = input.signed(), let corrected = input.signed(),
-                  let visitDelta = input.signed(), let screeningDay = input.signed(), let visit = input.signed(),
+                  let author = input.varint(), let recorded = input.signed(), let corrected = input.optional(),
+                  let visitDelta = input.optional(), let screeningDay = input.signed(), let visit = input.signed(),
                   let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
                   let cprKey = input.uint64() else { return nil }
             guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
@@ -509,8 +511,8 @@ public struct CaseIndex: Sendable {
                   let corrections = input.varint(), let followups = input.varint() else { return nil }
             index.records.append(CaseRecord(
                 id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
-                recorded: recorded, correctedAt: corrected == 0 ? CaseRecord.noCorrection : recorded + corrected - 1,
-                visitDay: visitDelta == 0 ? CaseRecord.noDay : Int32(clamping: visitDelta - 1 + screeningDay),
+                recorded: recorded, correctedAt: corrected.map { recorded + $0 } ?? CaseRecord.noCorrection,
+                visitDay: visitDelta.map { Int32(clamping: $0 + screeningDay) } ?? CaseRecord.noDay,
                 screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
                 formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
                 recommended: recommended, inForce: inForce, tracked: tracked, done: done, declined: declined,

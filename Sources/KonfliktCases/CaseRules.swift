@@ -88,6 +88,9 @@ public struct EventTime: Sendable, Hashable, Comparable {
     public static func < (lhs: EventTime, rhs: EventTime) -> Bool {
         if lhs.day != rhs.day { return lhs.day < rhs.day }
         if lhs.millis != rhs.millis { return lhs.millis < rhs.millis }
-        return lhs.id.uuidString < rhs.id.uuidString
+        // By the id's bytes (the order of its hex text), without formatting it.
+        let (a, b) = (lhs.id.uuid, rhs.id.uuid)
+        return [a.0, a.1, a.2, a.3, a.4, a.5, a.6, a.7, a.8, a.9, a.10, a.11, a.12, a.13, a.14, a.15]
+            .lexicographicallyPrecedes([b.0, b.1, b.2, b.3, b.4, b.5, b.6, b.7, b.8, b.9, b.10, b.11, b.12, b.13, b.14, b.15])
     }
 }

@@ -77,7 +77,7 @@ public struct CaseStore: Sendable {
         var index = (try? Data(contentsOf: URL(fileURLWithPath: state.file(name))))
             .flatMap { CaseIndex.decode($0, schema: schema) }
             ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        var store = CaseStore(directory: directory, index: index,
+        var store = CaseStore(directory: directory, index: consume index,   // moved, so the update does not copy it
                               report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
                               saveWarning: nil, witnessProblems: [], state: state, keys: keys)
         try store.refresh(progress: progress)

@@ -312,3 +312,41 @@ import KonfliktDemo
         #expect(!FileManager.default.fileExists(atPath: dir.state.file(CaseStore.indexFileName(for: dir.data))))
     }
 }
+
+/// What the index saves is what it reads back.
+@Suite struct CaseIndexReloadTests {
+    @Test func aVisitTheDayBeforeTheScreeningSurvivesAReload() throws {
+        let form = try Sample.form()
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        // Recorded just after midnight on 21 November (Danish time) for a visit on 20 November, and a
+        // correction recorded one millisecond before the screening (a skewed clock).
+        let when = Date(timeIntervalSince1970: Double(LocalDate(year: 2026, month: 11, day: 20)!.dayNumber) * 86_400 + 23.5 * 3600)
+        let writer = LogWriter(directory: dir.data, device: "dev1", now: { when })
+        let visit = LocalDate(year: 2026, month: 11, day: 20)!
+        let screening = try writer.append(Sample.screening(level: "hoejt", actions: ["underretning"], flagged: true,
+                                                           visit: visit), author: "AB")
+        let early = LogWriter(directory: dir.data, device: "dev2", now: { when.addingTimeInterval(-0.001) })
+        try early.append(.correction(CorrectionBody(screening: screening.id, answers: [:],
+                                                    decision: Sample.decision(actions: ["underretning"], flagged: true),
+                                                    visitDate: visit, reason: "r")), author: "AB")
+        let cold = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let warm = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(warm.report.bytesRead == 0)
+        #expect(warm.index.records == cold.index.records)
+        let record = try #require(cold.index.records.first)
+        #expect(record.visitDay == Int32(visit.dayNumber))
+        #expect(record.screeningDay == Int32(visit.dayNumber) + 1)
+        #expect(record.correctedAt == record.recorded - 1)
+    }
+
+    @Test func optionalValuesRoundTrip() {
+        var writer = BinaryWriter()
+        let values: [Int64?] = [nil, 0, -1, 1, 1 << 61, -(1 << 61), nil, -86_400_000]   // any value but Int64.min
+        for value in values { writer.optional(value) }
+        BinaryReader.read(writer.data) { reader in
+            for value in values { #expect(reader.optional() == .some(value)) }
+            #expect(reader.atEnd)
+        }
+    }
+}
