@@ -51,6 +51,8 @@ public struct Question: Sendable {
     public let defaultValue: String?
     /// Whether the export counts this question's answers.
     public let report: Bool
+    /// A short column label for the export (`report_label`); nil when the form gives none.
+    public let reportLabel: String?
 
     /// The label of the choice `id`, or `id` when there is no such choice.
     public func label(ofChoice id: String) -> String {
@@ -84,6 +86,8 @@ public struct FormAction: Sendable, Hashable {
     public let instruction: String
     /// What to tell the family, shown after saving.
     public let familyInfo: String
+    /// A short label for the export's columns (`report_label`); nil when the form gives none.
+    public let reportLabel: String?
 }
 
 /// A rule: when its condition holds it recommends its action, with a reason and a legal basis.

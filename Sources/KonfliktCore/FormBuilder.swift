@@ -139,7 +139,8 @@ struct FormBuilder {
             for questionNode in questions {
                 guard let q = mapping(questionNode, what: "et spørgsmål",
                                       required: ["id", "type", "text"],
-                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report", "multiline"])
+                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report",
+                                                 "report_label", "multiline"])
                 else { continue }
                 guard let qid = identifier(q["id"]?.value, "Spørgsmålets id") else { continue }
                 guard let typeName = string(q["type"]?.value, "type") else { continue }
@@ -203,7 +204,11 @@ struct FormBuilder {
                 required: bool(q["required"]?.value, "required") ?? true,
                 multiline: multiline, choices: choices, when: when, constraint: constraint,
                 constraintMessage: message ?? "", defaultValue: defaultValue,
-                report: bool(q["report"]?.value, "report") ?? false)
+                report: bool(q["report"]?.value, "report") ?? false,
+                reportLabel: nonEmptyString(q["report_label"]?.value, "report_label"))
+            if q["report_label"] != nil, !question.report {
+                fail(q["report_label"]?.key, "'report_label' bruges kun sammen med 'report: true'.")
+            }
             steps[entry.step].append(question)
             earlier[entry.id] = field
         }
@@ -213,7 +218,7 @@ struct FormBuilder {
         for node in sequence(top["actions"]?.value, "actions") ?? [] {
             guard let a = mapping(node, what: "en handling",
                                   required: ["id", "label", "severity", "flags", "instruction"],
-                                  optional: ["deadline_days", "family_info"]) else { continue }
+                                  optional: ["deadline_days", "family_info", "report_label"]) else { continue }
             guard let aid = identifier(a["id"]?.value, "Handlingens id") else { continue }
             if actions.contains(where: { $0.id == aid }) {
                 fail(a["id"]?.value, "Handlings-id '\(aid)' bruges mere end én gang."); continue
@@ -225,7 +230,8 @@ struct FormBuilder {
                 severity: int(a["severity"]?.value, "severity") ?? 0,
                 flags: bool(a["flags"]?.value, "flags") ?? false, deadlineDays: deadline,
                 instruction: nonEmptyString(a["instruction"]?.value, "instruction") ?? "",
-                familyInfo: string(a["family_info"]?.value, "family_info") ?? ""))
+                familyInfo: string(a["family_info"]?.value, "family_info") ?? "",
+                reportLabel: nonEmptyString(a["report_label"]?.value, "report_label")))
         }
         let actionIDs = Set(actions.map(\.id))
         let defaultAction = identifier(top["default_action"]?.value, "default_action")

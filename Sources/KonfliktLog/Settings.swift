@@ -5,10 +5,16 @@ import Foundation
 public struct Settings: Sendable, Hashable, Codable {
     /// The user's initials, or nil when not set yet.
     public var initials: String?
+    /// The municipality named in the export's header (e.g. "Hvidovre Kommune"); nil when not set.
+    public var municipality: String?
+    /// The team named in the export's header (e.g. "Sundhedsplejen Syd"); nil when not set.
+    public var team: String?
 
     /// Settings with the given values.
-    public init(initials: String? = nil) {
+    public init(initials: String? = nil, municipality: String? = nil, team: String? = nil) {
         self.initials = initials
+        self.municipality = municipality
+        self.team = team
     }
 
     /// Reads the settings; missing or unreadable settings give the defaults.

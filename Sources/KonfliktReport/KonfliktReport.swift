@@ -18,10 +18,13 @@ public struct ExportParameters: Sendable {
     public var delimiter: Character
     /// The creation time written in the header (injectable for tests).
     public var now: Date
+    /// The municipality and team named in the header (from the settings), if set.
+    public var owner: ReportOwner
 
     /// Parameters with the defaults: per quarter, CSV, `--min-cell 5`, `;`.
     public init(data: DataDirectory, form: Form, options: ReportOptions = ReportOptions(),
-                format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date()) {
+                format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date(),
+                owner: ReportOwner = ReportOwner()) {
         self.data = data
         self.form = form
         self.options = options
@@ -29,6 +32,7 @@ public struct ExportParameters: Sendable {
         self.minCell = minCell
         self.delimiter = delimiter
         self.now = now
+        self.owner = owner
     }
 
     /// Rejects parameters that cannot give a safe, readable export (Danish message, exit 64).
@@ -57,6 +61,7 @@ public struct ExportParameters: Sendable {
                       "form": form.id]
         if let from = options.from { result["from"] = from.iso }
         if let to = options.to { result["to"] = to.iso }
+        if options.totalsOnly { result["totals-only"] = "true" }
         return result
     }
 }
@@ -125,9 +130,12 @@ public enum ExportRunner {
             throw .readFailed(.readFailed(path: parameters.data.path, reason: "\(error)"))
         }
         let table = aggregator.finish(options: parameters.options)
-        let document = ExportDocument(table: CellSuppression.apply(to: table, minCell: parameters.minCell),
-                                      created: parameters.now)
+        let suppressed = CellSuppression.apply(to: table, minCell: parameters.minCell)
+        let document = ExportDocument(table: suppressed, created: parameters.now, owner: parameters.owner)
         var warnings: [String] = []
+        if suppressed.unresolved > 0 {
+            warnings.append("\(suppressed.unresolved) skjult(e) tal kan måske indsnævres ud fra de viste tal; brug en grovere periode (--per) eller --totals-only.")
+        }
         if !problems.isEmpty {
             warnings.append("\(problems.count) linje(r) i loggen kunne ikke læses og er ikke talt med; kør konflikt verify.")
         }
@@ -141,6 +149,7 @@ public enum ExportRunner {
         switch parameters.format {
         case .csv: data = document.csv(delimiter: parameters.delimiter)
         case .json: data = document.json()
+        case .html: data = HTMLReport(document: document).data()
         }
         var audit = parameters.auditParameters
         audit["fingerprint"] = table.dataFingerprint

@@ -3,91 +3,34 @@ import Foundation
 import KonfliktCore
 import KonfliktLog
 
-/// Which screenings to count and how to group them.
-public struct ReportOptions: Sendable, Hashable {
-    /// The period grouping.
-    public var granularity: PeriodGranularity
-    /// The first visit date counted (inclusive), if any.
-    public var from: LocalDate?
-    /// The last visit date counted (inclusive), if any.
-    public var to: LocalDate?
-
-    /// Options for a report.
-    public init(granularity: PeriodGranularity = .quarter, from: LocalDate? = nil, to: LocalDate? = nil) {
-        self.granularity = granularity
-        self.from = from
-        self.to = to
-    }
-}
-
-/// One row of counts: a period and a visit (`2mdr`, `8mdr`, `ukendt`) or the period's total (`i alt`).
-public struct ReportRow: Sendable, Hashable {
-    /// The period label, e.g. `2026K1`.
-    public var period: String
-    /// The visit id, `ukendt` (no known visit) or `i alt` (the period's total).
-    public var visit: String
-    /// One count per column of the layout.
-    public var values: [Int]
-
-    /// The row label of a period's total.
-    public static let totalLabel = "i alt"
-    /// The row label of screenings without a known visit.
-    public static let unknownVisitLabel = "ukendt"
-
-    /// Whether this is a period's total row.
-    public var isTotal: Bool { visit == ReportRow.totalLabel }
-}
-
-/// The counts before suppression, with what they cover.
-public struct ReportTable: Sendable {
-    /// The columns.
-    public var layout: ReportLayout
-    /// The options the table was made with.
-    public var options: ReportOptions
-    /// Per period (ascending, gaps filled with zero rows): one row per visit, `ukendt` when the period
-    /// has screenings without a known visit, then the total.
-    public var rows: [ReportRow]
-    /// The form versions of the counted screenings, ascending.
-    public var formVersions: [Int]
-    /// SHA-256 (hex) over the data directory's files and head hashes (see docs/EXPORT.md).
-    public var dataFingerprint: String
-    /// Screenings counted.
-    public var screeningsCounted: Int
-    /// Screenings of other forms, not counted.
-    public var otherFormScreenings: Int
-    /// Corrections and follow-ups whose screening is not in the log, not counted.
-    public var orphans: Int
-
-    /// The period labels in order.
-    public var periods: [String] {
-        var seen: [String] = []
-        for row in rows where seen.last != row.period { seen.append(row.period) }
-        return seen
-    }
-}
-
-/// Folds a stream of log events into export counts with bounded memory: per screening it keeps only
-/// a compact 48-byte summary (counted columns as bits, visit, visit day, override flag, the timestamp of the
-/// correction in force), never the answers. Events may come in any order: a correction may come
-/// before or after its screening; the latest correction by timestamp wins (a later one in the stream
-/// wins a tie). Per flagging action the latest follow-up (by date, then timestamp) decides whether it
-/// counts as `udfoert`.
+/// Folds a stream of log events into `ScreeningFacts` and counts them with a `ReportTableBuilder`.
+/// This is the only part of the export that knows the log's events; it is meant to be replaced by the
+/// case index, which can hand its cases to `ReportTableBuilder` as facts.
+///
+/// Memory stays bounded: per screening it keeps a compact 48-byte entry (the report answers and
+/// recommended actions as bits, visit, visit day, the timestamp of the correction in force), never the
+/// answers. Events may come in any order: a correction may come before or after its screening; the
+/// latest correction by timestamp wins (a later one in the stream wins a tie). The latest override by
+/// timestamp gives the final actions. Per action the latest follow-up (by date, then timestamp) gives
+/// its status.
 public struct ReportAggregator: Sendable {
     /// The columns.
     public let layout: ReportLayout
+    private let coding: FactCoding
     private var store = ScreeningStore()
     private var followups: [FollowupKey: FollowupState] = [:]
+    private var overrides: [UUID: (time: Int64, actions: [String])] = [:]
     private var heads: [String: String] = [:]
-    /// With a reference scan: the options of the table, and the screenings some event points at.
-    private let settled: (options: ReportOptions, referenced: [UUID: Int32])?
-    /// Screenings that nothing points at, counted as they were read (with `settled`).
-    private var direct = Tally()
+    /// With a reference scan: the builder for the options, and the screenings some event points at.
+    private var settled: (builder: ReportTableBuilder, referenced: [UUID: Int32])?
     /// Fingerprints of the screenings counted directly, so that a repeated id still counts once.
     private var directIDs = Set<UInt64>()
+    private var directOtherForm = 0
 
     /// An aggregator for `layout`; `finish(options:)` may be called with any options.
     public init(layout: ReportLayout) {
         self.layout = layout
+        coding = FactCoding(layout: layout)
         settled = nil
     }
 
@@ -96,7 +39,8 @@ public struct ReportAggregator: Sendable {
     /// of it instead of 48. `finish(options:)` then uses `options` from here.
     public init(layout: ReportLayout, options: ReportOptions, references: [UUID: Int32]) {
         self.layout = layout
-        settled = (options, references)
+        coding = FactCoding(layout: layout)
+        settled = (ReportTableBuilder(layout: layout, options: options), references)
     }
 
     /// Folds one event read from `file`.
@@ -104,8 +48,8 @@ public struct ReportAggregator: Sendable {
         heads[file] = event.hash
         switch event.body {
         case .screening(let body):
-            if let settled, settled.referenced[event.id] == nil {
-                countDirectly(event, body, options: settled.options)
+            if let referenced = settled?.referenced, referenced[event.id] == nil {
+                countDirectly(event, body)
                 return
             }
             let slot = store.findOrInsert(event.id)
@@ -113,22 +57,23 @@ public struct ReportAggregator: Sendable {
             var entry = store[slot]
             markSeen(&entry, event, body)
             store[slot] = entry
+            if let override = body.override { noteOverride(event.id, Self.milliseconds(event.timestamp), override) }
             if entry.correctionTimestamp == Entry.none {
                 apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, at: slot)
             }
         case .correction(let body):
             let slot = store.findOrInsert(body.screening)
-            if body.override != nil { store[slot].flags |= Entry.override }
             let time = Self.milliseconds(event.timestamp)
+            if let override = body.override { noteOverride(body.screening, time, override) }
             if time >= store[slot].correctionTimestamp {
                 store[slot].correctionTimestamp = time
                 apply(answers: body.answers, actions: body.decision.actions, visitDate: body.visitDate, at: slot)
             }
         case .followup(let body):
-            guard let column = layout.followupColumns[body.action] else { return }
-            let key = FollowupKey(screening: body.screening, column: UInt16(clamping: column))
+            guard let action = layout.actions.firstIndex(where: { $0.id == body.action }) else { return }
+            let key = FollowupKey(screening: body.screening, action: UInt16(clamping: action))
             let state = FollowupState(day: Int32(clamping: body.date.dayNumber), time: Self.milliseconds(event.timestamp),
-                                      done: body.status == .udfoert)
+                                      status: body.status)
             if let old = followups[key], (old.day, old.time) > (state.day, state.time) { return }
             followups[key] = state
         case .export:
@@ -136,72 +81,67 @@ public struct ReportAggregator: Sendable {
         }
     }
 
+    private mutating func noteOverride(_ id: UUID, _ time: Int64, _ override: Override) {
+        if let old = overrides[id], old.time > time { return }
+        overrides[id] = (time, override.actions)
+    }
+
     /// Counts a screening that nothing points at: its answers are final.
-    private mutating func countDirectly(_ event: LogEvent, _ body: ScreeningBody, options: ReportOptions) {
+    private mutating func countDirectly(_ event: LogEvent, _ body: ScreeningBody) {
         guard directIDs.insert(UInt64(truncatingIfNeeded: ScreeningStore.hash(event.id))).inserted else { return }
-        var entry = Entry(id: event.id)
-        markSeen(&entry, event, body)
-        let bits = layout.bits(answers: body.answers, actions: body.decision.actions)
-        entry.answerDay = answerDay(body.answers, visitDate: body.visitDate)
-        entry.visit = visitRow(body.answers)
-        direct.add(entry, layout: layout, options: options) { column in bits.contains(column) }
+        guard body.form == layout.formID else { directOtherForm += 1; return }
+        let answers = ScreeningFacts.reportAnswers(body.answers, layout: layout)
+        let day = answerDay(body.answers, visitDate: body.visitDate)
+        let date = day != Entry.noDay ? LocalDate(dayNumber: Int(day))
+            : (body.visitDate ?? LocalDate.today(now: event.date))
+        let visit = visitRow(body.answers)
+        settled?.builder.add(ScreeningFacts(
+            visit: visit >= 0 ? layout.visits[Int(visit)] : nil, date: date, formVersion: body.formVersion, answers: answers,
+            recommended: body.decision.actions, final: body.override?.actions ?? body.decision.actions,
+            overridden: body.override != nil))
     }
 
     /// Records in `entry` what the screening event itself says (not its answers).
     private func markSeen(_ entry: inout Entry, _ event: LogEvent, _ body: ScreeningBody) {
         entry.flags |= Entry.seen
         if body.form != layout.formID { entry.flags |= Entry.otherForm }
-        if body.override != nil { entry.flags |= Entry.override }
         entry.formVersion = Int32(clamping: body.formVersion)
         entry.screeningDay = Int32(clamping: (body.visitDate ?? LocalDate.today(now: event.date)).dayNumber)
     }
 
-    /// The counts for `options` (for an aggregator made with options, those options).
-    public func finish(options requested: ReportOptions) -> ReportTable {
-        let options = settled?.options ?? requested
-        var tally = direct
-        var orphans = 0
+    /// The facts of every screening kept, with overrides and follow-ups applied.
+    public func facts(_ body: (ScreeningFacts) -> Void) {
+        var statuses: [Int: [String: FollowupStatus]] = [:]
+        for (key, state) in followups {
+            guard let slot = store.find(key.screening) else { continue }
+            statuses[slot, default: [:]][layout.actions[Int(key.action)].id] = state.status
+        }
         for slot in 0..<store.count {
             let entry = store[slot]
-            if entry.flags & Entry.seen == 0 { orphans += 1; continue }
-            tally.add(entry, layout: layout, options: options) { store.contains($0, at: slot) }
+            guard entry.flags & Entry.seen != 0, entry.flags & Entry.otherForm == 0 else { continue }
+            let (answers, recommended) = coding.decode { store.contains($0, at: slot) }
+            let day = entry.answerDay != Entry.noDay ? entry.answerDay : entry.screeningDay
+            let override = overrides[entry.id]
+            body(ScreeningFacts(visit: entry.visit >= 0 ? layout.visits[Int(entry.visit)] : nil,
+                                date: LocalDate(dayNumber: Int(day)), formVersion: Int(entry.formVersion),
+                                answers: answers, recommended: recommended, final: override?.actions ?? recommended,
+                                overridden: override != nil, statuses: statuses[slot] ?? [:]))
         }
-        let width = layout.columns.count
-        let visitRows = layout.visits.count + 1 // the last is `ukendt`
-        var counts = tally.counts
-        let versions = tally.versions
-        let counted = tally.counted, otherForm = tally.otherForm
-        for (key, state) in followups where state.done {
-            guard let slot = store.find(key.screening) else { continue }
-            guard let (period, visit) = Tally.place(store[slot], layout: layout, options: options),
-                  counts[period] != nil else { continue }
-            counts[period]?[visit][Int(key.column)] += 1
+    }
+
+    /// The counts for `options` (for an aggregator made with options, those options).
+    public func finish(options requested: ReportOptions) -> ReportTable {
+        var builder = settled?.builder ?? ReportTableBuilder(layout: layout, options: requested)
+        facts { builder.add($0) }
+        var orphans = 0, otherForm = directOtherForm
+        for slot in 0..<store.count {
+            if store[slot].flags & Entry.seen == 0 { orphans += 1 } else if store[slot].flags & Entry.otherForm != 0 { otherForm += 1 }
         }
         for key in followups.keys {
             let known = store.find(key.screening).map { store[$0].flags & Entry.seen != 0 } ?? false
             if !known { orphans += 1 }
         }
-
-        var rows: [ReportRow] = []
-        if let first = counts.keys.min(), let last = counts.keys.max() {
-            for period in first...last {
-                let label = options.granularity.label(ofKey: period)
-                let table = counts[period] ?? Array(repeating: Array(repeating: 0, count: width), count: visitRows)
-                var total = Array(repeating: 0, count: width)
-                for (row, values) in table.enumerated() {
-                    for column in 0..<width { total[column] += values[column] }
-                    if row < layout.visits.count {
-                        rows.append(ReportRow(period: label, visit: layout.visits[row], values: values))
-                    } else if values[0] > 0 {
-                        rows.append(ReportRow(period: label, visit: ReportRow.unknownVisitLabel, values: values))
-                    }
-                }
-                rows.append(ReportRow(period: label, visit: ReportRow.totalLabel, values: total))
-            }
-        }
-        return ReportTable(layout: layout, options: options, rows: rows, formVersions: versions.sorted(),
-                           dataFingerprint: fingerprint, screeningsCounted: counted,
-                           otherFormScreenings: otherForm, orphans: orphans)
+        return builder.table(dataFingerprint: fingerprint, otherFormScreenings: otherForm, orphans: orphans)
     }
 
     /// SHA-256 (hex) over `<file name> <head hash>\n` for every file with a readable event, sorted by name.
@@ -214,7 +154,7 @@ public struct ReportAggregator: Sendable {
     }
 
     private mutating func apply(answers: Answers, actions: [String], visitDate: LocalDate?, at slot: Int) {
-        store.setBits(layout.bits(answers: answers, actions: actions), at: slot)
+        store.setBits(coding.encode(answers: answers, actions: actions), at: slot)
         store[slot].answerDay = answerDay(answers, visitDate: visitDate)
         store[slot].visit = visitRow(answers)
     }
@@ -252,47 +192,80 @@ public struct ReportAggregator: Sendable {
 
 private typealias Entry = ScreeningEntry
 
-/// Counts per period and visit row, before follow-ups.
-private struct Tally: Sendable {
-    var counts: [Int: [[Int]]] = [:]
-    var versions = Set<Int>()
-    var counted = 0
-    var otherForm = 0
+/// The report answers and recommended actions of a screening as bits, so a kept screening costs a
+/// few bytes: one bit per answer value of each counted question, then one per action.
+private struct FactCoding: Sendable {
+    let values: [(question: String, value: String)]
+    let bits: [String: [String: Int]]
+    let actions: [String]
 
-    /// Where a counted entry goes: (period key, visit row), or nil when it is not counted.
-    static func place(_ entry: Entry, layout: ReportLayout, options: ReportOptions) -> (Int, Int)? {
-        guard entry.flags & Entry.seen != 0, entry.flags & Entry.otherForm == 0 else { return nil }
-        let day = entry.answerDay != Entry.noDay ? entry.answerDay : entry.screeningDay
-        if let from = options.from, day < Int32(clamping: from.dayNumber) { return nil }
-        if let to = options.to, day > Int32(clamping: to.dayNumber) { return nil }
-        let period = options.granularity.key(of: LocalDate(dayNumber: Int(day)))
-        let visit = entry.visit >= 0 ? Int(entry.visit) : layout.visits.count
-        return (period, visit)
+    init(layout: ReportLayout) {
+        var values: [(String, String)] = []
+        var bits: [String: [String: Int]] = [:]
+        for question in layout.questions {
+            for value in question.values {
+                bits[question.id, default: [:]][value.id] = values.count
+                values.append((question.id, value.id))
+            }
+        }
+        self.values = values
+        self.bits = bits
+        actions = layout.actions.map(\.id)
     }
 
-    /// Counts a seen entry whose counted columns are given by `contains`.
-    mutating func add(_ entry: Entry, layout: ReportLayout, options: ReportOptions, contains: (Int) -> Bool) {
-        if entry.flags & Entry.otherForm != 0 { otherForm += 1; return }
-        guard let (period, visit) = Self.place(entry, layout: layout, options: options) else { return }
-        counted += 1
-        versions.insert(Int(entry.formVersion))
-        let width = layout.columns.count
-        var table = counts.removeValue(forKey: period)
-            ?? Array(repeating: Array(repeating: 0, count: width), count: layout.visits.count + 1)
-        table[visit][0] += 1
-        for column in 1..<width where contains(column) { table[visit][column] += 1 }
-        if entry.flags & Entry.override != 0 { table[visit][layout.overridesColumn] += 1 }
-        counts[period] = table
+    func encode(answers: Answers, actions chosen: [String]) -> ColumnBits {
+        var result = ColumnBits()
+        for (question, map) in bits {
+            switch answers[question] {
+            case .string(let value)?: if let bit = map[value] { result.insert(bit) }
+            case .strings(let chosen)?: for value in chosen { if let bit = map[value] { result.insert(bit) } }
+            case .bool(let value)?: if let bit = map[value ? "ja" : "nej"] { result.insert(bit) }
+            case .number?, nil: break
+            }
+        }
+        for action in chosen { if let index = actions.firstIndex(of: action) { result.insert(values.count + index) } }
+        return result
+    }
+
+    func decode(_ contains: (Int) -> Bool) -> (answers: [String: [String]], recommended: [String]) {
+        var answers: [String: [String]] = [:]
+        for (bit, value) in values.enumerated() where contains(bit) { answers[value.question, default: []].append(value.value) }
+        let recommended = actions.enumerated().filter { contains(values.count + $0.offset) }.map(\.element)
+        return (answers, recommended)
+    }
+}
+
+/// A small set of bit indices: one inline word, more words only for very wide forms.
+struct ColumnBits: Sendable, Hashable {
+    /// Bits 0–63.
+    var low: UInt64 = 0
+    /// Bits from 64 on, 64 per word; nil when none is set.
+    var high: [UInt64]?
+
+    mutating func insert(_ index: Int) {
+        if index < 64 { low |= 1 << UInt64(index); return }
+        let word = index / 64 - 1
+        var words = high ?? []
+        while words.count <= word { words.append(0) }
+        words[word] |= 1 << UInt64(index % 64)
+        high = words
+    }
+
+    func contains(_ index: Int) -> Bool {
+        if index < 64 { return low & (1 << UInt64(index)) != 0 }
+        let word = index / 64 - 1
+        guard let high, word < high.count else { return false }
+        return high[word] & (1 << UInt64(index % 64)) != 0
     }
 }
 
 private struct FollowupKey: Hashable, Sendable {
     var screening: UUID
-    var column: UInt16
+    var action: UInt16
 }
 
 private struct FollowupState: Sendable {
     var day: Int32
     var time: Int64
-    var done: Bool
+    var status: FollowupStatus
 }

@@ -25,7 +25,7 @@ import Testing
         #expect(F.value(table, "2026K1", "2mdr", "screeninger") == 3)
         #expect(F.value(table, "2026K1", "8mdr", "screeninger") == 0)
         #expect(F.value(table, "2026K1", "i alt", "screeninger") == 3)
-        #expect(F.value(table, "2026K1", "2mdr", "informeret") == 2)
+        #expect(F.value(table, "2026K1", "2mdr", "informeret.ja") == 2)
         #expect(F.value(table, "2026K1", "2mdr", "konfliktniveau.lavt") == 1)
         #expect(F.value(table, "2026K1", "2mdr", "konfliktniveau.hoejt") == 1)
         #expect(F.value(table, "2026K1", "2mdr", "vold_mellem_foraeldre.ja") == 1)
@@ -53,7 +53,7 @@ import Testing
         let table = F.table(form, [first, flagged, followup, first, flagged])
         #expect(F.value(table, "2026K1", "2mdr", "screeninger") == 2)
         #expect(F.value(table, "2026K1", "2mdr", "anbefalet.underretning") == 1)
-        #expect(F.value(table, "2026K1", "2mdr", "udfoert.underretning") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "status.underretning.udfoert") == 1)
         #expect(table.screeningsCounted == 2)
     }
 
@@ -145,10 +145,15 @@ import Testing
             F.event(F.id(16), F.timestamp(day: 66), F.followup(of: F.id(99), action: "underretning", status: .udfoert, date: d("2026-03-15"))),
         ]
         let table = F.table(form, events)
-        #expect(F.value(table, "2026K1", "2mdr", "udfoert.underretning") == 1)
-        #expect(F.value(table, "2026K1", "2mdr", "udfoert.gruppeforloeb") == 1)
-        #expect(F.value(table, "2026K1", "i alt", "udfoert.gruppeforloeb") == 1)
-        #expect(!table.layout.columns.contains { $0.id == "udfoert.opfoelgning" })
+        #expect(F.value(table, "2026K1", "2mdr", "status.underretning.udfoert") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "status.gruppeforloeb.udfoert") == 1)
+        #expect(F.value(table, "2026K1", "i alt", "status.gruppeforloeb.udfoert") == 1)
+        #expect(!table.layout.columns.contains { $0.id == "status.opfoelgning.udfoert" })
+        // Every final flagging action has exactly one status; no follow-up yet is its own status.
+        #expect(F.value(table, "2026K1", "2mdr", "status.underretning.aaben") == 2)
+        #expect(F.value(table, "2026K1", "2mdr", "status.gruppeforloeb.afvist") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "status.gruppeforloeb.aaben") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "endelig.gruppeforloeb") == 3)
         #expect(table.orphans == 1)
     }
 
@@ -165,6 +170,12 @@ import Testing
         ]
         let table = F.table(form, events)
         #expect(F.value(table, "2026K1", "2mdr", "overstyret") == 2)
+        // Recommended and final side by side: the overrides turned two "nothing" into reports.
+        #expect(F.value(table, "2026K1", "2mdr", "anbefalet.ingen") == 3)
+        #expect(F.value(table, "2026K1", "2mdr", "endelig.ingen") == 1)
+        #expect(F.value(table, "2026K1", "2mdr", "anbefalet.underretning") == 0)
+        #expect(F.value(table, "2026K1", "2mdr", "endelig.underretning") == 2)
+        #expect(F.value(table, "2026K1", "2mdr", "status.underretning.aaben") == 2)
     }
 
     @Test func unknownVisitOtherFormsAndOrphans() throws {
@@ -205,9 +216,8 @@ import Testing
         #expect(F.value(table, "2026K1", "2mdr", "deltagere.far") == 1)
         #expect(F.value(table, "2026K1", "2mdr", "deltagere.anden") == 0)
         #expect(F.value(table, "2026K1", "2mdr", "samtykke_kontakt.nej") == 1)
-        // Multichoice answers do not add up to anything, so they form no protected group.
-        #expect(!layout.answerGroups.contains { $0.question == "deltagere" })
-        #expect(layout.answerGroups.contains { $0.question == "samtykke_kontakt" && !$0.alwaysAnswered })
-        #expect(layout.answerGroups.contains { $0.question == "konfliktniveau" && $0.alwaysAnswered })
+        // Which questions every screening answers (their columns add up to the screenings).
+        #expect(layout.questions.contains { $0.id == "samtykke_kontakt" && !$0.alwaysAnswered })
+        #expect(layout.questions.contains { $0.id == "konfliktniveau" && $0.alwaysAnswered })
     }
 }
