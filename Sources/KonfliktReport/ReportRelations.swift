@@ -41,9 +41,10 @@ public struct LinearRelation: Sendable, Hashable {
 /// 1. Visit rows add up to the period's total row (per column).
 /// 2. Periods add up to the rows for all periods (per visit and column).
 /// 3. Per row, the answer values of a single-choice or yes/no question add up to the number who
-///    answered it: the screenings when it is required and always shown; the cells of the values of
-///    the question its `when` reads, when that is one counted question; else a number that is not
-///    shown but treated as known.
+///    answered it: the screenings when it is required and always shown. Else its `when` bounds that
+///    number by counted cells: a value of a counted question that always shows it gives "at least that
+///    cell" (when the question is required); when it is shown only through such values, "at most their
+///    sum". For `when: konfliktniveau != "lavt"` the two make an equality.
 /// 4. Per row, what the rules make certain: a rule that fires on a value of a counted question alone
 ///    (`vold_mellem_foraeldre == "ja"` → report) gives "recommended ≥ that value's cell"; an action
 ///    whose every rule needs a value of one counted question (`interesse_gruppeforloeb == "begge" and
@@ -99,13 +100,12 @@ public enum ReportRelations {
                 if question.alwaysAnswered {
                     result.append(LinearRelation(terms: parts + [term(index, 0, -1)], kind: .equal, constant: 0,
                                                  reason: "svar på \(question.id) = screeninger"))
-                } else if let shownTo = RuleAnalysis.answeredWhen(question, layout: layout) {
-                    result.append(LinearRelation(terms: parts + shownTo.map { term(index, $0, -1) }, kind: .equal,
-                                                 constant: 0, reason: "svar på \(question.id) = dem, det stilles til"))
-                } else if parts.count >= 2 {
-                    result.append(LinearRelation(terms: parts, kind: .equal,
-                                                 constant: question.columns.reduce(0) { $0 + value($1) },
-                                                 reason: "svar på \(question.id) (antal regnes som kendt)"))
+                    continue
+                }
+                for bound in RuleAnalysis.answeredBounds(question, layout: layout) {
+                    let shown = bound.columns.map { term(index, $0, bound.atLeast ? 1 : -1) }
+                    result.append(LinearRelation(terms: shown + parts.map { .init(cell: $0.cell, coefficient: bound.atLeast ? -1 : 1) },
+                                                 kind: .atMost, constant: 0, reason: "svar på \(question.id) og dets when"))
                 }
             }
             for relation in ruleRelations {
@@ -140,18 +140,30 @@ enum RuleAnalysis {
         var reason: String
     }
 
-    /// For a question whose `when` reads exactly one counted, always answered single-choice or yes/no
-    /// question `p`, and which must be answered when shown: the columns of `p`'s values for which it is shown.
-    static func answeredWhen(_ question: ReportQuestion, layout: ReportLayout) -> [Int]? {
-        guard question.question.required, let when = question.question.when, when.referencedFields.count == 1,
-              let field = when.referencedFields.first,
-              let shownBy = layout.questions.first(where: { $0.id == field }),
-              shownBy.alwaysAnswered, shownBy.kind != .multichoice else { return nil }
-        var columns: [Int] = []
-        for (index, value) in shownBy.values.enumerated() where when.holds(for: [field: answer(value.id, shownBy.kind)], today: today) {
-            columns.append(shownBy.columns[index])
+    /// What a question's `when` says about how many answered it, as bounds by counted cells:
+    /// `atLeast` (answered ≥ Σ columns) or not (answered ≤ Σ columns).
+    static func answeredBounds(_ question: ReportQuestion, layout: ReportLayout) -> [(atLeast: Bool, columns: [Int])] {
+        guard let when = question.question.when, let table = truthTable(when, form: layout.form) else { return [] }
+        var result: [(Bool, [Int])] = []
+        var sureByField: [String: Set<String>] = [:]
+        var upperColumns: [Int] = []
+        for shownBy in layout.questions where shownBy.kind != .multichoice && shownBy.id != question.id
+            && when.referencedFields.contains(shownBy.id) {
+            let sure = shownBy.values.enumerated().filter { value in
+                table.filter { $0.assignment[shownBy.id] == value.element.id }.allSatisfy(\.holds)
+            }
+            guard !sure.isEmpty else { continue }
+            sureByField[shownBy.id] = Set(sure.map(\.element.id))
+            let columns = sure.map { shownBy.columns[$0.offset] }
+            upperColumns += columns
+            if question.question.required { result.append((true, columns)) }
         }
-        return columns
+        // At most: when every way of showing it goes through one of those values.
+        let covered = table.filter(\.holds).allSatisfy { row in
+            sureByField.contains { field, values in row.assignment[field].map(values.contains) ?? false }
+        }
+        if covered, !upperColumns.isEmpty { result.append((false, upperColumns)) }
+        return result
     }
 
     /// The rule relations of `layout`'s form (see `ReportRelations`).

@@ -7,7 +7,6 @@ import Foundation
 /// splitting domains down to single values, where every relation is checked exactly), so a `false`
 /// is a proof and a `true` comes with a witness. Written apart from the library's audit, on purpose.
 struct ExactOracle {
-    static let ceiling = 100_000
     struct Constraint {
         var terms: [(variable: Int, coefficient: Int)]
         var equal: Bool
@@ -21,8 +20,12 @@ struct ExactOracle {
     let upper: [Int]
     let constraints: [Constraint]
     let component: [Int]
+    /// No cell is above the largest screenings count.
+    let ceiling: Int
 
     init(_ table: SuppressedTable, relations: [LinearRelation]) {
+        let ceiling = max(table.table.rows.map { $0.values.first ?? 0 }.max() ?? 0, table.minCell)
+        self.ceiling = ceiling
         var cells: [CellPosition] = []
         var lower: [Int] = [], upper: [Int] = [], truth: [Int] = []
         for (r, row) in table.marks.enumerated() {
@@ -30,7 +33,7 @@ struct ExactOracle {
                 cells.append(CellPosition(row: r, column: c))
                 truth.append(table.table.rows[r].values[c])
                 lower.append(mark == .small ? 1 : table.minCell)
-                upper.append(mark == .small ? table.minCell - 1 : Self.ceiling)
+                upper.append(mark == .small ? table.minCell - 1 : ceiling)
             }
         }
         let index = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
@@ -61,9 +64,9 @@ struct ExactOracle {
     }
 
     /// Whether some table consistent with everything published has `cell` within `range`; with
-    /// `relaxed`, the cell's own mark is ignored (it is only known to be ≥ 0). Nil when the search
-    /// gave up (too large).
-    func feasible(_ cell: CellPosition, in range: ClosedRange<Int>, relaxed: Bool = false) -> Bool? {
+    /// `marks` false, from the shown numbers alone (every hidden cell only known to be ≥ 0). Nil when
+    /// the search gave up (too large).
+    func feasible(_ cell: CellPosition, in range: ClosedRange<Int>, marks: Bool = true) -> Bool? {
         guard let variable = index[cell] else { return false }
         let part = component[variable]
         let members = cells.indices.filter { component[$0] == part }
@@ -73,10 +76,10 @@ struct ExactOracle {
         }
         var lo = members.map { lower[$0] }, hi = members.map { upper[$0] }
         let me = local[variable] ?? 0
-        if relaxed { lo[me] = 0; hi[me] = Self.ceiling }
+        if !marks { lo = lo.map { _ in 0 }; hi = hi.map { _ in ceiling } }
         lo[me] = max(lo[me], range.lowerBound)
         hi[me] = min(hi[me], range.upperBound)
-        var budget = 2_000_000
+        var budget = 200_000
         return search(&lo, &hi, localConstraints, &budget)
     }
 
