@@ -32,17 +32,21 @@ let package = Package(
             ]
         ),
         .target(
-            name: "KonfliktReport",
+            name: "KonfliktCases",
             dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
+            name: "KonfliktReport",
+            dependencies: ["KonfliktCore", "KonfliktLog", "KonfliktCases", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
             name: "KonfliktTUI",
-            dependencies: ["CNCursesW", "KonfliktCore", "KonfliktLog", "KonfliktReport"]
+            dependencies: ["CNCursesW", "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport"]
         ),
         .executableTarget(
             name: "konflikt",
             dependencies: [
-                "KonfliktCore", "KonfliktLog", "KonfliktReport", "KonfliktTUI",
+                "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport", "KonfliktTUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,10 +55,11 @@ let package = Package(
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
-        .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktLog", "KonfliktCore"],
+        .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
-        .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCore", "KonfliktLog"]),
-        .testTarget(name: "EndToEndTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),
+        .testTarget(name: "EndToEndTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -37,8 +37,10 @@ enum Operand: Sendable {
 
 /// The expression tree (after type checking).
 indirect enum ExpressionNode: Sendable {
-    case and(ExpressionNode, ExpressionNode)
-    case or(ExpressionNode, ExpressionNode)
+    /// Every term holds (a chain `a and b and c` is one node, so long chains need no deep recursion).
+    case and([ExpressionNode])
+    /// At least one term holds.
+    case or([ExpressionNode])
     case not(ExpressionNode)
     case compare(Operand, ComparisonOperator, Operand)
     case isIn(field: String, values: [String])
@@ -50,7 +52,7 @@ indirect enum ExpressionNode: Sendable {
 
     var fields: Set<String> {
         switch self {
-        case .and(let a, let b), .or(let a, let b): return a.fields.union(b.fields)
+        case .and(let terms), .or(let terms): return terms.reduce(into: Set<String>()) { $0.formUnion($1.fields) }
         case .not(let a): return a.fields
         case .compare(let l, _, let r):
             var set = Set<String>()
@@ -64,8 +66,8 @@ indirect enum ExpressionNode: Sendable {
 
     func evaluate(_ answers: Answers, today: LocalDate) -> Bool {
         switch self {
-        case .and(let a, let b): return a.evaluate(answers, today: today) && b.evaluate(answers, today: today)
-        case .or(let a, let b): return a.evaluate(answers, today: today) || b.evaluate(answers, today: today)
+        case .and(let terms): return terms.allSatisfy { $0.evaluate(answers, today: today) }
+        case .or(let terms): return terms.contains { $0.evaluate(answers, today: today) }
         case .not(let a): return !a.evaluate(answers, today: today)
         case .answered(let f): return answers[f] != nil
         case .truth(let f): return answers[f] == .bool(true)

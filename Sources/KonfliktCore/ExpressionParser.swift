@@ -22,10 +22,22 @@ public struct ExpressionProblem: Error, Sendable, Equatable {
 
 /// Parses and type-checks expressions against a form's fields.
 public enum ExpressionParser {
+    /// The longest expression accepted, in characters.
+    public static let maximumLength = 4000
+    /// The deepest nesting of parentheses and `not` accepted.
+    public static let maximumDepth = 32
+
     /// Parses `source` and checks it against `fields`; returns the expression or every problem found
-    /// (a syntax error stops at the first one).
+    /// (a syntax error stops at the first one). Expressions longer than `maximumLength` or nested
+    /// deeper than `maximumDepth` are rejected; `and`/`or` chains are parsed in a loop, not by
+    /// recursion per term, so no expression can exhaust the stack.
     public static func parse(_ source: String, fields: [String: ExpressionField]) -> (expression: Expression?, problems: [ExpressionProblem]) {
-        var lexer = Lexer(Array(source))
+        let characters = Array(source)
+        guard characters.count <= maximumLength else {
+            return (nil, [ExpressionProblem(offset: maximumLength,
+                                            message: "Udtrykket er for langt (\(characters.count) tegn; højst \(maximumLength)).")])
+        }
+        var lexer = Lexer(characters)
         let tokens: [Token]
         do { tokens = try lexer.tokens() } catch let problem as ExpressionProblem {
             return (nil, [problem])
@@ -127,7 +139,7 @@ private struct Lexer {
 // MARK: - Raw syntax tree
 
 private indirect enum RawNode {
-    case and(RawNode, RawNode), or(RawNode, RawNode), not(RawNode, Int)
+    case and([RawNode]), or([RawNode]), not(RawNode, Int)
     case compare(RawOperand, ComparisonOperator, RawOperand, Int)
     case isIn(RawOperand, [(String, Int)], Int)
     case call(String, [RawOperand], Int)
@@ -162,26 +174,43 @@ private struct Parser {
         _ = advance()
     }
 
+    /// Nesting of parentheses and `not` at the current token.
+    var depth = 0
+
+    mutating func enter(_ token: Token) throws {
+        depth += 1
+        guard depth <= ExpressionParser.maximumDepth else {
+            throw ExpressionProblem(offset: token.offset,
+                                    message: "Udtrykket er for dybt indlejret (højst \(ExpressionParser.maximumDepth) niveauer af parenteser og 'not').")
+        }
+    }
+
     mutating func parseExpression() throws -> RawNode {
-        var left = try parseAnd()
-        while isKeyword("or") { _ = advance(); left = .or(left, try parseAnd()) }
-        return left
+        var terms = [try parseAnd()]
+        while isKeyword("or") { _ = advance(); terms.append(try parseAnd()) }
+        return terms.count == 1 ? terms[0] : .or(terms)
     }
 
     mutating func parseAnd() throws -> RawNode {
-        var left = try parseNot()
-        while isKeyword("and") { _ = advance(); left = .and(left, try parseNot()) }
-        return left
+        var terms = [try parseNot()]
+        while isKeyword("and") { _ = advance(); terms.append(try parseNot()) }
+        return terms.count == 1 ? terms[0] : .and(terms)
     }
 
     mutating func parseNot() throws -> RawNode {
-        if isKeyword("not") { let t = advance(); return .not(try parseNot(), t.offset) }
+        if isKeyword("not") {
+            let t = advance()
+            try enter(t)
+            defer { depth -= 1 }
+            return .not(try parseNot(), t.offset)
+        }
         return try parseComparison()
     }
 
     mutating func parseComparison() throws -> RawNode {
         if peek.kind == .op("(") {
-            _ = advance()
+            try enter(advance())
+            defer { depth -= 1 }
             let inner = try parseExpression()
             try expect(")")
             return inner
@@ -273,8 +302,8 @@ private struct Checker {
 
     mutating func condition(_ node: RawNode) -> ExpressionNode {
         switch node {
-        case .and(let a, let b): return .and(condition(a), condition(b))
-        case .or(let a, let b): return .or(condition(a), condition(b))
+        case .and(let terms): return .and(terms.map { condition($0) })
+        case .or(let terms): return .or(terms.map { condition($0) })
         case .not(let a, _): return .not(condition(a))
         case .operand(.identifier(let name, let offset)):
             guard let field = field(name, offset) else { return .constant(false) }

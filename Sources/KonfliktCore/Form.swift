@@ -16,12 +16,55 @@ public enum QuestionKind: String, Sendable, Hashable, CaseIterable {
     case number
 }
 
+/// What a question means to the program. Code finds questions by role (`form.field(role:)`), so a
+/// municipality can rename or reword its questions; `konflikt check` requires the `required` roles.
+public enum FieldRole: String, Sendable, Hashable, CaseIterable {
+    /// Which visit (a choice; its choices may carry the visit's age window).
+    case visit
+    /// The visit's date (a date).
+    case visitDate = "visit_date"
+    /// The child's CPR number (a cpr).
+    case childCPR = "child_cpr"
+    /// The health visitor's initials (a text).
+    case author
+    /// Who took part in the conversation (a multichoice).
+    case participants
+    /// Whether the screening question was asked at this visit (a yesno; no = a visit without screening).
+    case screened
+    /// Why it was not asked (a choice), shown when `screened` is no.
+    case notScreenedReason = "not_screened_reason"
+
+    /// The roles every screening form must declare exactly once.
+    public static let required: [FieldRole] = [.visit, .visitDate, .childCPR, .author]
+
+    /// The question kind a question with this role must have.
+    public var kind: QuestionKind {
+        switch self {
+        case .visit, .notScreenedReason: return .choice
+        case .visitDate: return .date
+        case .childCPR: return .cpr
+        case .author: return .text
+        case .participants: return .multichoice
+        case .screened: return .yesno
+        }
+    }
+}
+
 /// One choice of a choice or multichoice question.
 public struct Choice: Sendable, Hashable {
     /// The id stored in answers and named in expressions.
     public let id: String
     /// The Danish label shown to the user.
     public let label: String
+    /// For a choice of the `visit` question: the child's age in days at the visit that fits this
+    /// visit (`min_age_days`–`max_age_days`); outside it the decision warns. Nil when not given.
+    public let ageDays: ClosedRange<Int>?
+
+    init(id: String, label: String, ageDays: ClosedRange<Int>? = nil) {
+        self.id = id
+        self.label = label
+        self.ageDays = ageDays
+    }
 }
 
 /// One question of a form.
@@ -51,6 +94,8 @@ public struct Question: Sendable {
     public let defaultValue: String?
     /// Whether the export counts this question's answers.
     public let report: Bool
+    /// What the question means to the program (visit, visit date, child's CPR, …); nil when nothing.
+    public let role: FieldRole?
     /// A short column label for the export (`report_label`); nil when the form gives none.
     public let reportLabel: String?
 
@@ -86,6 +131,16 @@ public struct FormAction: Sendable, Hashable {
     public let instruction: String
     /// What to tell the family, shown after saving.
     public let familyInfo: String
+    /// A warning shown first on the summary when the action is recommended (e.g. "Ring 112 …");
+    /// empty when none.
+    public let banner: String
+    /// Ids of the form's resources to point the family to.
+    public let resources: [String]
+    /// When one of these actions is also recommended, this action waits: it is replaced by
+    /// `waitingAction` (e.g. the course waits for Familierådgivningen's assessment of a report).
+    public let waitsFor: [String]
+    /// The action that stands in for this one while it waits; nil when it never waits.
+    public let waitingAction: String?
     /// A short label for the export's columns (`report_label`); nil when the form gives none.
     public let reportLabel: String?
 }
@@ -102,6 +157,90 @@ public struct Rule: Sendable {
     public let reason: String
     /// The legal basis; empty when none.
     public let basis: String
+    /// Whether the rule is a legal duty (the § 133 duty to report): an override may not remove its
+    /// action; wrong answers must be corrected instead.
+    public let mandatory: Bool
+    /// What the health visitor does, shown before the action's own instruction; empty when none.
+    public let instruction: String
+    /// What to tell the family, shown before the action's own text; empty when none.
+    public let familyInfo: String
+    /// Ids of resources to point the family to, before the action's.
+    public let resources: [String]
+    /// Whether the rule's `family_info` replaces the action's instead of coming before it (when the
+    /// action's usual words to the family would be unsafe, e.g. "tell the parents about the report").
+    public let replacesFamilyInfo: Bool
+}
+
+/// A warning the form declares: shown on the summary (never blocking) when its condition holds.
+public struct FormWarning: Sendable {
+    /// The warning's id.
+    public let id: String
+    /// When it is shown.
+    public let when: Expression
+    /// The text (Danish).
+    public let text: String
+}
+
+/// Where a family can turn for help. The municipality fills in phone and web; a missing phone
+/// number is a warning from `konflikt check`, never an invented one.
+public struct Resource: Sendable, Hashable {
+    /// The resource's id, named by actions and rules.
+    public let id: String
+    /// Its name in Danish.
+    public let name: String
+    /// What it offers, in Danish.
+    public let offers: String
+    /// Phone number; empty when the municipality has not filled it in.
+    public let phone: String
+    /// Web address; empty when not filled in.
+    public let web: String
+    /// Name and offer in other languages, by language code (`en`).
+    public let translations: [String: (name: String, offers: String)]
+
+    public static func == (a: Resource, b: Resource) -> Bool {
+        a.id == b.id && a.name == b.name && a.offers == b.offers && a.phone == b.phone && a.web == b.web
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(id) }
+
+    /// The name in `language`, falling back to Danish.
+    public func name(in language: String) -> String { translations[language]?.name ?? name }
+    /// The offer in `language`, falling back to Danish.
+    public func offers(in language: String) -> String { translations[language]?.offers ?? offers }
+}
+
+/// The texts framing the family leaflet in one language.
+public struct LeafletText: Sendable, Hashable {
+    /// The heading.
+    public let title: String
+    /// The text before the resources.
+    public let intro: String
+    /// The text after them.
+    public let outro: String
+}
+
+/// The headings of the journal note; the form may give its own (`journal:`), else these.
+public struct JournalTexts: Sendable, Hashable {
+    public var heading = "Konfliktscreening"
+    public var asked = "Screeningsspørgsmålet blev stillet."
+    public var notAsked = "Screeningsspørgsmålet blev ikke stillet. Årsag:"
+    public var answers = "Svar"
+    public var recommendation = "Anbefaling"
+    public var override = "Sundhedsplejersken valgte i stedet"
+    public var instruction = "Videre handling"
+    public var family = "Til familien"
+    public var resources = "Hjælp til familien"
+    public var author = "Sundhedsplejerske"
+
+    /// The default headings.
+    public init() {}
+
+    /// The YAML key of each heading, for loading.
+    static var keys: [(String, WritableKeyPath<JournalTexts, String>)] { [
+        ("heading", \.heading), ("asked", \.asked), ("not_asked", \.notAsked), ("answers", \.answers),
+        ("recommendation", \.recommendation), ("override", \.override), ("instruction", \.instruction),
+        ("family", \.family), ("resources", \.resources), ("author", \.author),
+    ] }
 }
 
 /// A screening form loaded and checked from a YAML file in `forms/`.
@@ -124,6 +263,19 @@ public struct Form: Sendable {
     public let fingerprint: String
     /// The file the form was loaded from.
     public let path: String
+    /// The warnings the form declares.
+    public let warningRules: [FormWarning]
+    /// Where families can turn, in form order.
+    public let resources: [Resource]
+    /// The leaflet's framing texts by language code (`da`, `en`).
+    public let leaflet: [String: LeafletText]
+    /// The journal note's headings.
+    public let journalTexts: JournalTexts
+    /// What `konflikt check` warns about without refusing the form (e.g. a resource without a phone
+    /// number, a rule no golden case fires).
+    public internal(set) var notices: [FormProblem]
+    /// How many golden cases the form passed when it was loaded (0 when it has none).
+    public internal(set) var goldenCaseCount = 0
 
     /// Every question in form order.
     public var questions: [Question] { steps.flatMap(\.questions) }
@@ -136,6 +288,37 @@ public struct Form: Sendable {
 
     /// The action `id`, if any.
     public func action(id: String) -> FormAction? { actions.first { $0.id == id } }
+
+    /// The required roles the form does not declare (reported by `konflikt check`).
+    public var missingRoles: [FieldRole] { FieldRole.required.filter { field(role: $0) == nil } }
+
+    /// The rule `id`, if any.
+    public func rule(id: String) -> Rule? { rules.first { $0.id == id } }
+
+    /// The resource `id`, if any.
+    public func resource(id: String) -> Resource? { resources.first { $0.id == id } }
+
+    /// The question that has `role`, if the form declares one. Code names roles, never field ids.
+    public func field(role: FieldRole) -> Question? { questions.first { $0.role == role } }
+
+    /// The answer to the question with `role` as text (choice id, date, CPR, initials), if any.
+    public func text(role: FieldRole, in answers: Answers) -> String? {
+        guard let id = field(role: role)?.id, case .string(let text)? = answers[id] else { return nil }
+        return text
+    }
+
+    /// The visit date answer (role `visit_date`), if any.
+    public func visitDate(in answers: Answers) -> LocalDate? {
+        text(role: .visitDate, in: answers).flatMap(LocalDate.init(iso:))
+    }
+
+    /// Whether the answers record a visit where the screening question was asked: false only when
+    /// the `screened` question is answered no (a missing answer, as in records before it existed,
+    /// counts as screened).
+    public func wasScreened(_ answers: Answers) -> Bool {
+        guard let id = field(role: .screened)?.id, case .bool(let screened)? = answers[id] else { return true }
+        return screened
+    }
 
     /// Each action's deadline in days, for folding the log into cases.
     public var deadlineDays: [String: Int] {

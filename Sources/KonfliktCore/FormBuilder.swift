@@ -5,6 +5,8 @@ struct FormBuilder {
     let path: String
     let fingerprint: String
     var problems: [FormProblem] = []
+    /// Where each resource was written, for `check`'s warnings.
+    var resourceNodes: [String: Node] = [:]
 
     init(path: String, fingerprint: String) {
         self.path = path
@@ -47,6 +49,11 @@ struct FormBuilder {
     mutating func string(_ node: Node?, _ what: String) -> String? {
         guard let node else { return nil }
         guard case .scalar(let scalar) = node else { fail(node, "\(what) skal være en tekst."); return nil }
+        // YAML's null (`~`, `null`) is no text; it would otherwise be shown as "~" or "null".
+        if scalar.style == .plain, ["~", "null", "Null", "NULL"].contains(scalar.string) {
+            fail(node, "\(what) mangler en tekst (\(scalar.string) er YAML's tomme værdi); skriv teksten, eller sæt den i anførselstegn.")
+            return nil
+        }
         return scalar.string
     }
 
@@ -115,7 +122,7 @@ struct FormBuilder {
 
     mutating func build(_ root: Node) -> Form? {
         guard let top = mapping(root, what: "formularen", required: ["id", "version", "title", "steps", "actions", "rules", "default_action"],
-                                optional: ["description"]) else { return nil }
+                                optional: ["description", "warnings", "resources", "leaflet", "journal"]) else { return nil }
         let id = identifier(top["id"]?.value, "Formularens id")
         let version = int(top["version"]?.value, "version")
         let title = nonEmptyString(top["title"]?.value, "title")
@@ -140,7 +147,7 @@ struct FormBuilder {
                 guard let q = mapping(questionNode, what: "et spørgsmål",
                                       required: ["id", "type", "text"],
                                       optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report",
-                                                 "report_label", "multiline"])
+                                                 "report_label", "multiline", "role"])
                 else { continue }
                 guard let qid = identifier(q["id"]?.value, "Spørgsmålets id") else { continue }
                 guard let typeName = string(q["type"]?.value, "type") else { continue }
@@ -168,6 +175,7 @@ struct FormBuilder {
         // Now the questions in full, checking that `when` only reads earlier questions.
         var steps: [[Question]] = Array(repeating: [], count: stepHeads.count)
         var earlier: [String: ExpressionField] = [:]
+        var rolesSeen: [FieldRole: String] = [:]
         for entry in questionNodes {
             guard let field = fields[entry.id] else { continue }
             let q = entry.map
@@ -193,6 +201,10 @@ struct FormBuilder {
             let defaultValue = string(q["default"]?.value, "default")
             if let defaultValue { checkDefault(defaultValue, field: field, node: q["default"]?.value) }
             let choices = (sequence(q["choices"]?.value, "choices") ?? []).compactMap { choice($0) }
+            let role = fieldRole(q["role"]?.value, kind: field.kind, questionID: entry.id, seen: &rolesSeen)
+            if choices.contains(where: { $0.ageDays != nil }), role != .visit {
+                fail(q["choices"]?.key, "Kun spørgsmålet med role: visit kan have min_age_days/max_age_days i valgene.")
+            }
             var seenChoices = Set<String>()
             for (index, c) in choices.enumerated() where !seenChoices.insert(c.id).inserted {
                 fail(sequence(q["choices"]?.value, "choices")?[index], "Valget '\(c.id)' står to gange i '\(entry.id)'.")
@@ -204,7 +216,7 @@ struct FormBuilder {
                 required: bool(q["required"]?.value, "required") ?? true,
                 multiline: multiline, choices: choices, when: when, constraint: constraint,
                 constraintMessage: message ?? "", defaultValue: defaultValue,
-                report: bool(q["report"]?.value, "report") ?? false,
+                report: bool(q["report"]?.value, "report") ?? false, role: role,
                 reportLabel: nonEmptyString(q["report_label"]?.value, "report_label"))
             if q["report_label"] != nil, !question.report {
                 fail(q["report_label"]?.key, "'report_label' bruges kun sammen med 'report: true'.")
@@ -215,10 +227,12 @@ struct FormBuilder {
 
         // Actions.
         var actions: [FormAction] = []
+        var actionNodes: [String: [String: (key: Node, value: Node)]] = [:]
         for node in sequence(top["actions"]?.value, "actions") ?? [] {
             guard let a = mapping(node, what: "en handling",
                                   required: ["id", "label", "severity", "flags", "instruction"],
-                                  optional: ["deadline_days", "family_info", "report_label"]) else { continue }
+                                  optional: ["deadline_days", "family_info", "banner", "resources", "waits_for", "waiting_action",
+                                             "report_label"]) else { continue }
             guard let aid = identifier(a["id"]?.value, "Handlingens id") else { continue }
             if actions.contains(where: { $0.id == aid }) {
                 fail(a["id"]?.value, "Handlings-id '\(aid)' bruges mere end én gang."); continue
@@ -231,9 +245,31 @@ struct FormBuilder {
                 flags: bool(a["flags"]?.value, "flags") ?? false, deadlineDays: deadline,
                 instruction: nonEmptyString(a["instruction"]?.value, "instruction") ?? "",
                 familyInfo: string(a["family_info"]?.value, "family_info") ?? "",
+                banner: string(a["banner"]?.value, "banner") ?? "",
+                resources: idList(a["resources"]?.value, "resources"),
+                waitsFor: idList(a["waits_for"]?.value, "waits_for"),
+                waitingAction: identifier(a["waiting_action"]?.value, "waiting_action"),
                 reportLabel: nonEmptyString(a["report_label"]?.value, "report_label")))
+            actionNodes[aid] = a
         }
         let actionIDs = Set(actions.map(\.id))
+        for action in actions {
+            let node = actionNodes[action.id]
+            for other in action.waitsFor where !actionIDs.contains(other) {
+                fail(node?["waits_for"]?.value, "Handlingen '\(action.id)' venter på den ukendte handling '\(other)'.")
+            }
+            if action.waitsFor.isEmpty != (action.waitingAction == nil) {
+                fail(node?["waits_for"]?.key ?? node?["waiting_action"]?.key,
+                     "Handlingen '\(action.id)' skal have både waits_for og waiting_action, eller ingen af dem.")
+            }
+            if let waiting = action.waitingAction {
+                if !actionIDs.contains(waiting) {
+                    fail(node?["waiting_action"]?.value, "waiting_action '\(waiting)' er ikke en af handlingerne.")
+                } else if !(self.action(waiting, in: actions)?.waitsFor.isEmpty ?? true) {
+                    fail(node?["waiting_action"]?.value, "waiting_action '\(waiting)' må ikke selv vente på andre handlinger.")
+                }
+            }
+        }
         let defaultAction = identifier(top["default_action"]?.value, "default_action")
         if let defaultAction, !actionIDs.contains(defaultAction) {
             fail(top["default_action"]?.value, "default_action '\(defaultAction)' er ikke en af handlingerne (\(actions.map(\.id).joined(separator: ", "))).")
@@ -241,8 +277,10 @@ struct FormBuilder {
 
         // Rules.
         var rules: [Rule] = []
+        var resourceUses: [(Node?, [String])] = actions.map { (actionNodes[$0.id]?["resources"]?.value, $0.resources) }
         for node in sequence(top["rules"]?.value, "rules") ?? [] {
-            guard let r = mapping(node, what: "en regel", required: ["id", "when", "action", "reason"], optional: ["basis"]) else { continue }
+            guard let r = mapping(node, what: "en regel", required: ["id", "when", "action", "reason"],
+                                optional: ["basis", "mandatory", "instruction", "family_info", "resources", "replaces_family_info"]) else { continue }
             guard let rid = identifier(r["id"]?.value, "Reglens id") else { continue }
             if rules.contains(where: { $0.id == rid }) {
                 fail(r["id"]?.value, "Regel-id '\(rid)' bruges mere end én gang."); continue
@@ -255,14 +293,35 @@ struct FormBuilder {
             let reason = nonEmptyString(r["reason"]?.value, "reason")
             if let when, let action, let reason {
                 rules.append(Rule(id: rid, when: when, action: action, reason: reason,
-                                  basis: string(r["basis"]?.value, "basis") ?? ""))
+                                  basis: string(r["basis"]?.value, "basis") ?? "",
+                                  mandatory: bool(r["mandatory"]?.value, "mandatory") ?? false,
+                                  instruction: string(r["instruction"]?.value, "instruction") ?? "",
+                                  familyInfo: string(r["family_info"]?.value, "family_info") ?? "",
+                                  resources: idList(r["resources"]?.value, "resources"),
+                                  replacesFamilyInfo: bool(r["replaces_family_info"]?.value, "replaces_family_info") ?? false))
+                if rules[rules.count - 1].replacesFamilyInfo, rules[rules.count - 1].familyInfo.isEmpty {
+                    fail(r["replaces_family_info"]?.key, "Reglen '\(rid)' har replaces_family_info uden family_info.")
+                }
+                resourceUses.append((r["resources"]?.value, rules[rules.count - 1].resources))
             }
         }
+
+        let warningRules = warnings(top["warnings"]?.value, fields: fields)
+        let resources = self.resources(top["resources"]?.value)
+        let resourceIDs = Set(resources.map(\.id))
+        for (node, ids) in resourceUses {
+            for rid in ids where !resourceIDs.contains(rid) {
+                fail(node, "Hjælpemuligheden '\(rid)' findes ikke under resources (kendte: \(resources.map(\.id).joined(separator: ", "))).")
+            }
+        }
+        let leaflet = self.leaflet(top["leaflet"]?.value)
+        let journal = journalTexts(top["journal"]?.value)
 
         guard problems.isEmpty, let id, let version, let title, let defaultAction else { return nil }
         let formSteps = zip(stepHeads, steps).map { FormStep(id: $0.0.id, title: $0.0.title, questions: $0.1) }
         return Form(id: id, version: version, title: title, steps: formSteps, actions: actions, rules: rules,
-                    defaultActionID: defaultAction, fingerprint: fingerprint, path: path)
+                    defaultActionID: defaultAction, fingerprint: fingerprint, path: path, warningRules: warningRules,
+                    resources: resources, leaflet: leaflet, journalTexts: journal, notices: notices(resources))
     }
 
     mutating func choiceID(_ node: Node) -> String? {
@@ -272,9 +331,119 @@ struct FormBuilder {
     }
 
     mutating func choice(_ node: Node) -> Choice? {
-        guard let c = mapping(node, what: "et valg", required: ["id", "label"], optional: []) else { return nil }
+        guard let c = mapping(node, what: "et valg", required: ["id", "label"], optional: ["min_age_days", "max_age_days"]) else { return nil }
         guard let id = identifier(c["id"]?.value, "Valgets id"), let label = nonEmptyString(c["label"]?.value, "label") else { return nil }
-        return Choice(id: id, label: label)
+        let low = int(c["min_age_days"]?.value, "min_age_days"), high = int(c["max_age_days"]?.value, "max_age_days")
+        var ageDays: ClosedRange<Int>?
+        switch (low, high) {
+        case (let low?, let high?):
+            if low < 0 || high < low {
+                fail(c["min_age_days"]?.value, "min_age_days skal være 0 eller mere og højst max_age_days.")
+            } else {
+                ageDays = low...high
+            }
+        case (nil, nil): break
+        default:
+            fail(node, "Valget '\(id)' skal have både min_age_days og max_age_days, eller ingen af dem.")
+        }
+        return Choice(id: id, label: label, ageDays: ageDays)
+    }
+
+    func action(_ id: String, in actions: [FormAction]) -> FormAction? { actions.first { $0.id == id } }
+
+    /// A list of ids (`[a, b]`), each checked as an identifier.
+    mutating func idList(_ node: Node?, _ what: String) -> [String] {
+        guard let node else { return [] }
+        return (sequence(node, what) ?? []).compactMap { identifier($0, what) }
+    }
+
+    /// A question's `role`: known, of the right question kind, and not used by another question.
+    mutating func fieldRole(_ node: Node?, kind: QuestionKind, questionID: String, seen: inout [FieldRole: String]) -> FieldRole? {
+        guard let node, let name = string(node, "role") else { return nil }
+        guard let role = FieldRole(rawValue: name) else {
+            fail(node, "Ukendt rolle '\(name)'. Brug en af: \(FieldRole.allCases.map(\.rawValue).joined(separator: ", ")).")
+            return nil
+        }
+        if role.kind != kind {
+            fail(node, "Rollen '\(name)' kræver et spørgsmål af typen \(role.kind.rawValue); '\(questionID)' er \(kind.rawValue).")
+            return nil
+        }
+        if let other = seen[role] {
+            fail(node, "Rollen '\(name)' bruges både af '\(other)' og '\(questionID)'; hver rolle må kun bruges én gang.")
+            return nil
+        }
+        seen[role] = questionID
+        return role
+    }
+
+    /// The form's `warnings`: id, when, text.
+    mutating func warnings(_ node: Node?, fields: [String: ExpressionField]) -> [FormWarning] {
+        var result: [FormWarning] = []
+        for item in sequence(node, "warnings") ?? [] {
+            guard let w = mapping(item, what: "en advarsel", required: ["id", "when", "text"], optional: []),
+                  let wid = identifier(w["id"]?.value, "Advarslens id") else { continue }
+            if result.contains(where: { $0.id == wid }) { fail(w["id"]?.value, "Advarsels-id '\(wid)' bruges mere end én gang."); continue }
+            let when = expression(w["when"]?.value, what: "when", fields: fields)
+            if let when, let text = nonEmptyString(w["text"]?.value, "text") {
+                result.append(FormWarning(id: wid, when: when, text: text))
+            }
+        }
+        return result
+    }
+
+    /// The form's `resources`.
+    mutating func resources(_ node: Node?) -> [Resource] {
+        var result: [Resource] = []
+        for item in sequence(node, "resources") ?? [] {
+            guard let r = mapping(item, what: "en hjælpemulighed", required: ["id", "name", "offers"],
+                                  optional: ["phone", "web", "en"]),
+                  let rid = identifier(r["id"]?.value, "Hjælpemulighedens id") else { continue }
+            if result.contains(where: { $0.id == rid }) { fail(r["id"]?.value, "Hjælpemuligheds-id '\(rid)' bruges mere end én gang."); continue }
+            var translations: [String: (name: String, offers: String)] = [:]
+            if let en = r["en"]?.value, let t = mapping(en, what: "en oversættelse", required: ["name", "offers"], optional: []),
+               let name = nonEmptyString(t["name"]?.value, "name"), let offers = nonEmptyString(t["offers"]?.value, "offers") {
+                translations["en"] = (name, offers)
+            }
+            guard let name = nonEmptyString(r["name"]?.value, "name"), let offers = nonEmptyString(r["offers"]?.value, "offers") else { continue }
+            result.append(Resource(id: rid, name: name, offers: offers,
+                                   phone: (string(r["phone"]?.value, "phone") ?? "").trimmingCharacters(in: .whitespaces),
+                                   web: (string(r["web"]?.value, "web") ?? "").trimmingCharacters(in: .whitespaces),
+                                   translations: translations))
+            resourceNodes[rid] = item
+        }
+        return result
+    }
+
+    /// What `check` warns about without refusing the form: resources without a phone number.
+    func notices(_ resources: [Resource]) -> [FormProblem] {
+        resources.filter { $0.phone.isEmpty }.map { resource in
+            let mark = resourceNodes[resource.id]?.mark
+            return FormProblem(file: path, line: mark?.line ?? 1, column: mark?.column ?? 1,
+                               message: "Hjælpemuligheden '\(resource.id)' har intet telefonnummer. Kommunen skal udfylde phone; skriv aldrig et gættet nummer.")
+        }
+    }
+
+    /// The leaflet's texts per language.
+    mutating func leaflet(_ node: Node?) -> [String: LeafletText] {
+        guard let node, let languages = mapping(node, what: "leaflet", required: [], optional: ["da", "en"]) else { return [:] }
+        var result: [String: LeafletText] = [:]
+        for (language, entry) in languages {
+            guard let t = mapping(entry.value, what: "folderens tekster", required: ["title"], optional: ["intro", "outro"]),
+                  let title = nonEmptyString(t["title"]?.value, "title") else { continue }
+            result[language] = LeafletText(title: title, intro: string(t["intro"]?.value, "intro") ?? "",
+                                           outro: string(t["outro"]?.value, "outro") ?? "")
+        }
+        return result
+    }
+
+    /// The journal note's headings; those not given keep their defaults.
+    mutating func journalTexts(_ node: Node?) -> JournalTexts {
+        var texts = JournalTexts()
+        guard let node, let map = mapping(node, what: "journal", required: [], optional: JournalTexts.keys.map(\.0)) else { return texts }
+        for (key, path) in JournalTexts.keys {
+            if let value = nonEmptyString(map[key]?.value, key) { texts[keyPath: path] = value }
+        }
+        return texts
     }
 
     mutating func checkDefault(_ value: String, field: ExpressionField, node: Node?) {

@@ -48,8 +48,16 @@ extension Form {
                 return "'\(id)' er ikke et af valgene (\(question.choices.map(\.id).joined(separator: ", ")))."
             }
             if Set(ids).count != ids.count { return "Det samme valg står to gange." }
-        case (.yesno, .bool), (.number, .number), (.text, .string):
+        case (.yesno, .bool), (.number, .number):
             break
+        case (.text, .string(let text)):
+            if text.count > InputLimits.textAnswerCharacters {
+                return "Svaret er for langt (højst \(InputLimits.textAnswerCharacters) tegn)."
+            }
+            // The author's question (and any that takes the user's initials by default) holds initials.
+            if question.role == .author || question.defaultValue == "$initialer", !Initials.isValid(text) {
+                return Initials.problem
+            }
         case (.date, .string(let text)):
             if LocalDate(iso: text) == nil { return "Ugyldig dato; brug ÅÅÅÅ-MM-DD." }
         case (.cpr, .string(let text)):
@@ -91,6 +99,14 @@ extension Form {
         for rule in rules where rule.when.holds(for: relevant, today: today) {
             fired.append(FiredRule(id: rule.id, action: rule.action, reason: rule.reason, basis: rule.basis))
         }
+        // An action waits (is replaced by its waiting action) while an action it waits for fires too.
+        let firedActions = Set(fired.map(\.action))
+        for index in fired.indices {
+            if let action = action(id: fired[index].action), let waiting = action.waitingAction,
+               action.waitsFor.contains(where: firedActions.contains) {
+                fired[index].action = waiting
+            }
+        }
         var actionIDs: [String] = []
         for rule in fired where !actionIDs.contains(rule.action) { actionIDs.append(rule.action) }
         if actionIDs.isEmpty { actionIDs = [defaultActionID] }
@@ -101,6 +117,9 @@ extension Form {
         }
         var warnings = dropped.map { "Svaret på '\($0)' er ikke brugt, fordi spørgsmålet ikke vises med de øvrige svar." }
         warnings += VisitAge.warnings(form: self, answers: relevant)
+        for warning in warningRules where warning.when.holds(for: relevant, today: today) {
+            warnings.append(warning.text)
+        }
         return Decision(form: id, formVersion: version, formFingerprint: fingerprint, actions: actionIDs,
                         flagged: actionIDs.contains { action(id: $0)?.flags ?? false },
                         rules: fired, warnings: warnings)
@@ -124,5 +143,28 @@ extension Form {
         case .cpr: return "et CPR-nummer som tekst"
         case .number: return "et tal"
         }
+    }
+}
+
+extension Form {
+    /// The child and visit a screening is about (roles `child_cpr` and `visit`), for finding the same
+    /// child screened twice at one visit; nil when either is missing.
+    public func visitKey(_ answers: Answers) -> String? {
+        guard let cpr = text(role: .childCPR, in: answers).flatMap(CPRNumber.init), let visit = text(role: .visit, in: answers)
+        else { return nil }
+        return "\(cpr.normalized)|\(visit)"
+    }
+
+    /// The warning when the child in `answers` was already screened at the same visit in one of
+    /// `earlier` (answers of saved screenings); empty otherwise.
+    public func alreadyScreenedWarnings(_ answers: Answers, earlier: [Answers]) -> [String] {
+        guard let key = visitKey(answers), earlier.contains(where: { visitKey($0) == key }) else { return [] }
+        return [alreadyScreenedWarning(answers)]
+    }
+
+    /// The warning that the child in `answers` was already screened at this visit (never with the CPR number).
+    public func alreadyScreenedWarning(_ answers: Answers) -> String {
+        let visit = field(role: .visit).flatMap { question in text(role: .visit, in: answers).map { question.label(ofChoice: $0) } } ?? "besøg"
+        return "Barnet er allerede screenet ved et \(visit.lowercased()). Tjek, om det er en fejl; ret i så fald den første screening i stedet for at gemme en ny."
     }
 }

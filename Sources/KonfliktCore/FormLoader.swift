@@ -10,7 +10,23 @@ public enum FormLoader {
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw .unreadable(path: url.path)
         }
-        return try load(data: data, path: url.path)
+        var form = try load(data: data, path: url.path)
+        // The golden cases beside the form: a form whose cases fail is refused like a broken form.
+        let cases = GoldenCases.url(for: form)
+        if FileManager.default.fileExists(atPath: cases.path) {
+            let report = GoldenCases.run(form: form, url: cases)
+            guard report.problems.isEmpty else { throw .invalid(report.problems) }
+            form.goldenCaseCount = report.count
+            for rule in form.rules where !report.firedRules.contains(rule.id) {
+                form.notices.append(FormProblem(file: cases.path, line: 1, column: 1,
+                                                message: "Intet tilfælde får reglen '\(rule.id)' til at slå til."))
+            }
+            for warning in form.warningRules where !report.givenWarnings.contains(warning.id) {
+                form.notices.append(FormProblem(file: cases.path, line: 1, column: 1,
+                                                message: "Intet tilfælde giver advarslen '\(warning.id)'."))
+            }
+        }
+        return form
     }
 
     /// Loads a form from the bytes of a file; `path` names it in messages.
@@ -46,7 +62,7 @@ public enum FormLoader {
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw .unreadable(path: directory.path)
         }
-        let files = names.filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !GoldenCases.isCasesFile($0) }.sorted()
         guard !files.isEmpty else { throw .noForms(directory: directory.path) }
         var forms: [Form] = []
         var problems: [FormProblem] = []

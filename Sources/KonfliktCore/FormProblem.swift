@@ -9,6 +9,14 @@ public struct FormProblem: Sendable, Hashable, CustomStringConvertible {
     /// The problem in Danish.
     public let message: String
 
+    /// A problem at a position.
+    public init(file: String, line: Int, column: Int, message: String) {
+        self.file = file
+        self.line = line
+        self.column = column
+        self.message = message
+    }
+
     /// `file:line:column: message`.
     public var description: String { "\(file):\(line):\(column): \(message)" }
 }

@@ -1,21 +1,21 @@
+import Foundation
+
 /// Whether the child's age (from the CPR number) fits the visit: a warning, never a block.
 ///
-/// Bounds, in days of age at the visit date: the 2-month visit 21–135 days (3 weeks to about 4½
-/// months), the 8-month visit 180–335 days (about 6 to 11 months). Visits are often moved, so the
-/// bounds are generous; outside them the health visitor is asked to check the visit and the CPR.
+/// The form declares the windows on the choices of its `visit` question (`min_age_days`,
+/// `max_age_days`; the shipped form: 2-month visit 21–135 days, 8-month visit 180–335 days). Visits
+/// are often moved, so the windows are generous; outside them the health visitor is asked to check the
+/// visit and the CPR number. A form without the roles `visit`, `visit_date` and `child_cpr`, or a
+/// visit without a window, gets no age warning.
 enum VisitAge {
-    static let bounds: [String: ClosedRange<Int>] = ["2mdr": 21...135, "8mdr": 180...335]
-
-    /// The ids of the questions the check reads; a form without them gets no age warning.
-    static let visitField = "besoeg", dateField = "besoegsdato", cprField = "barn_cpr"
-
     static func warnings(form: Form, answers: Answers) -> [String] {
-        guard case .string(let visit)? = answers[visitField],
-              case .string(let dateText)? = answers[dateField], let visitDate = LocalDate(iso: dateText),
-              case .string(let cprText)? = answers[cprField], let cpr = CPRNumber(cprText),
-              let range = bounds[visit] else { return [] }
+        guard let visitQuestion = form.field(role: .visit),
+              let visit = form.text(role: .visit, in: answers),
+              let range = visitQuestion.choices.first(where: { $0.id == visit })?.ageDays,
+              let visitDate = form.visitDate(in: answers),
+              let cprText = form.text(role: .childCPR, in: answers), let cpr = CPRNumber(cprText) else { return [] }
         let age = cpr.birthDate.days(until: visitDate)
-        let label = form.question(id: visitField)?.label(ofChoice: visit) ?? visit
+        let label = visitQuestion.label(ofChoice: visit)
         if age < 0 {
             return ["Barnets fødselsdato (fra CPR-nummeret) ligger efter besøgsdatoen. Kontrollér CPR-nummer og dato."]
         }
@@ -27,5 +27,3 @@ enum VisitAge {
         return []
     }
 }
-
-import Foundation

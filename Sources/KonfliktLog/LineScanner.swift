@@ -8,14 +8,22 @@ struct LineScanner {
     struct End {
         /// Complete lines seen.
         var lines: Int
-        /// Bytes after the last newline (an unterminated last line), 0 when the file ends in a newline.
+        /// Bytes after the last newline that are not an event (a torn last line), 0 when the file ends
+        /// in a newline or with a complete event whose newline was lost.
         var trailingBytes: Int
         /// Bytes read in total.
         var bytes: Int
+        /// The last line had no newline but is a complete, hash-valid event: it was handed out as a
+        /// line (a sync tool or an editor dropped only the final newline).
+        var lostFinalNewline = false
     }
 
     /// Scans the open file `fd`; `onLine(lineNumber, bytes)` returns false to stop early. With `limit`,
     /// reads no more than that many bytes (a snapshot of a file that may grow while it is read).
+    ///
+    /// A last line without its newline is handed out too when it is a complete event (its structure
+    /// and hash check, `EventLine.check`): only the newline was lost. Anything else after the last
+    /// newline is a torn write and is only counted in `End.trailingBytes`.
     static func scan(fd: Int32, path: String, chunkSize: Int = 4 << 20, limit: Int? = nil,
                      onLine: (Int, UnsafeRawBufferPointer) throws -> Bool) throws -> End {
         try scan(fd: fd, path: path, chunkSize: chunkSize, limit: limit) { number, _, bytes in try onLine(number, bytes) }
@@ -68,6 +76,14 @@ struct LineScanner {
             if start == end {
                 start = 0
                 end = 0
+            }
+        }
+        if end > start {
+            let tail = UnsafeRawBufferPointer(start: buffer + start, count: end - start)
+            if case .ok = EventLine.check(tail) {
+                lineNumber += 1
+                _ = try onLine(lineNumber, total - end + start, tail)
+                return End(lines: lineNumber, trailingBytes: 0, bytes: total, lostFinalNewline: true)
             }
         }
         return End(lines: lineNumber, trailingBytes: end - start, bytes: total)

@@ -36,6 +36,12 @@ public enum LogError: Error, Equatable, UserFacingError {
     case badHeadsFile(path: String, reason: String)
     /// Demo data is only written into a data directory without log files.
     case demoDataNeedsEmptyDirectory(path: String)
+    /// A `*.jsonl` name in the data directory is a symbolic link; it is neither read nor written through.
+    case symbolicLink(path: String)
+    /// A `*.jsonl` name in the data directory is not a regular file (a folder, a FIFO, a device, a socket).
+    case notRegularFile(path: String, kind: String)
+    /// An event line would be longer than the log accepts (`LogWriter.maximumLineBytes`); nothing was written.
+    case eventTooLarge(bytes: Int, limit: Int)
 
     public var danishDescription: String {
         switch self {
@@ -71,13 +77,19 @@ public enum LogError: Error, Equatable, UserFacingError {
             return "Filen med tidligere hoveder \(path) kan ikke læses: \(reason)."
         case .demoDataNeedsEmptyDirectory(let path):
             return "\(path) indeholder allerede logfiler. Demodata skrives kun i en tom datamappe, så de aldrig blandes med rigtige screeninger."
+        case .symbolicLink(let path):
+            return "\(path) er et symbolsk link; logfiler læses og skrives aldrig gennem et link. Kør konflikt verify."
+        case .notRegularFile(let path, let kind):
+            return "\(path) er \(kind), ikke en almindelig fil, og springes over. Kør konflikt verify."
+        case .eventTooLarge(let bytes, let limit):
+            return "Hændelsen er for stor (\(bytes) byte; højst \(limit)). Registreringen er IKKE gemt."
         }
     }
 
     public var exitCode: Int32 {
         switch self {
         case .badEvent, .notUTF8, .unknownEventType, .unsupportedVersion, .encryptedBody, .badHeadsFile,
-             .demoDataNeedsEmptyDirectory:
+             .demoDataNeedsEmptyDirectory, .eventTooLarge:
             return ExitStatus.dataError
         default:
             return ExitStatus.ioError

@@ -75,64 +75,6 @@ public struct LogEvent: Sendable, Hashable {
         }
     }
 
-    /// A screening line whose decision does not flag the case and that has no override, read from
-    /// its envelope bytes alone: the body is replaced by an empty one (no answers, no actions). nil
-    /// for every other line, and for any line not laid out exactly as the writer makes it; those
-    /// take the full `decode`. The bytes `"flagged":true` and `"override":` can only occur as keys
-    /// (a quote inside a JSON string is always escaped), so the test cannot be fooled by free text.
-    static func decodeUnflaggedScreening(_ bytes: UnsafeRawBufferPointer, file: String, line: Int) -> LogEvent? {
-        var reader = EnvelopeBytes(bytes: bytes)
-        guard reader.literal(#"{"prev":""#), let prev = reader.plainString(),
-              reader.literal(#","seq":"#), let seq = reader.integer(),
-              reader.literal(#","v":"#), let version = reader.integer(), version <= EventLine.version,
-              reader.literal(#","id":""#), let idText = reader.plainString(), let id = fastUUID(idText),
-              reader.literal(#","ts":""#), let timestamp = reader.plainString(),
-              reader.literal(#","type":"screening","device":""#), let device = reader.plainString(),
-              reader.literal(#","author":""#), let author = reader.plainString(),
-              reader.literal(#","body":{"#) else { return nil }
-        let rest = UnsafeRawBufferPointer(rebasing: bytes[reader.offset...])
-        guard bodyIsUnflagged(rest), let hashStart = lastIndex(of: #","hash":""#, in: bytes) else { return nil }
-        var hashReader = EnvelopeBytes(bytes: bytes, offset: hashStart)
-        guard hashReader.literal(#","hash":""#), let hash = hashReader.plainString() else { return nil }
-        let empty = Decision(form: "", formVersion: 0, formFingerprint: "", actions: [], flagged: false, rules: [], warnings: [])
-        let body = ScreeningBody(form: "", formVersion: 0, formFingerprint: "", answers: [:], decision: empty,
-                                 visitDate: nil, override: nil)
-        return LogEvent(version: version, seq: seq, id: id, timestamp: timestamp, author: author, device: device,
-                        prev: prev, hash: hash, body: .screening(body))
-    }
-
-    /// One pass over the quotes of the body: true when it has `"flagged":false` and neither
-    /// `"flagged":true`, `"override":` nor `"enc":`.
-    private static func bodyIsUnflagged(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        guard let base = bytes.baseAddress else { return false }
-        let count = bytes.count
-        var sawFalse = false
-        var offset = 0
-        while offset < count {
-            guard let found = memchr(base + offset, Int32(UInt8(ascii: "\"")), count - offset) else { break }
-            let position = base.distance(to: UnsafeRawPointer(found))
-            offset = position + 1
-            guard position + 1 < count else { break }
-            switch bytes[position + 1] {
-            case UInt8(ascii: "f"):
-                if matches(bytes, at: position, #""flagged":true"#) { return false }
-                if matches(bytes, at: position, #""flagged":false"#) { sawFalse = true }
-            case UInt8(ascii: "o"):
-                if matches(bytes, at: position, #""override":"#) { return false }
-            case UInt8(ascii: "e"):
-                if matches(bytes, at: position, #""enc":"#) { return false }
-            default: break
-            }
-        }
-        return sawFalse
-    }
-
-    private static func matches(_ bytes: UnsafeRawBufferPointer, at offset: Int, _ needle: StaticString) -> Bool {
-        let length = needle.utf8CodeUnitCount
-        guard let base = bytes.baseAddress, offset + length <= bytes.count else { return false }
-        return memcmp(base + offset, needle.utf8Start, length) == 0
-    }
-
     /// A UUID from its 36-character text without going through `sscanf`; nil if it is not one.
     static func fastUUID(_ text: String) -> UUID? {
         var bytes = [UInt8](repeating: 0, count: 16)
@@ -163,61 +105,6 @@ public struct LogEvent: Sendable, Hashable {
         guard index == 16, high == nil, text.utf8.count == 36 else { return UUID(uuidString: text) }
         return UUID(uuid: (bytes[0], bytes[1], bytes[2], bytes[3], bytes[4], bytes[5], bytes[6], bytes[7],
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
-    }
-
-    private static func lastIndex(of needle: String, in bytes: UnsafeRawBufferPointer) -> Int? {
-        let pattern = Array(needle.utf8)
-        guard bytes.count >= pattern.count else { return nil }
-        var index = bytes.count - pattern.count
-        while index >= 0 {
-            var matched = true
-            for offset in 0..<pattern.count where bytes[index + offset] != pattern[offset] { matched = false; break }
-            if matched { return index }
-            index -= 1
-        }
-        return nil
-    }
-
-    /// A cursor over the writer's fixed envelope layout.
-    private struct EnvelopeBytes {
-        let bytes: UnsafeRawBufferPointer
-        var offset = 0
-
-        init(bytes: UnsafeRawBufferPointer, offset: Int = 0) {
-            self.bytes = bytes
-            self.offset = offset
-        }
-
-        mutating func literal(_ text: String) -> Bool {
-            for byte in text.utf8 {
-                guard offset < bytes.count, bytes[offset] == byte else { return false }
-                offset += 1
-            }
-            return true
-        }
-
-        /// The characters up to the closing quote (consumed); nil when the string has escapes or is not ASCII/UTF-8 plain.
-        mutating func plainString() -> String? {
-            let start = offset
-            while offset < bytes.count, bytes[offset] != UInt8(ascii: "\"") {
-                if bytes[offset] == UInt8(ascii: "\\") || bytes[offset] < 0x20 { return nil }
-                offset += 1
-            }
-            guard offset < bytes.count else { return nil }
-            let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
-            offset += 1
-            return text
-        }
-
-        mutating func integer() -> Int? {
-            var value = 0, digits = 0
-            while offset < bytes.count, bytes[offset] >= 0x30, bytes[offset] <= 0x39, digits < 18 {
-                value = value * 10 + Int(bytes[offset] - 0x30)
-                offset += 1
-                digits += 1
-            }
-            return digits > 0 ? value : nil
-        }
     }
 
     /// The value of the first `"type":"…"` in the line, without decoding anything else.

@@ -11,6 +11,15 @@ public struct LocatedEvent: Sendable, Hashable {
     public var event: LogEvent
     /// Where the line starts in the file, in bytes, and its length without the newline (-1, 0 when unknown).
     public var offset = -1, length = 0
+
+    /// An event read from `file` at `line` (and `offset`, `length` when known).
+    public init(file: String, line: Int, event: LogEvent, offset: Int = -1, length: Int = 0) {
+        self.file = file
+        self.line = line
+        self.event = event
+        self.offset = offset
+        self.length = length
+    }
 }
 
 /// Streams every event of every `*.jsonl` file in a data directory, one at a time. Lines that cannot be
@@ -20,24 +29,14 @@ public struct LocatedEvent: Sendable, Hashable {
 public enum LogReader {
     /// Calls `visit` for each event, file by file (sorted by name), line by line; returns the problems.
     @discardableResult
-    ///
-    /// With `skippingUnflaggedBodies`, a screening that neither flags the case nor has an override is
-    /// passed with an empty body (no answers, no actions) read from its envelope alone — several times
-    /// faster, for readers such as the review that only look at flagged cases.
-    ///
-    /// With `sizes` (file name → bytes, e.g. from `ReferenceScan`), only those files are read, each no
-    /// further than its size: the directory as it was when the sizes were taken.
-    public static func forEachEvent(in directory: DataDirectory, skippingUnflaggedBodies: Bool = false,
-                                    sizes: [String: Int]? = nil,
+    public static func forEachEvent(in directory: DataDirectory,
                                     _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
         var problems: [LogError] = []
-        let names = try directory.logFiles().filter { sizes == nil || sizes?[$0] != nil }
-        try forEachFile(names, in: directory, problems: &problems) { name, path, fd, problems in
-            let limit = sizes?[name]
+        try forEachFile(try directory.logFiles(), in: directory, problems: &problems) { name, path, fd, problems in
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
-            var batch = DecodeBatch(file: name, skippingUnflaggedBodies: skippingUnflaggedBodies)
-            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20, limit: limit) { number, offset, bytes in
+            var batch = DecodeBatch(file: name)
+            _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, offset, bytes in
                 batch.add(line: number, offset: offset, bytes: bytes)
                 if batch.isFull { try batch.flush(into: &problems, visit) }
                 return true
@@ -48,15 +47,19 @@ public enum LogReader {
     }
 
     /// Opens the files `names` of `directory` one after the other and calls `body` with each name, path,
-    /// open descriptor (closed afterwards) and `problems`; a file that cannot be opened goes into `problems`.
+    /// open descriptor (closed afterwards) and `problems`. A file that cannot be opened, a symbolic link
+    /// and anything that is not a regular file (a folder, a FIFO) go into `problems`, and reading goes
+    /// on with the next file: nothing in a shared folder can make a reader block or follow a link.
     static func forEachFile(_ names: [String], in directory: DataDirectory, problems: inout [LogError],
                             _ body: (_ name: String, _ path: String, _ fd: Int32,
                                      _ problems: inout [LogError]) throws -> Void) throws {
         for name in names {
             let path = directory.file(name)
-            let fd = open(path, O_RDONLY | O_CLOEXEC)
-            guard fd >= 0 else {
-                problems.append(.openFailed(path: path, reason: systemReason(errno)))
+            let fd: Int32
+            switch LogFileAccess.openForReading(path) {
+            case .success(let opened): fd = opened
+            case .failure(let refusal):
+                problems.append(refusal)
                 continue
             }
             defer { close(fd) }
@@ -65,7 +68,93 @@ public enum LogReader {
     }
 }
 
+/// What reading one file from an offset found: where its last complete line is, so that the next
+/// read can start after it and check that it is still there.
+public struct FileReadEnd: Sendable, Hashable {
+    /// The byte after the last complete (newline-terminated) line read; an unterminated tail is not consumed.
+    public var end: Int
+    /// The number of complete lines up to `end`.
+    public var lines: Int
+    /// Where the last complete line starts and its length without the newline (-1, 0 when there is none).
+    public var lastLineOffset: Int, lastLineLength: Int
+}
+
 extension LogReader {
+    /// Reads the complete lines of the file `name` from byte `offset` (the start of line `line + 1`) to
+    /// its end, decoding them in parallel and calling `visit` in file order; lines that cannot be read
+    /// go to `problem`. An unterminated last line is left for a later read, unless it is a complete
+    /// event that only lost its newline: that one is read, and `end` is one byte past the file, where
+    /// the writer will put the newline before its next line.
+    public static func readFile(_ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int,
+                                visit: (LocatedEvent) throws -> Void,
+                                problem: (LogError) -> Void) throws -> FileReadEnd {
+        let path = directory.file(name)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { throw LogError.openFailed(path: path, reason: systemReason(errno)) }
+        defer { close(fd) }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else { throw LogError.openFailed(path: path, reason: systemReason(errno)) }
+        guard status.st_mode & S_IFMT == S_IFREG else {
+            throw LogError.openFailed(path: path, reason: "ikke en almindelig fil")
+        }
+        guard lseek(fd, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw LogError.readFailed(path: path, reason: systemReason(errno))
+        }
+        var result = FileReadEnd(end: offset, lines: line, lastLineOffset: -1, lastLineLength: 0)
+        var problems: [LogError] = []
+        var batch = DecodeBatch(file: name)
+        _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
+            batch.add(line: line + number, offset: offset + start, bytes: bytes)
+            result.lines = line + number
+            result.lastLineOffset = offset + start
+            result.lastLineLength = bytes.count
+            result.end = offset + start + bytes.count + 1
+            if batch.isFull { try batch.flush(into: &problems, visit) }
+            return true
+        }
+        try batch.flush(into: &problems, visit)
+        problems.forEach(problem)
+        return result
+    }
+
+    /// The bytes of one line of `name` (without its newline), read with `pread`; nil when the file is
+    /// shorter or cannot be read. A line that ends the file without its newline counts as ending
+    /// there: the readers only ever hand out such a line when it is a complete event (`LineScanner`),
+    /// and `readFile` then reports its end as if the newline were there.
+    public static func lineBytes(_ name: String, in directory: DataDirectory, offset: Int, length: Int) -> [UInt8]? {
+        guard offset >= 0, length >= 0 else { return nil }
+        let fd = open(directory.file(name), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
+        guard fd >= 0 else { return nil }
+        defer { close(fd) }
+        var bytes = [UInt8](repeating: 0, count: length + 1)
+        var done = 0
+        while done < length + 1 {
+            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, length + 1 - done, off_t(offset + done)) }
+            if n < 0, errno == EINTR { continue }
+            if n == 0, done == length {           // the end of the file right after the line
+                bytes[length] = 0x0A
+                break
+            }
+            guard n > 0 else { return nil }
+            done += n
+        }
+        guard bytes[length] == 0x0A else { return nil }
+        bytes.removeLast()
+        return bytes
+    }
+
+    /// The event of one line of `name`, read again by its place (for a case's details).
+    public static func event(_ name: String, in directory: DataDirectory, offset: Int, length: Int,
+                             line: Int) throws(LogError) -> LogEvent {
+        guard let bytes = lineBytes(name, in: directory, offset: offset, length: length) else {
+            throw .readFailed(path: directory.file(name), reason: "linjen findes ikke længere, hvor den var")
+        }
+        let result: Result<LogEvent, LogError> = bytes.withUnsafeBytes { raw in
+            do throws(LogError) { return .success(try LogEvent.decode(raw, file: name, line: line)) } catch { return .failure(error) }
+        }
+        return try result.get()
+    }
+
     /// Calls `visit` for each event whose line contains one of `needles` (byte strings, e.g. an id in
     /// lower and upper case), decoding only those lines: finding one case in a big log without
     /// decoding the rest. Lines that are not decoded are not checked either.
@@ -113,14 +202,12 @@ extension LogReader {
 /// A batch of lines of one file, decoded in parallel and then visited in order.
 struct DecodeBatch {
     let file: String
-    let skippingUnflaggedBodies: Bool
     private var lines: [(number: Int, offset: Int, bytes: [UInt8])] = []
     private static let capacity = 2048
     private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-    init(file: String, skippingUnflaggedBodies: Bool) {
+    init(file: String) {
         self.file = file
-        self.skippingUnflaggedBodies = skippingUnflaggedBodies
         lines.reserveCapacity(Self.capacity)
     }
 
@@ -130,10 +217,9 @@ struct DecodeBatch {
         lines.append((line, offset, Array(bytes)))
     }
 
-    static func decode(_ bytes: [UInt8], file: String, line: Int, skipping: Bool) -> Result<LogEvent, LogError> {
+    static func decode(_ bytes: [UInt8], file: String, line: Int) -> Result<LogEvent, LogError> {
         bytes.withUnsafeBytes { raw in
             do throws(LogError) {
-                if skipping, let stub = LogEvent.decodeUnflaggedScreening(raw, file: file, line: line) { return .success(stub) }
                 return .success(try LogEvent.decode(raw, file: file, line: line))
             } catch {
                 return .failure(error)
@@ -146,7 +232,7 @@ struct DecodeBatch {
         guard !lines.isEmpty else { return }
         let count = lines.count
         let workers = min(Self.workers, count)
-        let input = lines, file = file, skipping = skippingUnflaggedBodies
+        let input = lines, file = file
         var results: [Result<LogEvent, LogError>?]
         if #available(macOS 15, *), workers > 1 {
             // Worker w decodes lines w, w + workers, … on its own, then stores them under the lock.
@@ -156,15 +242,14 @@ struct DecodeBatch {
                 local.reserveCapacity(count / workers + 1)
                 var index = worker
                 while index < count {
-                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number,
-                                                     skipping: skipping)))
+                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number)))
                     index += workers
                 }
                 slots.withLock { slots in for (index, result) in local { slots[index] = result } }
             }
             results = slots.withLock { $0 }
         } else {
-            results = input.map { Self.decode($0.bytes, file: file, line: $0.number, skipping: skipping) }
+            results = input.map { Self.decode($0.bytes, file: file, line: $0.number) }
         }
         lines.removeAll(keepingCapacity: true)
         for index in 0..<count {

@@ -39,18 +39,32 @@ public struct LogWriter: Sendable {
             let path = directory.file(name)
             var created = false
             // The common case, an existing file, costs one open; the folder and file are made only when missing.
-            var fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+            // O_NOFOLLOW: a symbolic link in the shared folder is never written through; O_NONBLOCK: a
+            // FIFO under the log's name cannot make the open block.
+            let flags = O_RDWR | O_APPEND | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC
+            var fd = open(path, flags)
             if fd < 0, errno == ENOENT || errno == ENOTDIR {
                 try directory.create()
-                fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+                fd = open(path, flags | O_CREAT | O_EXCL, 0o600)
                 if fd >= 0 {
                     created = true
                 } else if errno == EEXIST {
-                    fd = open(path, O_RDWR | O_APPEND | O_CLOEXEC)
+                    fd = open(path, flags)
                 }
+            }
+            if fd < 0, [ELOOP, EISDIR, ENXIO].contains(errno) {
+                // Not a regular file (a link, a folder, a FIFO): leave it alone and move on.
+                number += 1
+                warnings.append(Self.notAFileWarning(name: name, next: fileName(number)))
+                continue
             }
             guard fd >= 0 else { throw .openFailed(path: path, reason: systemReason(errno)) }
             defer { close(fd) }
+            if LogFileAccess.refusal(fd: fd, path: path) != nil {
+                number += 1
+                warnings.append(Self.notAFileWarning(name: name, next: fileName(number)))
+                continue
+            }
             if created { try syncDirectory() }
             while flock(fd, LOCK_EX) != 0 {
                 guard errno == EINTR else { throw .lockFailed(path: path, reason: systemReason(errno)) }
@@ -66,24 +80,32 @@ public struct LogWriter: Sendable {
             }
             let prev: String
             let seq: Int
+            var newlineFirst = false
             switch tail {
             case .empty:
                 prev = EventLine.genesis
                 seq = 1
-            case .intact(let lastSeq, let hash, let version):
+            case .intact(let lastSeq, let hash, let version), .intactWithoutNewline(let lastSeq, let hash, let version):
                 guard version <= EventLine.version else {
                     throw .unsupportedVersion(file: name, line: lastSeq, version: version)
                 }
                 prev = hash
                 seq = lastSeq + 1
+                // The last event lost only its newline: it is kept, and the newline is written first,
+                // in the same write as the new line.
+                if case .intactWithoutNewline = tail { newlineFirst = true }
             case .damaged, .unterminated:
                 number += 1
                 warnings.append("Loggen \(name) er beskadiget og bliver ikke ændret; nye hændelser skrives i \(fileName(number)). Kør konflikt verify.")
                 continue
             }
-            let (line, hash) = try EventLine.make(
+            var (line, hash) = try EventLine.make(
                 prev: prev, seq: seq, id: id, timestamp: Timestamp.format(now()), device: device,
                 author: author, body: body)
+            guard line.count <= Self.maximumLineBytes else {
+                throw .eventTooLarge(bytes: line.count, limit: Self.maximumLineBytes)
+            }
+            if newlineFirst { line.insert(0x0A, at: 0) }
             try writeAll(line, fd: fd, path: path, originalSize: size)
             let syncError = fileSystem.fsync(fd)
             if syncError != 0 {
@@ -94,8 +116,16 @@ public struct LogWriter: Sendable {
         }
     }
 
-    /// The name of the device's file number `number` (1 is `<device>.jsonl`).
     private static let ignoreFileSizeSignal: Void = { _ = signal(SIGXFSZ, SIG_IGN) }()
+
+    /// The longest line the writer appends (1 MiB). Inputs have their own, smaller limits; this one
+    /// keeps any path that forgot to check from growing the log without bound.
+    public static let maximumLineBytes = 1 << 20
+
+    static func notAFileWarning(name: String, next: String) -> String {
+        "\(name) i datamappen er ikke en almindelig fil (et symbolsk link, en mappe eller en FIFO) og bliver ikke brugt; "
+            + "nye hændelser skrives i \(next). Kør konflikt verify."
+    }
 
     /// A random (version 4) UUID from the system's generator: one `getrandom` instead of Foundation's
     /// open, read and close of /dev/urandom on every append.
@@ -160,17 +190,24 @@ public struct LogWriter: Sendable {
         let stamp = Timestamp.format(now()).replacingOccurrences(of: ":", with: "").replacingOccurrences(of: ".", with: "")
         let quarantineName = "\(name).quarantine-\(stamp)-\(getpid())"
         let quarantinePath = directory.file(quarantineName)
-        let qfd = open(quarantinePath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let qfd = open(quarantinePath, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard qfd >= 0 else { throw .quarantineFailed(path: path, reason: systemReason(errno)) }
         defer { close(qfd) }
+        // A quarantine file that could not be written whole is removed again (no empty or partial
+        // copies on a full disk); the log itself is not touched until the copy is on disk.
+        var failure: Int32 = 0
         var offsetWritten = 0
         while offsetWritten < bytes.count {
-            let n = bytes.withUnsafeBytes { Foundation.write(qfd, $0.baseAddress! + offsetWritten, $0.count - offsetWritten) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw .quarantineFailed(path: path, reason: systemReason(n < 0 ? errno : EIO)) }
+            let n = bytes.withUnsafeBytes { fileSystem.write(qfd, UnsafeRawBufferPointer(rebasing: $0[offsetWritten...])) }
+            if n == -Int(EINTR) { continue }
+            guard n > 0 else { failure = n == 0 ? EIO : Int32(-n); break }
             offsetWritten += n
         }
-        guard Foundation.fsync(qfd) == 0 else { throw .quarantineFailed(path: path, reason: systemReason(errno)) }
+        if failure == 0 { failure = fileSystem.fsync(qfd) }
+        guard failure == 0 else {
+            unlink(quarantinePath)
+            throw .quarantineFailed(path: path, reason: systemReason(failure))
+        }
         try syncDirectory()
         guard ftruncate(fd, off_t(offset)) == 0, Foundation.fsync(fd) == 0 else {
             throw .quarantineFailed(path: path, reason: systemReason(errno))

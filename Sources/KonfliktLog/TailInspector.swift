@@ -9,7 +9,11 @@ enum TailInspector {
         case empty
         /// The last line is an intact event.
         case intact(seq: Int, hash: String, version: Int)
-        /// The file ends without a newline; the unterminated part starts at `offset`.
+        /// The last line is an intact event whose newline was lost (a sync tool or an editor dropped
+        /// it): the next append writes the newline first.
+        case intactWithoutNewline(seq: Int, hash: String, version: Int)
+        /// The file ends without a newline and the unterminated part, from `offset`, is not an intact
+        /// event: a torn write.
         case unterminated(offset: Int)
         /// The last complete line is not an intact event.
         case damaged
@@ -33,7 +37,11 @@ enum TailInspector {
         guard pread(fd, &last, 1, off_t(size - 1)) == 1 else { throw .readFailed(path: path, reason: systemReason(errno)) }
         if last != 0x0A {
             let newline = try lastNewline(fd: fd, before: size, path: path)
-            return .unterminated(offset: newline.map { $0 + 1 } ?? 0)
+            let offset = newline.map { $0 + 1 } ?? 0
+            if case .intact(let seq, let hash, let version) = check(try readRange(fd: fd, from: offset, to: size, path: path)) {
+                return .intactWithoutNewline(seq: seq, hash: hash, version: version)
+            }
+            return .unterminated(offset: offset)
         }
         let start = (try lastNewline(fd: fd, before: size - 1, path: path)).map { $0 + 1 } ?? 0
         return check(try readRange(fd: fd, from: start, to: size - 1, path: path))

@@ -5,25 +5,36 @@ import Foundation
 public struct VerifyReport: Sendable, Hashable, Codable {
     /// One entry per log file (and per file that the heads file knew but that is now missing).
     public var files: [FileReport]
-    /// True when no file has a problem.
-    public var intact: Bool { files.allSatisfy { $0.problem == nil } }
+    /// Loose permissions or foreign owners of the folder and its log files.
+    public var access: [AccessProblem]
+    /// Quarantine files in the folder (torn last lines that were cut off), by name. Not a problem in
+    /// themselves, but worth a look.
+    public var quarantineFiles: [String]
+    /// True when no file has a problem and the folder's and files' permissions and owners are right.
+    public var intact: Bool { files.allSatisfy { $0.problem == nil } && access.isEmpty }
 
     /// A report over `files`.
-    public init(files: [FileReport]) {
+    public init(files: [FileReport], access: [AccessProblem] = [], quarantineFiles: [String] = []) {
         self.files = files
+        self.access = access
+        self.quarantineFiles = quarantineFiles
     }
 
-    enum CodingKeys: String, CodingKey { case files, intact }
+    enum CodingKeys: String, CodingKey { case files, intact, access, quarantineFiles = "quarantine_files" }
 
     public init(from decoder: Decoder) throws {
         let container = try decoder.container(keyedBy: CodingKeys.self)
         files = try container.decode([FileReport].self, forKey: .files)
+        access = try container.decodeIfPresent([AccessProblem].self, forKey: .access) ?? []
+        quarantineFiles = try container.decodeIfPresent([String].self, forKey: .quarantineFiles) ?? []
     }
 
     public func encode(to encoder: Encoder) throws {
         var container = encoder.container(keyedBy: CodingKeys.self)
         try container.encode(files, forKey: .files)
         try container.encode(intact, forKey: .intact)
+        try container.encode(access, forKey: .access)
+        try container.encode(quarantineFiles, forKey: .quarantineFiles)
     }
 }
 
@@ -39,6 +50,9 @@ public struct FileReport: Sendable, Hashable, Codable {
     public var head: Head?
     /// The first problem, nil when intact.
     public var problem: Problem?
+    /// True when the last line is a complete event without its newline (kept as an event; the next
+    /// append writes the newline first). nil otherwise.
+    public var missingFinalNewline: Bool?
 
     /// A file report.
     public init(file: String, events: Int, lines: Int, head: Head?, problem: Problem?) {
@@ -106,6 +120,16 @@ public enum ProblemKind: String, Sendable, Hashable, Codable, CaseIterable {
     case rolledBack = "rolled_back"
     /// The file in the earlier heads no longer exists.
     case missing
+    /// The line's type is not one this version knows.
+    case unknownType = "unknown_type"
+    /// The line's hash is right but its body cannot be read (not JSON, wrong fields, a malformed `enc`).
+    case badBody = "bad_body"
+    /// The name is a symbolic link; it is never followed.
+    case symbolicLink = "symlink"
+    /// The name is a folder, a FIFO, a device or a socket, not a regular file.
+    case notRegularFile = "not_regular_file"
+    /// The file could not be opened.
+    case unreadable
 
     /// One Danish sentence.
     public var danishDescription: String {
@@ -120,6 +144,11 @@ public enum ProblemKind: String, Sendable, Hashable, Codable, CaseIterable {
         case .truncated: return "filen er afkortet: der mangler hændelser i forhold til de tidligere hoveder"
         case .rolledBack: return "filen er rullet tilbage eller udskiftet: hændelsen ved det tidligere hoved er en anden"
         case .missing: return "filen findes ikke længere"
+        case .unknownType: return "hændelsestypen er ukendt (skrevet af en nyere konflikt, eller ændret)"
+        case .badBody: return "hændelsens indhold kan ikke læses, selv om hashen passer (ugyldig JSON, forkerte felter eller ugyldig \"enc\")"
+        case .symbolicLink: return "navnet er et symbolsk link; logfiler læses og skrives aldrig gennem et link"
+        case .notRegularFile: return "navnet er ikke en almindelig fil (en mappe, en FIFO eller en enhed) og springes over"
+        case .unreadable: return "filen kan ikke åbnes"
         }
     }
 }

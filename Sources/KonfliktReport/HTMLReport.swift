@@ -119,7 +119,7 @@ public struct HTMLReport: Sendable {
                 BarChart.Group(label: answer.label, values: [value(overall, question.columns[offset])])
             }))
         }
-        let doneIndex = ActionStatus.allCases.firstIndex(of: .udfoert) ?? 0
+        let doneIndex = ReportStatus.allCases.firstIndex(of: .udfoert) ?? 0
         charts.append(BarChart(id: "a1", title: "Anbefalede, endelige og udførte handlinger \(span)",
                                series: ["Anbefalet", "Endelig", "Udført"],
                                groups: layout.actions.map { action in
@@ -128,7 +128,7 @@ public struct HTMLReport: Sendable {
         }))
         for (index, action) in layout.actions.enumerated() where !action.statusColumns.isEmpty {
             charts.append(BarChart(id: "f\(index + 1)", title: "Opfølgning på \(action.label) \(span)", series: ["Screeninger"],
-                                   groups: ActionStatus.allCases.enumerated().map { offset, status in
+                                   groups: ReportStatus.allCases.enumerated().map { offset, status in
                 BarChart.Group(label: status.label, values: [value(overall, action.statusColumns[offset])])
             }))
         }

@@ -1,11 +1,14 @@
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// What to export; everything the command line and the TUI choose.
 public struct ExportParameters: Sendable {
     /// The data directory to read.
     public var data: DataDirectory
+    /// The reader's state folder, where the case index is kept.
+    public var state: StateDirectory
     /// The form whose `report: true` questions and actions give the columns.
     public var form: Form
     /// Period grouping and the visit-date range.
@@ -22,10 +25,11 @@ public struct ExportParameters: Sendable {
     public var owner: ReportOwner
 
     /// Parameters with the defaults: per quarter, CSV, `--min-cell 5`, `;`.
-    public init(data: DataDirectory, form: Form, options: ReportOptions = ReportOptions(),
+    public init(data: DataDirectory, state: StateDirectory, form: Form, options: ReportOptions = ReportOptions(),
                 format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date(),
                 owner: ReportOwner = ReportOwner()) {
         self.data = data
+        self.state = state
         self.form = form
         self.options = options
         self.format = format
@@ -113,34 +117,22 @@ public enum ExportRunner {
     /// Reads the log and builds the export in memory. Writes nothing.
     public static func build(_ parameters: ExportParameters) throws(ExportError) -> ExportResult {
         try parameters.validate()
-        let problems: [LogError]
-        var aggregator: ReportAggregator
+        let store: CaseStore
         do {
-            // A first pass over the bytes finds the screenings that corrections and follow-ups point at;
-            // every other screening is counted as it is read, so memory does not follow the log's size.
-            let scan = try ReferenceScan.scan(parameters.data)
-            aggregator = ReportAggregator(layout: ReportLayout(form: parameters.form), options: parameters.options,
-                                          references: scan.counts)
-            problems = try LogReader.forEachEvent(in: parameters.data, sizes: scan.sizes) {
-                aggregator.add($0.event, file: $0.file)
-            }
+            store = try CaseStore.open(directory: parameters.data, state: parameters.state, form: parameters.form)
         } catch let error as LogError {
             throw .readFailed(error)
+        } catch let error as CaseIndexError {
+            throw .invalidParameter(error.danishDescription)
         } catch {
             throw .readFailed(.readFailed(path: parameters.data.path, reason: "\(error)"))
         }
-        let table = aggregator.finish(options: parameters.options)
+        let table = ReportAggregator.table(store, layout: ReportLayout(form: parameters.form), options: parameters.options)
         let suppressed = CellSuppression.apply(to: table, minCell: parameters.minCell)
         let document = ExportDocument(table: suppressed, created: parameters.now, owner: parameters.owner)
-        var warnings: [String] = []
+        var warnings = store.warnings
         if suppressed.unresolved > 0 {
             warnings.append("\(suppressed.unresolved) skjult(e) tal kan måske indsnævres ud fra de viste tal; brug en grovere periode (--per) eller --totals-only.")
-        }
-        if !problems.isEmpty {
-            warnings.append("\(problems.count) linje(r) i loggen kunne ikke læses og er ikke talt med; kør konflikt verify.")
-        }
-        if table.orphans > 0 {
-            warnings.append("\(table.orphans) rettelse(r) eller opfølgning(er) peger på en screening, der ikke findes i loggen, og er ikke talt med.")
         }
         if table.otherFormScreenings > 0 {
             warnings.append("\(table.otherFormScreenings) screening(er) med en anden formular end \(parameters.form.id) er ikke talt med.")
@@ -158,8 +150,9 @@ public enum ExportRunner {
 
     /// Builds the export and writes it to `url` (atomically, mode 0600), recording it with an
     /// `export` audit event appended by `writer` as `author`; returns `url`. The bytes go to a
-    /// temporary file in the same folder first, then the audit event is appended, then the file is
-    /// renamed into place: when either of the first two fails, nothing is written and nothing is
+    /// temporary file in the same folder first, which is renamed into place; only then is the audit
+    /// event appended, so that a killed export never leaves an audit event for a file that does not
+    /// exist. When the audit event cannot be appended, the file is removed again and nothing is
     /// recorded. The build's warnings (and the log's recovery warnings) are passed to `warn`.
     /// This is the entry point for the TUI.
     @discardableResult
@@ -167,18 +160,13 @@ public enum ExportRunner {
                            warn: (String) -> Void = { _ in }) throws(ExportError) -> URL {
         let result = try build(parameters)
         for warning in result.warnings { warn(warning) }
-        let temporary = try writeTemporary(result.data, for: url)
+        try write(result.data, to: url)
         do {
             let appended = try writer.append(.export(result.audit), author: author)
             for warning in appended.warnings { warn(warning) }
         } catch {
-            unlink(temporary)
+            unlink(url.path)
             throw .auditFailed(error)
-        }
-        guard rename(temporary, url.path) == 0 else {
-            let code = errno
-            unlink(temporary)
-            throw .writeFailed(path: url.path, reason: reason(code))
         }
         return url
     }
@@ -206,7 +194,9 @@ public enum ExportRunner {
     private static func writeTemporary(_ data: Data, for url: URL) throws(ExportError) -> String {
         let path = url.path
         let folder = (path as NSString).deletingLastPathComponent
-        let temporary = (folder.isEmpty ? "." : folder) + "/.\((path as NSString).lastPathComponent).tmp-\(getpid())"
+        let prefix = ".\((path as NSString).lastPathComponent).tmp-"
+        removeStaleTemporaries(in: folder.isEmpty ? "." : folder, prefix: prefix)
+        let temporary = (folder.isEmpty ? "." : folder) + "/" + prefix + "\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: reason(errno)) }
         var failure: Int32 = 0
@@ -231,6 +221,15 @@ public enum ExportRunner {
             throw .writeFailed(path: path, reason: reason(failure))
         }
         return temporary
+    }
+
+    /// Removes `<prefix><pid>` files in `folder` whose process no longer runs (left by a killed export).
+    static func removeStaleTemporaries(in folder: String, prefix: String) {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        for name in names where name.hasPrefix(prefix) {
+            guard let pid = Int32(name.dropFirst(prefix.count)), pid > 0, pid != getpid() else { continue }
+            if kill(pid, 0) != 0, errno == ESRCH { unlink(folder + "/" + name) }
+        }
     }
 
     private static func reason(_ code: Int32) -> String {

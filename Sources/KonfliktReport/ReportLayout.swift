@@ -16,7 +16,7 @@ public struct ReportColumn: Sendable, Hashable {
         /// Screenings where the health visitor overrode the recommendation.
         case overrides
         /// Screenings with the flagging `action` in force whose latest follow-up is `status`.
-        case status(action: String, status: ActionStatus)
+        case status(action: String, status: ReportStatus)
     }
 
     /// A stable machine id, e.g. `konfliktniveau.hoejt` (used as the key in JSON).
@@ -28,7 +28,7 @@ public struct ReportColumn: Sendable, Hashable {
 }
 
 /// Where a flagging action stands, from its latest follow-up.
-public enum ActionStatus: String, Sendable, Hashable, CaseIterable {
+public enum ReportStatus: String, Sendable, Hashable, CaseIterable {
     /// The latest follow-up says done.
     case udfoert
     /// The latest follow-up says declined.
@@ -93,7 +93,7 @@ public struct ReportAction: Sendable {
     public let recommendedColumn: Int
     /// The final (after overrides) column.
     public let finalColumn: Int
-    /// The status columns (flagging actions only), in `ActionStatus.allCases` order.
+    /// The status columns (flagging actions only), in `ReportStatus.allCases` order.
     public let statusColumns: [Int]
 }
 
@@ -177,7 +177,7 @@ public struct ReportLayout: Sendable {
         for (index, action) in form.actions.enumerated() {
             var statusColumns: [Int] = []
             if action.flags {
-                for status in ActionStatus.allCases {
+                for status in ReportStatus.allCases {
                     statusColumns.append(columns.count)
                     columns.append(ReportColumn(id: "status.\(action.id).\(status.rawValue)",
                                                 header: "\(action.reportLabel ?? action.label): \(status.label)",
@@ -210,8 +210,8 @@ public struct ReportLayout: Sendable {
             if facts.final.contains(action.id) {
                 result.append(action.finalColumn)
                 if action.flags {
-                    let status = ActionStatus(facts.statuses[action.id])
-                    if let index = ActionStatus.allCases.firstIndex(of: status) { result.append(action.statusColumns[index]) }
+                    let status = ReportStatus(facts.statuses[action.id])
+                    if let index = ReportStatus.allCases.firstIndex(of: status) { result.append(action.statusColumns[index]) }
                 }
             }
         }

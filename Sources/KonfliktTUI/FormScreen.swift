@@ -51,6 +51,9 @@ public final class FormScreen {
     private var overrideText = TextField(maxLength: 500)
     private var overrideFocus = 0
     private var overrideError: String?
+    private var savedScroll = 0
+    /// Warnings that need the log (looked up once on entering the summary, not on every key).
+    private var contextWarnings: [String] = []
 
     /// Creates the screen at `step` with `answers` (both from a draft when resuming).
     /// `save` must throw unless the screening was durably stored; `saveDraft` (which returns a short
@@ -161,6 +164,7 @@ public final class FormScreen {
             enterStep(stepIndex + 1)
         } else {
             summaryScroll = 0
+            contextWarnings = model.contextWarnings(answers: model.relevantAnswers(answers))
             page = .summary
         }
         if let problem = saveDraft(answers, stepIndex) {
@@ -182,7 +186,14 @@ public final class FormScreen {
         case .step: handleStep(key)
         case .summary: handleSummary(key)
         case .override: handleOverride(key)
-        case .saved: outcome = .saved
+        case .saved:
+            switch key {
+            case .up: savedScroll = max(0, savedScroll - 1)
+            case .down: savedScroll += 1
+            case .pageUp: savedScroll = max(0, savedScroll - 10)
+            case .pageDown: savedScroll += 10
+            default: outcome = .saved
+            }
         case .confirmLeave:
             switch key {
             case .character("j"), .character("J"):
@@ -227,16 +238,28 @@ public final class FormScreen {
         }
     }
 
-    private var decision: Decision { model.decide(model.relevantAnswers(answers), today: today) }
+    private var decision: Decision {
+        var decision = model.decide(model.relevantAnswers(answers), today: today)
+        decision.warnings += contextWarnings
+        return decision
+    }
 
     private func handleSummary(_ key: Key) {
         switch key {
         case .enter, .function(10), .ctrl("s"):
+            let decision = self.decision
+            if let chosen = overrideActions, case .failure(let refusal) = model.checkOverride(
+                actions: chosen, reason: overrideReason ?? "", decision: decision) {
+                // The answers changed since the override was accepted: it may no longer remove a duty.
+                message = ("Ikke gemt: " + refusal.danishDescription, .error)
+                return
+            }
             let submission = ScreeningSubmission(answers: model.relevantAnswers(answers), decision: decision,
                                                  overrideActions: overrideActions, overrideReason: overrideReason)
             do {
                 try save(submission)
                 saved = submission
+                savedScroll = 0
                 page = .saved
                 message = nil
             } catch let error as UserFacingError {
@@ -273,20 +296,24 @@ public final class FormScreen {
         case .tab, .backtab: overrideFocus = 1 - overrideFocus
         case .escape: page = .summary
         case .enter:
-            if overrideFocus == 0 { overrideFocus = 1; return }
             guard case .strings(let chosen)? = overrideChoice.answer, !chosen.isEmpty else {
-                overrideError = "Vælg mindst én handling."
+                overrideError = OverrideRefusal.noActions.danishDescription
                 overrideFocus = 0
                 return
             }
-            guard overrideText.hasInput else {
-                overrideError = "Skriv begrundelsen for at tilsidesætte anbefalingen."
-                return
+            // The same check as every other path (record, the golden cases): a mandatory rule's action
+            // cannot be removed; said as soon as the actions are chosen.
+            let reason = overrideFocus == 0 && !overrideText.hasInput ? "-" : overrideText.trimmedText
+            switch model.checkOverride(actions: chosen, reason: reason, decision: decision) {
+            case .failure(let refusal):
+                overrideError = refusal.danishDescription
+                if case .removesMandatory = refusal { overrideFocus = 0 }
+            case .success(let ordered):
+                if overrideFocus == 0 { overrideFocus = 1; return }
+                overrideActions = ordered
+                overrideReason = overrideText.trimmedText
+                page = .summary
             }
-            let order = model.actions.sorted { $0.severity > $1.severity }.map(\.id)
-            overrideActions = order.filter { chosen.contains($0) }
-            overrideReason = overrideText.trimmedText
-            page = .summary
         default: break
         }
     }
@@ -419,6 +446,10 @@ public final class FormScreen {
     func summaryLines(width: Int) -> [(String, TextStyle)] {
         var lines: [(String, TextStyle)] = []
         let decision = self.decision
+        for banner in model.banners(for: decision.actions) {
+            for line in DisplayWidth.wrap(banner, columns: width - 2) { lines.append((line, .error)) }
+            lines.append(("", .normal))
+        }
         lines.append(("Anbefaling", .title))
         for actionID in decision.actions {
             lines.append(("▶ " + (model.action(actionID)?.label ?? actionID), .bold))
@@ -479,7 +510,12 @@ public final class FormScreen {
         let reasonRow = 4 + overrideChoice.height(width: size.columns)
         terminal.put("Begrundelse (skal udfyldes):", row: reasonRow, column: 1, style: .bold)
         let cursor = overrideText.draw(on: terminal, row: reasonRow + 1, column: 3, width: size.columns - 6, focused: overrideFocus == 1)
-        if let overrideError { terminal.put("! " + overrideError, row: reasonRow + 2, column: 3, style: .error) }
+        if let overrideError {
+            for (index, line) in DisplayWidth.wrap("! " + overrideError, columns: size.columns - 6).enumerated()
+            where reasonRow + 2 + index < size.rows - 1 {
+                terminal.put(line, row: reasonRow + 2 + index, column: 3, style: .error)
+            }
+        }
         drawFooter("Mellemrum vælger · Tab skifter felt · Enter godkend · Esc fortryd", on: terminal)
         if let cursor {
             terminal.moveCursor(row: cursor.row, column: cursor.column)
@@ -487,25 +523,53 @@ public final class FormScreen {
         }
     }
 
+    /// The saved page's lines: for each final action what to do now, what to tell the family (rule
+    /// texts before the action's) and where the family can turn; then the journal note to copy.
+    func savedLines(width: Int) -> [(String, TextStyle)] {
+        guard let saved else { return [] }
+        var lines: [(String, TextStyle)] = []
+        for banner in model.banners(for: saved.finalActions) {
+            for line in DisplayWidth.wrap(banner, columns: width) { lines.append((line, .error)) }
+            lines.append(("", .normal))
+        }
+        for guidance in model.guidance(for: saved.finalActions, decision: saved.decision) {
+            lines.append((guidance.label, .title))
+            for instruction in guidance.instructions {
+                for line in DisplayWidth.wrap("Gør nu: " + instruction, columns: width) { lines.append((line, .bold)) }
+            }
+            for info in guidance.familyInfo {
+                for line in DisplayWidth.wrap("Til familien: " + info, columns: width) { lines.append((line, .normal)) }
+            }
+            if !guidance.resources.isEmpty {
+                let text = "Hjælp: " + guidance.resources.map(\.contactLine).joined(separator: "; ")
+                for line in DisplayWidth.wrap(text, columns: width) { lines.append((line, .normal)) }
+            }
+            lines.append(("", .normal))
+        }
+        if let note = model.journalNote(answers: saved.answers, decision: saved.decision,
+                                        overrideActions: saved.overrideActions, overrideReason: saved.overrideReason) {
+            lines.append(("Journalnotat (kopiér til journalen)", .title))
+            for paragraph in note.split(separator: "\n", omittingEmptySubsequences: false) {
+                if paragraph.isEmpty { lines.append(("", .normal)); continue }
+                for line in DisplayWidth.wrap(String(paragraph), columns: width) { lines.append((line, .normal)) }
+            }
+        }
+        return lines
+    }
+
     private func drawSaved(on terminal: Terminal) {
         let size = terminal.size
         drawHeader(on: terminal, right: "")
         terminal.put("✔ Gemt", row: 2, column: 1, style: .success)
-        var lines: [(String, TextStyle)] = []
-        for actionID in saved?.finalActions ?? [] {
-            guard let action = model.action(actionID) else { continue }
-            lines.append((action.label, .title))
-            if !action.instruction.isEmpty {
-                for line in DisplayWidth.wrap("Gør nu: " + action.instruction, columns: size.columns - 4) { lines.append((line, .bold)) }
-            }
-            if !action.familyInfo.isEmpty {
-                for line in DisplayWidth.wrap("Til familien: " + action.familyInfo, columns: size.columns - 4) { lines.append((line, .normal)) }
-            }
-            lines.append(("", .normal))
-        }
-        for (offset, line) in lines.prefix(size.rows - 6).enumerated() {
+        let lines = savedLines(width: size.columns - 4)
+        let available = size.rows - 6
+        savedScroll = max(0, min(savedScroll, lines.count - available))
+        for (offset, line) in lines.dropFirst(savedScroll).prefix(available).enumerated() {
             terminal.put(line.0, row: 4 + offset, column: 2, style: line.1)
         }
-        drawFooter("Tryk en tast for at vende tilbage til startmenuen", on: terminal)
+        if lines.count - savedScroll > available {
+            terminal.put("↓ mere (↑/↓ ruller)", row: size.rows - 2, column: size.columns - 20, style: .dim)
+        }
+        drawFooter("↑/↓ ruller · en anden tast vender tilbage til startmenuen", on: terminal)
     }
 }

@@ -9,11 +9,16 @@ public struct FormScreeningModel: ScreeningModel {
     public let initials: String?
     private let today: LocalDate
 
-    /// Adapts `form`.
-    public init(form: Form, initials: String?, today: LocalDate) {
+    /// Warnings about earlier records (the same child already screened at this visit); none by default.
+    private let earlierVisit: @Sendable (Answers) -> [String]
+
+    /// Adapts `form`; `earlierVisit` gives warnings that need the log.
+    public init(form: Form, initials: String?, today: LocalDate,
+                earlierVisit: @escaping @Sendable (Answers) -> [String] = { _ in [] }) {
         self.form = form
         self.initials = initials
         self.today = today
+        self.earlierVisit = earlierVisit
     }
 
     public var formID: String { form.id }
@@ -45,6 +50,27 @@ public struct FormScreeningModel: ScreeningModel {
     public func decide(_ answers: Answers, today: LocalDate) -> Decision {
         form.decide(answers, today: today)
     }
+
+    public func guidance(for actions: [String], decision: Decision) -> [ActionGuidance] {
+        form.guidance(for: actions, decision: decision)
+    }
+
+    public func banners(for actions: [String]) -> [String] { form.banners(for: actions) }
+
+    public func checkOverride(actions: [String], reason: String, decision: Decision) -> Result<[String], OverrideRefusal> {
+        do throws(OverrideRefusal) {
+            return .success(try form.checkOverride(actions: actions, reason: reason, decision: decision))
+        } catch {
+            return .failure(error)
+        }
+    }
+
+    public func journalNote(answers: Answers, decision: Decision, overrideActions: [String]?, overrideReason: String?) -> String? {
+        JournalNote.text(form: form, answers: answers, decision: decision,
+                         override: overrideActions.map { ($0, overrideReason ?? "") })
+    }
+
+    public func contextWarnings(answers: Answers) -> [String] { earlierVisit(answers) }
 
     private func view(_ question: Question) -> QuestionView {
         let input: QuestionInput

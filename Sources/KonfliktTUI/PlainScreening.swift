@@ -40,8 +40,10 @@ public struct PlainScreening {
             }
         }
         let relevant = model.relevantAnswers(answers)
-        let decision = model.decide(relevant, today: today)
+        var decision = model.decide(relevant, today: today)
+        decision.warnings += model.contextWarnings(answers: relevant)
         write("\n== Opsummering ==\n")
+        for banner in model.banners(for: decision.actions) { write("!!! \(banner)\n") }
         for question in model.allQuestions {
             if let answer = relevant[question.id] { write("- \(question.text) \(question.display(answer))\n") }
         }
@@ -61,10 +63,15 @@ public struct PlainScreening {
                 let submission = ScreeningSubmission(answers: relevant, decision: decision)
                 try save(submission)
                 write("Gemt.\n")
-                for actionID in submission.finalActions {
-                    guard let action = model.action(actionID) else { continue }
-                    if !action.instruction.isEmpty { write("\(action.label): \(action.instruction)\n") }
-                    if !action.familyInfo.isEmpty { write("Til familien: \(action.familyInfo)\n") }
+                for guidance in model.guidance(for: submission.finalActions, decision: decision) {
+                    for instruction in guidance.instructions { write("\(guidance.label): \(instruction)\n") }
+                    for info in guidance.familyInfo { write("Til familien: \(info)\n") }
+                    if !guidance.resources.isEmpty {
+                        write("Hjælp: \(guidance.resources.map(\.contactLine).joined(separator: "; "))\n")
+                    }
+                }
+                if let note = model.journalNote(answers: relevant, decision: decision, overrideActions: nil, overrideReason: nil) {
+                    write("\n== Journalnotat ==\n\(note)")
                 }
                 return submission
             case "n", "nej":

@@ -1,6 +1,22 @@
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
+
+/// What one reading of the cases gives the review: the flagged cases and the reader's warnings
+/// (unreadable lines, orphans, a rebuilt index), which are shown, never dropped.
+public struct ReviewLoad: Sendable {
+    /// The flagged cases.
+    public var cases: [CaseSummary]
+    /// Danish warnings.
+    public var warnings: [String]
+
+    /// A reading.
+    public init(cases: [CaseSummary], warnings: [String] = []) {
+        self.cases = cases
+        self.warnings = warnings
+    }
+}
 
 /// What the team lead's review needs from the outside world, as values so tests supply their own.
 public struct ReviewEnvironment {
@@ -10,22 +26,27 @@ public struct ReviewEnvironment {
     public var today: LocalDate
     /// The lead's initials (for the correction form's defaults).
     public var initials: String
-    /// Reads and folds every device file: open cases only, or closed ones too (`true`); called on
-    /// opening, when the lead asks for all cases, and after every change.
-    public var load: (_ includeClosed: Bool) throws -> [Case]
+    /// Brings the case index up to date and lists the flagged cases: open ones only, or closed ones too
+    /// (`true`). `progress` gets the share of the log read and returns false to stop (the lead pressed
+    /// Esc): then it throws `CancellationError`.
+    public var load: (_ includeClosed: Bool, _ progress: (Double) -> Bool) throws -> ReviewLoad
     /// Durably appends a follow-up to the lead's own device file; throws unless saved.
     public var recordFollowup: (FollowupBody) throws -> Void
     /// Durably appends a correction to the lead's own device file; throws unless saved.
     public var recordCorrection: (CorrectionBody) throws -> Void
-    /// Reads one case again (nil when it is no longer a flagged case), after the lead changed it;
-    /// without it, every change reads all files again.
-    public var loadCase: ((UUID) throws -> Case?)?
+    /// Reads one case again: its details from the log and its summary for the list (nil, nil when
+    /// there is no such case).
+    public var loadCase: (UUID) throws -> (Case?, CaseSummary?)
+    /// The index's keyed hash of a typed CPR number (ten digits), for search.
+    public var cprKey: (String) -> UInt64
 
     /// Creates an environment.
-    public init(form: Form, today: LocalDate, initials: String, load: @escaping (_ includeClosed: Bool) throws -> [Case],
+    public init(form: Form, today: LocalDate, initials: String,
+                load: @escaping (_ includeClosed: Bool, _ progress: (Double) -> Bool) throws -> ReviewLoad,
                 recordFollowup: @escaping (FollowupBody) throws -> Void,
                 recordCorrection: @escaping (CorrectionBody) throws -> Void,
-                loadCase: ((UUID) throws -> Case?)? = nil) {
+                loadCase: @escaping (UUID) throws -> (Case?, CaseSummary?),
+                cprKey: @escaping (String) -> UInt64 = { _ in 0 }) {
         self.form = form
         self.today = today
         self.initials = initials
@@ -33,6 +54,7 @@ public struct ReviewEnvironment {
         self.recordFollowup = recordFollowup
         self.recordCorrection = recordCorrection
         self.loadCase = loadCase
+        self.cprKey = cprKey
     }
 }
 
@@ -54,7 +76,13 @@ public final class ReviewScreen {
     /// The user left the review.
     public private(set) var finished = false
 
-    private var cases: [Case] = []
+    private var cases: [CaseSummary] = []
+    /// The reader's warnings from the last reading.
+    private var warnings: [String] = []
+    /// The case shown in the detail page, read from the log when it was opened.
+    private var detail: Case?
+    /// The full CPR number of the revealed case (read from the log on `v`).
+    private var revealedCPR: String?
     private(set) var filter = ReviewFilter()
     private(set) var rows: [ReviewRow] = []
     /// Open and overdue rows, counted once per filter change rather than on every key.
@@ -93,6 +121,19 @@ public final class ReviewScreen {
         reload()
     }
 
+    private init(deferring environment: ReviewEnvironment) {
+        self.environment = environment
+    }
+
+    /// Opens the review on `terminal`: brings the case index up to date while showing how much of the
+    /// log is read (Esc leaves), then runs the review.
+    public static func open(environment: ReviewEnvironment, on terminal: Terminal) {
+        let screen = ReviewScreen(deferring: environment)
+        screen.reload(progressOn: terminal)
+        guard !screen.finished else { return }
+        screen.run(on: terminal)
+    }
+
     /// Draws, then handles keys until the lead leaves or input ends.
     public func run(on terminal: Terminal) {
         draw(on: terminal)
@@ -104,11 +145,33 @@ public final class ReviewScreen {
 
     // MARK: - Data
 
-    private func reload() {
+    private func reload(progressOn terminal: Terminal? = nil) {
+        var lastDrawn = -1
+        let progress: (Double) -> Bool = { share in
+            guard let terminal else { return true }
+            let percent = Int((share * 100).rounded(.down))
+            if percent != lastDrawn {
+                lastDrawn = percent
+                terminal.clear()
+                let size = terminal.size
+                terminal.put("Gennemgang", row: 0, column: 1, style: .bold)
+                terminal.put("Læser loggen og opdaterer sagsindekset: \(percent) %", row: max(1, size.rows / 2 - 1), column: 2,
+                             style: .normal)
+                terminal.put("Esc afbryder", row: max(2, size.rows / 2 + 1), column: 2, style: .dim)
+                terminal.refresh()
+            }
+            if let key = terminal.readKey(timeoutMilliseconds: 0), key == .escape || key == .ctrl("c") { return false }
+            return true
+        }
         do {
-            cases = try environment.load(filter.includeClosed)
+            let loaded = try environment.load(filter.includeClosed, progress)
+            cases = loaded.cases
+            warnings = loaded.warnings
             loadedClosed = filter.includeClosed
             loadError = nil
+        } catch is CancellationError {
+            finished = true
+            cases = []
         } catch let error as UserFacingError {
             loadError = error.danishDescription
             cases = []
@@ -122,31 +185,49 @@ public final class ReviewScreen {
     /// After the lead changed case `id`: reads that case again (or everything, without `loadCase`).
     /// A case that is now closed leaves the list of open cases, as after a full reading.
     private func refresh(_ id: UUID) {
-        guard let loadCase = environment.loadCase else { reload(); return }
-        let updated: Case?
+        let updated: CaseSummary?
         do {
-            updated = try loadCase(id)
+            (detail, updated) = try environment.loadCase(id)
         } catch {
+            detail = nil
             reload()
             return
         }
+        if detail == nil || updated?.flagged == false { detail = nil }
         if let updated, updated.flagged, loadedClosed || updated.isOpen {
             if let index = cases.firstIndex(where: { $0.id == id }) { cases[index] = updated } else { cases.append(updated) }
         } else {
             cases.removeAll { $0.id == id }
         }
+        // A case that left the list (closed while only open ones are shown) leaves the detail page too.
+        if !cases.contains(where: { $0.id == id }) { detail = nil }
         refilter()
     }
 
     private func refilter() {
         let current = rows.indices.contains(selected) ? rows[selected].item.id : nil
-        rows = ReviewList.rows(cases, filter: filter, form: environment.form, today: environment.today)
+        rows = ReviewList.rows(cases, filter: filter, form: environment.form, today: environment.today,
+                               cprKey: environment.cprKey)
         counts = (rows.reduce(0) { $0 + ($1.item.isOpen ? 1 : 0) }, rows.reduce(0) { $0 + ($1.item.isOverdue ? 1 : 0) })
         selected = current.flatMap { id in rows.firstIndex { $0.item.id == id } } ?? min(selected, max(0, rows.count - 1))
         if rows.isEmpty { selected = 0 }
     }
 
-    private var detailCase: Case? { detailID.flatMap { id in cases.first { $0.id == id } } }
+    private var detailCase: Case? { detail.flatMap { $0.id == detailID ? $0 : nil } }
+
+    /// Reads case `id` from the log for the detail page or a reveal; nil (with a message) when it cannot be read.
+    private func readCase(_ id: UUID) -> Case? {
+        do {
+            let (full, _) = try environment.loadCase(id)
+            if full == nil { message = ("Sagen findes ikke længere i loggen.", .error) }
+            return full
+        } catch let error as UserFacingError {
+            message = ("Sagen kunne ikke læses: " + error.danishDescription, .error)
+        } catch {
+            message = ("Sagen kunne ikke læses.", .error)
+        }
+        return nil
+    }
 
     /// The health visitors found in the cases, sorted.
     private var authors: [String] { Array(Set(cases.filter(\.flagged).map { $0.author.uppercased() })).sorted() }
@@ -185,7 +266,10 @@ public final class ReviewScreen {
         case .end: selected = max(0, rows.count - 1)
         case .enter:
             guard rows.indices.contains(selected) else { return }
-            detailID = rows[selected].item.id
+            let id = rows[selected].item.id
+            guard let full = readCase(id) else { return }
+            detail = full
+            detailID = id
             detailScroll = 0
             page = .detail
         case .character("a"), .character("A"):
@@ -203,7 +287,13 @@ public final class ReviewScreen {
         case .character("v"), .character("V"):
             guard rows.indices.contains(selected) else { return }
             let id = rows[selected].item.id
-            revealed = revealed == id ? nil : id
+            if revealed == id {
+                revealed = nil
+                revealedCPR = nil
+            } else if let full = readCase(id) {
+                revealed = id
+                revealedCPR = string(full.answers["barn_cpr"])
+            }
         case .character("l"), .character("L"):
             reload()
             message = ("Loggen er læst igen.", .dim)
@@ -451,8 +541,8 @@ public final class ReviewScreen {
     /// One line of the table at `columns` width.
     func tableLine(_ row: ReviewRow, columns: Int) -> String {
         let item = row.item
-        let child = revealed == item.id ? (row.cpr ?? "—") : row.maskedCPR
-        let mark = item.isOverdue ? "!" : item.override != nil ? "T" : " "
+        let child = revealed == item.id ? (revealedCPR ?? "—") : row.maskedCPR
+        let mark = item.isOverdue ? "!" : item.overridden ? "T" : " "
         let actions = item.actions.map { state in
             ReviewList.shortLabel(state.action, form: environment.form) + " " + state.status.label
         }.joined(separator: ", ")
@@ -497,7 +587,13 @@ public final class ReviewScreen {
         if rows.count > height {
             terminal.put("\(selected + 1)/\(rows.count)", row: size.rows - 3, column: size.columns - 12, style: .dim)
         }
-        terminal.put("! over frist   T anbefaling tilsidesat   (\(openCount) åbne)", row: size.rows - 3, column: 1, style: .dim)
+        if warnings.isEmpty {
+            terminal.put("! over frist   T anbefaling tilsidesat   (\(openCount) åbne)", row: size.rows - 3, column: 1, style: .dim)
+        } else {
+            // What the reader skipped is never dropped silently.
+            terminal.put(DisplayWidth.prefix(warnings.joined(separator: " "), fitting: size.columns - 14),
+                         row: size.rows - 3, column: 1, style: .error)
+        }
         if page == .cprSearch {
             terminal.put(DisplayWidth.padded("", to: size.columns), row: size.rows - 2, column: 0)
             terminal.put("Søg CPR:", row: size.rows - 2, column: 1, style: .bold)

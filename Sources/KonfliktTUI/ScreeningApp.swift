@@ -19,12 +19,16 @@ public struct ScreeningEnvironment {
     public var review: ((any Terminal) -> Void)?
     /// Exports anonymous figures and returns the path written, when available.
     public var export: ((ExportRequest) throws -> String)?
+    /// Warnings that need the log, e.g. the same child already screened at this visit.
+    public var earlierVisit: @Sendable (Answers) -> [String] = { _ in [] }
 
     /// Creates an environment.
     public init(form: Form, drafts: DraftStore, today: LocalDate, initials: @escaping () -> String?,
                 saveInitials: @escaping (String) throws -> Void,
                 save: @escaping (ScreeningSubmission, String) throws -> Void,
-                review: ((any Terminal) -> Void)? = nil, export: ((ExportRequest) throws -> String)? = nil) {
+                review: ((any Terminal) -> Void)? = nil, export: ((ExportRequest) throws -> String)? = nil,
+                earlierVisit: @escaping @Sendable (Answers) -> [String] = { _ in [] }) {
+        self.earlierVisit = earlierVisit
         self.export = export
         self.form = form
         self.drafts = drafts
@@ -51,7 +55,7 @@ public final class ScreeningApp {
         while true {
             let menu = StartMenu(title: environment.form.title, drafts: drafts(), stepCount: environment.form.steps.count,
                                  initials: environment.initials(), reviewAvailable: environment.review != nil,
-                                 exportAvailable: environment.export != nil,
+                                 exportAvailable: environment.export != nil, form: environment.form,
                                  saveInitials: environment.saveInitials)
             switch menu.run(on: terminal) {
             case .quit: return
@@ -75,7 +79,8 @@ public final class ScreeningApp {
     /// Runs one screening; returns `.running` when input ended mid-form (the draft is kept).
     private func runForm(draft: Draft, on terminal: any Terminal) -> FormScreen.Outcome {
         let initials = environment.initials() ?? ""
-        let model = FormScreeningModel(form: environment.form, initials: initials, today: environment.today)
+        let model = FormScreeningModel(form: environment.form, initials: initials, today: environment.today,
+                                       earlierVisit: environment.earlierVisit)
         let store = environment.drafts
         let formID = environment.form.id
         let save = environment.save

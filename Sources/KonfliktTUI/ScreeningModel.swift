@@ -1,3 +1,4 @@
+import Foundation
 import KonfliktCore
 
 /// What kind of input a question takes; decides the widget.
@@ -118,6 +119,40 @@ public protocol ScreeningModel: Sendable {
     func problem(with answer: AnswerValue, for questionID: String, answers: Answers, today: LocalDate) -> String?
     /// The recommendation for the (relevant) answers.
     func decide(_ answers: Answers, today: LocalDate) -> Decision
+    /// What to do and tell the family for each of `actions`, rule texts before the action's.
+    func guidance(for actions: [String], decision: Decision) -> [ActionGuidance]
+    /// The banners (e.g. "Ring 112 …") shown first on the summary for `actions`.
+    func banners(for actions: [String]) -> [String]
+    /// Checks an override: the chosen actions in severity order, or why it is refused (a mandatory
+    /// rule's action may not be removed).
+    func checkOverride(actions: [String], reason: String, decision: Decision) -> Result<[String], OverrideRefusal>
+    /// The journal note for a saved screening, or nil when the model has none.
+    func journalNote(answers: Answers, decision: Decision, overrideActions: [String]?, overrideReason: String?) -> String?
+    /// Warnings that need more than the answers (e.g. the same child already screened at this visit).
+    func contextWarnings(answers: Answers) -> [String]
+}
+
+extension ScreeningModel {
+    public func guidance(for actions: [String], decision: Decision) -> [ActionGuidance] {
+        actions.compactMap { id in
+            action(id).map {
+                ActionGuidance(actionID: id, label: $0.label, instructions: $0.instruction.isEmpty ? [] : [$0.instruction],
+                               familyInfo: $0.familyInfo.isEmpty ? [] : [$0.familyInfo])
+            }
+        }
+    }
+
+    public func banners(for actions: [String]) -> [String] { [] }
+
+    public func checkOverride(actions chosen: [String], reason: String, decision: Decision) -> Result<[String], OverrideRefusal> {
+        guard !chosen.isEmpty else { return .failure(.noActions) }
+        guard !reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty else { return .failure(.noReason) }
+        return .success(actions.sorted { $0.severity > $1.severity }.map(\.id).filter { chosen.contains($0) })
+    }
+
+    public func journalNote(answers: Answers, decision: Decision, overrideActions: [String]?, overrideReason: String?) -> String? { nil }
+
+    public func contextWarnings(answers: Answers) -> [String] { [] }
 }
 
 extension ScreeningModel {

@@ -32,6 +32,7 @@ public final class StartMenu {
     private let title: String
     private let drafts: [Draft]
     private let stepCount: Int
+    private let form: Form?
     private let reviewAvailable: Bool
     private let exportAvailable: Bool
     private let saveInitials: (String) throws -> Void
@@ -44,8 +45,10 @@ public final class StartMenu {
     public private(set) var choice: Choice?
 
     /// Creates the menu. `initials` nil asks for them first and stores them with `saveInitials`.
+    /// `form` (when given) names the visit and the author of each draft by the fields' roles.
     public init(title: String, drafts: [Draft], stepCount: Int, initials: String?, reviewAvailable: Bool,
-                exportAvailable: Bool = false, saveInitials: @escaping (String) throws -> Void) {
+                exportAvailable: Bool = false, form: Form? = nil, saveInitials: @escaping (String) throws -> Void) {
+        self.form = form
         self.exportAvailable = exportAvailable
         self.title = title
         self.drafts = drafts
@@ -77,9 +80,8 @@ public final class StartMenu {
 
     private func handleInitials(_ key: Key) {
         if key == .enter {
-            let initials = initialsField.trimmedText.uppercased()
-            guard !initials.isEmpty else {
-                message = ("Skriv dine initialer (fx AB).", .error)
+            guard let initials = Initials.normalized(initialsField.trimmedText) else {
+                message = (initialsField.trimmedText.isEmpty ? "Skriv dine initialer (fx AB)." : Initials.problem, .error)
                 return
             }
             do {
@@ -136,16 +138,16 @@ public final class StartMenu {
     }
 
     /// How a draft is listed: when it was saved, how far it got and the visit — never the CPR number.
-    static func describe(_ draft: Draft, stepCount: Int) -> String {
+    static func describe(_ draft: Draft, stepCount: Int, form: Form?) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "da_DK")
         formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
         formatter.dateFormat = "dd-MM-yyyy HH:mm"
         var text = "\(formatter.string(from: draft.savedAt))  Trin \(min(draft.step + 1, stepCount)) af \(stepCount)"
-        if case .string(let visit)? = draft.answers["besoeg"] {
-            text += visit == "2mdr" ? "  2-måneders besøg" : visit == "8mdr" ? "  8-måneders besøg" : ""
+        if let form, let question = form.field(role: .visit), let visit = form.text(role: .visit, in: draft.answers) {
+            text += "  " + question.label(ofChoice: visit)
         }
-        if case .string(let initials)? = draft.answers["sundhedsplejerske"] { text += "  \(initials)" }
+        if let form, let initials = form.text(role: .author, in: draft.answers) { text += "  \(initials)" }
         return text
     }
 
@@ -187,7 +189,7 @@ public final class StartMenu {
             terminal.put("Ufærdige screeninger (nyeste først)", row: 2, column: 2, style: .bold)
             let visible = drafts.prefix(size.rows - 7)
             for (index, draft) in visible.enumerated() {
-                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount), to: size.columns - 6),
+                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount, form: form), to: size.columns - 6),
                              row: 4 + index, column: 4, style: index == draftSelected ? .reverse : .normal)
             }
             footer("↑/↓ vælg   Enter genoptag   Esc tilbage", on: terminal)

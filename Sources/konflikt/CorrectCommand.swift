@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// `konflikt correct ID --reason TEXT`: new answers for an earlier screening, re-decided and
@@ -38,15 +39,30 @@ struct CorrectCommand: ParsableCommand {
             printError("Angiv en begrundelse for rettelsen med --reason.")
             throw ExitCode(ExitStatus.usage)
         }
+        try checkNoteLength(why, what: "Begrundelsen")
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            guard try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) != nil else {
+            var store = try CaseReading.open(directory: context.directory, form: input.form)
+            guard let found = try store.details(screening, today: LocalDate.today()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }
+            // An earlier override stays in force unless the correction brings a new one; it may not
+            // remove an action the corrected answers make mandatory.
+            if input.override == nil, let earlier = found.override {
+                do throws(OverrideRefusal) {
+                    _ = try input.form.checkOverride(actions: earlier.actions, reason: earlier.reason, decision: input.decision)
+                } catch {
+                    printError("Den tidligere tilsidesættelse kan ikke stå med de rettede svar: \(error.danishDescription) "
+                               + "Angiv en ny \"override\" i svarene.")
+                    throw ExitCode(error.exitCode)
+                }
+            }
             let body = CorrectionBody(screening: screening, answers: input.answers, decision: input.decision,
-                                      visitDate: visitDate(input.answers), reason: why.precomposedStringWithCanonicalMapping)
+                                      visitDate: input.form.visitDate(in: input.answers),
+                                      override: input.override.map { Override(actions: $0.actions, reason: $0.reason) },
+                                      reason: why.precomposedStringWithCanonicalMapping)
             let result = try context.append(.correction(body))
             try printDecision(input.decision, id: result.id)
         }

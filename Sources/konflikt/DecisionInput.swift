@@ -10,6 +10,9 @@ struct DecisionInput {
     let answers: Answers
     let decision: Decision
     let today: LocalDate
+    /// The override in the answers JSON, checked against the decision (a mandatory rule's action
+    /// cannot be removed): the chosen actions in severity order and the reason.
+    let override: (actions: [String], reason: String)?
 
     /// Reads answers JSON from `answersPath` (or stdin), loads its form from the forms folder,
     /// and rejects invalid answers with one line per problem (exit 65).
@@ -19,18 +22,27 @@ struct DecisionInput {
         let directory = FormLocator.resolve(option: formsOption, environment: environment)
         let today = Today.resolve(environment: environment)
         self.today = today
-        var loaded: (Form, Answers)?
+        var loaded: (Form, Answers, OverrideInput?)?
         try reportingErrors {
             let input = try ScreeningInput.parse(data)
             let form = try FormLoader.loadForm(id: input.form, directory: directory)
             let problems = form.validate(input.answers, today: today)
             guard problems.isEmpty else { throw InputError.invalidAnswers(problems) }
-            loaded = (form, input.answers)
+            loaded = (form, input.answers, input.override)
         }
-        guard let (form, submitted) = loaded else { throw ExitCode(ExitStatus.dataError) }
+        guard let (form, submitted, overrideInput) = loaded else { throw ExitCode(ExitStatus.dataError) }
         self.form = form
-        decision = form.decide(submitted, today: today)
+        let decision = form.decide(submitted, today: today)
+        self.decision = decision
         answers = form.relevantAnswers(submitted, today: today).answers
+        var checked: (actions: [String], reason: String)?
+        if let overrideInput {
+            try reportingErrors {
+                let actions = try form.checkOverride(actions: overrideInput.actions, reason: overrideInput.reason, decision: decision)
+                checked = (actions, overrideInput.reason.trimmingCharacters(in: .whitespacesAndNewlines))
+            }
+        }
+        override = checked
     }
 }
 

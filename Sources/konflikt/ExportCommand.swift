@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import KonfliktReport
@@ -90,11 +91,17 @@ struct ExportCommand: ParsableCommand {
         guard let loadedForm = loaded else { throw ExitCode(ExitStatus.dataError) }
         let settings = Settings.load(config: ConfigDirectory.resolve(environment: environment))
         let parameters = ExportParameters(
-            data: DataDirectory.resolve(option: data, environment: environment), form: loadedForm,
+            data: DataDirectory.resolve(option: data, environment: environment),
+            state: StateDirectory.resolve(environment: environment), form: loadedForm,
             options: ReportOptions(granularity: granularity, from: fromDate, to: toDate, totalsOnly: totalsOnly),
             format: exportFormat, minCell: threshold, delimiter: separator, now: now,
             owner: ReportOwner(municipality: settings.municipality, team: settings.team))
         try reportingErrors { try parameters.validate() }
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: parameters.data.path, isDirectory: &isDirectory), isDirectory.boolValue else {
+            printError("Datamappen \(parameters.data.path) findes ikke.")
+            throw ExitCode(ExitStatus.ioError)
+        }
         if let out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {
@@ -102,6 +109,7 @@ struct ExportCommand: ParsableCommand {
             }
         }
         let context = try LogContext(dataOption: parameters.data.path, authorOption: author)
+        let skipped = warnAboutDataFolder(parameters.data)
         try reportingErrors {
             if let out {
                 let url = URL(fileURLWithPath: out)
@@ -119,6 +127,7 @@ struct ExportCommand: ParsableCommand {
                 FileHandle.standardOutput.write(result.data)
             }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 
     private func date(_ text: String?, option: String) throws -> LocalDate? {

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 
 /// `konflikt followup ID --action A --status S`: records what was done about a flagged action.
@@ -31,6 +32,9 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Dine initialer.")
     var author: String?
 
+    @Option(name: .long, help: "Mappen med formularer.")
+    var forms: String?
+
     func run() throws {
         guard let screening = UUID(uuidString: id) else { throw usage("\"\(id)\" er ikke et gyldigt id.") }
         guard let followupStatus = FollowupStatus(rawValue: status) else {
@@ -44,10 +48,15 @@ struct FollowupCommand: ParsableCommand {
             day = parsed
         }
         var text = note ?? ""
-        if note == nil, isatty(0) == 0 { text = String(decoding: try readInput(path: nil), as: UTF8.self) }
+        if note == nil, isatty(0) == 0 {
+            text = String(decoding: try readInput(path: nil, limit: 4 * InputLimits.noteCharacters), as: UTF8.self)
+        }
+        text = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
+        try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            guard let found = try CaseFolder.fold(directory: context.directory, only: screening, options: FoldOptions()) else {
+            var store = try CaseReading.open(directory: context.directory, formsOption: forms)
+            guard let found = try store.details(screening, today: day) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }
@@ -56,7 +65,7 @@ struct FollowupCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.dataError)
             }
             let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
-                                    note: text.trimmingCharacters(in: .whitespacesAndNewlines))
+                                    note: text)
             let result = try context.append(.followup(body))
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }

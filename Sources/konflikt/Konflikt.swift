@@ -20,6 +20,8 @@ struct Konflikt: ParsableCommand {
             ReviewCommand.self,
             DemoDataCommand.self,
             ExportCommand.self,
+            LeafletCommand.self,
+            JournalCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )
@@ -77,10 +79,10 @@ enum DanishUsage {
     }
 }
 
-/// Replaces anything that looks like a CPR number (`DDMMYY-SSSS` or ten digits) with `DDMMYY-****`,
-/// so error text can be shared without the number.
+/// Replaces anything that looks like a CPR number (`DDMMYY-SSSS`, `DDMMYY SSSS` or ten digits) with
+/// `DDMMYY-****`, so error text can be shared without the number.
 func maskCPR(_ text: String) -> String {
-    guard let expression = try? NSRegularExpression(pattern: #"(?<![0-9])([0-9]{6})-?[0-9]{4}(?![0-9])"#) else { return text }
+    guard let expression = try? NSRegularExpression(pattern: #"(?<![0-9])([0-9]{6})[- ]?[0-9]{4}(?![0-9])"#) else { return text }
     return expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
                                                withTemplate: "$1-****")
 }

@@ -19,7 +19,7 @@ struct LogContext {
             printError("Angiv dine initialer med --author (eller gem dem i indstillingerne).")
             throw ExitCode(ExitStatus.usage)
         }
-        self.author = author
+        self.author = try validInitials(author, option: authorOption != nil ? "--author" : "Initialerne")
         let device: String
         do { device = try DeviceIdentity.load(config: config) } catch {
             printError(error.danishDescription)

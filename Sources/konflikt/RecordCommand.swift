@@ -18,26 +18,23 @@ struct RecordCommand: ParsableCommand {
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
 
-    @Option(name: .long, help: "Dine initialer (ellers de gemte, ellers svaret 'sundhedsplejerske').")
+    @Option(name: .long, help: "Dine initialer (ellers de gemte, ellers svaret på formularens author-spørgsmål).")
     var author: String?
 
     func run() throws {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
-        var fallbackAuthor: String?
-        if case .string(let initials)? = input.answers["sundhedsplejerske"] { fallbackAuthor = initials }
+        let fallbackAuthor = input.form.text(role: .author, in: input.answers)
         let context = try LogContext(dataOption: data, authorOption: author, fallbackAuthor: fallbackAuthor)
+        var decision = input.decision
+        decision.warnings += EarlierVisits.warnings(form: input.form, directory: context.directory, answers: input.answers)
         let body = ScreeningBody(form: input.form.id, formVersion: input.form.version,
                                  formFingerprint: input.form.fingerprint, answers: input.answers,
-                                 decision: input.decision, visitDate: visitDate(input.answers), override: nil)
+                                 decision: decision, visitDate: input.form.visitDate(in: input.answers),
+                                 override: input.override.map { Override(actions: $0.actions, reason: $0.reason) })
         var result: AppendResult?
         try reportingErrors { result = try context.append(.screening(body)) }
         guard let result else { throw ExitCode(ExitStatus.ioError) }
-        try printDecision(input.decision, id: result.id)
+        try printDecision(decision, id: result.id)
     }
 }
 
-/// The visit date answer, when the form has one.
-func visitDate(_ answers: Answers) -> LocalDate? {
-    if case .string(let text)? = answers["besoegsdato"] { return LocalDate(iso: text) }
-    return nil
-}

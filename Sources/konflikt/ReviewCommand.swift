@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktCases
 import KonfliktLog
 import KonfliktTUI
 
@@ -64,22 +65,23 @@ struct ReviewCommand: ParsableCommand {
             printError("Angiv dine initialer med --author, eller start konflikt én gang og gem dem.")
             throw ExitCode(ExitStatus.usage)
         }
+        let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
-            ReviewScreen(environment: ReviewWiring.environment(
-                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+            ReviewScreen.open(environment: ReviewWiring.environment(
+                form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
+                today: today, author: author), on: terminal)
         }
     }
 
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
+        let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
-            var options = ReviewWiring.foldOptions(form: form, today: today, onlyOpen: !all)
-            options.answersKept = ReviewList.answersShown      // the list shows no more than these
-            var result = try CaseFolder.fold(directory: directory, options: options)
+            let store = try CaseReading.open(directory: directory, form: form)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
-            let rows = ReviewList.rows(result.cases, filter: filter, form: form, today: today)
-            result.cases = []          // the rows hold what is printed
+            let rows = ReviewList.rows(store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
+                                       today: today)
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
                 let encoder = JSONEncoder()
@@ -99,39 +101,45 @@ struct ReviewCommand: ParsableCommand {
             } else {
                 FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
             }
-            if !result.problems.isEmpty {
-                printError("\(result.problems.count) linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify.")
-            }
         }
+        if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 }
 
-/// Connects the review screen to the log: folding every device file, and appending the lead's
-/// follow-ups and corrections to the lead's own device file.
+/// Connects the review screen to the case index: the list from the index, a case's details read
+/// again from the log, and the lead's follow-ups and corrections appended to the lead's own device file.
 enum ReviewWiring {
-    static func foldOptions(form: Form, today: LocalDate, onlyOpen: Bool) -> FoldOptions {
-        FoldOptions(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
-                    onlyOpen: onlyOpen, skipUnflaggedBodies: true)
-    }
-
-    static func environment(form: Form, directory: DataDirectory, config: ConfigDirectory, today: LocalDate,
-                            author: String) -> ReviewEnvironment {
+    static func environment(form: Form, directory: DataDirectory, state: StateDirectory, config: ConfigDirectory,
+                            today: LocalDate, author: String) -> ReviewEnvironment {
         let append: (EventBody) throws -> Void = { body in
             try directory.create()
             let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
             _ = try writer.append(body, author: author)
         }
+        let store = StoreBox()
         return ReviewEnvironment(
             form: form, today: today, initials: author,
-            load: { includeClosed in
-                try CaseFolder.fold(directory: directory,
-                                    options: foldOptions(form: form, today: today, onlyOpen: !includeClosed)).cases
+            load: { includeClosed, progress in
+                let opened = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
+                store.value = opened
+                return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
+                                  warnings: opened.warnings)
             },
             recordFollowup: { try append(.followup($0)) },
             recordCorrection: { try append(.correction($0)) },
             loadCase: { id in
-                try CaseFolder.fold(directory: directory, only: id,
-                                    options: foldOptions(form: form, today: today, onlyOpen: false))
-            })
+                // Brought up to date first (the lead may just have appended), then the case is read again.
+                var opened = try CaseStore.open(directory: directory, state: state, form: form)
+                let details = try opened.details(id, today: today)
+                let summary = opened.summary(of: id, today: today)
+                store.value = opened
+                return (details, summary)
+            },
+            cprKey: { cpr in store.value?.cprKey(cpr) ?? 0 })
     }
+}
+
+/// The open case store of a review session (the screen runs on one thread).
+final class StoreBox {
+    var value: CaseStore?
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import KonfliktReport
@@ -38,11 +39,11 @@ struct ScreenCommand: ParsableCommand {
             let override = submission.overrideActions.map { Override(actions: $0, reason: submission.overrideReason ?? "") }
             let body = ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
                                      answers: submission.answers, decision: submission.decision,
-                                     visitDate: visitDate(submission.answers), override: override)
+                                     visitDate: form.visitDate(in: submission.answers), override: override)
             _ = try writer.append(.screening(body), author: author)
         }
         if plain {
-            try runPlain(form: form, today: today, config: config, save: save)
+            try runPlain(form: form, today: today, config: config, directory: directory, save: save)
             return
         }
         try reportingErrors {
@@ -60,23 +61,26 @@ struct ScreenCommand: ParsableCommand {
                 review: ReviewLauncher.make(form: form, directory: directory, config: config, today: today),
                 export: { request in
                     try ExportLauncher.run(request, form: form, directory: directory, config: config)
-                }))
+                },
+                earlierVisit: { answers in EarlierVisits.warnings(form: form, directory: directory, answers: answers) }))
             app.run(on: terminal)
         }
     }
 
-    private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory,
+    private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory, directory: DataDirectory,
                           save: @escaping (ScreeningSubmission, String) throws -> Void) throws {
         let initials = Settings.load(config: config).initials
-        let model = FormScreeningModel(form: form, initials: initials, today: today)
+        let model = FormScreeningModel(form: form, initials: initials, today: today, earlierVisit: { answers in
+            EarlierVisits.warnings(form: form, directory: directory, answers: answers)
+        })
         let screening = PlainScreening(model: model, today: today, readLine: { Swift.readLine() },
                                        write: { text in
                                            FileHandle.standardOutput.write(Data(text.utf8))
                                        })
         try reportingErrors {
             let saved = try screening.run { submission in
-                var author = initials
-                if author == nil, case .string(let answer)? = submission.answers["sundhedsplejerske"] { author = answer }
+                var author = initials.flatMap(Initials.normalized)
+                if author == nil { author = form.text(role: .author, in: submission.answers).flatMap(Initials.normalized) }
                 try save(submission, author ?? "?")
             }
             if saved == nil { throw ExitCode(ExitStatus.problemsFound) }
@@ -90,8 +94,9 @@ enum ReviewLauncher {
                      today: LocalDate) -> ((any Terminal) -> Void)? {
         { terminal in
             let initials = Settings.load(config: config).initials ?? "?"
-            ReviewScreen(environment: ReviewWiring.environment(
-                form: form, directory: directory, config: config, today: today, author: initials)).run(on: terminal)
+            ReviewScreen.open(environment: ReviewWiring.environment(
+                form: form, directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
+                config: config, today: today, author: initials), on: terminal)
         }
     }
 }
@@ -103,7 +108,7 @@ enum ExportLauncher {
     static func run(_ request: ExportRequest, form: Form, directory: DataDirectory, config: ConfigDirectory) throws -> String {
         let settings = Settings.load(config: config)
         let parameters = ExportParameters(
-            data: directory, form: form,
+            data: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment), form: form,
             options: ReportOptions(granularity: PeriodGranularity(rawValue: request.period) ?? .quarter,
                                    from: request.from, to: request.to, totalsOnly: request.totalsOnly),
             format: ExportFormat(rawValue: request.format) ?? .csv,

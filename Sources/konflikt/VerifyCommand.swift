@@ -20,11 +20,14 @@ struct VerifyCommand: ParsableCommand {
     @Option(name: .long, help: "En fil med tidligere output fra verify --json; finder afkortning og tilbagerulning.")
     var against: String?
 
+    @Flag(name: .customLong("skip-bodies"), help: "Kontrollér kun linjernes form, hash og kæde, ikke at indholdet kan læses (hurtigere).")
+    var skipBodies = false
+
     func run() throws {
         try reportingErrors {
             let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
             let previous = try against.map { path throws(LogError) in try LogVerifier.loadHeads(path: path) }
-            let report = try LogVerifier.verify(directory: directory, against: previous)
+            let report = try LogVerifier.verify(directory: directory, against: previous, checkingBodies: !skipBodies)
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
@@ -39,17 +42,30 @@ struct VerifyCommand: ParsableCommand {
 
     /// The human-readable Danish report.
     static func text(_ report: VerifyReport, directory: DataDirectory) -> String {
-        guard !report.files.isEmpty else { return "Ingen logfiler i \(directory.path)." }
         var lines: [String] = []
+        for problem in report.access { lines.append("FEJL: \(problem.danishDescription)") }
         for file in report.files {
             let head = file.head.map { "hoved \($0.seq) \($0.hash.prefix(12))…" } ?? "tom"
             let status = file.problem.map { "FEJL: \($0.danishDescription)" } ?? "i orden"
-            lines.append("\(file.file): \(file.events) hændelser, \(head) — \(status)")
+            let newline = file.missingFinalNewline == true
+                ? " (sidste linje mangler sit linjeskift; den er en gyldig hændelse, og linjeskiftet skrives ved næste registrering)" : ""
+            lines.append("\(file.file): \(file.events) hændelser, \(head) — \(status)\(newline)")
+        }
+        if !report.quarantineFiles.isEmpty {
+            lines.append("Karantænefiler (ufuldstændige sidste linjer, der aldrig blev bekræftet som gemt, og som er skåret af loggen): "
+                + report.quarantineFiles.joined(separator: ", "))
         }
         let damaged = report.files.filter { $0.problem != nil }.count
-        lines.append(damaged == 0
-            ? "Alle \(report.files.count) logfiler er i orden."
-            : "\(damaged) af \(report.files.count) logfiler har problemer.")
+        if report.files.isEmpty {
+            lines.append("Ingen logfiler i \(directory.path).")
+        } else {
+            lines.append(damaged == 0
+                ? "Alle \(report.files.count) logfiler er i orden."
+                : "\(damaged) af \(report.files.count) logfiler har problemer.")
+        }
+        if !report.access.isEmpty {
+            lines.append("\(report.access.count) problem(er) med rettigheder eller ejer i \(directory.path).")
+        }
         return lines.joined(separator: "\n")
     }
 }

@@ -9,18 +9,19 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-rec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return (["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
-                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_FORMS": forms], root)
+                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path, "KONFLIKT_FORMS": forms], root)
     }
 
     @Test func recordCorrectFollowupAndVerify() throws {
         let (env, root) = try makeEnvironment()
         defer { try? FileManager.default.removeItem(at: root) }
-        let exposed = CheckDecideTests.highBoth.replacingOccurrences(of: #""barn_udsat": "nej""#, with: #""barn_udsat": "ja""#)
+        let exposed = CheckDecideTests.highBoth.replacingOccurrences(of: #""barn_udsat": "nej""#,
+                                                                      with: #""barn_udsat": "ja", "fare_ved_orientering": false"#)
         let recorded = try Binary.run(["record"], stdin: exposed, environment: env)
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
         let id = try #require(json["id"] as? String)
-        #expect(json["actions"] as? [String] == ["underretning", "gruppeforloeb"])
+        #expect(json["actions"] as? [String] == ["underretning", "gruppeforloeb_afventer"])
 
         // The log file is private and holds exactly one screening line.
         let dataDir = URL(fileURLWithPath: env["KONFLIKT_DATA"]!)

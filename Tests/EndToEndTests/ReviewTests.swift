@@ -12,7 +12,8 @@ import Testing
             #""konfliktniveau": "\#(level)""#, #""bekymring_trivsel": "nej""#,
             #""barn_udsat": "\#(exposed ? "ja" : "nej")""#,
         ]
-        if level != "lavt" { fields.append(#""vold_mellem_foraeldre": "nej""#) }
+        if level != "lavt" { fields += [#""alene_med_foraelder": true"#, #""vold_mellem_foraeldre": "nej""#] }
+        if exposed { fields.append(#""fare_ved_orientering": false"#) }
         if level == "hoejt" { fields += [#""interesse_gruppeforloeb": "begge""#, #""samtykke_kontakt": true"#] }
         return "{\"answers\": {" + fields.joined(separator: ", ") + "}}"
     }
@@ -150,6 +151,16 @@ import Testing
         let jsonWithoutList = try Binary.run(["review", "--json"], environment: session.environment)
         #expect(jsonWithoutList.status == 64)
         #expect(jsonWithoutList.stderr.contains("bruges sammen med --list"))
+        // A data folder that does not exist is said so (74), never an empty list.
+        let missing = try Binary.run(["review", "--list", "--json"], environment: session.environment)
+        #expect(missing.status == 74)
+        #expect(missing.stderr.contains("findes ikke"))
+        let export = try Binary.run(["export"], environment: session.environment)
+        #expect(export.status == 74)
+        #expect(export.stderr.contains("findes ikke"))
+        #expect(!FileManager.default.fileExists(atPath: session.environment["KONFLIKT_DATA"] ?? ""))
+        try FileManager.default.createDirectory(atPath: session.environment["KONFLIKT_DATA"] ?? "",
+                                                withIntermediateDirectories: true)
         let empty = try Binary.run(["review", "--list", "--json"], environment: session.environment)
         #expect(empty.status == 0)
         #expect(empty.stdout == "[]\n")

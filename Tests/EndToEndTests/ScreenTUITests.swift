@@ -17,17 +17,34 @@ import Testing
     }
 
     /// From the initials field of step 1 to the summary, with the answers of case (a) unless changed.
-    func finishScreening(_ tmux: TmuxSession, childExposed: Bool = false) throws {
+    func finishScreening(_ tmux: TmuxSession, childExposed: Bool = false, alone: Bool = true, acute: Bool = false) throws {
         try tmux.keys("Enter")                              // initials: default AB
         try tmux.type("12"); try tmux.keys("Enter")         // mor, far
+        try tmux.keys("Enter")                              // screeningen blev gennemført: default ja
         try tmux.waitFor("Trin 2 af 5")
         try tmux.type("j"); try tmux.keys("Enter")          // informeret
         try tmux.waitFor("Trin 3 af 5")
         try tmux.type("3"); try tmux.keys("Enter")          // højt
-        try tmux.type("1"); try tmux.keys("Enter")          // ingen vold
+        try tmux.keys("Enter")                              // uenige: default nej
+        try tmux.waitFor("Er du alene med forælderen")
+        try tmux.type(alone ? "j" : "n")
+        if alone {
+            try tmux.keys("Enter")
+            try tmux.waitFor("Har der været vold mellem jer?")
+            try tmux.type("1"); try tmux.keys("Enter")      // ingen vold
+        } else {
+            // The violence question is not asked when the health visitor is not alone with the parent.
+            #expect(!(try tmux.screen().contains("Har der været vold mellem jer?")))
+            try tmux.keys("Enter")
+        }
         try tmux.waitFor("Trin 4 af 5")
+        try tmux.type(acute ? "j" : "n"); try tmux.keys("Enter")   // akut fare
         try tmux.type("1"); try tmux.keys("Enter")          // ingen bekymring
         try tmux.type(childExposed ? "2" : "1"); try tmux.keys("Enter")
+        if childExposed || acute {
+            try tmux.waitFor("Kan det bringe barnet")
+            try tmux.type("n"); try tmux.keys("Enter")      // orientering er ikke farlig
+        }
         try tmux.waitFor("Trin 5 af 5")
         try tmux.type("1"); try tmux.keys("Enter")          // begge
         try tmux.type("j"); try tmux.keys("Enter")          // samtykke
@@ -70,7 +87,8 @@ import Testing
         try tmux.waitFor("Gemt")
         try tmux.waitFor("Send underretningen i dag")
         let decision = try #require((try screenings(tmux).first?["body"] as? [String: Any])?["decision"] as? [String: Any])
-        #expect(decision["actions"] as? [String] == ["underretning", "gruppeforloeb"])
+        // The course waits for Familierådgivningen's assessment of the report.
+        #expect(decision["actions"] as? [String] == ["underretning", "gruppeforloeb_afventer"])
     }
 
     @Test func c_invalidCPRIsRefusedThenCorrected() throws {
@@ -84,6 +102,75 @@ import Testing
         try tmux.keys("Enter")
         try tmux.waitFor("Gemt")
         #expect(try screenings(tmux).count == 1)
+    }
+
+    @Test func g_notAloneWithTheParentHidesTheViolenceQuestionAndSaysWhy() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux, alone: false)
+        try tmux.waitFor("Opfølgning: spørg om vold, når du er alene med forælderen")
+        try tmux.waitFor("ikke var alene med forælderen")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        let body = try #require(try screenings(tmux).first?["body"] as? [String: Any])
+        let answers = try #require(body["answers"] as? [String: Any])
+        #expect(answers["alene_med_foraelder"] as? Bool == false)
+        #expect(answers["vold_mellem_foraeldre"] == nil)
+        let decision = try #require(body["decision"] as? [String: Any])
+        #expect(decision["actions"] as? [String] == ["gruppeforloeb", "opfoelgning_alene"])
+    }
+
+    @Test func h_acuteDangerPutsTheBannerFirstOnTheSummary() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux, acute: true)
+        try tmux.waitFor("AKUT FARE")
+        let lines = try tmux.screen().split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let banner = try #require(lines.firstIndex { $0.contains("AKUT FARE — Ring 112") })
+        let recommendation = try #require(lines.firstIndex { $0.contains("Anbefaling") })
+        #expect(banner < recommendation)
+        #expect(banner <= 3)                                  // first thing under the title
+        let first = try #require(lines[(recommendation + 1)...].first { $0.contains("▶") })
+        #expect(first.contains("Akut fare: ring 112 og underret straks"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        try tmux.waitFor("AKUT FARE")                         // and again on the saved page
+        let decision = try #require((try screenings(tmux).first?["body"] as? [String: Any])?["decision"] as? [String: Any])
+        #expect(decision["actions"] as? [String] == ["akut_hjaelp", "underretning", "gruppeforloeb_afventer"])
+    }
+
+    @Test func i_anOverrideThatRemovesTheReportIsRefused() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux, childExposed: true)
+        try tmux.type("t")
+        try tmux.waitFor("Vælg de handlinger, du vil bruge i stedet")
+        try tmux.type("2")                                   // untick Underretning
+        try tmux.keys("Enter")
+        try tmux.waitFor("underretningspligten er personlig")
+        try tmux.waitFor("ret de svar, der udløste den")
+        // Writing a reason does not help: the duty stays.
+        try tmux.keys("Tab"); try tmux.type("Familien er kendt"); try tmux.keys("Enter")
+        try tmux.waitFor("underretningspligten er personlig")
+        try tmux.keys("Escape")
+        try tmux.waitFor("Opsummering")
+        #expect(!(try tmux.screen().contains("Tilsidesat af dig")))
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        let body = try #require(try screenings(tmux).first?["body"] as? [String: Any])
+        #expect(body["override"] == nil || body["override"] is NSNull)
+        #expect((body["decision"] as? [String: Any])?["actions"] as? [String] == ["underretning", "gruppeforloeb_afventer"])
+    }
+
+    @Test func j_theSavedPageShowsTheJournalNote() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux)
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gemt")
+        try tmux.waitFor("Journalnotat (kopiér til journalen)")
+        try tmux.waitFor("Screeningsspørgsmålet blev stillet.")
+        #expect(!(try tmux.screen().contains("4123")))
     }
 
     @Test func d_resizeRedrawsAndSmallWindowsSayTooSmall() throws {
@@ -109,6 +196,7 @@ import Testing
         try startNewScreening(tmux)
         try tmux.keys("Enter")
         try tmux.type("12"); try tmux.keys("Enter")
+        try tmux.keys("Enter")
         try tmux.waitFor("Trin 2 af 5")
         try tmux.type("j"); try tmux.keys("Enter")
         try tmux.waitFor("Trin 3 af 5")
@@ -144,7 +232,9 @@ import Testing
         let fromTUI = try #require(try screenings(tui).first?["body"] as? [String: Any])
 
         let plain = try TmuxSession()
-        let input = ["1", "", "150926-4123", "AB", "1,2", "j", "3", "1", "1", "1", "1", "j", "", "Far på skift; æøå", "j"]
+        // visit, date, CPR, initials, participants, screened (default yes), informed, level, disagree
+        // (default no), alone, violence, acute (default no), concern, exposed, interest, consent, referrals, note, save
+        let input = ["1", "", "150926-4123", "AB", "1,2", "", "j", "3", "", "j", "1", "", "1", "1", "1", "j", "", "Far på skift; æøå", "j"]
             .joined(separator: "\n") + "\n"
         let result = try Binary.run(["screen", "--plain"], stdin: input, environment: plain.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")

@@ -19,6 +19,7 @@ final class TmuxSession {
         environment = [
             "KONFLIKT_DATA": root.appendingPathComponent("data").path,
             "KONFLIKT_CONFIG": root.appendingPathComponent("config").path,
+            "KONFLIKT_STATE": root.appendingPathComponent("state").path,
             "KONFLIKT_FORMS": Binary.packageRoot.appendingPathComponent("forms").path,
             "KONFLIKT_TODAY": "2026-11-22",
             "LANG": "C.UTF-8",

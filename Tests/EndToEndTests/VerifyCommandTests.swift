@@ -8,7 +8,7 @@ import Testing
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: root) }
         let env = ["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
-                   "KONFLIKT_CONFIG": root.appendingPathComponent("config").path,
+                   "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path,
                    "KONFLIKT_FORMS": Binary.packageRoot.appendingPathComponent("forms").path]
         for _ in 0..<3 {
             #expect(try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env).status == 0)

@@ -19,7 +19,11 @@ import Testing
         // Shown only at higher conflict, so not missing at a low level...
         #expect(problems([:]).isEmpty)
         // ...but missing when shown.
-        #expect(problems(["konfliktniveau": .string("middel")]) == ["vold_mellem_foraeldre: Skal besvares."])
+        #expect(problems(["konfliktniveau": .string("middel")]) == ["alene_med_foraelder: Skal besvares."])
+        #expect(problems(["konfliktniveau": .string("middel"), "alene_med_foraelder": .bool(true)])
+                == ["vold_mellem_foraeldre: Skal besvares."])
+        // Not alone with the parent: the violence question is not asked, so not missing.
+        #expect(problems(["konfliktniveau": .string("middel"), "alene_med_foraelder": .bool(false)]) == [])
     }
 
     @Test func optionalQuestionsMayBeLeftOut() {
@@ -28,7 +32,8 @@ import Testing
     }
 
     @Test func valueThatIsNotAChoice() {
-        let found = problems(["konfliktniveau": .string("meget_hoejt"), "vold_mellem_foraeldre": .string("nej")])
+        let found = problems(["konfliktniveau": .string("meget_hoejt"), "alene_med_foraelder": .bool(true),
+                              "vold_mellem_foraeldre": .string("nej")])
         #expect(found.count == 1)
         #expect(found[0].hasPrefix("konfliktniveau: Ugyldigt valg"))
         #expect(problems(["deltagere": .strings(["mor", "bedstemor"])]).first?.contains("'bedstemor'") == true)

@@ -114,3 +114,17 @@ enum Fixtures {
         reason: Fordi.
     """
 }
+
+extension Fixtures {
+    /// The problems of the mini form with `role: <role>` added after the first line containing `anchor`.
+    static func problems(withRole role: String, after anchor: String) throws -> [String] {
+        guard let range = miniForm.range(of: anchor) else { return ["anchor not found"] }
+        let lineEnd = miniForm[range.upperBound...].firstIndex(of: "\n") ?? miniForm.endIndex
+        var text = miniForm
+        text.insert(contentsOf: "\n        role: \(role)", at: lineEnd)
+        return try problems(text)
+    }
+
+    /// The problems of a whole form text (file name dropped), without its golden cases.
+    static func problemsInText(_ text: String) throws -> [String] { try problems(text) }
+}

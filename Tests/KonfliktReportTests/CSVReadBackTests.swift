@@ -43,7 +43,7 @@ import Testing
         let data = try GoldenTests.makeData(in: folder.url)
         let form = try F.form()
         for delimiter: Character in [";", ",", "\t"] {
-            let parameters = ExportParameters(data: data, form: form, delimiter: delimiter, now: GoldenTests.created)
+            let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, delimiter: delimiter, now: GoldenTests.created)
             let rows = try readBack(parameters, in: folder.url)
             let blank = try #require(rows.firstIndex(of: []))
             let metadata = rows[..<blank]

@@ -86,7 +86,7 @@ import Testing
         let folder = try F.TemporaryFolder()
         let data = try Self.makeData(in: folder.url)
         let form = try F.form()
-        var parameters = ExportParameters(data: data, form: form, now: Self.created)
+        var parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, now: Self.created)
         let csv = try ExportRunner.build(parameters)
         #expect(csv.warnings.isEmpty)
         try check(csv.data, against: "quarter.csv")
@@ -119,7 +119,7 @@ import Testing
     @Test func runWritesAPrivateFileAndRecordsTheExport() throws {
         let folder = try F.TemporaryFolder()
         let data = try Self.makeData(in: folder.url)
-        let parameters = ExportParameters(data: data, form: try F.form(), now: Self.created)
+        let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: try F.form(), now: Self.created)
         let out = folder.url.appendingPathComponent("eksport.csv")
         let writer = LogWriter(directory: data, device: "kontor", now: { Self.created })
         try ExportRunner.run(parameters, to: out, writer: writer, author: "PK")
@@ -144,7 +144,7 @@ import Testing
     @Test func aFailedWriteLeavesNothingAndRecordsNothing() throws {
         let folder = try F.TemporaryFolder()
         let data = try Self.makeData(in: folder.url)
-        let parameters = ExportParameters(data: data, form: try F.form(), now: Self.created)
+        let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: try F.form(), now: Self.created)
         let out = folder.url.appendingPathComponent("mangler/eksport.csv")
         let writer = LogWriter(directory: data, device: "kontor")
         #expect(throws: ExportError.self) { try ExportRunner.run(parameters, to: out, writer: writer, author: "PK") }
@@ -158,14 +158,14 @@ import Testing
         let folder = try F.TemporaryFolder()
         let form = try F.form()
         let data = DataDirectory(path: folder.url.path)
-        for bad in [ExportParameters(data: data, form: form, minCell: 1),
-                    ExportParameters(data: data, form: form, delimiter: "\""),
-                    ExportParameters(data: data, form: form, delimiter: "a"),
-                    ExportParameters(data: data, form: form, options: ReportOptions(from: LocalDate(iso: "2026-05-01"),
+        for bad in [ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, minCell: 1),
+                    ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, delimiter: "\""),
+                    ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, delimiter: "a"),
+                    ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, options: ReportOptions(from: LocalDate(iso: "2026-05-01"),
                                                                                      to: LocalDate(iso: "2026-04-01")))] {
             #expect(throws: ExportError.self) { try bad.validate() }
             do { try bad.validate() } catch { #expect(error.exitCode == 64) }
         }
-        #expect(throws: Never.self) { try ExportParameters(data: data, form: form, delimiter: "\t").validate() }
+        #expect(throws: Never.self) { try ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, delimiter: "\t").validate() }
     }
 }

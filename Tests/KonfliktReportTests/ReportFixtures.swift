@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import KonfliktCases
 import KonfliktCore
 @testable import KonfliktLog
 @testable import KonfliktReport
@@ -50,7 +51,12 @@ enum ReportFixtures {
         ]
         if let visit { answers["besoeg"] = .string(visit) }
         if let date { answers["besoegsdato"] = .string(date.iso) }
-        if let violence { answers["vold_mellem_foraeldre"] = .string(violence) }
+        if let violence {
+            // Version 2 asks about violence only when alone with the parent.
+            answers["alene_med_foraelder"] = .bool(true)
+            answers["vold_mellem_foraeldre"] = .string(violence)
+            if violence == "ja" { answers["fare_ved_orientering"] = .bool(false) }
+        }
         if let interest { answers["interesse_gruppeforloeb"] = .string(interest) }
         if let consent { answers["samtykke_kontakt"] = .bool(consent) }
         return answers
@@ -85,32 +91,36 @@ enum ReportFixtures {
                  prev: String(repeating: "0", count: 64), hash: hash, body: body)
     }
 
-    /// Folds `events` and returns the counts.
-    /// Both ways of folding run and must agree: keeping every screening until the end, and counting
-    /// the screenings nothing points at as they are read.
+    /// Writes `events` as a hash-chained log file in a fresh data folder, opens the case index on it
+    /// (from scratch, and once more from the saved index, which must agree) and returns the counts.
     static func table(_ form: Form, _ events: [LogEvent], options: ReportOptions = ReportOptions()) -> ReportTable {
-        var aggregator = ReportAggregator(layout: ReportLayout(form: form))
-        var scan = ReferenceScan()
-        for event in events {
-            switch event.body {
-            case .correction(let body): scan.add(body.screening)
-            case .followup(let body): scan.add(body.screening)
-            default: break
+        do {
+            let folder = try TemporaryFolder()
+            let data = DataDirectory(path: folder.url.appendingPathComponent("data").path)
+            let state = StateDirectory(path: folder.url.appendingPathComponent("state").path)
+            try data.create()
+            var bytes: [UInt8] = []
+            var prev = String(repeating: "0", count: 64)
+            for (number, event) in events.enumerated() {
+                let made = try EventLine.make(prev: prev, seq: number + 1, id: event.id, timestamp: event.timestamp,
+                                              device: event.device, author: event.author, body: event.body)
+                bytes += made.line
+                prev = made.hash
             }
+            try Data(bytes).write(to: URL(fileURLWithPath: data.file("dev1.jsonl")))
+            let layout = ReportLayout(form: form)
+            let cold = ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
+                                              layout: layout, options: options)
+            let warm = ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
+                                              layout: layout, options: options)
+            #expect(warm.rows == cold.rows)
+            #expect(warm.orphans == cold.orphans && warm.dataFingerprint == cold.dataFingerprint)
+            return cold
+        } catch {
+            Issue.record("could not build the table: \(error)")
+            return ReportTable(layout: ReportLayout(form: form), options: options, rows: [], formVersions: [],
+                               dataFingerprint: "", screeningsCounted: 0, otherFormScreenings: 0, orphans: 0)
         }
-        var settled = ReportAggregator(layout: ReportLayout(form: form), options: options, references: scan.counts)
-        for event in events {
-            aggregator.add(event, file: "dev1.jsonl")
-            settled.add(event, file: "dev1.jsonl")
-        }
-        let kept = aggregator.finish(options: options)
-        let counted = settled.finish(options: options)
-        #expect(counted.rows == kept.rows)
-        #expect(counted.formVersions == kept.formVersions)
-        #expect(counted.screeningsCounted == kept.screeningsCounted)
-        #expect(counted.otherFormScreenings == kept.otherFormScreenings)
-        #expect(counted.orphans == kept.orphans)
-        return counted
     }
 
     /// The count in `table` for `period`, `visit` and column `id`.

@@ -1,4 +1,5 @@
 import Foundation
+import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import Testing
@@ -11,7 +12,7 @@ final class ReviewFixture {
     let root: URL
     let directory: DataDirectory
     let form: Form
-    var exposedID = UUID()      // AB, 2 Nov: underretning + gruppeforløb, both overdue
+    var exposedID = UUID()      // AB, 2 Nov: underretning + gruppeforløb afventer (the course waits for the report), both overdue
     var courseID = UUID()       // CD, 20 Nov: gruppeforløb, open
     var overrideID = UUID()     // CD, 21 Nov: no recommendation, overridden to opfølgning
     var calmID = UUID()         // AB, 21 Nov: low conflict, not flagged
@@ -39,7 +40,11 @@ final class ReviewFixture {
             "informeret": .bool(true), "konfliktniveau": .string(level), "bekymring_trivsel": .string("nej"),
             "barn_udsat": .string(exposed),
         ]
-        if level != "lavt" { answers["vold_mellem_foraeldre"] = .string("nej") }
+        if level != "lavt" {
+            answers["alene_med_foraelder"] = .bool(true)
+            answers["vold_mellem_foraeldre"] = .string("nej")
+        }
+        if exposed != "nej" { answers["fare_ved_orientering"] = .bool(false) }
         if level == "hoejt" {
             answers["interesse_gruppeforloeb"] = .string("begge")
             answers["samtykke_kontakt"] = .bool(true)
@@ -60,33 +65,35 @@ final class ReviewFixture {
         return try writer.append(.screening(body), author: author).id
     }
 
-    /// The lead's review: appends go to device `lead` as `LE`.
+    /// The lead's review through the real case index (in a state folder of its own): appends go to
+    /// device `lead` as `LE`.
     func environment() -> ReviewEnvironment {
         let directory = directory, form = form
+        let state = StateDirectory(path: root.appendingPathComponent("state").path)
         let writer = LogWriter(directory: directory, device: "lead")
         return ReviewEnvironment(
             form: form, today: Self.today, initials: "LE",
-            load: { includeClosed in
-                try CaseFolder.fold(directory: directory, options: FoldOptions(
-                    deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
-                    onlyOpen: !includeClosed)).cases
+            load: { includeClosed, progress in
+                let store = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
+                return ReviewLoad(cases: store.flaggedCases(includeClosed: includeClosed, today: Self.today),
+                                  warnings: store.warnings)
             },
             recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
-            recordCorrection: { _ = try writer.append(.correction($0), author: "LE") })
+            recordCorrection: { _ = try writer.append(.correction($0), author: "LE") },
+            loadCase: { id in
+                var store = try CaseStore.open(directory: directory, state: state, form: form)
+                return (try store.details(id, today: Self.today), store.summary(of: id, today: Self.today))
+            },
+            cprKey: { cpr in (try? CaseStore.open(directory: directory, state: state, form: form))?.cprKey(cpr) ?? 0 })
     }
 
-    /// As `environment()`, reading one case again after a change; `loads` counts the full readings.
+    /// As `environment()`, counting the full readings in `loads`.
     func environmentReadingOneCase(_ loads: Counter) -> ReviewEnvironment {
         var environment = environment()
-        let full = environment.load, directory = directory, form = form
-        environment.load = { includeClosed in
+        let full = environment.load
+        environment.load = { includeClosed, progress in
             loads.value += 1
-            return try full(includeClosed)
-        }
-        environment.loadCase = { id in
-            try CaseFolder.fold(directory: directory, only: id, options: FoldOptions(
-                deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: Self.today,
-                skipUnflaggedBodies: true))
+            return try full(includeClosed, progress)
         }
         return environment
     }
@@ -144,7 +151,8 @@ final class ReviewFixture {
         press(screen, terminal, [.character("h")])                 // first action in form order
         #expect(terminal.contains("Handling: Underretning"))
         #expect(screen.rows.map(\.item.id) == [fixture.exposedID])
-        press(screen, terminal, [.character("h"), .character("h"), .character("h")])
+        // Underretning → Gruppeforløb → Gruppeforløb afventer → Opfølgning → alle
+        press(screen, terminal, [.character("h"), .character("h"), .character("h"), .character("h")])
         #expect(terminal.contains("Handling: alle"))
         press(screen, terminal, [.character("s"), .character("s")])
         #expect(terminal.contains("Sundhedsplejerske: CD"))
@@ -195,7 +203,7 @@ final class ReviewFixture {
         events = try fixture.leadEvents()
         #expect(events.count == 2)
         // The case is closed: back on the open list, without it.
-        #expect(terminal.contains("Sagen er lukket"))
+        #expect(terminal.contains("– afvist. Sagen er"))   // "… Sagen er lukket", cut at 80 columns
         #expect(terminal.contains("Gennemgang – markerede familier"))
         #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
         #expect(!terminal.contains("150926-****"))
@@ -203,7 +211,8 @@ final class ReviewFixture {
         #expect(terminal.contains("Vis: alle"))
         let row = try #require(terminal.row(containing: "150926-****"))
         #expect(terminal.rows[row].contains("Underretning udført"))
-        #expect(terminal.rows[row].contains("Gruppeforløb afvist"))
+        #expect(terminal.rows[row].contains("Gruppeforløb …"))       // the waiting course
+        #expect(terminal.rows[row].contains("afvis"))
     }
 
     @Test func aFollowupReadsOnlyItsCaseAgainAndAClosedCaseLeavesTheList() throws {
@@ -219,7 +228,7 @@ final class ReviewFixture {
         let row = try #require(screen.rows.first { $0.item.id == fixture.exposedID })
         #expect(row.item.actions.first { $0.action == "underretning" }?.status == .done)
         press(screen, terminal, [.escape, .enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter])
-        #expect(terminal.contains("Sagen er lukket"))
+        #expect(terminal.contains("– afvist. Sagen er"))   // "… Sagen er lukket", cut at 80 columns
         #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
         #expect(loads.value == 1)
         #expect(try fixture.leadEvents().count == 2)
@@ -250,7 +259,7 @@ final class ReviewFixture {
         #expect(terminal.contains("150926-4123"))                  // pre-filled
         press(screen, terminal, [.pageDown, .pageDown, .pageDown])
         #expect(terminal.contains("Trin 4 af 5"))
-        press(screen, terminal, [.tab, .character("1"), .pageDown, .pageDown])
+        press(screen, terminal, [.tab, .tab, .character("1"), .pageDown, .pageDown])   // akut_fare, bekymring, barn_udsat
         #expect(terminal.contains("Opsummering"))
         press(screen, terminal, [.enter])
         #expect(terminal.contains("Gemt"))

@@ -1,5 +1,6 @@
 import Foundation
 import KonfliktCore
+import KonfliktLog
 
 /// One screening with its latest correction applied and its follow-ups: what the team lead reviews.
 public struct Case: Sendable, Hashable {

@@ -1,5 +1,6 @@
 import Foundation
 import KonfliktCore
+import KonfliktLog
 
 /// Which flagged cases the team lead sees.
 public struct ReviewFilter: Sendable, Hashable {
@@ -27,18 +28,16 @@ public struct ReviewFilter: Sendable, Hashable {
 /// One row of the team lead's list: a flagged case as it is shown, with the CPR number masked.
 public struct ReviewRow: Sendable, Hashable {
     /// The case.
-    public var item: Case
+    public var item: CaseSummary
     /// The visit (`2mdr`, `8mdr`) if answered.
     public var visit: String?
-    /// The child's CPR number as recorded (only for an explicit reveal; never printed by default).
-    public var cpr: String?
     /// The day the case counts from: the visit date, else the screening date.
     public var date: LocalDate
     /// Days since `date` while the case is open; nil when closed.
     public var daysOpen: Int?
 
     /// `DDMMYY-****`, or `—` without a CPR number.
-    public var maskedCPR: String { ReviewRow.mask(cpr) }
+    public var maskedCPR: String { item.maskedCPR }
 
     /// Masks a CPR number to its birth date part.
     public static func mask(_ cpr: String?) -> String {
@@ -51,30 +50,32 @@ public struct ReviewRow: Sendable, Hashable {
 
 /// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
 public enum ReviewList {
-    /// The question ids a row reads: the visit and the child's CPR number.
-    public static let visitQuestion = "besoeg", cprQuestion = "barn_cpr"
-    /// The answers a row reads; a list needs no others.
-    public static let answersShown: Set<String> = [visitQuestion, cprQuestion]
-
     /// The rows for `cases` under `filter`, sorted by urgency: overdue cases first (the most severe
-    /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest first.
-    public static func rows(_ cases: [Case], filter: ReviewFilter, form: Form, today: LocalDate) -> [ReviewRow] {
+    /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest
+    /// first. A CPR filter of ten digits matches by `cprKey` (the index's keyed hash of that number),
+    /// fewer digits match the start of the birth date.
+    public static func rows(_ cases: [CaseSummary], filter: ReviewFilter, form: Form, today: LocalDate,
+                            cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {
         let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
-        let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }
+        let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
+        let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
         var rows: [ReviewRow] = []
-        rows.reserveCapacity(cases.count / 8)
         for item in cases where item.flagged {
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
             if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }
-            let cpr = string(item.answers[cprQuestion])
-            if let wantedCPR, !wantedCPR.isEmpty, cpr?.filter(\.isNumber) != wantedCPR { continue }
+            if let wantedCPR {
+                if let wantedKey {
+                    guard wantedKey != 0, item.cprKey == wantedKey else { continue }
+                } else {
+                    guard let birth = item.birthDigits, birth.hasPrefix(wantedCPR) else { continue }
+                }
+            }
             let date = item.visitDate ?? item.screeningDate
-            rows.append(ReviewRow(item: item, visit: string(item.answers[visitQuestion]), cpr: cpr, date: date,
+            rows.append(ReviewRow(item: item, visit: item.visit, date: date,
                                   daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
         }
-        // Sort small keys and positions, then build the sorted rows once (a row holds a whole case).
         let keys = rows.map { urgency($0, severity) }
         let order = keys.indices.sorted { keys[$0] < keys[$1] }
         return order.map { rows[$0] }
@@ -91,11 +92,6 @@ public enum ReviewList {
         // Closed cases: newest first.
         let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
         return (group, -topSeverity, group == 2 ? 0 : deadline, age, item.id.uuidString)
-    }
-
-    private static func string(_ value: AnswerValue?) -> String? {
-        if case .string(let text)? = value { return text }
-        return nil
     }
 
     /// One case as `review --list --json` writes it (CPR masked). Properties are declared in
@@ -145,9 +141,9 @@ public enum ReviewList {
         var deadlines: [String: String] = [:]
         for state in case_.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
         return Item(actions: case_.actions.map(\.action), author: case_.author, child: row.maskedCPR,
-                    corrections: case_.corrections.count, date: row.date.iso, days_open: row.daysOpen,
+                    corrections: case_.corrections, date: row.date.iso, days_open: row.daysOpen,
                     deadlines: deadlines, device: case_.device, id: case_.id.uuidString.lowercased(),
-                    open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.override != nil,
+                    open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.overridden,
                     status: Dictionary(case_.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
                     visit: row.visit)
     }
@@ -172,7 +168,7 @@ public enum ReviewList {
             var actions = row.item.actions.map { state -> String in
                 "\(shortLabel(state.action, form: form)): \(state.status.label)\(state.overdue ? " (over frist)" : "")"
             }.joined(separator: ", ")
-            if row.item.override != nil { actions += " [tilsidesat]" }
+            if row.item.overridden { actions += " [tilsidesat]" }
             let days = row.daysOpen.map(String.init) ?? "–"
             lines.append([
                 pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),

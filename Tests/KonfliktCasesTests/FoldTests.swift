@@ -1,15 +1,15 @@
 import Foundation
+import KonfliktCases
 import KonfliktCore
+import KonfliktLog
 import Testing
-@testable import KonfliktLog
 
 @Suite struct FoldTests {
     let visit = LocalDate(year: 2026, month: 3, day: 2)!
     let deadlines = ["underretning": 1, "gruppeforloeb": 14]
 
-    func options(today: LocalDate, onlyOpen: Bool = false) -> FoldOptions {
-        FoldOptions(deadlineDays: deadlines, flaggingActions: ["underretning", "gruppeforloeb"],
-                    today: today, onlyOpen: onlyOpen)
+    func options(today: LocalDate) -> FoldOptions {
+        FoldOptions(deadlineDays: deadlines, flaggingActions: ["underretning", "gruppeforloeb"], today: today)
     }
 
     @Test func flaggedActionsAreOpenUntilFollowedUpAndOverdueAfterTheDeadline() throws {
@@ -40,8 +40,8 @@ import Testing
 
         try writer.append(.followup(FollowupBody(screening: flagged.id, action: "gruppeforloeb", status: .afvist,
                                                  date: visit.adding(days: 3), note: "")), author: "TL")
-        let closed = try CaseFolder.fold(directory: dir.data, options: options(today: visit.adding(days: 20), onlyOpen: true))
-        #expect(closed.cases.isEmpty)
+        let closed = try CaseFolder.fold(directory: dir.data, options: options(today: visit.adding(days: 20)))
+        #expect(closed.cases.allSatisfy { !$0.isOpen })
         #expect(closed.orphans.isEmpty && closed.problems.isEmpty)
     }
 
@@ -54,7 +54,7 @@ import Testing
             screening: screening.id, answers: newAnswers,
             decision: Sample.decision(actions: ["gruppeforloeb"], flagged: true), visitDate: visit,
             reason: "Forkert niveau valgt")), author: "AB")
-        let result = try CaseFolder.fold(directory: dir.data, options: options(today: visit, onlyOpen: true))
+        let result = try CaseFolder.fold(directory: dir.data, options: options(today: visit))
         let corrected = try #require(result.cases.first)
         #expect(corrected.answers == newAnswers)
         #expect(corrected.decision.actions == ["gruppeforloeb"])
@@ -67,7 +67,7 @@ import Testing
         let writer = LogWriter(directory: dir.data, device: "dev1")
         try writer.append(Sample.screening(override: Override(actions: ["opfoelgning"], reason: "Uro i hjemmet")),
                           author: "AB")
-        let result = try CaseFolder.fold(directory: dir.data, options: options(today: visit, onlyOpen: true))
+        let result = try CaseFolder.fold(directory: dir.data, options: options(today: visit))
         let overridden = try #require(result.cases.first)
         #expect(overridden.flagged)
         #expect(overridden.effectiveActions == ["opfoelgning"])

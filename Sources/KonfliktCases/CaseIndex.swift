@@ -1,0 +1,527 @@
+import Crypto
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// What the index knows of one log file: how far it has read, and the last line it read (place and
+/// SHA-256), so that "this file only grew" costs one read of that line.
+public struct FileMark: Sendable, Hashable {
+    /// The file name in the data folder.
+    public var name: String
+    /// The byte after the last complete line read.
+    public var end: Int64
+    /// Complete lines read.
+    public var lines: Int32
+    /// The last complete line read: offset and length (-1, 0 when none).
+    public var lastOffset: Int64, lastLength: Int32
+    /// SHA-256 of the last complete line's bytes (empty when none).
+    public var lastDigest: [UInt8]
+    /// The `hash` of the last readable event (empty when none): the file's head.
+    public var headHash: String
+}
+
+/// A correction or follow-up as the index keeps it: where it is and what orders it.
+struct HistoryEntry: Sendable, Hashable {
+    /// 0 correction, 1 follow-up.
+    var kind: UInt8
+    /// The follow-up's action bit (-1 for corrections or unknown actions).
+    var action: Int8
+    /// The follow-up's status (0 done, 1 declined, 2 not relevant) for follow-ups.
+    var status: UInt8
+    var place: LinePlace
+    var time: EventTime
+}
+
+/// The case index: one compact record per screening, built by one fold of every event by `CaseRules`,
+/// kept in the reader's state folder and brought up to date by reading only what was appended since.
+///
+/// The log is the only truth. Each file is keyed by how far the index read it and the SHA-256 of the
+/// last line it read: when that line is still in place the file only grew (the log is append-only and
+/// hash-chained), and only the new bytes are read. A file that is shorter, rewritten, gone, an index of
+/// another format or form, or anything the index cannot read back, means a rebuild from the log.
+public struct CaseIndex: Sendable {
+    /// The schema (from the form).
+    public let schema: CaseSchema
+    /// The log files read, in the order of their numbers in `LinePlace.file`.
+    public private(set) var files: [FileMark] = []
+    /// Devices and initials.
+    public private(set) var strings: [String] = []
+    /// One record per screening, in reading order.
+    public private(set) var records: [CaseRecord] = []
+    /// Corrections and follow-ups per screening, for details and for deciding which is in force.
+    var history: [UUID: [HistoryEntry]] = [:]
+    /// Corrections and follow-ups whose screening has not been read (yet): orphans while it stays so.
+    var pending: [UUID: [HistoryEntry]] = [:]
+    /// Screenings with an id already read: never counted twice.
+    var duplicates: [LinePlace] = []
+    /// Lines that could not be read (Danish, with file and line).
+    public private(set) var problems: [String] = []
+    /// The secret for `cprKey` (32 random bytes).
+    let cprSecret: [UInt8]
+
+    private var stringIndex: [String: Int32] = [:]
+    private var positions: [UUID: Int32] = [:]
+    private var positionsBuilt = true
+    private var fileNumbers: [String: Int32] = [:]
+
+    /// An empty index for `schema`.
+    public init(schema: CaseSchema, cprSecret: [UInt8]) {
+        self.schema = schema
+        self.cprSecret = cprSecret
+    }
+
+    /// Corrections and follow-ups that point at no screening, and repeated screenings.
+    public var orphanCount: Int { pending.values.reduce(0) { $0 + $1.count } + duplicates.count }
+
+    /// The string of a string-table index.
+    public func string(_ index: Int32) -> String { index >= 0 && Int(index) < strings.count ? strings[Int(index)] : "" }
+
+    /// The record of case `id`, if the index has it.
+    public mutating func record(_ id: UUID) -> CaseRecord? {
+        position(of: id).map { records[Int($0)] }
+    }
+
+    /// The records whose CPR number is `digits` (ten digits): by keyed hash.
+    public func records(cpr digits: String) -> [CaseRecord] {
+        let key = Self.cprKey(digits, secret: cprSecret)
+        return records.filter { $0.cprKey == key && key != 0 }
+    }
+
+    // MARK: Folding
+
+    /// Folds one event read from the file numbered `file`.
+    mutating func add(_ located: LocatedEvent, file: Int32, directory: DataDirectory) {
+        let event = located.event
+        let place = LinePlace(file: file, line: Int32(clamping: located.line), offset: Int64(located.offset),
+                              length: Int32(clamping: located.length))
+        switch event.body {
+        case .screening(let body):
+            guard position(of: event.id) == nil else {
+                duplicates.append(place)
+                return
+            }
+            var record = CaseRecord(
+                id: event.id, place: place, device: intern(event.device), author: intern(event.author),
+                recorded: CaseRules.millis(event.timestamp), correctedAt: CaseRecord.noCorrection,
+                visitDay: CaseRecord.noDay,
+                screeningDay: Int32(clamping: CaseRules.screeningDay(event.timestamp).dayNumber), visit: -1,
+                flags: body.form == schema.formID ? 0 : CaseRecord.Flag.otherForm,
+                formVersion: Int32(clamping: body.formVersion), birth: -1, cprKey: 0, recommended: 0, inForce: 0,
+                tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
+            apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
+                  to: &record)
+            let number = Int32(records.count)
+            records.append(record)
+            positions[event.id] = number
+            for waiting in pending.removeValue(forKey: event.id) ?? [] {
+                guard let name = fileName(waiting.place.file),
+                      let again = try? LogReader.event(name, in: directory, offset: Int(waiting.place.offset),
+                                                       length: Int(waiting.place.length), line: Int(waiting.place.line))
+                else { continue }
+                add(LocatedEvent(file: name, line: Int(waiting.place.line), event: again,
+                                 offset: Int(waiting.place.offset), length: Int(waiting.place.length)),
+                    file: waiting.place.file, directory: directory)
+            }
+        case .correction(let body):
+            let time = EventTime(millis: CaseRules.millis(event.timestamp), id: event.id)
+            let entry = HistoryEntry(kind: 0, action: -1, status: 0, place: place, time: time)
+            guard let position = position(of: body.screening) else {
+                pending[body.screening, default: []].append(entry)
+                return
+            }
+            var record = records[Int(position)]
+            let inForce = history[body.screening]?.filter { $0.kind == 0 }.map(\.time).max()
+            history[body.screening, default: []].append(entry)
+            record.corrections += 1
+            if CaseRules.correctionTakesOver(time, over: inForce) {
+                record.correctedAt = time.millis
+                apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate,
+                      override: body.override, to: &record)
+            }
+            records[Int(position)] = record
+        case .followup(let body):
+            let time = EventTime(day: Int32(clamping: body.date.dayNumber), millis: CaseRules.millis(event.timestamp),
+                                 id: event.id)
+            let status: UInt8 = body.status == .udfoert ? 0 : body.status == .afvist ? 1 : 2
+            let entry = HistoryEntry(kind: 1, action: Int8(schema.actionBit(body.action) ?? -1), status: status,
+                                     place: place, time: time)
+            guard let position = position(of: body.screening) else {
+                pending[body.screening, default: []].append(entry)
+                return
+            }
+            var record = records[Int(position)]
+            let inForce = history[body.screening]?.filter { $0.kind == 1 && $0.action == entry.action }.map(\.time).max()
+            history[body.screening, default: []].append(entry)
+            record.followups += 1
+            if entry.action >= 0, CaseRules.followupTakesOver(time, over: inForce) {
+                let mask: UInt64 = 1 << UInt64(entry.action)
+                record.done &= ~mask
+                record.declined &= ~mask
+                record.notRelevant &= ~mask
+                switch status {
+                case 0: record.done |= mask
+                case 1: record.declined |= mask
+                default: record.notRelevant |= mask
+                }
+            }
+            records[Int(position)] = record
+        case .export:
+            break
+        }
+    }
+
+    /// Sets what a screening's or correction's answers and decision decide, by `CaseRules`.
+    private func apply(answers: Answers, decision: Decision, visitDate: LocalDate?, override: Override?,
+                       to record: inout CaseRecord) {
+        if decision.flagged { record.flags |= CaseRecord.Flag.decisionFlagged } else {
+            record.flags &= ~CaseRecord.Flag.decisionFlagged
+        }
+        record.recommended = schema.mask(decision.actions)
+        if let override {
+            record.flags |= CaseRecord.Flag.overridden
+            record.tracked = schema.mask(override.actions)
+            record.inForce = record.tracked
+        } else if record.isOverridden {
+            // An override stays until a correction brings another.
+        } else {
+            record.inForce = record.recommended
+            record.tracked = schema.mask(CaseRules.trackedActions(decision: decision, override: nil,
+                                                                  flaggingActions: schema.flaggingActions))
+        }
+        var day: LocalDate?
+        if case .string(let text)? = answers[schema.dateQuestion] { day = LocalDate(iso: text) }
+        if let date = day ?? visitDate { record.visitDay = Int32(clamping: date.dayNumber) }
+        if case .string(let visit)? = answers[schema.visitQuestion], let row = schema.visits.firstIndex(of: visit) {
+            record.visit = Int8(clamping: row)
+        } else {
+            record.visit = -1
+        }
+        record.answers = schema.answerMask(answers)
+        if case .string(let cpr)? = answers[schema.cprQuestion] {
+            let digits = cpr.filter(\.isASCII).filter(\.isNumber)
+            record.birth = digits.count == 10 ? Int32(digits.prefix(6)) ?? -1 : -1
+            record.cprKey = Self.cprKey(digits, secret: cprSecret)
+        } else {
+            record.birth = -1
+            record.cprKey = 0
+        }
+    }
+
+    /// A keyed hash (HMAC-SHA-256, first 8 bytes) of a CPR number's ten digits; 0 for anything else.
+    static func cprKey(_ digits: String, secret: [UInt8]) -> UInt64 {
+        guard digits.count == 10 else { return 0 }
+        let mac = HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: SymmetricKey(data: secret))
+        let key = mac.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        return key == 0 ? 1 : key
+    }
+
+    private mutating func intern(_ text: String) -> Int32 {
+        if let known = stringIndex[text] { return known }
+        let number = Int32(strings.count)
+        strings.append(text)
+        stringIndex[text] = number
+        return number
+    }
+
+    private mutating func position(of id: UUID) -> Int32? {
+        if !positionsBuilt {
+            positions.reserveCapacity(records.count)
+            for (index, record) in records.enumerated() { positions[record.id] = Int32(index) }
+            positionsBuilt = true
+        }
+        return positions[id]
+    }
+
+    func fileName(_ number: Int32) -> String? {
+        number >= 0 && Int(number) < files.count ? files[Int(number)].name : nil
+    }
+
+    // MARK: Bringing the index up to date
+
+    /// What `update` did.
+    public struct UpdateReport: Sendable {
+        /// The index was rebuilt from the log, and why (Danish); nil when it only read what was new.
+        public var rebuiltBecause: String?
+        /// Bytes read from the log.
+        public var bytesRead: Int64
+        /// Whether anything changed (so the index should be saved).
+        public var changed: Bool
+    }
+
+    /// Brings the index up to date with `directory`: reads only what was appended to files it knows,
+    /// and rebuilds from scratch when a file is shorter, rewritten or gone. `progress` gets the share
+    /// of bytes read (0–1) and returns false to stop; then `CancellationError` is thrown and the
+    /// index is as it was.
+    public mutating func update(directory: DataDirectory,
+                                progress: (Double) -> Bool = { _ in true }) throws -> UpdateReport {
+        let names = try directory.logFiles()
+        var sizes: [String: Int64] = [:]
+        for name in names {
+            var status = stat()
+            if lstat(directory.file(name), &status) == 0, status.st_mode & S_IFMT == S_IFREG {
+                sizes[name] = Int64(status.st_size)
+            }
+        }
+        var reason: String?
+        for mark in files {
+            guard let size = sizes[mark.name] else { reason = "\(mark.name) findes ikke længere"; break }
+            // `end` may be one past the size: the last event lost only its newline (LogReader.readFile).
+            guard size >= mark.end - 1 else { reason = "\(mark.name) er blevet kortere"; break }
+            guard Self.lineStillThere(mark, directory: directory) else { reason = "\(mark.name) er skrevet om"; break }
+        }
+        var working = self
+        if reason != nil { working.reset() }
+        var total: Int64 = 0
+        for (name, size) in sizes {
+            let known = working.fileNumbers[name].map { working.files[Int($0)].end } ?? 0
+            total += max(0, size - known)
+        }
+        var done: Int64 = 0
+        guard progress(0) else { throw CancellationError() }
+        for name in sizes.keys.sorted() {
+            let number: Int32
+            if let known = working.fileNumbers[name] {
+                number = known
+            } else {
+                number = Int32(working.files.count)
+                working.files.append(FileMark(name: name, end: 0, lines: 0, lastOffset: -1, lastLength: 0, lastDigest: [],
+                                                    headHash: ""))
+                working.fileNumbers[name] = number
+            }
+            let mark = working.files[Int(number)]
+            guard sizes[name, default: 0] > mark.end else { continue }
+            var problems: [LogError] = []
+            var sinceProgress: Int64 = 0
+            var cancelled = false
+            var head = mark.headHash
+            let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
+                                             visit: { located in
+                working.add(located, file: number, directory: directory)
+                head = located.event.hash
+                sinceProgress += Int64(located.length + 1)
+                if sinceProgress > 4 << 20 {
+                    done += sinceProgress
+                    sinceProgress = 0
+                    if !progress(total > 0 ? Double(done) / Double(total) : 1) { cancelled = true }
+                }
+            }, problem: { problems.append($0) })
+            if cancelled { throw CancellationError() }
+            done += sinceProgress
+            working.problems += problems.map(\.danishDescription)
+            guard end.end > Int(mark.end) else { continue }
+            var updated = mark
+            updated.headHash = head
+            updated.end = Int64(end.end)
+            updated.lines = Int32(clamping: end.lines)
+            updated.lastOffset = Int64(end.lastLineOffset)
+            updated.lastLength = Int32(clamping: end.lastLineLength)
+            updated.lastDigest = LogReader.lineBytes(name, in: directory, offset: end.lastLineOffset,
+                                                     length: end.lastLineLength).map { Array(SHA256.hash(data: $0)) } ?? []
+            working.files[Int(number)] = updated
+        }
+        _ = progress(1)
+        let changed = reason != nil || done > 0
+        self = working
+        return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed)
+    }
+
+    /// Whether the last line the index read of `mark`'s file is still where it was, unchanged.
+    static func lineStillThere(_ mark: FileMark, directory: DataDirectory) -> Bool {
+        guard mark.lastOffset >= 0 else { return mark.end == 0 }
+        guard let bytes = LogReader.lineBytes(mark.name, in: directory, offset: Int(mark.lastOffset),
+                                              length: Int(mark.lastLength)) else { return false }
+        return Array(SHA256.hash(data: bytes)) == mark.lastDigest
+            && mark.lastOffset + Int64(mark.lastLength) + 1 == mark.end
+    }
+
+    /// Forgets everything read (keeps the schema and the secret).
+    private mutating func reset() {
+        self = CaseIndex(schema: schema, cprSecret: cprSecret)
+    }
+
+    // MARK: Details
+
+    /// The full case `id` (answers, decision, history), read again from the lines the index points at
+    /// and folded by `CaseRules`; nil when the index has no such screening.
+    public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate) throws -> Case? {
+        guard let record = record(id), let name = fileName(record.place.file) else { return nil }
+        var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
+                                                     flaggingActions: schema.flaggingActions, today: today))
+        var places: [(String, LinePlace)] = [(name, record.place)]
+        for entry in history[id] ?? [] {
+            if let file = fileName(entry.place.file) { places.append((file, entry.place)) }
+        }
+        for (file, place) in places {
+            let event = try LogReader.event(file, in: directory, offset: Int(place.offset), length: Int(place.length),
+                                            line: Int(place.line))
+            folder.add(LocatedEvent(file: file, line: Int(place.line), event: event, offset: Int(place.offset),
+                                    length: Int(place.length)))
+        }
+        return folder.finish().cases.first { $0.id == id }
+    }
+
+    // MARK: Persistence
+
+    /// The index's file format version; another version is rebuilt.
+    static let formatVersion: UInt32 = 1
+    private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
+
+    /// The index as bytes (see `decode`).
+    public func encoded() -> Data {
+        var out = BinaryWriter()
+        out.bytes(Self.magic)
+        out.uint32(Self.formatVersion)
+        out.string(schema.signature)
+        out.bytes(cprSecret)
+        out.varint(UInt64(files.count))
+        for file in files {
+            out.string(file.name)
+            out.varint(UInt64(file.end))
+            out.varint(UInt64(file.lines))
+            out.signed(file.lastOffset)
+            out.varint(UInt64(file.lastLength))
+            out.varint(UInt64(file.lastDigest.count))
+            out.bytes(file.lastDigest)
+            out.string(file.headHash)
+        }
+        out.varint(UInt64(strings.count))
+        for text in strings { out.string(text) }
+        out.varint(UInt64(records.count))
+        for record in records {
+            out.uuid(record.id)
+            out.place(record.place)
+            out.varint(UInt64(record.device))
+            out.varint(UInt64(record.author))
+            out.signed(record.recorded)
+            out.signed(record.correctedAt == CaseRecord.noCorrection ? 0 : record.correctedAt - record.recorded + 1)
+            out.signed(Int64(record.visitDay == CaseRecord.noDay ? 0 : Int64(record.visitDay) - Int64(record.screeningDay) + 1))
+            out.signed(Int64(record.screeningDay))
+            out.signed(Int64(record.visit))
+            out.varint(UInt64(record.flags))
+            out.varint(UInt64(record.formVersion))
+            out.signed(Int64(record.birth))
+            out.uint64(record.cprKey)
+            for mask in [record.recommended, record.inForce, record.tracked, record.done, record.declined,
+                         record.notRelevant, record.answers.low, record.answers.high] { out.varint(mask) }
+            out.varint(UInt64(record.corrections))
+            out.varint(UInt64(record.followups))
+        }
+        func entries(_ table: [UUID: [HistoryEntry]]) {
+            out.varint(UInt64(table.count))
+            for (id, list) in table.sorted(by: { $0.key.uuidString < $1.key.uuidString }) {
+                out.uuid(id)
+                out.varint(UInt64(list.count))
+                for entry in list {
+                    out.varint(UInt64(entry.kind))
+                    out.signed(Int64(entry.action))
+                    out.varint(UInt64(entry.status))
+                    out.place(entry.place)
+                    out.signed(Int64(entry.time.day))
+                    out.signed(entry.time.millis)
+                    out.uuid(entry.time.id)
+                }
+            }
+        }
+        entries(history)
+        entries(pending)
+        out.varint(UInt64(duplicates.count))
+        for place in duplicates { out.place(place) }
+        out.varint(UInt64(problems.count))
+        for problem in problems { out.string(problem) }
+        out.bytes(Array(SHA256.hash(data: out.data)))
+        return Data(out.data)
+    }
+
+    /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
+    /// form or schema, a damaged or truncated file): the caller then rebuilds.
+    public static func decode(_ data: Data, schema: CaseSchema) -> CaseIndex? {
+        guard data.count > 32 else { return nil }
+        let body = data.prefix(data.count - 32)
+        guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
+        var input = BinaryReader(Array(body))
+        guard input.bytes(magic.count) == magic, input.uint32() == formatVersion,
+              input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
+        var index = CaseIndex(schema: schema, cprSecret: secret)
+        guard let fileCount = input.count() else { return nil }
+        for number in 0..<fileCount {
+            guard let name = input.string(), let end = input.varint(), let lines = input.varint(),
+                  let lastOffset = input.signed(), let lastLength = input.varint(), let digestCount = input.count(),
+                  let digest = input.bytes(digestCount), let head = input.string() else { return nil }
+            index.files.append(FileMark(name: name, end: Int64(end), lines: Int32(clamping: lines),
+                                        lastOffset: lastOffset, lastLength: Int32(clamping: lastLength),
+                                        lastDigest: digest, headHash: head))
+            index.fileNumbers[name] = Int32(number)
+        }
+        guard let stringCount = input.count() else { return nil }
+        for number in 0..<stringCount {
+            guard let text = input.string() else { return nil }
+            index.strings.append(text)
+            index.stringIndex[text] = Int32(number)
+        }
+        guard let recordCount = input.count() else { return nil }
+        index.records.reserveCapacity(recordCount)
+        for _ in 0..<recordCount {
+            guard let id = input.uuid(), let place = input.place(), let device = input.varint(),
+                  let author = input.varint(), let recorded = input.signed(), let corrected = input.signed(),
+                  let visitDelta = input.signed(), let screeningDay = input.signed(), let visit = input.signed(),
+                  let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
+                  let cprKey = input.uint64() else { return nil }
+            var masks = [UInt64](repeating: 0, count: 8)
+            for slot in 0..<8 {
+                guard let mask = input.varint() else { return nil }
+                masks[slot] = mask
+            }
+            guard let corrections = input.varint(), let followups = input.varint() else { return nil }
+            index.records.append(CaseRecord(
+                id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
+                recorded: recorded, correctedAt: corrected == 0 ? CaseRecord.noCorrection : recorded + corrected - 1,
+                visitDay: visitDelta == 0 ? CaseRecord.noDay : Int32(clamping: visitDelta - 1 + screeningDay),
+                screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
+                formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
+                recommended: masks[0], inForce: masks[1], tracked: masks[2], done: masks[3], declined: masks[4],
+                notRelevant: masks[5], answers: AnswerBits(low: masks[6], high: masks[7]),
+                corrections: Int32(clamping: corrections), followups: Int32(clamping: followups)))
+        }
+        func entries() -> [UUID: [HistoryEntry]]? {
+            guard let count = input.count() else { return nil }
+            var table: [UUID: [HistoryEntry]] = [:]
+            for _ in 0..<count {
+                guard let id = input.uuid(), let listCount = input.count() else { return nil }
+                var list: [HistoryEntry] = []
+                for _ in 0..<listCount {
+                    guard let kind = input.varint(), let action = input.signed(), let status = input.varint(),
+                          let place = input.place(), let day = input.signed(), let millis = input.signed(),
+                          let eventID = input.uuid() else { return nil }
+                    list.append(HistoryEntry(kind: UInt8(clamping: kind), action: Int8(clamping: action),
+                                             status: UInt8(clamping: status), place: place,
+                                             time: EventTime(day: Int32(clamping: day), millis: millis, id: eventID)))
+                }
+                table[id] = list
+            }
+            return table
+        }
+        guard let history = entries(), let pending = entries(), let duplicateCount = input.count() else { return nil }
+        index.history = history
+        index.pending = pending
+        for _ in 0..<duplicateCount {
+            guard let place = input.place() else { return nil }
+            index.duplicates.append(place)
+        }
+        guard let problemCount = input.count() else { return nil }
+        for _ in 0..<problemCount {
+            guard let text = input.string() else { return nil }
+            index.problems.append(text)
+        }
+        guard input.atEnd else { return nil }
+        index.positionsBuilt = false
+        return index
+    }
+}
+
+extension AnswerBits {
+    init(low: UInt64, high: UInt64) {
+        self.init()
+        self.low = low
+        self.high = high
+    }
+}

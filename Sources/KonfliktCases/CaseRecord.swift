@@ -1,0 +1,119 @@
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// Where a line is: the file (an index into the index's file names), its line number, byte offset and
+/// length without the newline.
+public struct LinePlace: Sendable, Hashable {
+    /// The file's number in `CaseIndex.files`.
+    public var file: Int32
+    /// The 1-based line number.
+    public var line: Int32
+    /// The byte offset of the line's start.
+    public var offset: Int64
+    /// The line's length without its newline.
+    public var length: Int32
+}
+
+/// The compact record of one screening in the case index: where its lines are, the visit and dates,
+/// flags, the tracked actions with their status, the export's tallies (kept answer values as bits)
+/// and a keyed hash of the child's CPR number for search. It never holds a CPR number, a note or a
+/// free-text answer; the details are read again from the log when a case is opened.
+public struct CaseRecord: Sendable, Hashable {
+    /// The screening's id (the case id).
+    public var id: UUID
+    /// The screening line.
+    public var place: LinePlace
+    /// The device and the author, as indices into the index's string table.
+    public var device: Int32, author: Int32
+    /// When the screening was recorded (milliseconds since 1970).
+    public var recorded: Int64
+    /// When the correction in force was recorded; `noCorrection` when none.
+    public var correctedAt: Int64
+    /// The visit date in force (day number), or `noDay`.
+    public var visitDay: Int32
+    /// The day the screening was recorded (Danish time).
+    public var screeningDay: Int32
+    /// The visit's position among the schema's visits, or -1.
+    public var visit: Int8
+    /// `Flag` bits.
+    public var flags: UInt8
+    /// The form version of the screening.
+    public var formVersion: Int32
+    /// The child's birth date part of the CPR number (DDMMYY as a number), or -1: shown masked as `DDMMYY-****`.
+    public var birth: Int32
+    /// A keyed hash of the child's full CPR number (digits), 0 when none: search without keeping the number.
+    public var cprKey: UInt64
+    /// Actions recommended by the decision in force, and in force after an override (action bits).
+    public var recommended: UInt64, inForce: UInt64
+    /// Tracked actions (for the team lead) and, per action, the follow-up status in force.
+    public var tracked: UInt64, done: UInt64, declined: UInt64, notRelevant: UInt64
+    /// The kept answer values in force.
+    public var answers: AnswerBits
+    /// How many corrections and follow-ups point at the case.
+    public var corrections: Int32, followups: Int32
+
+    /// No correction.
+    public static let noCorrection = Int64.min
+    /// No day.
+    public static let noDay = Int32.min
+
+    /// Flag bits.
+    public enum Flag {
+        /// The decision in force flags the case.
+        public static let decisionFlagged: UInt8 = 1
+        /// The health visitor (or a correction) overrode the recommendation.
+        public static let overridden: UInt8 = 2
+        /// The screening was made with another form than the index's.
+        public static let otherForm: UInt8 = 4
+    }
+
+    /// Whether the case is flagged for the team lead.
+    public var isFlagged: Bool {
+        CaseRules.isFlagged(decisionFlagged: flags & Flag.decisionFlagged != 0, overridden: isOverridden)
+    }
+    /// Whether the recommendation was overridden.
+    public var isOverridden: Bool { flags & Flag.overridden != 0 }
+    /// Whether the screening was made with another form.
+    public var isOtherForm: Bool { flags & Flag.otherForm != 0 }
+    /// The tracked actions that have no follow-up status yet.
+    public var openActions: UInt64 { tracked & ~(done | declined | notRelevant) }
+    /// Whether any tracked action is open.
+    public var isOpen: Bool { openActions != 0 }
+    /// The day the case counts from: the visit date, else the screening day.
+    public var startDay: Int32 { visitDay != Self.noDay ? visitDay : screeningDay }
+
+    /// The status of the action with bit `bit`.
+    public func status(ofBit bit: Int) -> ActionStatus {
+        let mask: UInt64 = 1 << UInt64(bit)
+        if done & mask != 0 { return .done }
+        if declined & mask != 0 { return .declined }
+        if notRelevant & mask != 0 { return .notRelevant }
+        return .open
+    }
+
+    /// The tracked actions with status, deadline and overdue, in the order of the actions in force
+    /// (the override's or the decision's), by `CaseRules`.
+    public func actionStates(schema: CaseSchema, today: LocalDate) -> [ActionState] {
+        let start = LocalDate(dayNumber: Int(startDay))
+        return schema.actions.indices.compactMap { bit -> ActionState? in
+            guard tracked & (1 << UInt64(bit)) != 0 else { return nil }
+            let action = schema.actions[bit]
+            let status = status(ofBit: bit)
+            let deadline = CaseRules.deadline(of: action, from: start, deadlineDays: schema.deadlineDays)
+            return ActionState(action: action, status: status, deadline: deadline,
+                               overdue: CaseRules.isOverdue(status: status, deadline: deadline, today: today),
+                               followup: nil)
+        }
+    }
+
+    /// Whether any tracked action is open past its deadline on `today`.
+    public func isOverdue(schema: CaseSchema, today: LocalDate) -> Bool {
+        actionStates(schema: schema, today: today).contains { $0.overdue }
+    }
+
+    /// `DDMMYY-****`, or `—` without a CPR number.
+    public var maskedCPR: String {
+        birth < 0 ? "—" : String(format: "%06d-****", Int(birth))
+    }
+}

@@ -1,0 +1,131 @@
+import Crypto
+import Foundation
+import KonfliktCore
+import KonfliktLog
+
+/// A case as the lists show it, from its index record: no answers beyond the visit, the CPR number
+/// masked to its birth date part.
+public struct CaseSummary: Sendable, Hashable {
+    /// The case id.
+    public var id: UUID
+    /// The device and who recorded the screening.
+    public var device: String, author: String
+    /// When the screening was recorded (UTC, as written by the writer).
+    public var timestamp: String
+    /// The day of the screening and the visit date in force.
+    public var screeningDate: LocalDate, visitDate: LocalDate?
+    /// The visit choice id, if answered.
+    public var visit: String?
+    /// `DDMMYY-****` or `—`.
+    public var maskedCPR: String
+    /// The birth date digits (DDMMYY) for prefix search, if any.
+    public var birthDigits: String?
+    /// The tracked actions with status and deadline.
+    public var actions: [ActionState]
+    /// Whether the recommendation was overridden.
+    public var overridden: Bool
+    /// How many corrections point at the case.
+    public var corrections: Int
+    /// Whether the case is flagged.
+    public var flagged: Bool
+    /// The keyed hash of the child's CPR number (0 when none).
+    public var cprKey: UInt64
+
+    /// Whether any tracked action is open.
+    public var isOpen: Bool { actions.contains { $0.status == .open } }
+    /// Whether any tracked action is open past its deadline.
+    public var isOverdue: Bool { actions.contains { $0.overdue } }
+}
+
+/// Opens the case index of a data folder from the reader's state folder, brings it up to date with
+/// the log and saves it again: the one way every reader (review, export, follow-up, correction, the
+/// journal note) gets at cases.
+public struct CaseStore: Sendable {
+    /// The data folder read.
+    public let directory: DataDirectory
+    /// The index, up to date after `open`.
+    public private(set) var index: CaseIndex
+    /// What bringing it up to date did.
+    public let report: CaseIndex.UpdateReport
+    /// A Danish warning when the index could not be saved (it is only a cache: reading still works).
+    public let saveWarning: String?
+
+    /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
+    public static func indexFileName(for directory: DataDirectory) -> String {
+        let path = (directory.path as NSString).standardizingPath
+        let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? path
+        let digest = SHA256.hash(data: Data(real.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        return "sagsindeks-\(digest).bin"
+    }
+
+    /// Opens and updates the index for `form` (see `CaseIndex.update` for `progress`). A missing,
+    /// damaged or outdated index file is rebuilt from the log.
+    public static func open(directory: DataDirectory, state: StateDirectory, form: Form,
+                            progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
+        let schema = try CaseSchema(form: form)
+        let name = indexFileName(for: directory)
+        var index = (try? Data(contentsOf: URL(fileURLWithPath: state.file(name))))
+            .flatMap { CaseIndex.decode($0, schema: schema) }
+            ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        let report = try index.update(directory: directory, progress: progress)
+        var warning: String?
+        if report.changed {
+            do {
+                try state.write(index.encoded(), to: name)
+            } catch {
+                warning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
+            }
+        }
+        return CaseStore(directory: directory, index: index, report: report, saveWarning: warning)
+    }
+
+    /// The summary of `record`.
+    public func summary(_ record: CaseRecord, today: LocalDate) -> CaseSummary {
+        let schema = index.schema
+        return CaseSummary(
+            id: record.id, device: index.string(record.device), author: index.string(record.author),
+            timestamp: Timestamp.format(Date(timeIntervalSince1970: Double(record.recorded) / 1000)),
+            screeningDate: LocalDate(dayNumber: Int(record.screeningDay)),
+            visitDate: record.visitDay == CaseRecord.noDay ? nil : LocalDate(dayNumber: Int(record.visitDay)),
+            visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
+            maskedCPR: record.maskedCPR, birthDigits: record.birth < 0 ? nil : String(format: "%06d", Int(record.birth)),
+            actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
+            corrections: Int(record.corrections), flagged: record.isFlagged, cprKey: record.cprKey)
+    }
+
+    /// The summary of case `id`, if the index has it.
+    public mutating func summary(of id: UUID, today: LocalDate) -> CaseSummary? {
+        index.record(id).map { summary($0, today: today) }
+    }
+
+    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order.
+    public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
+        index.records.lazy.filter { $0.isFlagged && (includeClosed || $0.isOpen) }.map { summary($0, today: today) }
+    }
+
+    /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.
+    public func cprKey(_ cpr: String) -> UInt64 {
+        CaseIndex.cprKey(cpr.filter(\.isASCII).filter(\.isNumber), secret: index.cprSecret)
+    }
+
+    /// The full case `id` read again from the log; nil when there is no such screening.
+    public mutating func details(_ id: UUID, today: LocalDate) throws -> Case? {
+        try index.details(id, directory: directory, today: today)
+    }
+
+    /// Danish warnings for the reader: unreadable lines and orphans, pointing to `konflikt verify`.
+    public var warnings: [String] {
+        var result: [String] = []
+        if let reason = report.rebuiltBecause {
+            result.append("Sagsindekset er bygget forfra, fordi \(reason); kør konflikt verify.")
+        }
+        if !index.problems.isEmpty {
+            result.append("\(index.problems.count) linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify.")
+        }
+        if index.orphanCount > 0 {
+            result.append("\(index.orphanCount) hændelse(r) peger på en screening, der ikke findes i loggen, eller gentager en screening; kør konflikt verify.")
+        }
+        if let saveWarning { result.append(saveWarning) }
+        return result
+    }
+}

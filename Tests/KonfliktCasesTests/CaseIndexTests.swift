@@ -1,0 +1,288 @@
+import Foundation
+import KonfliktCore
+import Testing
+@testable import KonfliktCases
+@testable import KonfliktLog
+
+/// The case index gives the same cases as a fold from scratch, however the log changed since it was
+/// saved: appends, a new device file, a rewritten or truncated file, a damaged or outdated index.
+@Suite struct CaseIndexTests {
+    static let today = LocalDate(year: 2026, month: 11, day: 30)!
+
+    /// What a reader sees of the cases, comparable between the index and the fold from scratch.
+    struct Seen: Hashable, Comparable {
+        var id: String, author: String, device: String, visit: String, date: String, child: String
+        var actions: String, overridden: Bool, corrections: Int, flagged: Bool
+
+        static func < (lhs: Seen, rhs: Seen) -> Bool { lhs.id < rhs.id }
+    }
+
+    static func seen(_ store: CaseStore) -> [Seen] {
+        store.index.records.map { store.summary($0, today: today) }.map { item in
+            Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: item.visit ?? "-",
+                 date: (item.visitDate ?? item.screeningDate).iso, child: item.maskedCPR,
+                 actions: item.actions.map { "\($0.action):\($0.status.rawValue):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
+                    .joined(separator: ","),
+                 overridden: item.overridden, corrections: item.corrections, flagged: item.flagged)
+        }.sorted()
+    }
+
+    static func seen(_ result: FoldResult) -> [Seen] {
+        result.cases.map { item in
+            var child = "—"
+            if case .string(let cpr)? = item.answers["barn_cpr"] { child = ReviewRow.mask(cpr) }
+            var visit = "-"
+            if case .string(let text)? = item.answers["besoeg"] { visit = text }
+            return Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: visit,
+                        date: (item.visitDate ?? item.screeningDate).iso, child: child,
+                        actions: item.actions.map { "\($0.action):\($0.status.rawValue):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
+                            .joined(separator: ","),
+                        overridden: item.override != nil, corrections: item.corrections.count, flagged: item.flagged)
+        }.sorted()
+    }
+
+    /// The index as saved and brought up to date equals a fold from scratch of the same folder.
+    static func expectMatchesScratch(_ dir: TemporaryDirectory, _ form: Form,
+                                     sourceLocation: SourceLocation = #_sourceLocation) throws -> CaseStore {
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let scratch = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: today))
+        #expect(seen(store) == seen(scratch), sourceLocation: sourceLocation)
+        #expect(store.index.orphanCount == scratch.orphans.count, sourceLocation: sourceLocation)
+        // And a fresh index (no saved file) agrees byte for byte in what it holds.
+        let fresh = TemporaryDirectory()
+        let rebuilt = try CaseStore.open(directory: dir.data, state: fresh.state, form: form)
+        #expect(Set(rebuilt.index.records.map { Self.recordKey($0, rebuilt.index) })
+                == Set(store.index.records.map { Self.recordKey($0, store.index) }), sourceLocation: sourceLocation)
+        return store
+    }
+
+    /// A record with its file number and string indices replaced by names (they depend on reading order).
+    static func recordKey(_ record: CaseRecord, _ index: CaseIndex) -> String {
+        var copy = record
+        copy.place.file = 0
+        copy.device = 0
+        copy.author = 0
+        copy.cprKey = 0
+        return "\(copy)|\(index.fileName(record.place.file) ?? "")|\(index.string(record.device))|\(index.string(record.author))"
+    }
+
+    /// Demo data in `source`, and the first `share` of each file's lines copied into `dir`.
+    static func demo(count: Int, seed: UInt64, form: Form) throws -> TemporaryDirectory {
+        let source = TemporaryDirectory()
+        _ = try DemoData.write(form: form, to: source.data, options: DemoDataOptions(count: count, seed: seed, today: today))
+        return source
+    }
+
+    static func lines(_ path: String) throws -> [Data] {
+        let data = try Data(contentsOf: URL(fileURLWithPath: path))
+        return data.split(separator: 0x0A, omittingEmptySubsequences: false).dropLast().map { Data($0) + Data([0x0A]) }
+    }
+
+    static func copy(from source: TemporaryDirectory, to dir: TemporaryDirectory, share: (String) -> Double) throws {
+        try dir.data.create()
+        for name in try source.data.logFiles() {
+            let all = try lines(source.data.file(name))
+            let keep = Int(Double(all.count) * share(name))
+            guard keep > 0 else { continue }
+            try Data(all.prefix(keep).joined()).write(to: URL(fileURLWithPath: dir.data.file(name)))
+        }
+    }
+
+    static func append(rest source: TemporaryDirectory, to dir: TemporaryDirectory) throws {
+        for name in try source.data.logFiles() {
+            let all = try Data(contentsOf: URL(fileURLWithPath: source.data.file(name)))
+            let path = dir.data.file(name)
+            let have = (try? Data(contentsOf: URL(fileURLWithPath: path))) ?? Data()
+            guard all.count > have.count else { continue }
+            if FileManager.default.fileExists(atPath: path) {
+                let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+                try handle.seekToEnd()
+                try handle.write(contentsOf: all.suffix(from: have.count))
+                try handle.close()
+            } else {
+                try all.write(to: URL(fileURLWithPath: path))
+            }
+        }
+    }
+
+    @Test func appendsAreReadIncrementallyAndGiveTheSameCases() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 400, seed: 7, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 0.5 }
+        let first = try Self.expectMatchesScratch(dir, form)
+        #expect(first.report.rebuiltBecause == nil)
+        try Self.append(rest: source, to: dir)
+        let before = try Data(contentsOf: URL(fileURLWithPath: dir.state.file(CaseStore.indexFileName(for: dir.data))))
+        let second = try Self.expectMatchesScratch(dir, form)
+        #expect(second.report.rebuiltBecause == nil)
+        let total = try dir.data.logFiles().reduce(0) { $0 + ((try? Data(contentsOf: URL(fileURLWithPath: dir.data.file($1))).count) ?? 0) }
+        #expect(second.report.bytesRead > 0 && second.report.bytesRead < Int64(total) * 3 / 4)
+        #expect(!before.isEmpty)
+        // Nothing new: nothing read.
+        let third = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(third.report.bytesRead == 0 && !third.report.changed)
+        #expect(third.index.records.count > first.index.records.count)
+    }
+
+    @Test func aNewDeviceFileIsReadAndItsEventsFindTheirScreenings() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 300, seed: 11, form: form)
+        let dir = TemporaryDirectory()
+        // The lead's file (follow-ups, corrections) arrives last.
+        try Self.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 0 : 1 }
+        _ = try Self.expectMatchesScratch(dir, form)
+        try Self.append(rest: source, to: dir)
+        let store = try Self.expectMatchesScratch(dir, form)
+        #expect(store.report.rebuiltBecause == nil)
+        #expect(store.index.records.contains { $0.followups > 0 })
+    }
+
+    @Test func eventsBeforeTheirScreeningWaitAndAreAppliedWhenItArrives() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 300, seed: 12, form: form)
+        let dir = TemporaryDirectory()
+        // The lead's file first, whole; the health visitors' files later.
+        try Self.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 1 : 0.3 }
+        let early = try Self.expectMatchesScratch(dir, form)
+        #expect(early.index.orphanCount > 0)
+        try Self.append(rest: source, to: dir)
+        let store = try Self.expectMatchesScratch(dir, form)
+        #expect(store.index.orphanCount == 0)
+    }
+
+    @Test func aRewrittenFileMeansARebuild() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 200, seed: 13, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 0.5 }
+        _ = try Self.expectMatchesScratch(dir, form)
+        // Replace one file by a copy that diverges: its lines from another seed, longer than before.
+        let other = try Self.demo(count: 300, seed: 99, form: form)
+        let name = try #require(try dir.data.logFiles().first { !$0.hasPrefix("demo-leder") })
+        try Data(contentsOf: URL(fileURLWithPath: other.data.file(name))).write(to: URL(fileURLWithPath: dir.data.file(name)))
+        let store = try Self.expectMatchesScratch(dir, form)
+        #expect(store.report.rebuiltBecause?.contains("skrevet om") == true)
+        #expect(store.warnings.contains { $0.contains("bygget forfra") })
+    }
+
+    @Test func aTruncatedOrMissingFileMeansARebuild() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 200, seed: 14, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 1 }
+        _ = try Self.expectMatchesScratch(dir, form)
+        let names = try dir.data.logFiles()
+        let path = dir.data.file(names[0])
+        let all = try Self.lines(path)
+        try Data(all.prefix(all.count / 2).joined()).write(to: URL(fileURLWithPath: path))
+        let truncated = try Self.expectMatchesScratch(dir, form)
+        #expect(truncated.report.rebuiltBecause?.contains("kortere") == true)
+        try FileManager.default.removeItem(atPath: dir.data.file(names[1]))
+        let gone = try Self.expectMatchesScratch(dir, form)
+        #expect(gone.report.rebuiltBecause?.contains("findes ikke") == true)
+    }
+
+    @Test func aDamagedOrOldIndexFileIsRebuilt() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 200, seed: 15, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 1 }
+        let good = try Self.expectMatchesScratch(dir, form)
+        let indexPath = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+        bytes[bytes.count / 2] ^= 0x40
+        try bytes.write(to: URL(fileURLWithPath: indexPath))
+        let afterDamage = try Self.expectMatchesScratch(dir, form)
+        #expect(afterDamage.report.bytesRead > 0)
+        #expect(afterDamage.index.records.count == good.index.records.count)
+        try Data("KONFLIKT-CASE-INDEX\n\u{0}\u{0}\u{0}\u{0}".utf8).write(to: URL(fileURLWithPath: indexPath))
+        let afterOld = try Self.expectMatchesScratch(dir, form)
+        #expect(afterOld.report.bytesRead > 0)
+        // Index files are private to the reader.
+        var status = stat()
+        #expect(stat(indexPath, &status) == 0 && status.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func anIndexMadeUnderAnotherFormIsRebuilt() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 100, seed: 16, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 1 }
+        _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let schema = try CaseSchema(form: form)
+        let data = try Data(contentsOf: URL(fileURLWithPath: dir.state.file(CaseStore.indexFileName(for: dir.data))))
+        #expect(CaseIndex.decode(data, schema: schema) != nil)
+        // The same form with one comment added: another fingerprint, so the index is not trusted.
+        let forms = dir.url.appendingPathComponent("forms")
+        try FileManager.default.createDirectory(at: forms, withIntermediateDirectories: true)
+        let original = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("forms/konfliktscreening.yaml")
+        try (try Data(contentsOf: original) + Data("\n# lokal ændring\n".utf8))
+            .write(to: forms.appendingPathComponent("konfliktscreening.yaml"))
+        let other = try FormLoader.loadForm(directory: forms)
+        #expect(other.fingerprint != form.fingerprint)
+        #expect(CaseIndex.decode(data, schema: try CaseSchema(form: other)) == nil)
+        let reopened = try CaseStore.open(directory: dir.data, state: dir.state, form: other)
+        #expect(reopened.report.bytesRead > 0)
+    }
+
+    @Test func concurrentAppendsWhileTheIndexUpdates() throws {
+        let form = try Sample.form()
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        for _ in 0..<50 { try writer.append(Sample.screening(), author: "AB") }
+        let done = DispatchSemaphore(value: 0)
+        let data = dir.data
+        DispatchQueue.global().async {
+            let other = LogWriter(directory: data, device: "dev1")
+            for index in 0..<200 {
+                _ = try? other.append(Sample.screening(level: index % 3 == 0 ? "hoejt" : "lavt",
+                                                       actions: index % 3 == 0 ? ["gruppeforloeb"] : ["ingen"],
+                                                       flagged: index % 3 == 0), author: "CD")
+            }
+            done.signal()
+        }
+        for _ in 0..<5 { _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form) }
+        done.wait()
+        let store = try Self.expectMatchesScratch(dir, form)
+        #expect(store.index.records.count == 250)
+        #expect(store.report.rebuiltBecause == nil)
+    }
+
+    @Test func detailsAreReadAgainFromTheLog() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 300, seed: 17, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 1 }
+        var store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let scratch = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: Self.today))
+        for item in scratch.cases.filter({ !$0.followups.isEmpty || !$0.corrections.isEmpty }).prefix(20) {
+            #expect(try store.details(item.id, today: Self.today) == item)
+        }
+        #expect(try store.details(UUID(), today: Self.today) == nil)
+    }
+
+    @Test func theIndexHoldsNoCPRNumberOrFreeText() throws {
+        let form = try Sample.form()
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        let answers: Answers = ["besoeg": .string("2mdr"), "besoegsdato": .string("2026-11-20"),
+                                "barn_cpr": .string("150926-4123"), "konfliktniveau": .string("hoejt"),
+                                "note": .string("Hemmelig note om familien")]
+        let decision = form.decide(answers, today: Self.today)
+        try LogWriter(directory: dir.data, device: "dev1").append(.screening(ScreeningBody(
+            form: form.id, formVersion: form.version, formFingerprint: form.fingerprint, answers: answers,
+            decision: decision, visitDate: LocalDate(iso: "2026-11-20"), override: nil)), author: "AB")
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: dir.state.file(CaseStore.indexFileName(for: dir.data))))
+        for secret in ["1509264123", "150926-4123", "4123", "Hemmelig"] {
+            #expect(bytes.range(of: Data(secret.utf8)) == nil)
+        }
+        // Yet the number can be searched for, and the list shows it masked.
+        #expect(store.index.records(cpr: "1509264123").count == 1)
+        #expect(store.index.records(cpr: "1509264124").isEmpty)
+        #expect(store.summary(store.index.records[0], today: Self.today).maskedCPR == "150926-****")
+    }
+}
