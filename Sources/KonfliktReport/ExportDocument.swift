@@ -99,6 +99,7 @@ public struct ExportDocument: Sendable {
             ("Besøg", layout.visits.map { "\($0) = \(layout.visitLabels[$0] ?? $0)" }.joined(separator: ", ")
                 + ", \(ReportRow.unknownVisitLabel) = besøget er ikke angivet, \(ReportRow.totalLabel) = alle besøg"),
         ]
+        result.append(("Screeninger", "alle registrerede besøg med formularen, også besøg, hvor screeningsspørgsmålet ikke blev stillet, når formularen har det spørgsmål"))
         for question in layout.questions {
             let kind = question.kind == .multichoice ? " (flere svar muligt)" : ""
             result.append((question.label, question.text + kind))

@@ -102,6 +102,12 @@ public enum ReportRelations {
                                                  reason: "svar på \(question.id) = screeninger"))
                     continue
                 }
+                if let hiddenBy = RuleAnalysis.hiddenBy(question, layout: layout) {
+                    // Shown to every screening except those with these values: answered = screenings − them.
+                    result.append(LinearRelation(terms: parts + hiddenBy.columns.map { term(index, $0) } + [term(index, 0, -1)],
+                                                 kind: hiddenBy.required ? .equal : .atMost, constant: 0,
+                                                 reason: "svar på \(question.id) = screeninger uden dem, det ikke stilles til"))
+                }
                 for bound in RuleAnalysis.answeredBounds(question, layout: layout) {
                     let shown = bound.columns.map { term(index, $0, bound.atLeast ? 1 : -1) }
                     result.append(LinearRelation(terms: shown + parts.map { .init(cell: $0.cell, coefficient: bound.atLeast ? -1 : 1) },
@@ -138,6 +144,20 @@ enum RuleAnalysis {
     struct RowRelation {
         var terms: [(column: Int, coefficient: Int)]
         var reason: String
+    }
+
+    /// For a question whose `when` reads one counted single-choice or yes/no question `p` and holds when
+    /// `p` is unanswered: the columns of `p`'s values that hide it (`when: not (screening_gennemfoert ==
+    /// false)` → the "Nej" column), and whether the question must be answered when shown.
+    static func hiddenBy(_ question: ReportQuestion, layout: ReportLayout) -> (columns: [Int], required: Bool)? {
+        guard let when = question.question.when, when.referencedFields.count == 1, let field = when.referencedFields.first,
+              let shownBy = layout.questions.first(where: { $0.id == field }), shownBy.kind != .multichoice,
+              let table = truthTable(when, form: layout.form),
+              table.contains(where: { $0.assignment[field] == nil && $0.holds }) else { return nil }
+        let columns = shownBy.values.enumerated().filter { value in
+            table.contains { $0.assignment[field] == value.element.id && !$0.holds }
+        }.map { shownBy.columns[$0.offset] }
+        return (columns, question.question.required)
     }
 
     /// What a question's `when` says about how many answered it, as bounds by counted cells:

@@ -1,149 +1,145 @@
 import Foundation
 @testable import KonfliktReport
 
-/// An exact solver for what a reader can work out from a published table: the hidden cells are
-/// integer unknowns (a small cell 1…N−1, an `x` cell N or more), the shown cells are constants, and
-/// the relations are linear. `feasible` searches the whole space (interval narrowing to prune, then
-/// splitting domains down to single values, where every relation is checked exactly), so a `false`
-/// is a proof and a `true` comes with a witness. Written apart from the library's audit, on purpose.
+/// An exact oracle for what a reader can work out from a published table: a small integer program per
+/// hidden cell, solved by SciPy's `milp` (HiGHS, branch and bound, exact for integers) in a Python
+/// process. The hidden cells are integer unknowns (a small cell 1…N−1, an `x` cell N or more, every cell
+/// at most the largest screenings count), the shown cells are constants, the relations are linear; the
+/// oracle looks for another value of every hidden cell besides the true one. Written apart from the library's audit, on purpose.
 struct ExactOracle {
-    struct Constraint {
-        var terms: [(variable: Int, coefficient: Int)]
-        var equal: Bool
-        var rhs: Int
+    /// Per hidden cell: whether a reader can pin it to one value (with everything published, marks
+    /// included), whether that holds even when every non-zero count is hidden (zeros and marks alone),
+    /// and for a small cell whether the shown numbers alone (marks left out) put it within 1…N−1.
+    struct Verdict: Sendable {
+        var cell: CellPosition
+        var truth: Int
+        var small: Bool
+        var pinned: Bool
+        var pinnedByZerosAndMarks: Bool
+        var smallFromShownNumbers: Bool
     }
 
-    let cells: [CellPosition]
-    let index: [CellPosition: Int]
-    let truth: [Int]
-    let lower: [Int]
-    let upper: [Int]
-    let constraints: [Constraint]
-    let component: [Int]
-    /// No cell is above the largest screenings count.
-    let ceiling: Int
+    static let script = #"""
+import json, sys
+import numpy as np
+from scipy.optimize import milp, LinearConstraint, Bounds
+problem = json.load(sys.stdin)
+class Model:
+    def __init__(self, p, lo, hi):
+        n = len(p["variables"])
+        rows = []; lower = []; upper = []
+        for terms, equal, rhs in p["constraints"]:
+            row = np.zeros(n)
+            for v, k in terms: row[v] += k
+            rows.append(row); upper.append(rhs); lower.append(rhs if equal else -np.inf)
+        self.cons = [LinearConstraint(np.array(rows), lower, upper)] if rows else []
+        self.bounds = Bounds(lo, hi); self.n = n; self.integrality = np.ones(n)
+    def extreme(self, i, sign):
+        c = np.zeros(self.n); c[i] = sign
+        r = milp(c, constraints=self.cons, integrality=self.integrality, bounds=self.bounds)
+        if not r.success: raise SystemExit("milp failed: " + r.message)
+        return int(round(r.x[i]))
+    def other_value(self, i, truth):
+        # Another integer value besides the truth (which is feasible): the minimum, else the maximum.
+        return self.extreme(i, 1) < truth or self.extreme(i, -1) > truth
+a = problem["actual"]; z = problem["zerosOnly"]
+n = len(a["variables"]); N = a["minCell"]
+marked = Model(a, a["lo"], a["hi"])
+pinned = [i for i in range(n) if not marked.other_value(i, a["truth"][i])]
+unmarked = Model(a, [0] * n, [a["ceiling"]] * n)
+inside = [i for i in range(n) if a["small"][i] and unmarked.extreme(i, 1) >= 1 and unmarked.extreme(i, -1) <= N - 1]
+zi = {tuple(v): j for j, v in enumerate(z["variables"])}
+zeros = Model(z, z["lo"], z["hi"])
+zeros_pinned = [i for i in pinned if not zeros.other_value(zi[tuple(a["variables"][i])], a["truth"][i])]
+print(json.dumps({"pinned": pinned, "inside": inside, "zerosPinned": zeros_pinned}))
+"""#
 
-    init(_ table: SuppressedTable, relations: [LinearRelation]) {
+    struct Problem: Encodable {
+        var variables: [[Int]]
+        var truth: [Int]
+        var minCell: Int
+        var lo: [Int]
+        var hi: [Int]
+        var small: [Bool]
+        var ceiling: Int
+        var constraints: [Constraint]
+    }
+
+    /// One relation over hidden cells: terms (variable, coefficient), equal, right-hand side.
+    struct Constraint: Encodable {
+        var terms: [[Int]]
+        var equal: Bool
+        var rhs: Int
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.unkeyedContainer()
+            try container.encode(terms)
+            try container.encode(equal)
+            try container.encode(rhs)
+        }
+    }
+
+    static func problem(_ table: SuppressedTable, relations: [LinearRelation]) -> Problem {
         let ceiling = max(table.table.rows.map { $0.values.first ?? 0 }.max() ?? 0, table.minCell)
-        self.ceiling = ceiling
         var cells: [CellPosition] = []
-        var lower: [Int] = [], upper: [Int] = [], truth: [Int] = []
+        var problem = Problem(variables: [], truth: [], minCell: table.minCell, lo: [], hi: [], small: [], ceiling: ceiling, constraints: [])
         for (r, row) in table.marks.enumerated() {
             for (c, mark) in row.enumerated() where mark != .shown {
                 cells.append(CellPosition(row: r, column: c))
-                truth.append(table.table.rows[r].values[c])
-                lower.append(mark == .small ? 1 : table.minCell)
-                upper.append(mark == .small ? table.minCell - 1 : ceiling)
+                problem.variables.append([r, c])
+                problem.truth.append(table.table.rows[r].values[c])
+                problem.lo.append(mark == .small ? 1 : table.minCell)
+                problem.hi.append(mark == .small ? table.minCell - 1 : ceiling)
+                problem.small.append(mark == .small)
             }
         }
         let index = Dictionary(uniqueKeysWithValues: cells.enumerated().map { ($1, $0) })
-        var constraints: [Constraint] = []
         for relation in relations {
             var rhs = relation.constant
-            var terms: [(Int, Int)] = []
+            var terms: [[Int]] = []
             for term in relation.terms {
-                if let variable = index[term.cell] { terms.append((variable, term.coefficient)) }
+                if let variable = index[term.cell] { terms.append([variable, term.coefficient]) }
                 else { rhs -= term.coefficient * table.table.rows[term.cell.row].values[term.cell.column] }
             }
-            if !terms.isEmpty { constraints.append(Constraint(terms: terms, equal: relation.kind == .equal, rhs: rhs)) }
+            if !terms.isEmpty { problem.constraints.append(Constraint(terms: terms, equal: relation.kind == .equal, rhs: rhs)) }
         }
-        // Connected components (union-find over shared constraints).
-        var parent = Array(cells.indices)
-        func find(_ x: Int) -> Int { var x = x; while parent[x] != x { parent[x] = parent[parent[x]]; x = parent[x] }; return x }
-        for constraint in constraints {
-            guard let first = constraint.terms.first?.variable else { continue }
-            for term in constraint.terms.dropFirst() { parent[find(term.variable)] = find(first) }
-        }
-        self.cells = cells
-        self.index = index
-        self.truth = truth
-        self.lower = lower
-        self.upper = upper
-        self.constraints = constraints
-        self.component = cells.indices.map { find($0) }
+        return problem
     }
 
-    /// Whether some table consistent with everything published has `cell` within `range`; with
-    /// `marks` false, from the shown numbers alone (every hidden cell only known to be ≥ 0). Nil when
-    /// the search gave up (too large).
-    func feasible(_ cell: CellPosition, in range: ClosedRange<Int>, marks: Bool = true) -> Bool? {
-        guard let variable = index[cell] else { return false }
-        let part = component[variable]
-        let members = cells.indices.filter { component[$0] == part }
-        let local = Dictionary(uniqueKeysWithValues: members.enumerated().map { ($1, $0) })
-        let localConstraints = constraints.filter { local[$0.terms[0].variable] != nil }.map { constraint in
-            Constraint(terms: constraint.terms.map { (local[$0.variable] ?? 0, $0.coefficient) }, equal: constraint.equal, rhs: constraint.rhs)
+    /// The verdict on every hidden cell of `table`.
+    static func verdicts(_ table: SuppressedTable, relations: [LinearRelation]) throws -> [Verdict] {
+        var everything = table
+        everything.marks = table.table.rows.map { row in row.values.map { $0 == 0 ? CellMark.shown : $0 < table.minCell ? .small : .protecting } }
+        struct Input: Encodable { var actual: Problem; var zerosOnly: Problem }
+        let actual = problem(table, relations: relations)
+        let input = try JSONEncoder().encode(Input(actual: actual, zerosOnly: problem(everything, relations: relations)))
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", "-c", script]
+        let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+        process.standardInput = stdin
+        process.standardOutput = stdout
+        process.standardError = stderr
+        try process.run()
+        stdin.fileHandleForWriting.write(input)
+        try stdin.fileHandleForWriting.close()
+        let output = stdout.fileHandleForReading.readDataToEndOfFile()
+        let error = stderr.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        guard process.terminationStatus == 0 else {
+            throw OracleError(message: String(decoding: error, as: UTF8.self))
         }
-        var lo = members.map { lower[$0] }, hi = members.map { upper[$0] }
-        let me = local[variable] ?? 0
-        if !marks { lo = lo.map { _ in 0 }; hi = hi.map { _ in ceiling } }
-        lo[me] = max(lo[me], range.lowerBound)
-        hi[me] = min(hi[me], range.upperBound)
-        var budget = 200_000
-        return search(&lo, &hi, localConstraints, &budget)
+        struct Output: Decodable { var pinned: [Int]; var inside: [Int]; var zerosPinned: [Int] }
+        let decoded = try JSONDecoder().decode(Output.self, from: output)
+        let pinned = Set(decoded.pinned), inside = Set(decoded.inside), zerosPinned = Set(decoded.zerosPinned)
+        return actual.variables.enumerated().map { i, position in
+            Verdict(cell: CellPosition(row: position[0], column: position[1]), truth: actual.truth[i], small: actual.small[i],
+                    pinned: pinned.contains(i), pinnedByZerosAndMarks: zerosPinned.contains(i),
+                    smallFromShownNumbers: inside.contains(i))
+        }
     }
 
-    /// Exhaustive search; nil when the budget ran out.
-    private func search(_ lo: inout [Int], _ hi: inout [Int], _ constraints: [Constraint], _ budget: inout Int) -> Bool? {
-        budget -= 1
-        if budget < 0 { return nil }
-        guard narrow(&lo, &hi, constraints) else { return false }
-        var pick = -1, width = Int.max
-        for v in lo.indices where hi[v] > lo[v] && hi[v] - lo[v] < width { pick = v; width = hi[v] - lo[v] }
-        if pick < 0 {
-            return constraints.allSatisfy { c in
-                let sum = c.terms.reduce(0) { $0 + $1.coefficient * lo[$1.variable] }
-                return c.equal ? sum == c.rhs : sum <= c.rhs
-            }
-        }
-        let mid = lo[pick] + (hi[pick] - lo[pick]) / 2
-        var (lo1, hi1) = (lo, hi)
-        hi1[pick] = mid
-        switch search(&lo1, &hi1, constraints, &budget) {
-        case true?: return true
-        case nil: return nil
-        case false?: break
-        }
-        var (lo2, hi2) = (lo, hi)
-        lo2[pick] = mid + 1
-        return search(&lo2, &hi2, constraints, &budget)
-    }
-
-    /// Interval narrowing; false when some domain becomes empty.
-    private func narrow(_ lo: inout [Int], _ hi: inout [Int], _ constraints: [Constraint]) -> Bool {
-        var changed = true
-        var rounds = 0
-        while changed && rounds < 60 {
-            changed = false
-            rounds += 1
-            for c in constraints {
-                var minSum = 0, maxSum = 0
-                for t in c.terms {
-                    minSum += t.coefficient > 0 ? t.coefficient * lo[t.variable] : t.coefficient * hi[t.variable]
-                    maxSum += t.coefficient > 0 ? t.coefficient * hi[t.variable] : t.coefficient * lo[t.variable]
-                }
-                if minSum > c.rhs || (c.equal && maxSum < c.rhs) { return false }
-                for t in c.terms {
-                    let v = t.variable
-                    let ownMin = t.coefficient > 0 ? t.coefficient * lo[v] : t.coefficient * hi[v]
-                    let ownMax = t.coefficient > 0 ? t.coefficient * hi[v] : t.coefficient * lo[v]
-                    let most = c.rhs - (minSum - ownMin)          // coefficient·x ≤ most
-                    let least = c.equal ? c.rhs - (maxSum - ownMax) : Int.min / 4 // coefficient·x ≥ least
-                    var newLo = lo[v], newHi = hi[v]
-                    if t.coefficient > 0 { newHi = min(newHi, most); newLo = max(newLo, least) }
-                    else { newLo = max(newLo, -most); newHi = min(newHi, -least) }
-                    if newLo > newHi { return false }
-                    if newLo != lo[v] || newHi != hi[v] {
-                        lo[v] = newLo; hi[v] = newHi; changed = true
-                        minSum = 0; maxSum = 0
-                        for u in c.terms {
-                            minSum += u.coefficient > 0 ? u.coefficient * lo[u.variable] : u.coefficient * hi[u.variable]
-                            maxSum += u.coefficient > 0 ? u.coefficient * hi[u.variable] : u.coefficient * lo[u.variable]
-                        }
-                    }
-                }
-            }
-        }
-        return true
+    struct OracleError: Error, CustomStringConvertible {
+        var message: String
+        var description: String { "the oracle failed (is python3-scipy installed? scripts/install-deps installs it): \(message)" }
     }
 }

@@ -88,7 +88,8 @@ import Testing
         let form = try F.form()
         var parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, now: Self.created)
         let csv = try ExportRunner.build(parameters)
-        #expect(csv.warnings.isEmpty)
+        // The fixture's tiny quarters leave cells that zeros and marks alone pin down; the export says so.
+        #expect(csv.warnings.allSatisfy { $0.contains("kan måske indsnævres") })
         try check(csv.data, against: "quarter.csv")
         parameters.format = .json
         try check(try ExportRunner.build(parameters).data, against: "quarter.json")
@@ -110,8 +111,10 @@ import Testing
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.hasSuffix("\r\n"))
         #expect(!text.replacingOccurrences(of: "\r\n", with: "").contains("\n"))
-        #expect(text.contains("Periode;Besøg;Screeninger;Forældre informeret: Ja;Forældre informeret: Nej;"))
-        #expect(text.contains("\r\n2026K1;i alt;33;32;x;20;"))
+        #expect(text.contains("Periode;Besøg;Screeninger;Screening gennemført: Ja;Screening gennemført: Nej;"))
+        #expect(text.contains(";Forældre informeret: Ja;Forældre informeret: Nej;"))
+        // `<5` only for a true 1-4, `x` only for 5 or more, zeros shown.
+        #expect(text.contains("\r\nalle;i alt;47;"))
         // A legend text with quotes is quoted per RFC 4180.
         #expect(text.contains(#"Interesse for gruppeforløb;"Er I interesserede i et gruppeforløb om konflikthåndtering (""Sammen uden vold"")?""#))
     }

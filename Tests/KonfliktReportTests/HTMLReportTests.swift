@@ -2,6 +2,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+import KonfliktCases
 @testable import KonfliktReport
 
 /// The HTML report: the same figures as the CSV, a self-contained page, escaped text, and charts
@@ -12,7 +13,8 @@ import Testing
     func build(_ format: ExportFormat, options: ReportOptions = ReportOptions(), owner: ReportOwner = ReportOwner()) throws -> Data {
         let folder = try F.TemporaryFolder()
         let data = try GoldenTests.makeData(in: folder.url)
-        let parameters = ExportParameters(data: data, form: try F.form(), options: options, format: format,
+        let parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: try F.form(),
+                                          options: options, format: format,
                                           now: GoldenTests.created, owner: owner)
         return try ExportRunner.build(parameters).data
     }
@@ -62,7 +64,7 @@ import Testing
         #expect(html.contains("<script>\(HTMLReport.script)</script>"))
         // Header: period, form version, fingerprint; the paragraph on hidden numbers; the legend.
         #expect(html.contains("<dt>Perioder</dt><dd>2026K1 til 2026K2</dd>"))
-        #expect(html.contains("<dt>Formular</dt><dd>konfliktscreening version 1</dd>"))
+        #expect(html.contains("<dt>Formular</dt><dd>konfliktscreening version 2</dd>"))
         #expect(html.firstMatch(of: #/<dt>Datafingeraftryk</dt><dd>[0-9a-f]{64}</dd>/#) != nil)
         #expect(html.contains("Sådan er små tal skjult"))
         #expect(html.contains("det står som x og er altid 5 eller mere"))

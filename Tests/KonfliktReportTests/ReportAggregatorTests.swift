@@ -21,7 +21,9 @@ import Testing
         ]
         let table = F.table(form, events)
         #expect(table.periods == ["2026K1", "2026K2", "2026K3", "2026K4"])
-        #expect(table.rows.map(\.visit) == Array(repeating: ["2mdr", "8mdr", "i alt"], count: 4).flatMap { $0 })
+        // Four quarters, then the same rows for all periods together.
+        #expect(table.rows.map(\.visit) == Array(repeating: ["2mdr", "8mdr", "i alt"], count: 5).flatMap { $0 })
+        #expect(table.rows.suffix(3).allSatisfy { $0.period == "alle" })
         #expect(F.value(table, "2026K1", "2mdr", "screeninger") == 3)
         #expect(F.value(table, "2026K1", "8mdr", "screeninger") == 0)
         #expect(F.value(table, "2026K1", "i alt", "screeninger") == 3)
@@ -128,13 +130,18 @@ import Testing
 
     @Test func followupsCountTheLatestUdfoertPerFlaggingAction() throws {
         let form = try F.form()
-        let flagged = F.answers(date: d("2026-03-10"), level: "hoejt", violence: "ja", interest: "begge", consent: true)
+        // Course offered without violence (with violence the course waits for the report's assessment).
+        let flagged = F.answers(date: d("2026-03-10"), level: "hoejt", violence: "nej", interest: "begge", consent: true)
+        let reported = F.answers(date: d("2026-03-10"), level: "middel", violence: "ja")
         let events = [
             F.event(F.id(1), F.timestamp(day: 60), F.screening(form, flagged)),
             F.event(F.id(2), F.timestamp(day: 61), F.screening(form, flagged)),
             F.event(F.id(3), F.timestamp(day: 62), F.screening(form, flagged)),
-            // 1: report sent, enrolled.
-            F.event(F.id(11), F.timestamp(day: 63), F.followup(of: F.id(1), action: "underretning", status: .udfoert, date: d("2026-03-11"))),
+            F.event(F.id(4), F.timestamp(day: 62), F.screening(form, reported)),
+            F.event(F.id(5), F.timestamp(day: 62), F.screening(form, reported)),
+            F.event(F.id(6), F.timestamp(day: 62), F.screening(form, reported)),
+            // 4: report sent; 1: enrolled.
+            F.event(F.id(11), F.timestamp(day: 63), F.followup(of: F.id(4), action: "underretning", status: .udfoert, date: d("2026-03-11"))),
             F.event(F.id(12), F.timestamp(day: 64), F.followup(of: F.id(1), action: "gruppeforloeb", status: .udfoert, date: d("2026-03-20"))),
             // 2: first done, then declined on a later date: not done.
             F.event(F.id(13), F.timestamp(day: 70), F.followup(of: F.id(2), action: "gruppeforloeb", status: .afvist, date: d("2026-03-25"))),
