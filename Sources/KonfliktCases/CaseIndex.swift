@@ -63,6 +63,8 @@ public struct CaseIndex: Sendable {
     private var positions: [UUID: Int32] = [:]
     private var positionsBuilt = true
     private var fileNumbers: [String: Int32] = [:]
+    /// The Danish day of each UTC hour met while folding (looking it up in the calendar is slow).
+    private var dayOfHour: [Int64: Int32] = [:]
 
     /// An empty index for `schema`.
     public init(schema: CaseSchema, cprSecret: [UInt8]) {
@@ -100,11 +102,11 @@ public struct CaseIndex: Sendable {
                 duplicates.append(place)
                 return
             }
+            let recorded = CaseRules.millis(event.timestamp)
             var record = CaseRecord(
                 id: event.id, place: place, device: intern(event.device), author: intern(event.author),
-                recorded: CaseRules.millis(event.timestamp), correctedAt: CaseRecord.noCorrection,
-                visitDay: CaseRecord.noDay,
-                screeningDay: Int32(clamping: CaseRules.screeningDay(event.timestamp).dayNumber), visit: -1,
+                recorded: recorded, correctedAt: CaseRecord.noCorrection,
+                visitDay: CaseRecord.noDay, screeningDay: screeningDay(recorded), visit: -1,
                 flags: body.form == schema.formID ? 0 : CaseRecord.Flag.otherForm,
                 formVersion: Int32(clamping: body.formVersion), birth: -1, cprKey: 0, recommended: 0, inForce: 0,
                 tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
@@ -198,8 +200,8 @@ public struct CaseIndex: Sendable {
         }
         record.answers = schema.answerMask(answers)
         if case .string(let cpr)? = answers[schema.cprQuestion] {
-            let digits = cpr.filter(\.isASCII).filter(\.isNumber)
-            record.birth = digits.count == 10 ? Int32(digits.prefix(6)) ?? -1 : -1
+            let digits = String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
+            record.birth = digits.utf8.count == 10 ? Int32(digits.prefix(6)) ?? -1 : -1
             record.cprKey = Self.cprKey(digits, secret: cprSecret)
         } else {
             record.birth = -1
@@ -207,12 +209,25 @@ public struct CaseIndex: Sendable {
         }
     }
 
-    /// A keyed hash (HMAC-SHA-256, first 8 bytes) of a CPR number's ten digits; 0 for anything else.
+    /// A keyed hash of a CPR number's ten digits: the first 8 bytes of SHA-256 over the index's
+    /// 32-byte secret and the digits (fixed-length input, so a plain keyed hash is enough); 0 for
+    /// anything else.
     static func cprKey(_ digits: String, secret: [UInt8]) -> UInt64 {
-        guard digits.count == 10 else { return 0 }
-        let mac = HMAC<SHA256>.authenticationCode(for: Data(digits.utf8), using: SymmetricKey(data: secret))
-        let key = mac.withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+        guard digits.utf8.count == 10 else { return 0 }
+        var hasher = SHA256()
+        hasher.update(data: secret)
+        hasher.update(data: Array(digits.utf8))
+        let key = hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         return key == 0 ? 1 : key
+    }
+
+    /// `CaseRules.screeningDay` of a screening recorded at `millis`, by its UTC hour.
+    private mutating func screeningDay(_ millis: Int64) -> Int32 {
+        let hour = millis >= 0 ? millis / 3_600_000 : (millis - 3_599_999) / 3_600_000
+        if let known = dayOfHour[hour] { return known }
+        let day = Int32(clamping: CaseRules.localDay(ofHour: hour).dayNumber)
+        dayOfHour[hour] = day
+        return day
     }
 
     private mutating func intern(_ text: String) -> Int32 {

@@ -57,7 +57,14 @@ public enum CaseRules {
 
     /// The day (Danish time) a screening was recorded.
     public static func screeningDay(_ timestamp: String) -> LocalDate {
-        LocalDate.today(now: Timestamp.parse(timestamp) ?? Date(timeIntervalSince1970: 0))
+        guard let date = Timestamp.parse(timestamp) else { return LocalDate.today(now: Date(timeIntervalSince1970: 0)) }
+        return localDay(ofHour: Int64((date.timeIntervalSince1970 / 3600).rounded(.down)))
+    }
+
+    /// The Danish day of the UTC hour `hour` (hours since 1970): Danish time is a whole number of
+    /// hours from UTC, so every instant of an hour falls on the same day.
+    public static func localDay(ofHour hour: Int64) -> LocalDate {
+        LocalDate.today(now: Date(timeIntervalSince1970: Double(hour) * 3600))
     }
 }
 

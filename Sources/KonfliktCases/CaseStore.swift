@@ -49,6 +49,8 @@ public struct CaseStore: Sendable {
     public let report: CaseIndex.UpdateReport
     /// A Danish warning when the index could not be saved (it is only a cache: reading still works).
     public let saveWarning: String?
+    /// Files that are gone, shorter or rewritten since this reader saw them (`SeenHeads`).
+    public let witnessProblems: [String]
 
     /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
     public static func indexFileName(for directory: DataDirectory) -> String {
@@ -71,12 +73,14 @@ public struct CaseStore: Sendable {
         var warning: String?
         if report.changed {
             do {
-                try state.write(index.encoded(), to: name)
+                try state.write(index.encoded(), to: name, durable: false)
             } catch {
                 warning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
             }
         }
-        return CaseStore(directory: directory, index: index, report: report, saveWarning: warning)
+        let witness = SeenHeads.check(directory, state: state)
+        return CaseStore(directory: directory, index: index, report: report, saveWarning: warning,
+                         witnessProblems: witness)
     }
 
     /// The summary of `record`.
@@ -105,7 +109,7 @@ public struct CaseStore: Sendable {
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.
     public func cprKey(_ cpr: String) -> UInt64 {
-        CaseIndex.cprKey(cpr.filter(\.isASCII).filter(\.isNumber), secret: index.cprSecret)
+        CaseIndex.cprKey(String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self), secret: index.cprSecret)
     }
 
     /// The full case `id` read again from the log; nil when there is no such screening.
@@ -115,7 +119,7 @@ public struct CaseStore: Sendable {
 
     /// Danish warnings for the reader: unreadable lines and orphans, pointing to `konflikt verify`.
     public var warnings: [String] {
-        var result: [String] = []
+        var result = witnessProblems
         if let reason = report.rebuiltBecause {
             result.append("Sagsindekset er bygget forfra, fordi \(reason); kør konflikt verify.")
         }

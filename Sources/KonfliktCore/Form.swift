@@ -29,6 +29,8 @@ public enum FieldRole: String, Sendable, Hashable, CaseIterable {
     case author
     /// Who took part in the conversation (a multichoice).
     case participants
+    /// Whether the parents were told, before the question, that conflicts can grow (a yesno).
+    case informed
     /// Whether the screening question was asked at this visit (a yesno; no = a visit without screening).
     case screened
     /// Why it was not asked (a choice), shown when `screened` is no.
@@ -45,7 +47,7 @@ public enum FieldRole: String, Sendable, Hashable, CaseIterable {
         case .childCPR: return .cpr
         case .author: return .text
         case .participants: return .multichoice
-        case .screened: return .yesno
+        case .screened, .informed: return .yesno
         }
     }
 }
@@ -141,8 +143,11 @@ public struct FormAction: Sendable, Hashable {
     public let waitsFor: [String]
     /// The action that stands in for this one while it waits; nil when it never waits.
     public let waitingAction: String?
-    /// A short label for the export's columns (`report_label`); nil when the form gives none.
-    public let reportLabel: String?
+    /// A label of at most 14 characters for lists (`short_label`, else the label cut to fit).
+    public let shortLabel: String
+    /// How a follow-up with status "done" reads for this action, e.g. "Udført – underretningen er
+    /// sendt" (`done_label`, else "Udført").
+    public let doneLabel: String
 }
 
 /// A rule: when its condition holds it recommends its action, with a reason and a legal basis.

@@ -232,15 +232,21 @@ struct FormBuilder {
             guard let a = mapping(node, what: "en handling",
                                   required: ["id", "label", "severity", "flags", "instruction"],
                                   optional: ["deadline_days", "family_info", "banner", "resources", "waits_for", "waiting_action",
-                                             "report_label"]) else { continue }
+                                             "short_label", "done_label"]) else { continue }
             guard let aid = identifier(a["id"]?.value, "Handlingens id") else { continue }
             if actions.contains(where: { $0.id == aid }) {
                 fail(a["id"]?.value, "Handlings-id '\(aid)' bruges mere end én gang."); continue
             }
             let deadline = int(a["deadline_days"]?.value, "deadline_days")
+            let label = nonEmptyString(a["label"]?.value, "label") ?? ""
+            var shortLabel = label.count > 14 ? String(label.prefix(13)) + "…" : label
+            if let given = nonEmptyString(a["short_label"]?.value, "short_label") {
+                if given.count > 14 { fail(a["short_label"]?.value, "short_label må højst have 14 tegn.") }
+                shortLabel = given
+            }
             if let deadline, deadline < 0 { fail(a["deadline_days"]?.value, "deadline_days kan ikke være negativ.") }
             actions.append(FormAction(
-                id: aid, label: nonEmptyString(a["label"]?.value, "label") ?? "",
+                id: aid, label: label,
                 severity: int(a["severity"]?.value, "severity") ?? 0,
                 flags: bool(a["flags"]?.value, "flags") ?? false, deadlineDays: deadline,
                 instruction: nonEmptyString(a["instruction"]?.value, "instruction") ?? "",
@@ -249,7 +255,7 @@ struct FormBuilder {
                 resources: idList(a["resources"]?.value, "resources"),
                 waitsFor: idList(a["waits_for"]?.value, "waits_for"),
                 waitingAction: identifier(a["waiting_action"]?.value, "waiting_action"),
-                reportLabel: nonEmptyString(a["report_label"]?.value, "report_label")))
+                shortLabel: shortLabel, doneLabel: nonEmptyString(a["done_label"]?.value, "done_label") ?? "Udført"))
             actionNodes[aid] = a
         }
         let actionIDs = Set(actions.map(\.id))

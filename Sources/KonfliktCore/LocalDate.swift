@@ -84,8 +84,7 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     public func days(until other: LocalDate) -> Int { other.dayNumber - dayNumber }
 
     /// Today's date in `timeZone` (Danish time by default) at the instant `now`.
-    public static func today(now: Date = Date(),
-                             timeZone: TimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current) -> LocalDate {
+    public static func today(now: Date = Date(), timeZone: TimeZone = danishTimeZone) -> LocalDate {
         var calendar = danishCalendar
         if calendar.timeZone != timeZone { calendar.timeZone = timeZone }
         let c = calendar.dateComponents([.year, .month, .day], from: now)
@@ -93,10 +92,13 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
             ?? LocalDate(dayNumber: 0)
     }
 
+    /// Danish time, looked up once (looking it up formats a file path on every call).
+    public static let danishTimeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current
+
     /// A Gregorian calendar in Danish time, made once (making one per call is slow when folding a big log).
     private static let danishCalendar: Calendar = {
         var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "Europe/Copenhagen") ?? .current
+        calendar.timeZone = danishTimeZone
         return calendar
     }()
 

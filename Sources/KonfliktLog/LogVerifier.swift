@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Checks log files without parsing JSON: each line's structure and hash, the chain of `prev` hashes,
-/// sequence continuity and a complete last line. Streams the file; memory stays flat.
+/// Checks log files: each line's structure and hash (without parsing JSON), the chain of `prev`
+/// hashes, sequence continuity and a complete last line; then each body, decoded as the readers
+/// decode it (unless `checkingBodies` is false). Streams the file; memory stays flat.
 public enum LogVerifier {
     /// Verifies every `*.jsonl` file in `directory`; with `against` (an earlier report) also reports
     /// files that were truncated, rolled back or removed since. A symbolic link, a folder or a FIFO
@@ -231,9 +232,12 @@ struct BodyBatch {
         case .failure(.unsupportedVersion): return .futureVersion
         case .failure(.notUTF8): return .notUTF8
         case .failure(.encryptedBody):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-                  object["enc"] is [String: Any], object["body"] == nil else { return .badBody }
-            return nil
+            // A sealed body cannot be read without a key, but its layout can (docs/LOG.md).
+            switch bytes.withUnsafeBytes({ BodyCrypto.layout(of: $0) }) {
+            case .wellFormed: return nil
+            case .newerVersion: return .futureVersion
+            case .malformed: return .badBody
+            }
         case .failure: return .badBody
         }
     }

@@ -36,11 +36,13 @@ public struct StateDirectory: Sendable, Hashable {
         (path as NSString).appendingPathComponent(name)
     }
 
-    /// Writes `data` to `name` atomically (temporary file, rename), mode 0600.
-    public func write(_ data: Data, to name: String) throws(LogError) {
+    /// Writes `data` to `name` atomically (temporary file, rename), mode 0600. Without `durable`, no
+    /// fsync: for caches, which a crash may leave empty or old but never half-written under their name,
+    /// and which are rebuilt from the log when they do not check out.
+    public func write(_ data: Data, to name: String, durable: Bool = true) throws(LogError) {
         try create()
         do {
-            try FileModes.writeAtomically(data, to: file(name))
+            try FileModes.writeAtomically(data, to: file(name), sync: durable)
         } catch {
             throw .writeFailed(path: file(name), reason: systemReason(error.code))
         }

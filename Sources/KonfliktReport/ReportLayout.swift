@@ -162,13 +162,13 @@ public struct ReportLayout: Sendable {
         var recommended: [Int] = []
         for action in form.actions {
             recommended.append(columns.count)
-            columns.append(ReportColumn(id: "anbefalet.\(action.id)", header: "Anbefalet: \(action.reportLabel ?? action.label)",
+            columns.append(ReportColumn(id: "anbefalet.\(action.id)", header: "Anbefalet: \(action.shortLabel)",
                                         kind: .recommended(action: action.id)))
         }
         var final: [Int] = []
         for action in form.actions {
             final.append(columns.count)
-            columns.append(ReportColumn(id: "endelig.\(action.id)", header: "Endelig: \(action.reportLabel ?? action.label)",
+            columns.append(ReportColumn(id: "endelig.\(action.id)", header: "Endelig: \(action.shortLabel)",
                                         kind: .final(action: action.id)))
         }
         overridesColumn = columns.count
@@ -180,11 +180,11 @@ public struct ReportLayout: Sendable {
                 for status in ReportStatus.allCases {
                     statusColumns.append(columns.count)
                     columns.append(ReportColumn(id: "status.\(action.id).\(status.rawValue)",
-                                                header: "\(action.reportLabel ?? action.label): \(status.label)",
+                                                header: "\(action.shortLabel): \(status.label)",
                                                 kind: .status(action: action.id, status: status)))
                 }
             }
-            actions.append(ReportAction(id: action.id, label: action.reportLabel ?? action.label, fullLabel: action.label,
+            actions.append(ReportAction(id: action.id, label: action.shortLabel, fullLabel: action.label,
                                         flags: action.flags, recommendedColumn: recommended[index],
                                         finalColumn: final[index], statusColumns: statusColumns))
         }

@@ -22,6 +22,8 @@ struct Konflikt: ParsableCommand {
             ExportCommand.self,
             LeafletCommand.self,
             JournalCommand.self,
+            TeamCommand.self,
+            DeviceCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )
@@ -80,9 +82,10 @@ enum DanishUsage {
 }
 
 /// Replaces anything that looks like a CPR number (`DDMMYY-SSSS`, `DDMMYY SSSS` or ten digits) with
-/// `DDMMYY-****`, so error text can be shared without the number.
+/// `DDMMYY-****`, so error text can be shared without the number. Digits inside a longer run of letters
+/// and digits (a UUID in a file name, a hash) are left alone.
 func maskCPR(_ text: String) -> String {
-    guard let expression = try? NSRegularExpression(pattern: #"(?<![0-9])([0-9]{6})[- ]?[0-9]{4}(?![0-9])"#) else { return text }
+    guard let expression = try? NSRegularExpression(pattern: #"(?<![0-9A-Za-z])([0-9]{6})[- ]?[0-9]{4}(?![0-9A-Za-z])"#) else { return text }
     return expression.stringByReplacingMatches(in: text, range: NSRange(text.startIndex..., in: text),
                                                withTemplate: "$1-****")
 }

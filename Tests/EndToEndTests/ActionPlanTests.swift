@@ -10,7 +10,8 @@ import Testing
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-plan-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         return (["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
-                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_FORMS": forms], root)
+                 "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path,
+                 "KONFLIKT_FORMS": forms], root)
     }
 
     static let exposed = CheckDecideTests.highBoth.replacingOccurrences(
@@ -75,17 +76,37 @@ import Testing
         #expect(bad.status == 64)
     }
 
+    @Test func recordWarnsWhenTheSameChildIsScreenedTwiceAtOneVisit() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let first = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(!first.stdout.contains("allerede screenet"))
+        let again = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(again.status == 0, "\(again.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(again.stdout.utf8)) as? [String: Any])
+        let warnings = try #require(json["warnings"] as? [String])
+        #expect(warnings.contains { $0.contains("allerede screenet ved et 2-måneders besøg") })
+        #expect(!again.stdout.contains("4123"))
+        // Another visit of the same child is no duplicate.
+        let later = CheckDecideTests.highBoth.replacingOccurrences(of: #""besoeg": "2mdr""#, with: #""besoeg": "8mdr""#)
+        let eight = try Binary.run(["record", "--author", "AB"], stdin: later, environment: env)
+        #expect(!eight.stdout.contains("allerede screenet"))
+    }
+
     @Test func correctRefusesAnEarlierOverrideThatNowRemovesADuty() throws {
         let (env, root) = try makeEnvironment()
         defer { try? FileManager.default.removeItem(at: root) }
         let input = withOverride(CheckDecideTests.highBoth, actions: ["opfoelgning"], reason: "Parterapi")
         let recorded = try Binary.run(["record", "--author", "AB"], stdin: input, environment: env)
         let id = try #require((try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])?["id"] as? String)
-        let corrected = try Binary.run(["correct", id, "--reason", "Barnet er udsat", "--author", "LE"], stdin: Self.exposed, environment: env)
+        let reasonFile = root.appendingPathComponent("begrundelse.txt")
+        try "Barnet er udsat\n".write(to: reasonFile, atomically: true, encoding: .utf8)
+        let corrected = try Binary.run(["correct", id, "--reason-file", reasonFile.path, "--author", "LE"], stdin: Self.exposed, environment: env)
         #expect(corrected.status == 65)
         #expect(corrected.stderr.contains("Den tidligere tilsidesættelse kan ikke stå"))
         let withNew = withOverride(Self.exposed, actions: ["underretning", "opfoelgning"], reason: "Også opfølgning")
-        let ok = try Binary.run(["correct", id, "--reason", "Barnet er udsat", "--author", "LE"], stdin: withNew, environment: env)
+        let ok = try Binary.run(["correct", id, "--reason-file", reasonFile.path, "--author", "LE"], stdin: withNew, environment: env)
         #expect(ok.status == 0, "\(ok.stderr)")
     }
 
@@ -116,6 +137,24 @@ import Testing
                                     environment: ["KONFLIKT_TODAY": "2026-11-22"])
         #expect(decide.status == 65)
         #expect(decide.stdout.isEmpty)
+    }
+
+    @Test func checkRequiresTheRolesOnce() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-roles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let text = try String(contentsOfFile: forms + "/konfliktscreening.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "        role: child_cpr\n", with: "")
+        let file = dir.appendingPathComponent("konfliktscreening.yaml")
+        try Data(text.utf8).write(to: file)
+        let result = try Binary.run(["check", "--forms", dir.path])
+        #expect(result.status == 1)
+        #expect(result.stdout.contains("\(file.path):1:1: Formularen mangler et spørgsmål med role: child_cpr"), "\(result.stdout)")
+        let twice = text.replacingOccurrences(of: "        role: author\n", with: "        role: visit_date\n")
+        try Data(twice.utf8).write(to: file)
+        let again = try Binary.run(["check", "--forms", dir.path])
+        #expect(again.status == 1)
+        #expect(again.stdout.contains("Rollen 'visit_date' kræver et spørgsmål af typen date; 'sundhedsplejerske' er text."), "\(again.stdout)")
     }
 
     @Test func leafletInDanishAndEnglishWithoutInventedNumbers() throws {

@@ -33,10 +33,17 @@ import Testing
         #expect(bad.status == 1)
         #expect(bad.stdout.contains("linje 2:"), "\(bad.stdout)")
 
-        // Cut the last line off: intact on its own, but --against sees the truncation.
+        // Cut the last line off: intact on its own, but this reader saw the longer file (its own witness
+        // in its state folder), and --against sees the truncation too.
         let lines = original.split(separator: UInt8(ascii: "\n"))
         try Data((lines[0] + [UInt8(ascii: "\n")] + lines[1] + [UInt8(ascii: "\n")])).write(to: file)
-        #expect(try Binary.run(["verify"], environment: env).status == 0)
+        let witnessed = try Binary.run(["verify"], environment: env)
+        #expect(witnessed.status == 1)
+        #expect(witnessed.stderr.contains("er blevet kortere eller skrevet om, siden denne læser så den"))
+        #expect(try Binary.run(["verify"], environment: env).status == 1)          // on every later read
+        var stranger = env
+        stranger["KONFLIKT_STATE"] = root.appendingPathComponent("other-state").path
+        #expect(try Binary.run(["verify"], environment: stranger).status == 0)    // a reader who never saw it
         let truncated = try Binary.run(["verify", "--against", heads.path], environment: env)
         #expect(truncated.status == 1)
         #expect(!truncated.stdout.isEmpty)

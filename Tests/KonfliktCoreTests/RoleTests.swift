@@ -12,6 +12,7 @@ import Testing
         #expect(form.field(role: .childCPR)?.id == "barn_cpr")
         #expect(form.field(role: .author)?.id == "sundhedsplejerske")
         #expect(form.field(role: .participants)?.id == "deltagere")
+        #expect(form.field(role: .informed)?.id == "informeret")
         #expect(form.field(role: .screened)?.id == "screening_gennemfoert")
         #expect(form.field(role: .notScreenedReason)?.id == "screening_ikke_aarsag")
         #expect(form.missingRoles.isEmpty)
@@ -20,6 +21,20 @@ import Testing
         #expect(form.text(role: .author, in: answers) == "AB")
         #expect(form.visitDate(in: answers) == LocalDate(iso: "2026-11-20"))
         #expect(form.visitKey(answers) == "1509264123|2mdr" || form.visitKey(answers)?.hasSuffix("|2mdr") == true)
+    }
+
+    @Test func actionsHaveShortAndDoneLabelsForLists() throws {
+        let form = try Fixtures.defaultForm()
+        #expect(form.actions.allSatisfy { $0.shortLabel.count <= 14 && !$0.shortLabel.isEmpty })
+        #expect(form.action(id: "underretning")?.shortLabel == "Underretning")
+        #expect(form.action(id: "underretning")?.doneLabel == "Udført – underretningen er sendt")
+        #expect(form.action(id: "ingen")?.doneLabel == "Udført")
+        let mini = try FormLoader.load(url: try Fixtures.writeForm(Fixtures.miniForm))
+        #expect(mini.actions.allSatisfy { $0.shortLabel.count <= 14 })
+        let long = try Fixtures.problemsInText(try String(contentsOf: Fixtures.formsDirectory.appendingPathComponent("konfliktscreening.yaml"),
+                                                          encoding: .utf8).replacingOccurrences(of: "short_label: Ring op",
+                                                                                                with: "short_label: Telefonopfølgning nu"))
+        #expect(long.count == 1 && long.first?.contains("short_label må højst have 14 tegn") == true, "\(long)")
     }
 
     @Test func theMiniFormHasNoRolesAndNoAgeWarning() throws {

@@ -143,6 +143,17 @@ import Testing
         #expect(d.flagged)
     }
 
+    @Test func missingConsentAndUnsettledViolenceAtEightMonthsAreAPhoneCall() {
+        let eight: [String: AnswerValue?] = ["besoeg": .string("8mdr"), "barn_cpr": .string("150326-4123")]
+        let consent = decide(high(eight.merging(["interesse_gruppeforloeb": .string("begge"), "samtykke_kontakt": .bool(false)]) { $1 }))
+        #expect(consent.rules.map(\.id) == ["samtykke-mangler-8mdr"])
+        #expect(consent.actions == ["telefonopfoelgning"])
+        let violence = decide(eight.merging(["konfliktniveau": .string("middel"), "alene_med_foraelder": .bool(true),
+                                             "vold_mellem_foraeldre": .string("ved_ikke")]) { $1 })
+        #expect(violence.rules.map(\.id) == ["vold-uafklaret-8mdr"])
+        #expect(violence.actions == ["telefonopfoelgning"])
+    }
+
     // MARK: 6. The course waits for the assessment
 
     @Test func courseAndReportTogetherMakeTheCourseWait() {

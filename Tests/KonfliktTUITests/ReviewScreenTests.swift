@@ -305,3 +305,48 @@ final class ReviewFixture {
 final class Counter {
     var value = 0
 }
+
+/// While the case index is brought up to date the screen shows how much is read, and Esc leaves.
+@Suite struct ReviewProgressTests {
+    /// An environment whose reading reports progress in steps and records what the screen showed.
+    final class Recorder {
+        var screens: [String] = []
+        var answers: [Bool] = []
+    }
+
+    func environment(_ fixture: ReviewFixture, _ recorder: Recorder, terminal: MemoryTerminal) -> ReviewEnvironment {
+        var environment = fixture.environment()
+        let full = environment.load
+        environment.load = { includeClosed, progress in
+            for share in [0.0, 0.25, 0.5] {
+                let goOn = progress(share)
+                recorder.answers.append(goOn)
+                recorder.screens.append(terminal.text)
+                if !goOn { throw CancellationError() }
+            }
+            return try full(includeClosed, progress)
+        }
+        return environment
+    }
+
+    @Test func progressIsShownAndTheListFollows() throws {
+        let fixture = try ReviewFixture()
+        let recorder = Recorder()
+        let terminal = MemoryTerminal()
+        ReviewScreen.open(environment: environment(fixture, recorder, terminal: terminal), on: terminal)
+        #expect(recorder.screens.contains { $0.contains("Læser loggen og opdaterer sagsindekset: 25 %") })
+        #expect(recorder.screens.allSatisfy { $0.contains("Esc afbryder") })
+        #expect(recorder.answers.allSatisfy { $0 })
+        #expect(terminal.contains("3 sager, 1 over frist"))
+    }
+
+    @Test func escapeWhileReadingLeavesTheReview() throws {
+        let fixture = try ReviewFixture()
+        let recorder = Recorder()
+        let terminal = MemoryTerminal(keys: [.escape, .enter])
+        ReviewScreen.open(environment: environment(fixture, recorder, terminal: terminal), on: terminal)
+        #expect(recorder.answers == [false])
+        #expect(!terminal.contains("sager, "))
+        #expect(try fixture.leadEvents().isEmpty)
+    }
+}

@@ -1,0 +1,95 @@
+import Foundation
+import KonfliktCases
+import KonfliktCore
+
+/// How the team lead's list is shown: the Danish text table and the JSON of `review --list`, and the
+/// short action names of the screen (presentation, next to the screens; the query is `ReviewList.rows`).
+extension ReviewList {
+    /// One case as `review --list --json` writes it (CPR masked). Properties are declared in
+    /// alphabetical order, so the encoder writes keys sorted without sorting them.
+    public struct Item: Encodable, Sendable {
+        public var actions: [String]
+        public var author: String
+        public var child: String
+        public var corrections: Int
+        public var date: String
+        public var days_open: Int?
+        public var deadlines: [String: String]
+        public var device: String
+        public var id: String
+        public var open: Bool
+        public var overdue: Bool
+        public var overridden: Bool
+        public var status: [String: String]
+        public var visit: String?
+
+        public func encode(to encoder: Encoder) throws {
+            enum Key: String, CodingKey {
+                case actions, author, child, corrections, date, days_open, deadlines, device, id, open, overdue
+                case overridden, status, visit
+            }
+            var container = encoder.container(keyedBy: Key.self)
+            try container.encode(actions, forKey: .actions)
+            try container.encode(author, forKey: .author)
+            try container.encode(child, forKey: .child)
+            try container.encode(corrections, forKey: .corrections)
+            try container.encode(date, forKey: .date)
+            try container.encode(days_open, forKey: .days_open)       // null when closed
+            try container.encode(deadlines, forKey: .deadlines)
+            try container.encode(device, forKey: .device)
+            try container.encode(id, forKey: .id)
+            try container.encode(open, forKey: .open)
+            try container.encode(overdue, forKey: .overdue)
+            try container.encode(overridden, forKey: .overridden)
+            try container.encode(status, forKey: .status)
+            try container.encode(visit, forKey: .visit)
+        }
+    }
+
+    /// A row as the JSON object of `review --list --json`.
+    public static func item(_ row: ReviewRow) -> Item {
+        let case_ = row.item
+        var deadlines: [String: String] = [:]
+        for state in case_.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
+        return Item(actions: case_.actions.map(\.action), author: case_.author, child: row.maskedCPR,
+                    corrections: case_.corrections, date: row.date.iso, days_open: row.daysOpen,
+                    deadlines: deadlines, device: case_.device, id: case_.id.uuidString.lowercased(),
+                    open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.overridden,
+                    status: Dictionary(case_.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
+                    visit: row.visit)
+    }
+
+    /// The short Danish name of an action for the table.
+    public static func shortLabel(_ action: String, form: Form) -> String {
+        switch action {
+        case "underretning": return "Underretning"
+        case "gruppeforloeb": return "Gruppeforløb"
+        case "opfoelgning": return "Opfølgning"
+        case "ingen": return "Ingen"
+        default:
+            let label = form.action(id: action)?.label ?? action
+            return label.count > 14 ? String(label.prefix(13)) + "…" : label
+        }
+    }
+
+    /// The text table of `review --list`: one line per case, the actions last.
+    public static func textTable(_ rows: [ReviewRow], form: Form) -> String {
+        var lines = ["Dato        Besøg  Barn         SP     Dage  Id                                    Handlinger"]
+        for row in rows {
+            var actions = row.item.actions.map { state -> String in
+                "\(shortLabel(state.action, form: form)): \(state.status.label)\(state.overdue ? " (over frist)" : "")"
+            }.joined(separator: ", ")
+            if row.item.overridden { actions += " [tilsidesat]" }
+            let days = row.daysOpen.map(String.init) ?? "–"
+            lines.append([
+                pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),
+                pad(days, 5), pad(row.item.id.uuidString.lowercased(), 37), actions,
+            ].joined(separator: " "))
+        }
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text : text + String(repeating: " ", count: width - text.count)
+    }
+}
