@@ -6,10 +6,8 @@ import KonfliktLog
 /// folds log events into facts (`ReportAggregator` today, a case index later) can be swapped without
 /// touching the table, the suppression or the writers.
 ///
-/// TODO(visits without a screening): the form is getting a yes/no question on whether the screening
-/// was done, with a reason choice. Once it exists, add `screened: Bool` and `notScreenedReason: String?`
-/// here, count visits and not-screened reasons as columns in `ReportLayout`, and add the relation
-/// "visits = screened + not screened" to `ReportRelations`.
+/// Visits without a screening come in as answers like any other (the form's `screening_gennemfoert`
+/// and `screening_ikke_aarsag`, marked `report: true`), so they need nothing of their own here.
 public struct ScreeningFacts: Sendable, Hashable {
     /// The visit choice id (`2mdr`, `8mdr`), or nil when unknown.
     public var visit: String?
