@@ -98,6 +98,8 @@ public struct Question: Sendable {
     public let report: Bool
     /// What the question means to the program (visit, visit date, child's CPR, …); nil when nothing.
     public let role: FieldRole?
+    /// A short column label for the export (`report_label`); nil when the form gives none.
+    public let reportLabel: String?
 
     /// The label of the choice `id`, or `id` when there is no such choice.
     public func label(ofChoice id: String) -> String {

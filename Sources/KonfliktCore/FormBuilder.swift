@@ -146,7 +146,8 @@ struct FormBuilder {
             for questionNode in questions {
                 guard let q = mapping(questionNode, what: "et spørgsmål",
                                       required: ["id", "type", "text"],
-                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report", "multiline", "role"])
+                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report",
+                                                 "report_label", "multiline", "role"])
                 else { continue }
                 guard let qid = identifier(q["id"]?.value, "Spørgsmålets id") else { continue }
                 guard let typeName = string(q["type"]?.value, "type") else { continue }
@@ -215,7 +216,11 @@ struct FormBuilder {
                 required: bool(q["required"]?.value, "required") ?? true,
                 multiline: multiline, choices: choices, when: when, constraint: constraint,
                 constraintMessage: message ?? "", defaultValue: defaultValue,
-                report: bool(q["report"]?.value, "report") ?? false, role: role)
+                report: bool(q["report"]?.value, "report") ?? false, role: role,
+                reportLabel: nonEmptyString(q["report_label"]?.value, "report_label"))
+            if q["report_label"] != nil, !question.report {
+                fail(q["report_label"]?.key, "'report_label' bruges kun sammen med 'report: true'.")
+            }
             steps[entry.step].append(question)
             earlier[entry.id] = field
         }
