@@ -445,8 +445,9 @@ enum RandomLog {
                                              date: LocalDate(year: 2026, month: Int.random(in: 1...12, using: &rng), day: 1)!,
                                              note: "Opfølgningsnote \(UInt32.random(in: 0...UInt32.max, using: &rng))")))
         }
-        // In writing order (screenings, corrections, follow-ups): the case index's cold and warm folds were
-        // seen to disagree on shuffled single-file logs, which is the index's business, not the export's.
+        // In writing order (screenings, corrections, follow-ups), which the oracle's figures are calibrated
+        // on. (Shuffled logs once made the index's cold and warm reads disagree: a visit the day before the
+        // screening was read back as none. CaseIndexReloadTests covers that; shuffled, they now agree.)
         return events
     }
 }
