@@ -130,13 +130,23 @@ public final class ExportScreen {
             return
         }
         terminal.put("Eksport til projektrapportering (Mary Fonden)", row: 0, column: 0, style: .title)
-        if let writtenPath {
+        if let written = writtenPath {
+            // The path, then the reader's warnings, one per line (see `run`).
+            let parts = written.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
             terminal.put("✔ Eksporten er gemt", row: 2, column: 1, style: .success)
-            for (index, line) in DisplayWidth.wrap(writtenPath, columns: size.columns - 4).enumerated() {
+            for (index, line) in DisplayWidth.wrap(parts[0], columns: size.columns - 4).enumerated() {
                 terminal.put(line, row: 4 + index, column: 3, style: .bold)
             }
             terminal.put("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5 og x).", row: 7, column: 3)
             terminal.put("Eksporten er noteret i loggen.", row: 8, column: 3, style: .dim)
+            var row = 10
+            for warning in parts.dropFirst() {
+                for line in DisplayWidth.wrap("Advarsel: " + warning, columns: max(1, size.columns - 4))
+                where row < size.rows - 2 {
+                    terminal.put(line, row: row, column: 3, style: .error)
+                    row += 1
+                }
+            }
             footer("Tryk en tast for at vende tilbage til startmenuen", on: terminal)
             terminal.refresh()
             return

@@ -154,7 +154,11 @@ enum ExportLauncher {
         }
         let writer = try LogWriter.forDevice(directory: directory, config: config)
         let author = Settings.load(config: config).initials.flatMap(Initials.normalized) ?? "?"
-        return try ExportRunner.run(parameters, to: url, writer: writer, author: author).path
+        // The reader's warnings (unreadable lines, orphans, files gone or rewritten) go on the screen,
+        // one per line after the path, never dropped.
+        var warnings: [String] = []
+        let path = try ExportRunner.run(parameters, to: url, writer: writer, author: author) { warnings.append($0) }.path
+        return ([path] + warnings).joined(separator: "\n")
     }
 }
 

@@ -6,13 +6,14 @@ import Testing
     final class Calls {
         var requests: [ExportRequest] = []
         var failure: (any Error)?
+        var warnings: [String] = []
     }
 
     func screen(_ calls: Calls) -> (ExportScreen, MemoryTerminal) {
         let screen = ExportScreen(run: { request in
             calls.requests.append(request)
             if let failure = calls.failure { throw failure }
-            return "/home/koordinator/konflikt-eksport-kvartal-20261122.csv"
+            return (["/home/koordinator/konflikt-eksport-kvartal-20261122.csv"] + calls.warnings).joined(separator: "\n")
         })
         let terminal = MemoryTerminal()
         screen.draw(on: terminal)
@@ -24,6 +25,16 @@ import Testing
             screen.handle(key)
             screen.draw(on: terminal)
         }
+    }
+
+    @Test func theReadersWarningsAreShownAfterTheExport() {
+        let calls = Calls()
+        calls.warnings = ["3 linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify."]
+        let (screen, terminal) = screen(calls)
+        press(screen, terminal, [.enter, .enter, .enter, .enter, .enter, .enter])
+        #expect(terminal.contains("Eksporten er gemt"))
+        #expect(terminal.contains("Advarsel: 3 linje(r) i loggen kunne ikke læses"))
+        #expect(terminal.contains("konflikt-eksport-kvartal-20261122.csv"))
     }
 
     @Test func defaultsExportAQuarterlyCSVOfEverythingAndSayWhere() {
