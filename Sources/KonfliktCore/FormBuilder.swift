@@ -146,7 +146,7 @@ struct FormBuilder {
             for questionNode in questions {
                 guard let q = mapping(questionNode, what: "et spørgsmål",
                                       required: ["id", "type", "text"],
-                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report", "multiline", "role"])
+                                      optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report", "multiline", "role", "hidden_text"])
                 else { continue }
                 guard let qid = identifier(q["id"]?.value, "Spørgsmålets id") else { continue }
                 guard let typeName = string(q["type"]?.value, "type") else { continue }
@@ -215,7 +215,11 @@ struct FormBuilder {
                 required: bool(q["required"]?.value, "required") ?? true,
                 multiline: multiline, choices: choices, when: when, constraint: constraint,
                 constraintMessage: message ?? "", defaultValue: defaultValue,
-                report: bool(q["report"]?.value, "report") ?? false, role: role)
+                report: bool(q["report"]?.value, "report") ?? false, role: role,
+                hiddenText: string(q["hidden_text"]?.value, "hidden_text") ?? "")
+            if !question.hiddenText.isEmpty, when == nil {
+                fail(q["hidden_text"]?.key, "'hidden_text' bruges kun sammen med 'when'.")
+            }
             steps[entry.step].append(question)
             earlier[entry.id] = field
         }
