@@ -7,6 +7,14 @@ import Yams
 public enum FormLoader {
     /// Loads the form in the file at `url`.
     public static func load(url: URL) throws(FormLoadError) -> Form {
+        // Only a regular file is read (a FIFO named x.yaml would block the read for ever), and only up
+        // to a size no form comes near.
+        var info = stat()
+        guard stat(url.path, &info) == 0, info.st_mode & S_IFMT == S_IFREG else { throw .unreadable(path: url.path) }
+        guard info.st_size <= maximumFileBytes else {
+            throw .invalid([FormProblem(file: url.path, line: 1, column: 1,
+                                        message: "Filen er for stor (højst \(maximumFileBytes) byte).")])
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw .unreadable(path: url.path)
         }
@@ -123,6 +131,9 @@ public enum FormLoader {
         }
         return (mark.line, mark.column)
     }
+
+    /// The largest form file read (4 MiB).
+    public static let maximumFileBytes = 4 << 20
 
     /// The id of the default screening form.
     public static let defaultFormID = "konfliktscreening"

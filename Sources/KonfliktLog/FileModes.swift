@@ -19,7 +19,7 @@ enum FileModes {
     /// Writes `data` to `path` atomically (temporary file, fsync, rename) with mode 0600.
     static func writeAtomically(_ data: Data, to path: String, sync: Bool = true) throws(SystemError) {
         let temporary = path + ".tmp-\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw SystemError(code: errno) }
         defer { close(fd) }
         let ok = data.withUnsafeBytes { raw -> Bool in

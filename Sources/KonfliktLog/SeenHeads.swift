@@ -73,10 +73,14 @@ public struct SeenHeads: Sendable, Codable, Equatable {
 
     /// Whether the line `mark` points at is still in place, unchanged.
     static func stillThere(_ mark: Mark, file path: String) -> Bool {
-        guard let bytes = read(path, offset: mark.offset, count: Int(mark.length) + 1), bytes.last == 0x0A else {
-            return false
+        guard let line = read(path, offset: mark.offset, count: Int(mark.length)) else { return false }
+        if read(path, offset: mark.offset + mark.length, count: 1) != [0x0A] {
+            // Only the final newline may be gone (a sync tool or an editor dropped it): the line is
+            // still a whole event then, and the writer puts the newline back before its next line.
+            var status = stat()
+            guard lstat(path, &status) == 0, Int64(status.st_size) == mark.offset + mark.length else { return false }
         }
-        return hex(SHA256.hash(data: bytes.dropLast())) == mark.digest && mark.offset + mark.length + 1 == mark.end
+        return hex(SHA256.hash(data: line)) == mark.digest && mark.offset + mark.length + 1 == mark.end
     }
 
     /// The last complete line of the file at `path` (nil when it has none or cannot be read).

@@ -188,7 +188,7 @@ public enum ExportRunner {
         let prefix = ".\((path as NSString).lastPathComponent).tmp-"
         removeStaleTemporaries(in: folder.isEmpty ? "." : folder, prefix: prefix)
         let temporary = (folder.isEmpty ? "." : folder) + "/" + prefix + "\(getpid())"
-        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
         guard fd >= 0 else { throw .writeFailed(path: path, reason: reason(errno)) }
         var failure: Int32 = 0
         data.withUnsafeBytes { raw in

@@ -69,6 +69,20 @@ func checkNoteLength(_ text: String, what: String) throws {
     }
 }
 
+/// The same as `warnAboutDataFolder`, as lines for a screen (the review's warnings).
+func folderWarnings(_ directory: DataDirectory) -> [String] {
+    directory.skippedEntries().map { entry -> String in
+        switch entry {
+        case .symbolicLink(let path):
+            return maskCPR("\((path as NSString).lastPathComponent) i datamappen er et symbolsk link og springes over; kør konflikt verify.")
+        case .notRegularFile(let path, let kind):
+            return maskCPR("\((path as NSString).lastPathComponent) i datamappen er \(kind) og springes over; kør konflikt verify.")
+        default:
+            return maskCPR(entry.danishDescription)
+        }
+    } + directory.inspect().accessProblems.map { "Advarsel: \($0.danishDescription) Kør konflikt verify." }
+}
+
 /// What a reading command (review --list, export) says about the data folder before it reads:
 /// every `*.jsonl` name that is not a regular file (skipped; the command ends with exit 1 after doing
 /// its work) and loose permissions or foreign owners (a warning). Returns whether anything was skipped.

@@ -37,6 +37,7 @@ struct DecisionInput {
         answers = form.relevantAnswers(submitted, today: today).answers
         var checked: (actions: [String], reason: String)?
         if let overrideInput {
+            try checkNoteLength(overrideInput.reason, what: "Begrundelsen for tilsidesættelsen")
             try reportingErrors {
                 let actions = try form.checkOverride(actions: overrideInput.actions, reason: overrideInput.reason, decision: decision)
                 checked = (actions, overrideInput.reason.trimmingCharacters(in: .whitespacesAndNewlines))

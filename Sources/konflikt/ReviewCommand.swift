@@ -90,7 +90,10 @@ struct ReviewCommand: ParsableCommand {
                 var output = Data("[".utf8)
                 for (index, row) in rows.enumerated() {
                     output += Data((index == 0 ? "\n" : ",\n").utf8)
-                    output += try encoder.encode(ReviewList.item(row))
+                    var item = ReviewList.item(row)
+                    // Authors written by older versions or other tools were never checked as initials.
+                    if !Initials.isValid(item.author) { item.author = maskCPR(item.author) }
+                    output += try encoder.encode(item)
                     if output.count >= 1 << 20 {
                         FileHandle.standardOutput.write(output)
                         output.removeAll(keepingCapacity: true)
@@ -99,7 +102,7 @@ struct ReviewCommand: ParsableCommand {
                 output += Data((rows.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(output)
             } else {
-                FileHandle.standardOutput.write(Data(ReviewList.textTable(rows, form: form).utf8))
+                FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
             }
         }
         if skipped { throw ExitCode(ExitStatus.problemsFound) }
@@ -123,7 +126,7 @@ enum ReviewWiring {
                 let opened = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
                 store.value = opened
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
-                                  warnings: opened.warnings)
+                                  warnings: folderWarnings(directory) + opened.warnings)
             },
             recordFollowup: { try append(.followup($0)) },
             recordCorrection: { try append(.correction($0)) },

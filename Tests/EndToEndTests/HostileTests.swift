@@ -178,6 +178,13 @@ import Testing
             of: #""samtykke_kontakt": true"#, with: #""samtykke_kontakt": true, "note": "\#(huge)""#)
         let record = try Binary.run(["record", "--author", "AB"], stdin: longText, environment: place.env)
         #expect(record.status == 65, "\(record.stderr)")
+        let longOverride = CheckDecideTests.highBoth.replacingOccurrences(
+            of: #"{"form": "konfliktscreening","#,
+            with: #"{"form": "konfliktscreening", "override": {"actions": ["ingen"], "reason": "\#(huge)"},"#)
+        #expect(longOverride != CheckDecideTests.highBoth)
+        let overridden = try Binary.run(["record", "--author", "AB"], stdin: longOverride, environment: place.env)
+        #expect(overridden.status == 65, "\(overridden.stderr)")
+        #expect(overridden.stderr.contains("for lang"), "\(overridden.stderr)")
         #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == before)
     }
 
@@ -233,6 +240,17 @@ import Testing
         let list = try Binary.run(["review", "--list"], environment: place.env)
         #expect(list.status == 0)
         #expect(list.stderr.contains("Advarsel") && list.stderr.contains("0777"), "\(list.stderr)")
+    }
+
+    @Test func theReviewScreenWarnsAboutTheFolder() throws {
+        let session = try TmuxSession()
+        let record = try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: session.environment)
+        #expect(record.status == 0, "\(record.stderr)")
+        let data = session.root.appendingPathComponent("data").path
+        #expect(mkfifo(data + "/x.jsonl", 0o600) == 0)
+        try session.start(["review", "--author", "LE"])
+        try session.waitFor("x.jsonl i datamappen er en FIFO")
+        try session.waitFor("1 sager")
     }
 
     // MARK: Item 14
@@ -317,5 +335,43 @@ import Testing
         let verify = try Binary.run(["verify"], environment: place.env)
         #expect(verify.status == 0)
         #expect(verify.stdout.contains("Karantænefiler") && verify.stdout.contains(".quarantine-"), "\(verify.stdout)")
+    }
+}
+
+extension HostileTests {
+    /// A log written by an older version (or by hand) with a CPR number as author: the list masks it.
+    @Test func reviewListMasksAnAuthorThatIsNotInitials() throws {
+        let place = try Place()
+        defer { place.remove() }
+        try place.record(1)
+        let file = place.data + "/" + (try #require(try place.logFiles().first))
+        // Rewrite the author and reseal the line the way the writer does: SHA-256 over prev + content.
+        let line = try String(contentsOfFile: file, encoding: .utf8).trimmingCharacters(in: .newlines)
+        let content = String(line.dropLast(75)).replacingOccurrences(of: #""author":"AB""#, with: #""author":"150926 4123""#)
+        let prev = String(content.dropFirst(9).prefix(64))
+        let hash = try Self.sha256Hex(prev + content)
+        try Data((content + #","hash":""# + hash + "\"}\n").utf8).write(to: URL(fileURLWithPath: file))
+        #expect(try Binary.run(["verify"], environment: place.env).status == 0)
+        for arguments in [["review", "--list", "--all"], ["review", "--list", "--all", "--json"]] {
+            let result = try Binary.run(arguments, environment: place.env)
+            #expect(result.status == 0, "\(result.stderr)")
+            #expect(!result.stdout.contains("4123"), "\(result.stdout)")
+            #expect(result.stdout.contains("150926-****"))
+        }
+    }
+
+    static func sha256Hex(_ text: String) throws -> String {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["sha256sum"]
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        try process.run()
+        input.fileHandleForWriting.write(Data(text.utf8))
+        try input.fileHandleForWriting.close()
+        let data = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return String(String(decoding: data, as: UTF8.self).prefix(64))
     }
 }

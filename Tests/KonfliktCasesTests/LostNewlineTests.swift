@@ -28,4 +28,24 @@ import Testing
         #expect(after.report.rebuiltBecause == nil, "\(after.report)")
         #expect(after.warnings.isEmpty, "\(after.warnings)")
     }
+
+    @Test func theReadersWitnessAcceptsALostFinalNewline() throws {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        for _ in 0..<2 { try writer.append(Sample.screening(), author: "AB") }
+        #expect(SeenHeads.check(dir.data, state: dir.state).isEmpty)
+        let path = dir.data.file("dev1.jsonl")
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes.removeLast()
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(SeenHeads.check(dir.data, state: dir.state).isEmpty)
+        #expect(SeenHeads.check(dir.data, state: dir.state).isEmpty)
+        try writer.append(Sample.screening(), author: "AB")
+        #expect(SeenHeads.check(dir.data, state: dir.state).isEmpty)
+        // A line really cut short is still reported.
+        bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        bytes.removeLast(30)
+        try bytes.write(to: URL(fileURLWithPath: path))
+        #expect(!SeenHeads.check(dir.data, state: dir.state).isEmpty)
+    }
 }

@@ -144,3 +144,25 @@ import Testing
         #expect(try Fixtures.problems(text) == [])
     }
 }
+
+extension HostileInputTests {
+    /// A FIFO or a huge file among the forms is refused without blocking or reading it all.
+    @Test func aFIFOOrAHugeFormFileIsRefused() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-forms-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let fifo = dir.appendingPathComponent("x.yaml")
+        #expect(mkfifo(fifo.path, 0o600) == 0)
+        #expect(throws: FormLoadError.self) { try FormLoader.load(url: fifo) }
+        unlink(fifo.path)
+        let huge = dir.appendingPathComponent("y.yaml")
+        try Data(count: FormLoader.maximumFileBytes + 1).write(to: huge)
+        do {
+            _ = try FormLoader.load(url: huge)
+            Issue.record("a huge file loaded")
+        } catch {
+            #expect(error.danishDescription.contains("for stor"))
+            #expect(error.exitCode == 65)
+        }
+    }
+}
