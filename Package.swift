@@ -29,6 +29,7 @@ let package = Package(
             dependencies: [
                 "KonfliktCore",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
         .target(
@@ -53,8 +54,11 @@ let package = Package(
         // Test helper: appends in a loop for the crash and concurrency tests (see docs/LOG.md).
         .executableTarget(name: "konflikt-log-stress", dependencies: ["KonfliktLog"]),
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
+        // Benchmark helper: decodes every line of a data folder, clear or sealed (see docs/PERFORMANCE.md).
+        .executableTarget(name: "konflikt-bench-decode", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore",
+                                                            .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),

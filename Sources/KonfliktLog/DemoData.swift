@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KonfliktCore
 
@@ -11,13 +12,18 @@ public struct DemoDataOptions: Sendable {
     public var devices: Int
     /// The last day of the two years the visits are spread over.
     public var today: LocalDate
+    /// The folder's team key (`team.json`), when it has one: bodies are then sealed to it as a device
+    /// would seal them (with a throw-away key per demo device as the second recipient), so reading
+    /// encrypted logs can be demonstrated and measured. Not byte-identical between runs.
+    public var teamFile: TeamFile?
 
     /// Options.
-    public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate) {
+    public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate, teamFile: TeamFile? = nil) {
         self.count = count
         self.seed = seed
         self.devices = devices
         self.today = today
+        self.teamFile = teamFile
     }
 }
 
@@ -87,6 +93,12 @@ public enum DemoData {
             let device = number == devices ? leadDevice : Self.device(number)
             let author = number == devices ? leadInitials : initials(number)
             var writer = try BulkWriter(directory: directory, name: "\(device).jsonl")
+            if let team = options.teamFile {
+                let teamKey = try team.key(path: directory.file(TeamFile.name))
+                writer.sealer = try BodySealer(recipients: [
+                    BodyRecipient(kind: .team, publicKey: teamKey),
+                    BodyRecipient(kind: .device, publicKey: Curve25519.KeyAgreement.PrivateKey().publicKey)])
+            }
             for step in plan {
                 let family = Family(form: form, seed: options.seed, index: Int(step.index), devices: devices,
                                     today: options.today)
@@ -130,6 +142,7 @@ public enum DemoData {
         var prev = EventLine.genesis
         var seq = 0
         var buffer: [UInt8] = []
+        var sealer: BodySealer?
 
         init(directory: DataDirectory, name: String) throws {
             self.directory = directory
@@ -143,7 +156,7 @@ public enum DemoData {
             seq += 1
             let date = Date(timeIntervalSince1970: Double(time) / 1000)
             let (line, hash) = try EventLine.make(prev: prev, seq: seq, id: id, timestamp: Timestamp.format(date),
-                                                  device: device, author: author, body: body)
+                                                  device: device, author: author, body: body, sealer: sealer)
             prev = hash
             buffer += line
             if buffer.count >= 1 << 20 { try flush() }

@@ -7,8 +7,8 @@ import Foundation
 ///
 /// `prev` sits at a fixed offset (9), `seq` and `v` follow it, and the line always ends with the fixed-size
 /// suffix `,"hash":"<64 hex>"}`. The hash is SHA-256 over the 64 ASCII hex digits of `prev` followed by
-/// the line's bytes before `,"hash":"`. (A later version may put `"enc":{…}` in place of `"body"` for an
-/// encrypted body; the layout and hash stay the same.)
+/// the line's bytes before `,"hash":"`. A sealed body is `"enc":"<base64>"` in place of `"body":{…}`
+/// (see `BodyCrypto`); the layout and hash stay the same.
 enum EventLine {
     /// The format version this program writes and reads.
     static let version = 1
@@ -33,7 +33,7 @@ enum EventLine {
 
     /// Builds the line (with its trailing newline) and its hash.
     static func make(prev: String, seq: Int, id: UUID, timestamp: String, device: String, author: String,
-                     body: EventBody) throws(LogError) -> (line: [UInt8], hash: String) {
+                     body: EventBody, sealer: BodySealer? = nil) throws(LogError) -> (line: [UInt8], hash: String) {
         let bodyJSON = try body.encodedJSON()
         var line: [UInt8] = []
         line.reserveCapacity(bodyJSON.count + 400)
@@ -49,8 +49,16 @@ enum EventLine {
         line += jsonString(device)
         line += Array(#","author":"#.utf8)
         line += jsonString(author)
-        line += Array(#","body":"#.utf8)
-        line += bodyJSON
+        if let sealer, BodyCrypto.isSensitive(body) {
+            // The envelope as written so far is the associated data: body and envelope stay bound.
+            let blob = try sealer.seal(bodyJSON, envelope: line)
+            line += BodyCrypto.encMarker
+            line += Array(Data(blob).base64EncodedString().utf8)
+            line.append(UInt8(ascii: "\""))
+        } else {
+            line += Array(#","body":"#.utf8)
+            line += bodyJSON
+        }
         return seal(line)
     }
 

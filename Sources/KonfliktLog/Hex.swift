@@ -5,6 +5,16 @@ import Foundation
 enum Hex {
     static let digits: [UInt8] = Array("0123456789abcdef".utf8)
 
+    /// The hex digits of `bytes`.
+    static func bytes(_ bytes: some Sequence<UInt8>) -> String {
+        var text = ""
+        for byte in bytes {
+            text.unicodeScalars.append(UnicodeScalar(digits[Int(byte >> 4)]))
+            text.unicodeScalars.append(UnicodeScalar(digits[Int(byte & 0xF)]))
+        }
+        return text
+    }
+
     /// The 64 hex digits of `digest`.
     static func string(_ digest: SHA256.Digest) -> String {
         var text = ""

@@ -30,8 +30,14 @@ public enum LogError: Error, Equatable, UserFacingError {
     case unknownEventType(file: String, line: Int, type: String)
     /// A line was written by a newer version of the program.
     case unsupportedVersion(file: String, line: Int, version: Int)
-    /// A line carries an encrypted body, which this version cannot read.
+    /// A line carries an encrypted body and no key was given to open it.
     case encryptedBody(file: String, line: Int)
+    /// A line carries an encrypted body that none of the given keys can open.
+    case noKeyForBody(file: String, line: Int)
+    /// An encrypted body does not match its envelope or is damaged (tampering, or a broken file).
+    case damagedBody(file: String, line: Int)
+    /// A key problem stopped the append (untrusted or changed team key, unreadable key file).
+    case keys(KeyError)
     /// A heads file given to `verify --against` could not be read.
     case badHeadsFile(path: String, reason: String)
     /// Demo data is only written into a data directory without log files.
@@ -72,7 +78,13 @@ public enum LogError: Error, Equatable, UserFacingError {
         case .unsupportedVersion(let file, let line, let version):
             return "\(file) linje \(line): formatversion \(version) er skrevet af en nyere konflikt; opdatér programmet."
         case .encryptedBody(let file, let line):
-            return "\(file) linje \(line): hændelsen er krypteret, og denne version kan ikke læse krypterede hændelser."
+            return "\(file) linje \(line): hændelsen er krypteret og kan kun læses med teamnøglen (eller af den enhed, der skrev den)."
+        case .noKeyForBody(let file, let line):
+            return "\(file) linje \(line): hændelsen er krypteret til en anden nøgle end dem, der er indlæst."
+        case .damagedBody(let file, let line):
+            return "\(file) linje \(line): den krypterede hændelse er beskadiget eller passer ikke til sin kuvert."
+        case .keys(let error):
+            return error.danishDescription
         case .badHeadsFile(let path, let reason):
             return "Filen med tidligere hoveder \(path) kan ikke læses: \(reason)."
         case .demoDataNeedsEmptyDirectory(let path):
@@ -88,9 +100,13 @@ public enum LogError: Error, Equatable, UserFacingError {
 
     public var exitCode: Int32 {
         switch self {
-        case .badEvent, .notUTF8, .unknownEventType, .unsupportedVersion, .encryptedBody, .badHeadsFile,
-             .demoDataNeedsEmptyDirectory, .eventTooLarge:
+        case .badEvent, .notUTF8, .unknownEventType, .unsupportedVersion, .badHeadsFile,
+             .demoDataNeedsEmptyDirectory, .damagedBody, .eventTooLarge:
             return ExitStatus.dataError
+        case .encryptedBody, .noKeyForBody:
+            return ExitStatus.noPermission
+        case .keys(let error):
+            return error.exitCode
         default:
             return ExitStatus.ioError
         }

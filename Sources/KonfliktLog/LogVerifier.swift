@@ -231,9 +231,12 @@ struct BodyBatch {
         case .failure(.unsupportedVersion): return .futureVersion
         case .failure(.notUTF8): return .notUTF8
         case .failure(.encryptedBody):
-            guard let object = try? JSONSerialization.jsonObject(with: Data(bytes)) as? [String: Any],
-                  object["enc"] is [String: Any], object["body"] == nil else { return .badBody }
-            return nil
+            // A sealed body cannot be read without a key, but its layout can (docs/LOG.md).
+            switch bytes.withUnsafeBytes({ BodyCrypto.layout(of: $0) }) {
+            case .wellFormed: return nil
+            case .newerVersion: return .futureVersion
+            case .malformed: return .badBody
+            }
         case .failure: return .badBody
         }
     }

@@ -17,6 +17,9 @@ public struct LogWriter: Sendable {
     public var fileSystem: FileSystemClient
     /// The clock for timestamps.
     public var now: @Sendable () -> Date
+    /// How screening, correction and follow-up bodies are written: sealed to the team and device keys,
+    /// refused, or (only while the folder has no `team.json`) in clear text. See `forDevice`.
+    public var sealing: Sealing = .clear
 
     /// A writer for `device` in `directory`.
     public init(directory: DataDirectory, device: String, fileSystem: FileSystemClient = .live,
@@ -32,6 +35,8 @@ public struct LogWriter: Sendable {
     public func append(_ body: EventBody, author: String, id: UUID = LogWriter.newID()) throws(LogError) -> AppendResult {
         // A file size limit must surface as EFBIG from write(2), not kill the process (set once).
         Self.ignoreFileSizeSignal
+        // Decided before anything is opened: a refused body leaves no byte and no new file behind.
+        let sealer = try sealer(for: body)
         var warnings: [String] = []
         var number = currentFileNumber()
         while true {
@@ -101,7 +106,7 @@ public struct LogWriter: Sendable {
             }
             var (line, hash) = try EventLine.make(
                 prev: prev, seq: seq, id: id, timestamp: Timestamp.format(now()), device: device,
-                author: author, body: body)
+                author: author, body: body, sealer: sealer)
             guard line.count <= Self.maximumLineBytes else {
                 throw .eventTooLarge(bytes: line.count, limit: Self.maximumLineBytes)
             }

@@ -5,10 +5,14 @@ import Foundation
 public struct Settings: Sendable, Hashable, Codable {
     /// The user's initials, or nil when not set yet.
     public var initials: String?
+    /// The fingerprint (64 hex digits) of the team key this device trusts (`konflikt team trust`);
+    /// bodies are only ever sealed to this key.
+    public var trustedTeamKey: String?
 
     /// Settings with the given values.
-    public init(initials: String? = nil) {
+    public init(initials: String? = nil, trustedTeamKey: String? = nil) {
         self.initials = initials
+        self.trustedTeamKey = trustedTeamKey
     }
 
     /// Reads the settings; missing or unreadable settings give the defaults.

@@ -21,6 +21,8 @@ public struct ScreeningEnvironment {
     public var export: ((ExportRequest) throws -> String)?
     /// Warnings that need the log, e.g. the same child already screened at this visit.
     public var earlierVisit: @Sendable (Answers) -> [String] = { _ in [] }
+    /// A line shown on the start menu the first time (e.g. drafts moved out of the shared folder).
+    public var startNotice: String?
 
     /// Creates an environment.
     public init(form: Form, drafts: DraftStore, today: LocalDate, initials: @escaping () -> String?,
@@ -52,11 +54,19 @@ public final class ScreeningApp {
 
     /// Runs until the user quits or input ends.
     public func run(on terminal: any Terminal) {
+        let expired = environment.drafts.discardExpired()
+        let expiredNotice: String? = expired == 0 ? nil
+            : expired == 1 ? "1 kladde ældre end 14 dage er slettet." : "\(expired) kladder ældre end 14 dage er slettet."
+        var notice = [environment.startNotice, expiredNotice].compactMap { $0 }.joined(separator: " ")
+            .nilIfEmpty
+        let store = environment.drafts
         while true {
             let menu = StartMenu(title: environment.form.title, drafts: drafts(), stepCount: environment.form.steps.count,
                                  initials: environment.initials(), reviewAvailable: environment.review != nil,
-                                 exportAvailable: environment.export != nil, form: environment.form,
+                                 exportAvailable: environment.export != nil, form: environment.form, notice: notice,
+                                 discardDraft: { store.delete($0) },
                                  saveInitials: environment.saveInitials)
+            notice = nil
             switch menu.run(on: terminal) {
             case .quit: return
             case .review: environment.review?(terminal)
@@ -102,4 +112,8 @@ public final class ScreeningApp {
             })
         return screen.run(on: terminal)
     }
+}
+
+private extension String {
+    var nilIfEmpty: String? { isEmpty ? nil : self }
 }

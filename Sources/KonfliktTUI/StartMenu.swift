@@ -18,7 +18,7 @@ public final class StartMenu {
         case quit
     }
 
-    enum Page: Equatable { case menu, drafts, initials }
+    enum Page: Equatable { case menu, drafts, initials, confirmDiscard(UUID) }
 
     /// The menu's items in order, with their labels.
     static let items: [(label: String, hint: String)] = [
@@ -30,7 +30,8 @@ public final class StartMenu {
     ]
 
     private let title: String
-    private let drafts: [Draft]
+    private var drafts: [Draft]
+    private let discardDraft: ((UUID) -> Void)?
     private let stepCount: Int
     private let form: Form?
     private let reviewAvailable: Bool
@@ -47,9 +48,12 @@ public final class StartMenu {
     /// Creates the menu. `initials` nil asks for them first and stores them with `saveInitials`.
     /// `form` (when given) names the visit and the author of each draft by the fields' roles.
     public init(title: String, drafts: [Draft], stepCount: Int, initials: String?, reviewAvailable: Bool,
-                exportAvailable: Bool = false, form: Form? = nil, saveInitials: @escaping (String) throws -> Void) {
+                exportAvailable: Bool = false, form: Form? = nil, notice: String? = nil,
+                discardDraft: ((UUID) -> Void)? = nil, saveInitials: @escaping (String) throws -> Void) {
         self.form = form
         self.exportAvailable = exportAvailable
+        self.discardDraft = discardDraft
+        if let notice { message = (notice, .dim) }
         self.title = title
         self.drafts = drafts
         self.stepCount = stepCount
@@ -75,6 +79,7 @@ public final class StartMenu {
         case .initials: handleInitials(key)
         case .menu: handleMenu(key)
         case .drafts: handleDrafts(key)
+        case .confirmDiscard(let id): handleConfirmDiscard(key, id: id)
         }
     }
 
@@ -132,23 +137,57 @@ public final class StartMenu {
         case .up: draftSelected = max(0, draftSelected - 1)
         case .down: draftSelected = min(drafts.count - 1, draftSelected + 1)
         case .enter: choice = .resume(drafts[draftSelected].id)
+        case .character("d"), .character("D"), .delete:
+            if discardDraft != nil { page = .confirmDiscard(drafts[draftSelected].id) }
         case .escape: page = .menu
         default: break
         }
     }
 
-    /// How a draft is listed: when it was saved, how far it got and the visit — never the CPR number.
+    private func handleConfirmDiscard(_ key: Key, id: UUID) {
+        switch key {
+        case .character("j"), .character("J"):
+            discardDraft?(id)
+            drafts.removeAll { $0.id == id }
+            message = ("Kladden er slettet.", .dim)
+            draftSelected = min(draftSelected, max(0, drafts.count - 1))
+            page = drafts.isEmpty ? .menu : .drafts
+        case .character("n"), .character("N"), .escape:
+            page = .drafts
+        default: break
+        }
+    }
+
+    /// How a draft is listed: the visit's date and kind, the child's number masked (`DDMMÅÅ-****`, never
+    /// the whole CPR number), how far it got and when it was saved. `form` names the fields by their roles.
     static func describe(_ draft: Draft, stepCount: Int, form: Form?) -> String {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "da_DK")
         formatter.timeZone = TimeZone(identifier: "Europe/Copenhagen")
-        formatter.dateFormat = "dd-MM-yyyy HH:mm"
-        var text = "\(formatter.string(from: draft.savedAt))  Trin \(min(draft.step + 1, stepCount)) af \(stepCount)"
-        if let form, let question = form.field(role: .visit), let visit = form.text(role: .visit, in: draft.answers) {
-            text += "  " + question.label(ofChoice: visit)
+        formatter.dateFormat = "dd-MM HH:mm"
+        var parts: [String] = []
+        if let date = form?.visitDate(in: draft.answers) {
+            parts.append(String(format: "%02d-%02d-%04d", date.day, date.month, date.year))
         }
-        if let form, let initials = form.text(role: .author, in: draft.answers) { text += "  \(initials)" }
-        return text
+        if let form, let question = form.field(role: .visit), let visit = form.text(role: .visit, in: draft.answers) {
+            parts.append(question.label(ofChoice: visit))
+        }
+        if let child = maskedChild(draft.answers, form: form) { parts.append("barn " + child) }
+        parts.append("Trin \(min(draft.step + 1, stepCount)) af \(stepCount)")
+        parts.append("gemt " + formatter.string(from: draft.savedAt))
+        return parts.joined(separator: "  ")
+    }
+
+    /// The child's number masked: the answer with the child-CPR role, else (no form) the first answer
+    /// that is a CPR number.
+    static func maskedChild(_ answers: Answers, form: Form?) -> String? {
+        if let form {
+            return form.text(role: .childCPR, in: answers).flatMap { CPRNumber($0)?.masked }
+        }
+        for key in answers.keys.sorted() {
+            if case .string(let text)? = answers[key], let number = CPRNumber(text) { return number.masked }
+        }
+        return nil
     }
 
     /// Draws the current page.
@@ -192,7 +231,16 @@ public final class StartMenu {
                 terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount, form: form), to: size.columns - 6),
                              row: 4 + index, column: 4, style: index == draftSelected ? .reverse : .normal)
             }
-            footer("↑/↓ vælg   Enter genoptag   Esc tilbage", on: terminal)
+            footer(discardDraft == nil ? "↑/↓ vælg   Enter genoptag   Esc tilbage"
+                                       : "↑/↓ vælg   Enter genoptag   d slet   Esc tilbage", on: terminal)
+        case .confirmDiscard(let id):
+            terminal.put("Slet kladden?", row: 2, column: 2, style: .bold)
+            if let draft = drafts.first(where: { $0.id == id }) {
+                terminal.put(DisplayWidth.prefix(Self.describe(draft, stepCount: stepCount, form: form), fitting: size.columns - 6),
+                             row: 4, column: 4)
+            }
+            terminal.put("Svarene i kladden kan ikke hentes igen.", row: 6, column: 4)
+            footer("j slet kladden   n fortryd", on: terminal)
         }
         if let message {
             terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 4), row: size.rows - 3, column: 2,

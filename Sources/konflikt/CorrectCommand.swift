@@ -4,8 +4,9 @@ import KonfliktCore
 import KonfliktCases
 import KonfliktLog
 
-/// `konflikt correct ID --reason TEXT`: new answers for an earlier screening, re-decided and
-/// appended as a correction; the original stays in the log.
+/// `konflikt correct ID [--answers F] [--reason-file F]`: new answers for an earlier screening,
+/// re-decided and appended as a correction; the original stays in the log. The reason is free text, so
+/// it comes from a file or standard input, never from an argument (process list, shell history).
 struct CorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
@@ -14,8 +15,8 @@ struct CorrectCommand: ParsableCommand {
     @Argument(help: "Screeningens id.")
     var id: String
 
-    @Option(name: .long, help: "Hvorfor svarene rettes (påkrævet).")
-    var reason: String
+    @Option(name: .long, help: "Fil med begrundelsen for rettelsen (ellers standard input, når svarene kommer fra --answers).")
+    var reasonFile: String?
 
     @Option(name: .long, help: "Mappen med formularer.")
     var forms: String?
@@ -34,9 +35,22 @@ struct CorrectCommand: ParsableCommand {
             printError("\"\(id)\" er ikke et gyldigt id.")
             throw ExitCode(ExitStatus.usage)
         }
-        let why = reason.trimmingCharacters(in: .whitespacesAndNewlines)
+        let reasonSource: String?
+        switch (reasonFile, answers) {
+        case (let file?, _): reasonSource = file
+        case (nil, let answersFile?) where answersFile != "-": reasonSource = nil
+        default:
+            printError("Begrundelsen læses fra --reason-file eller standard input. Når svarene kommer på standard input, skal begrundelsen komme fra --reason-file.")
+            throw ExitCode(ExitStatus.usage)
+        }
+        if reasonSource == "-", answers == nil || answers == "-" {
+            printError("Svarene og begrundelsen kan ikke begge komme fra standard input; brug --answers eller --reason-file.")
+            throw ExitCode(ExitStatus.usage)
+        }
+        let why = String(decoding: try readInput(path: reasonSource), as: UTF8.self)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
         guard !why.isEmpty else {
-            printError("Angiv en begrundelse for rettelsen med --reason.")
+            printError("Angiv en begrundelse for rettelsen (i --reason-file eller på standard input).")
             throw ExitCode(ExitStatus.usage)
         }
         try checkNoteLength(why, what: "Begrundelsen")

@@ -12,7 +12,8 @@ struct DemoDataCommand: ParsableCommand {
         discussion: """
             Alle familier og CPR-numre er opdigtede. Filerne skrives i store blokke med én fsync pr. fil \
             til sidst i stedet for én pr. hændelse; det er hurtigt og nok til demodata, som ikke er \
-            bekræftede registreringer. Samme --seed giver de samme filer, byte for byte.
+            bekræftede registreringer. Samme --seed giver de samme filer, byte for byte. Har datamappen en \
+            teamnøgle (team.json), krypteres indholdet til den (så er filerne ikke ens fra gang til gang).
             """)
 
     @Option(name: .long, help: "Antal screeninger.")
@@ -41,13 +42,14 @@ struct DemoDataCommand: ParsableCommand {
         try reportingErrors {
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
             let started = Date()
+            let team = try TeamFile.load(directory: directory)
             let summary = try DemoData.write(form: form, to: directory, options: DemoDataOptions(
-                count: count, seed: seed, devices: devices, today: Today.resolve(environment: environment)))
+                count: count, seed: seed, devices: devices, today: Today.resolve(environment: environment), teamFile: team))
             let seconds = Date().timeIntervalSince(started)
             print("""
                 Demodata skrevet i \(directory.path): \(summary.screenings) screeninger, \(summary.corrections) rettelser, \
                 \(summary.followups) opfølgninger (\(summary.events) hændelser i \(summary.files.count) filer, \
-                \(String(format: "%.1f", seconds)) s). \(summary.flagged) sager er markerede.
+                \(String(format: "%.1f", seconds)) s). \(summary.flagged) sager er markerede.\(team.map { " Krypteret til teamnøglen \(KeyFingerprint.short($0.fingerprint))." } ?? "")
                 Prøv: KONFLIKT_DATA=\(directory.path) konflikt review
                 """)
         }

@@ -4,12 +4,13 @@ import KonfliktCore
 import KonfliktCases
 import KonfliktLog
 
-/// `konflikt followup ID --action A --status S`: records what was done about a flagged action.
+/// `konflikt followup ID --action A --status S [--note-file F]`: records what was done about a flagged
+/// action; the note comes from a file or standard input, never from an argument.
 struct FollowupCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "followup",
         abstract: "Registrér opfølgning på en markeret handling i en screening.",
-        discussion: "Noten kan også gives på standard input i stedet for --note.")
+        discussion: "Noten læses fra --note-file eller standard input, aldrig fra et argument.")
 
     @Argument(help: "Screeningens id.")
     var id: String
@@ -23,8 +24,8 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Datoen (ÅÅÅÅ-MM-DD); i dag hvis udeladt.")
     var date: String?
 
-    @Option(name: .long, help: "En kort note (eller på standard input).")
-    var note: String?
+    @Option(name: .long, help: "Fil med en kort note (ellers standard input, når den ikke er en terminal).")
+    var noteFile: String?
 
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
@@ -47,9 +48,9 @@ struct FollowupCommand: ParsableCommand {
             }
             day = parsed
         }
-        var text = note ?? ""
-        if note == nil, isatty(0) == 0 {
-            text = String(decoding: try readInput(path: nil, limit: 4 * InputLimits.noteCharacters), as: UTF8.self)
+        var text = ""
+        if noteFile != nil || isatty(0) == 0 {
+            text = String(decoding: try readInput(path: noteFile, limit: 4 * InputLimits.noteCharacters), as: UTF8.self)
         }
         text = text.trimmingCharacters(in: .whitespacesAndNewlines).precomposedStringWithCanonicalMapping
         try checkNoteLength(text, what: "Noten")

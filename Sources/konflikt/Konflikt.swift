@@ -22,6 +22,8 @@ struct Konflikt: ParsableCommand {
             ExportCommand.self,
             LeafletCommand.self,
             JournalCommand.self,
+            TeamCommand.self,
+            DeviceCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )

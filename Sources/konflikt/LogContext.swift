@@ -20,12 +20,10 @@ struct LogContext {
             throw ExitCode(ExitStatus.usage)
         }
         self.author = try validInitials(author, option: authorOption != nil ? "--author" : "Initialerne")
-        let device: String
-        do { device = try DeviceIdentity.load(config: config) } catch {
+        do { writer = try LogWriter.forDevice(directory: directory, config: config) } catch {
             printError(error.danishDescription)
             throw ExitCode(error.exitCode)
         }
-        writer = LogWriter(directory: directory, device: device)
     }
 
     /// Appends `body`, prints recovery warnings on standard error, and returns the result.

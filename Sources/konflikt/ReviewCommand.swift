@@ -116,7 +116,7 @@ enum ReviewWiring {
                             today: LocalDate, author: String) -> ReviewEnvironment {
         let append: (EventBody) throws -> Void = { body in
             try directory.create()
-            let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
+            let writer = try LogWriter.forDevice(directory: directory, config: config)
             _ = try writer.append(body, author: author)
         }
         let store = StoreBox()

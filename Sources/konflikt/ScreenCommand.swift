@@ -34,8 +34,7 @@ struct ScreenCommand: ParsableCommand {
         }
         guard let form = loaded else { throw ExitCode(ExitStatus.dataError) }
         let save: (ScreeningSubmission, String) throws -> Void = { submission, author in
-            let device = try DeviceIdentity.load(config: config)
-            let writer = LogWriter(directory: directory, device: device)
+            let writer = try LogWriter.forDevice(directory: directory, config: config)
             let override = submission.overrideActions.map { Override(actions: $0, reason: submission.overrideReason ?? "") }
             let body = ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
                                      answers: submission.answers, decision: submission.decision,
@@ -47,10 +46,17 @@ struct ScreenCommand: ParsableCommand {
             return
         }
         try reportingErrors {
+            // Drafts are the device's own: its state folder, sealed with its key; never the data folder.
+            let state = StateDirectory.resolve(environment: environment)
+            let drafts = DraftStore(stateDirectory: URL(fileURLWithPath: state.path),
+                                    cipher: try DeviceKey.load(config: config).draftCipher)
+            let adopted = drafts.adoptLegacyDrafts(dataDirectory: URL(fileURLWithPath: directory.path),
+                                                   initials: Settings.load(config: config).initials)
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
-            let app = ScreeningApp(environment: ScreeningEnvironment(
-                form: form, drafts: DraftStore(dataDirectory: URL(fileURLWithPath: directory.path)), today: today,
+            try confirmTeamKey(directory: directory, config: config, on: terminal)
+            var screening = ScreeningEnvironment(
+                form: form, drafts: drafts, today: today,
                 initials: { Settings.load(config: config).initials },
                 saveInitials: { initials in
                     var settings = Settings.load(config: config)
@@ -62,8 +68,29 @@ struct ScreenCommand: ParsableCommand {
                 export: { request in
                     try ExportLauncher.run(request, form: form, directory: directory, config: config)
                 },
-                earlierVisit: { answers in EarlierVisits.warnings(form: form, directory: directory, answers: answers) }))
-            app.run(on: terminal)
+                earlierVisit: { answers in EarlierVisits.warnings(form: form, directory: directory, answers: answers) })
+            if adopted > 0 {
+                screening.startNotice = "\(adopted) ufærdig(e) screening(er) er flyttet fra den delte datamappe til denne computer."
+            }
+            ScreeningApp(environment: screening).run(on: terminal)
+        }
+    }
+
+    /// Before anything is recorded into a folder whose team key this device has not trusted: show the
+    /// fingerprint and let her confirm it (then it is pinned), or warn that the key has changed.
+    private func confirmTeamKey(directory: DataDirectory, config: ConfigDirectory, on terminal: any Terminal) throws {
+        switch try TeamTrust.state(directory: directory, config: config) {
+        case .untrusted(let team):
+            let prompt = TeamKeyPrompt(kind: .untrusted(fingerprint: team.fingerprint,
+                                                        short: KeyFingerprint.short(team.fingerprint)))
+            if prompt.run(on: terminal) {
+                try TeamTrust.trust(fingerprint: team.fingerprint, directory: directory, config: config)
+            }
+        case .changed(let trusted, let found):
+            _ = TeamKeyPrompt(kind: .changed(trusted: KeyFingerprint.short(trusted),
+                                             found: KeyFingerprint.short(found.fingerprint))).run(on: terminal)
+        case .noTeamKey, .trusted, .gone:
+            break
         }
     }
 
@@ -121,7 +148,7 @@ enum ExportLauncher {
             url = folder.appendingPathComponent("\(base)-\(number).\(ext)")
             number += 1
         }
-        let writer = LogWriter(directory: directory, device: try DeviceIdentity.load(config: config))
+        let writer = try LogWriter.forDevice(directory: directory, config: config)
         let author = Settings.load(config: config).initials ?? "?"
         return try ExportRunner.run(parameters, to: url, writer: writer, author: author).path
     }

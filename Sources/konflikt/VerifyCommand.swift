@@ -28,15 +28,29 @@ struct VerifyCommand: ParsableCommand {
             let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
             let previous = try against.map { path throws(LogError) in try LogVerifier.loadHeads(path: path) }
             let report = try LogVerifier.verify(directory: directory, against: previous, checkingBodies: !skipBodies)
+            // With a team key, also how many bodies are still clear text (no key needed to count them).
+            let hasTeamKey = FileManager.default.fileExists(atPath: directory.file(TeamFile.name))
+            let clear = hasTeamKey ? try ClearTextCount.count(directory: directory) : nil
             // This reader's own witness of the files it has seen: truncation and rollback without a heads file.
             let witnessed = SeenHeads.check(directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment))
             if json {
                 let encoder = JSONEncoder()
                 encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-                let data = try encoder.encode(report)
+                var data = try encoder.encode(report)
+                if let clear, var object = try JSONSerialization.jsonObject(with: data) as? [String: Any] {
+                    object["clearTextBodies"] = clear.clearBodies
+                    object["encryptedBodies"] = clear.sealedBodies
+                    data = try JSONSerialization.data(withJSONObject: object,
+                                                      options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
+                }
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 print(Self.text(report, directory: directory))
+                if let clear {
+                    print(clear.clearBodies == 0
+                        ? "Teamnøgle: alle \(clear.sealedBodies) screeninger, rettelser og opfølgninger er krypterede."
+                        : "Teamnøgle: \(clear.clearBodies) screeninger, rettelser og opfølgninger står i klar tekst (skrevet før teamnøglen eller uden kryptering); \(clear.sealedBodies) er krypterede.")
+                }
             }
             for problem in witnessed { printError(problem) }
             if !report.intact || !witnessed.isEmpty { throw ExitCode(ExitStatus.problemsFound) }

@@ -100,11 +100,13 @@ import Testing
         let input = withOverride(CheckDecideTests.highBoth, actions: ["opfoelgning"], reason: "Parterapi")
         let recorded = try Binary.run(["record", "--author", "AB"], stdin: input, environment: env)
         let id = try #require((try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])?["id"] as? String)
-        let corrected = try Binary.run(["correct", id, "--reason", "Barnet er udsat", "--author", "LE"], stdin: Self.exposed, environment: env)
+        let reasonFile = root.appendingPathComponent("begrundelse.txt")
+        try "Barnet er udsat\n".write(to: reasonFile, atomically: true, encoding: .utf8)
+        let corrected = try Binary.run(["correct", id, "--reason-file", reasonFile.path, "--author", "LE"], stdin: Self.exposed, environment: env)
         #expect(corrected.status == 65)
         #expect(corrected.stderr.contains("Den tidligere tilsidesættelse kan ikke stå"))
         let withNew = withOverride(Self.exposed, actions: ["underretning", "opfoelgning"], reason: "Også opfølgning")
-        let ok = try Binary.run(["correct", id, "--reason", "Barnet er udsat", "--author", "LE"], stdin: withNew, environment: env)
+        let ok = try Binary.run(["correct", id, "--reason-file", reasonFile.path, "--author", "LE"], stdin: withNew, environment: env)
         #expect(ok.status == 0, "\(ok.stderr)")
     }
 

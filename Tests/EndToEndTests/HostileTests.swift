@@ -171,7 +171,10 @@ import Testing
         let followup = try Binary.run(["followup", String(id), "--action", "gruppeforloeb", "--status", "udfoert",
                                        "--author", "LE"], stdin: huge, environment: place.env)
         #expect(followup.status == 65, "\(followup.stderr)")
-        let correct = try Binary.run(["correct", String(id), "--reason", huge, "--author", "LE"],
+        let reasonFile = place.data + "-begrundelse.txt"
+        try huge.write(toFile: reasonFile, atomically: true, encoding: .utf8)
+        defer { try? FileManager.default.removeItem(atPath: reasonFile) }
+        let correct = try Binary.run(["correct", String(id), "--reason-file", reasonFile, "--author", "LE"],
                                      stdin: CheckDecideTests.highBoth, environment: place.env)
         #expect(correct.status == 65, "\(correct.stderr)")
         let longText = CheckDecideTests.highBoth.replacingOccurrences(
@@ -221,7 +224,7 @@ import Testing
     }
 
     @Test func aSpacedCPRNumberIsMaskedInMessages() throws {
-        let result = try Binary.run(["correct", "150926 4123", "--reason", "x"], environment: ["KONFLIKT_FORMS": Self.forms])
+        let result = try Binary.run(["correct", "150926 4123"], environment: ["KONFLIKT_FORMS": Self.forms])
         #expect(result.status == 64)
         #expect(result.stderr.contains("150926-****"), "\(result.stderr)")
         #expect(!result.stderr.contains("4123"), "\(result.stderr)")

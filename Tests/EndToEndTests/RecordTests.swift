@@ -33,14 +33,16 @@ import Testing
         #expect(log.split(separator: "\n").count == 1)
         #expect(log.contains(id))
 
-        let corrected = try Binary.run(["correct", id, "--reason", "Barnet var ikke udsat", "--author", "LE"],
-                                       stdin: CheckDecideTests.highBoth, environment: env)
+        let answersFile = root.appendingPathComponent("rettet.json")
+        try CheckDecideTests.highBoth.write(to: answersFile, atomically: true, encoding: .utf8)
+        let corrected = try Binary.run(["correct", id, "--answers", answersFile.path, "--author", "LE"],
+                                       stdin: "Barnet var ikke udsat\n", environment: env)
         #expect(corrected.status == 0, "\(corrected.stderr)")
         #expect(corrected.stdout.contains("gruppeforloeb"))
         #expect(!corrected.stdout.contains("underretning"))
 
-        let followup = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", "udfoert", "--note", "Tilmeldt", "--author", "LE"],
-                                      environment: env)
+        let followup = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", "udfoert", "--author", "LE"],
+                                      stdin: "Tilmeldt\n", environment: env)
         #expect(followup.status == 0, "\(followup.stderr)")
         let verify = try Binary.run(["verify"], environment: env)
         #expect(verify.status == 0, "\(verify.stdout)\(verify.stderr)")
@@ -62,8 +64,10 @@ import Testing
         let (env, root) = try makeEnvironment()
         defer { try? FileManager.default.removeItem(at: root) }
         _ = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
-        let result = try Binary.run(["correct", UUID().uuidString, "--reason", "x", "--author", "LE"], stdin: CheckDecideTests.highBoth,
-                                    environment: env)
+        let reasonFile = root.appendingPathComponent("begrundelse.txt")
+        try "x".write(to: reasonFile, atomically: true, encoding: .utf8)
+        let result = try Binary.run(["correct", UUID().uuidString, "--reason-file", reasonFile.path, "--author", "LE"],
+                                    stdin: CheckDecideTests.highBoth, environment: env)
         #expect(result.status == 65)
         #expect(result.stderr.contains("Der findes ingen screening"))
     }

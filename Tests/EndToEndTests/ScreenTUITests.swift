@@ -74,9 +74,10 @@ import Testing
         let answers = try #require(body["answers"] as? [String: Any])
         #expect(answers["note"] as? String == "Far på skift; æøå")
         #expect(saved.first?["author"] as? String == "AB")
-        // The draft is gone once the screening is saved.
-        let drafts = tmux.root.appendingPathComponent("data/drafts")
-        #expect(((try? FileManager.default.contentsOfDirectory(atPath: drafts.path)) ?? []).filter { $0.hasSuffix(".json") }.isEmpty)
+        // The draft is gone once the screening is saved; drafts never were in the data folder.
+        let drafts = tmux.root.appendingPathComponent("state/drafts")
+        #expect(((try? FileManager.default.contentsOfDirectory(atPath: drafts.path)) ?? []).filter { $0.hasSuffix(".draft") }.isEmpty)
+        #expect(!FileManager.default.fileExists(atPath: tmux.root.appendingPathComponent("data/drafts").path))
         let verify = try Binary.run(["verify"], environment: tmux.environment)
         #expect(verify.status == 0)
     }

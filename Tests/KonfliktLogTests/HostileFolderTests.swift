@@ -179,10 +179,20 @@ import Testing
     }
 
     @Test func aWellFormedEncryptedBodyPassesVerify() throws {
-        let dir = TemporaryDirectory()
-        let path = try Sample.log(in: dir.data, count: 2)
-        try reseal(path, line: 1, type: "screening", member: #""enc":{"alg":"x","ct":"AAAA"}"#)
-        #expect(try LogVerifier.verify(directory: dir.data).intact)
+        /// Verify of a two-line log whose second line carries `member` instead of its body.
+        func verified(_ member: String) throws -> VerifyReport {
+            let dir = TemporaryDirectory()
+            let path = try Sample.log(in: dir.data, count: 2)
+            try reseal(path, line: 1, type: "screening", member: member)
+            return try LogVerifier.verify(directory: dir.data)
+        }
+        // Version 1, base mode, one stanza, a nonce and a tag: the layout verify can check without a key.
+        let blob = Data([1, 0, 1] + [UInt8](repeating: 0, count: BodyCrypto.stanzaLength + 12 + 16)).base64EncodedString()
+        #expect(try verified(#""enc":"\#(blob)""#).intact)
+        // Not the layout konflikt writes: a body problem, not a pass.
+        #expect(!(try verified(#""enc":{"alg":"x","ct":"AAAA"}"#).intact))
+        let newer = Data([2, 0, 1] + [UInt8](repeating: 0, count: BodyCrypto.stanzaLength + 12 + 16)).base64EncodedString()
+        #expect(try verified(#""enc":"\#(newer)""#).files.first?.problem?.kind == .futureVersion)
     }
 
     @Test func bodyProblemsAreFoundAcrossBatches() throws {

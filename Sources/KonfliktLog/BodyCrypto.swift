@@ -1,0 +1,350 @@
+import Crypto
+import Foundation
+import Synchronization
+
+/// Sealed event bodies (scheme version 1), age-style: a random 32-byte data key is wrapped with HPKE
+/// (RFC 9180, DHKEM(X25519, HKDF-SHA256), HKDF-SHA256, ChaCha20-Poly1305, base mode) once to each
+/// recipient — the team key and the writing device's key — and the body is sealed with
+/// ChaCha20-Poly1305 under that data key and a random 12-byte nonce, with the line's envelope and the
+/// header as associated data. The line carries `"enc":"<base64 of the blob>"` in place of `"body":{…}`,
+/// so the hash chain covers the line as written and `verify` needs no key. The byte layout is in
+/// docs/LOG.md.
+///
+///     0x01 version ‖ 0x00 mode ‖ n ‖ n × (kind ‖ key id (8) ‖ HPKE enc (32) ‖ wrapped data key (48))
+///       ‖ nonce (12) ‖ ciphertext ‖ tag (16)
+public enum BodyCrypto {
+    /// The scheme version this program writes and reads.
+    static let version: UInt8 = 1
+    /// Mode 0: the sender is not authenticated (mode 1 is kept for sealing with the device key as the HPKE sender).
+    static let baseMode: UInt8 = 0
+    /// The HPKE suite that wraps data keys.
+    static var suite: HPKE.Ciphersuite { HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .chaChaPoly) }
+    /// Bytes per recipient stanza: kind, key id, encapsulated key, wrapped data key with its tag.
+    static let stanzaLength = 1 + 8 + 32 + 48
+    /// `,"enc":"` before the sealed body.
+    static let encMarker: [UInt8] = Array(#","enc":""#.utf8)
+
+    /// HPKE's `info` for a stanza: binds the wrapped key to the recipient's kind and key id.
+    static func info(kind: UInt8, keyID: some Sequence<UInt8>) -> Data {
+        Data("konflikt body key v1".utf8) + Data([kind]) + Data(keyID)
+    }
+
+    /// Whether `type` is a body that can hold a CPR number, answers or notes, and so is sealed.
+    public static func isSensitive(_ body: EventBody) -> Bool {
+        switch body {
+        case .screening, .correction, .followup: return true
+        case .export: return false
+        }
+    }
+
+    /// The body of an encrypted (or clear) line, opened with `keys`: the one place where bodies are
+    /// decrypted. `line` is the line as read, without its newline.
+    public static func openBody(line: UnsafeRawBufferPointer, keys: BodyKeys?, file: String,
+                                lineNumber: Int) throws(LogError) -> EventBody {
+        try LogEvent.decode(line, file: file, line: lineNumber, keys: keys).body
+    }
+
+    /// Where the sealed body sits in `line`: the envelope's end (the offset of `,"enc":"`) and the
+    /// base64 text's range. nil when the line has a clear body (or is not laid out as the writer makes it).
+    static func sealedRange(_ line: UnsafeRawBufferPointer) -> (envelopeEnd: Int, base64: Range<Int>)? {
+        let count = line.count
+        let close = count - EventLine.suffixLength - 1
+        guard close > EventLine.minimumLength, line[close] == UInt8(ascii: "\"") else { return nil }
+        // Base64 has no quote, so the opening quote is the last one before the closing quote.
+        guard let base = line.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+        var open = close - 1
+        while open > 0, base[open] != UInt8(ascii: "\"") { open -= 1 }
+        let markerStart = open - (encMarker.count - 1)
+        guard markerStart > 0, EventLine.startsWith(line, encMarker, at: markerStart) else { return nil }
+        return (markerStart, (open + 1)..<close)
+    }
+
+    /// What can be checked of a sealed body without a key.
+    enum Layout {
+        /// Base64 of version 1, base mode, 1–16 stanzas, a nonce and at least a tag.
+        case wellFormed
+        /// Another scheme version or mode (written by a newer konflikt).
+        case newerVersion
+        /// Not a sealed body as this version writes it.
+        case malformed
+    }
+
+    /// Checks the sealed body of `line` as far as it can be checked without a key (for `verify`).
+    static func layout(of line: UnsafeRawBufferPointer) -> Layout {
+        guard let (_, base64) = sealedRange(line),
+              let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: line[base64]))),
+              blob.count >= 3 else { return .malformed }
+        let bytes = [UInt8](blob)
+        guard bytes[0] == version, bytes[1] == baseMode else { return .newerVersion }
+        let count = Int(bytes[2])
+        guard (1...16).contains(count), bytes.count >= 3 + count * stanzaLength + 12 + 16 else { return .malformed }
+        return .wellFormed
+    }
+
+    /// Whether `line` carries a sealed body.
+    public static func isSealed(_ line: UnsafeRawBufferPointer) -> Bool { sealedRange(line) != nil }
+
+    /// Why a sealed body could not be opened.
+    enum OpenFailure: Error {
+        /// None of the keys is a recipient.
+        case noKey
+        /// The blob is malformed, or the body does not match its envelope (tampering or damage).
+        case damaged
+        /// Another scheme version or mode.
+        case unsupported(Int)
+    }
+
+    /// Opens `blob` for the line whose envelope bytes are `envelope`, returning the body's JSON.
+    static func open(blob: [UInt8], envelope: UnsafeRawBufferPointer, keys: BodyKeys) -> Result<Data, OpenFailure> {
+        guard blob.count >= 3 else { return .failure(.damaged) }
+        guard blob[0] == version, blob[1] == baseMode else { return .failure(.unsupported(Int(blob[0]))) }
+        let count = Int(blob[2])
+        let headerLength = 3 + count * stanzaLength
+        guard count > 0, blob.count >= headerLength + 12 + 16 else { return .failure(.damaged) }
+        var dataKey: SymmetricKey?
+        var sawRecipient = false
+        for index in 0..<count {
+            let start = 3 + index * stanzaLength
+            let kind = blob[start]
+            let keyID = blob[(start + 1)..<(start + 9)]
+            guard keys.holds(keyID) else { continue }
+            sawRecipient = true
+            let encapsulated = Data(blob[(start + 9)..<(start + 41)])
+            // The common case: this data key was unwrapped for an earlier line. (Making the private key
+            // from its bytes costs a scalar multiplication, so it is only done on a miss.)
+            if let cached = keys.cached(encapsulated) { dataKey = cached; break }
+            guard let privateKey = keys.key(for: keyID) else { continue }
+            do {
+                var recipient = try HPKE.Recipient(privateKey: privateKey, ciphersuite: suite,
+                                                   info: info(kind: kind, keyID: keyID), encapsulatedKey: encapsulated)
+                let raw = try recipient.open(blob[(start + 41)..<(start + stanzaLength)], authenticating: Data())
+                guard raw.count == 32 else { return .failure(.damaged) }
+                let key = SymmetricKey(data: raw)
+                keys.remember(encapsulated, key)
+                dataKey = key
+                break
+            } catch {
+                continue
+            }
+        }
+        guard let dataKey else { return .failure(sawRecipient ? .damaged : .noKey) }
+        var associated = Data(envelope)
+        associated.append(contentsOf: blob[0..<headerLength])
+        do {
+            let box = try ChaChaPoly.SealedBox(combined: blob[headerLength...])
+            return .success(try ChaChaPoly.open(box, using: dataKey, authenticating: associated))
+        } catch {
+            return .failure(.damaged)
+        }
+    }
+}
+
+/// One recipient of sealed bodies.
+public struct BodyRecipient {
+    /// What the key belongs to.
+    public enum Kind: UInt8, Sendable {
+        /// The team key (held by the lead).
+        case team = 1
+        /// The writing device's own key.
+        case device = 2
+    }
+
+    /// What the key belongs to.
+    public var kind: Kind
+    /// The recipient's public key.
+    public var publicKey: Curve25519.KeyAgreement.PublicKey
+
+    /// A recipient.
+    public init(kind: Kind, publicKey: Curve25519.KeyAgreement.PublicKey) {
+        self.kind = kind
+        self.publicKey = publicKey
+    }
+}
+
+/// Seals bodies to a fixed set of recipients under one data key, wrapped once per recipient when the
+/// sealer is made; every body gets its own random 12-byte nonce. A writer keeps one data key per
+/// UTC day (`load(config:recipients:day:)`), so a reader unwraps once per device and day, not per line.
+public struct BodySealer: Sendable {
+    /// The data key's 32 bytes.
+    let dataKeyBytes: [UInt8]
+    var dataKey: SymmetricKey { SymmetricKey(data: dataKeyBytes) }
+    /// Version, mode, count and the recipient stanzas: the start of every blob this sealer makes.
+    let header: [UInt8]
+
+    /// A sealer with a fresh random data key wrapped to `recipients`.
+    public init(recipients: [BodyRecipient]) throws(KeyError) {
+        guard !recipients.isEmpty, recipients.count <= 16 else { throw .cryptoFailure(reason: "1–16 modtagere") }
+        let dataKey = SymmetricKey(size: .bits256)
+        var header: [UInt8] = [BodyCrypto.version, BodyCrypto.baseMode, UInt8(recipients.count)]
+        do {
+            for recipient in recipients {
+                let keyID = KeyFingerprint.keyID(recipient.publicKey)
+                var sender = try HPKE.Sender(recipientKey: recipient.publicKey, ciphersuite: BodyCrypto.suite,
+                                             info: BodyCrypto.info(kind: recipient.kind.rawValue, keyID: keyID))
+                let wrapped = try dataKey.withUnsafeBytes { raw in try sender.seal(raw, authenticating: Data()) }
+                header.append(recipient.kind.rawValue)
+                header += keyID
+                header += sender.encapsulatedKey
+                header += wrapped
+            }
+        } catch {
+            throw .cryptoFailure(reason: "\(error)")
+        }
+        dataKeyBytes = dataKey.withUnsafeBytes { Array($0) }
+        self.header = header
+    }
+
+    init(dataKey: [UInt8], header: [UInt8]) {
+        dataKeyBytes = dataKey
+        self.header = header
+    }
+
+    /// The key ids (hex) of the recipients, in order.
+    var recipientIDs: [String] {
+        guard header.count >= 3 else { return [] }
+        return (0..<Int(header[2])).map { index in
+            let start = 3 + index * BodyCrypto.stanzaLength
+            return Hex.bytes(header[(start + 1)..<(start + 9)])
+        }
+    }
+
+    /// The blob for `body` (its JSON) in a line whose bytes up to `,"enc":"` are `envelope`.
+    func seal(_ body: Data, envelope: [UInt8]) throws(LogError) -> [UInt8] {
+        var associated = Data(envelope)
+        associated.append(contentsOf: header)
+        do {
+            let box = try ChaChaPoly.seal(body, using: dataKey, nonce: ChaChaPoly.Nonce(), authenticating: associated)
+            return header + Array(box.combined)
+        } catch {
+            throw .encodingFailed(reason: "\(error)")
+        }
+    }
+
+    private struct Stored: Codable {
+        var version: Int
+        var day: String
+        var recipients: [String]
+        var dataKey: String
+        var header: String
+    }
+
+    /// The file in the config folder that keeps today's data key (0600, like the device key that can
+    /// open every body of this device anyway).
+    static let fileName = "body-key.json"
+
+    /// Today's sealer for `recipients`: the stored one when it was made today (UTC `day`) for the same
+    /// recipients, else a new one, stored for the next append (a failure to store it only costs a new key).
+    public static func load(config: ConfigDirectory, recipients: [BodyRecipient], day: String) throws(KeyError) -> BodySealer {
+        let ids = recipients.map { Hex.bytes(KeyFingerprint.keyID($0.publicKey)) }
+        if let data = FileManager.default.contents(atPath: config.file(fileName)),
+           let stored = try? JSONDecoder().decode(Stored.self, from: data),
+           stored.version == 1, stored.day == day, stored.recipients == ids,
+           let key = Data(base64Encoded: stored.dataKey), key.count == 32,
+           let header = Data(base64Encoded: stored.header) {
+            let sealer = BodySealer(dataKey: Array(key), header: Array(header))
+            if sealer.header.count == 3 + ids.count * BodyCrypto.stanzaLength, sealer.recipientIDs == ids { return sealer }
+        }
+        let sealer = try BodySealer(recipients: recipients)
+        let stored = Stored(version: 1, day: day, recipients: ids, dataKey: Data(sealer.dataKeyBytes).base64EncodedString(),
+                            header: Data(sealer.header).base64EncodedString())
+        if let data = try? JSONEncoder().encode(stored) { try? config.write(data, to: fileName) }
+        return sealer
+    }
+}
+
+/// The private keys a reader holds (the team key, this device's key, or both), with the data keys
+/// already unwrapped, so each wrapped key costs one X25519 operation per reader, not one per line.
+/// Safe to share between the threads that decode lines.
+public final class BodyKeys: Sendable {
+    private struct Entry: Sendable {
+        var keyID: [UInt8]
+        var privateKeyBytes: Data
+    }
+
+    private let entries: [Entry]
+    private let cache: (any UnwrappedKeyCache)?
+
+    /// Keys for a reader holding `privateKeys`.
+    public init(privateKeys: [Curve25519.KeyAgreement.PrivateKey]) {
+        entries = privateKeys.map { Entry(keyID: KeyFingerprint.keyID($0.publicKey), privateKeyBytes: $0.rawRepresentation) }
+        if #available(macOS 15, *) { cache = MutexKeyCache() } else { cache = nil }
+    }
+
+    /// Keys for the lead (team key, and optionally the lead's own device key).
+    public convenience init(team: Curve25519.KeyAgreement.PrivateKey, device: DeviceKey? = nil) {
+        self.init(privateKeys: [team] + (device.map { [$0.privateKey] } ?? []))
+    }
+
+    /// Keys for a health visitor's device: only what it wrote itself.
+    public convenience init(device: DeviceKey) {
+        self.init(privateKeys: [device.privateKey])
+    }
+
+    func holds(_ keyID: ArraySlice<UInt8>) -> Bool { entries.contains { $0.keyID.elementsEqual(keyID) } }
+
+    func key(for keyID: ArraySlice<UInt8>) -> Curve25519.KeyAgreement.PrivateKey? {
+        guard let entry = entries.first(where: { $0.keyID.elementsEqual(keyID) }) else { return nil }
+        return try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: entry.privateKeyBytes)
+    }
+
+    func cached(_ encapsulated: Data) -> SymmetricKey? { cache?.get(encapsulated).map { SymmetricKey(data: $0) } }
+
+    func remember(_ encapsulated: Data, _ key: SymmetricKey) { cache?.put(encapsulated, key.withUnsafeBytes { Array($0) }) }
+}
+
+private protocol UnwrappedKeyCache: Sendable {
+    func get(_ encapsulated: Data) -> [UInt8]?
+    func put(_ encapsulated: Data, _ key: [UInt8])
+}
+
+@available(macOS 15, *)
+private final class MutexKeyCache: UnwrappedKeyCache {
+    private let keys = Mutex<[Data: [UInt8]]>([:])
+
+    func get(_ encapsulated: Data) -> [UInt8]? { keys.withLock { $0[encapsulated] } }
+
+    func put(_ encapsulated: Data, _ key: [UInt8]) {
+        keys.withLock { table in
+            if table.count > 100_000 { table.removeAll() }
+            table[encapsulated] = key
+        }
+    }
+}
+
+extension LogEvent {
+    /// Decodes a line read from `file` at `line`, opening a sealed body with `keys`. A sealed line
+    /// without `keys` is `LogError.encryptedBody`; with keys that are not among its recipients,
+    /// `noKeyForBody`; a body that does not match its envelope, `damagedBody`. Clear lines decode as
+    /// without keys.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, file: String, line: Int,
+                              keys: BodyKeys?) throws(LogError) -> LogEvent {
+        guard let (envelopeEnd, base64) = BodyCrypto.sealedRange(bytes) else {
+            return try decode(bytes, file: file, line: line)
+        }
+        guard let keys else { throw .encryptedBody(file: file, line: line) }
+        // (UTF-8 is checked when the line is decoded below: the envelope is part of it.)
+        guard let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: bytes[base64]))) else {
+            throw .damagedBody(file: file, line: line)
+        }
+        let envelope = UnsafeRawBufferPointer(rebasing: bytes[0..<envelopeEnd])
+        switch BodyCrypto.open(blob: Array(blob), envelope: envelope, keys: keys) {
+        case .failure(.noKey): throw .noKeyForBody(file: file, line: line)
+        case .failure(.damaged): throw .damagedBody(file: file, line: line)
+        case .failure(.unsupported(let version)): throw .unsupportedVersion(file: file, line: line, version: version)
+        case .success(let json):
+            // The line as it would be in clear text, decoded by the usual (fast) path.
+            var clear = [UInt8](envelope)
+            clear.reserveCapacity(envelopeEnd + json.count + 100)
+            clear += Array(#","body":"#.utf8)
+            clear += json
+            clear += UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - EventLine.suffixLength)...])
+            do {
+                return try clear.withUnsafeBytes { raw throws(LogError) in try decode(raw, file: file, line: line) }
+            } catch let error as LogError {
+                throw error
+            } catch {
+                throw .damagedBody(file: file, line: line)
+            }
+        }
+    }
+}

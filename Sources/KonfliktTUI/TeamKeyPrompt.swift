@@ -1,0 +1,88 @@
+import KonfliktCore
+
+/// Shown once, before anything is recorded into a data folder whose team key this device has not
+/// trusted yet: the key's fingerprint, to be compared aloud with the team lead's, and a yes/no. With
+/// `changed` it only warns that `team.json` holds another key than the trusted one (nothing will be saved).
+public final class TeamKeyPrompt {
+    /// What the folder's key is to this device.
+    public enum Kind: Sendable, Equatable {
+        /// A key not trusted yet: ask.
+        case untrusted(fingerprint: String, short: String)
+        /// Another key than the trusted one: warn.
+        case changed(trusted: String, found: String)
+    }
+
+    private let kind: Kind
+    /// The user's answer: true when she confirmed the fingerprint; nil until answered.
+    public private(set) var confirmed: Bool?
+
+    /// A prompt of `kind`.
+    public init(kind: Kind) {
+        self.kind = kind
+    }
+
+    /// Draws and handles keys until answered (or input ends: not confirmed).
+    public func run(on terminal: Terminal) -> Bool {
+        draw(on: terminal)
+        while confirmed == nil, let key = terminal.readKey() {
+            handle(key)
+            draw(on: terminal)
+        }
+        return confirmed ?? false
+    }
+
+    /// Handles one key.
+    public func handle(_ key: Key) {
+        switch kind {
+        case .untrusted:
+            switch key {
+            case .character("j"), .character("J"): confirmed = true
+            case .character("n"), .character("N"), .escape, .ctrl("c"): confirmed = false
+            default: break
+            }
+        case .changed:
+            if key != .resize { confirmed = false }
+        }
+    }
+
+    /// Draws the prompt.
+    public func draw(on terminal: Terminal) {
+        terminal.clear()
+        terminal.setCursorVisible(false)
+        let size = terminal.size
+        var lines: [(String, TextStyle)] = []
+        switch kind {
+        case .untrusted(let fingerprint, let short):
+            lines = [
+                ("Ny teamnøgle i datamappen", .title), ("", .normal),
+                ("Screeninger krypteres til teamets nøgle, så kun den faglige leder kan læse dem.", .normal),
+                ("Før du gemmer, skal du sikre dig, at nøglen er den faglige leders.", .normal), ("", .normal),
+                ("Fingeraftryk (kort form):", .bold), ("    " + short, .bold), ("", .normal),
+                ("Hele fingeraftrykket:", .dim), ("    " + String(fingerprint.prefix(32)), .dim),
+                ("    " + String(fingerprint.dropFirst(32)), .dim), ("", .normal),
+                ("Ring eller tal med den faglige leder, og læs den korte form op for hinanden", .normal),
+                ("(lederen ser den med konflikt team show).", .normal), ("", .normal),
+                ("Er det det samme fingeraftryk?", .bold),
+            ]
+        case .changed(let trusted, let found):
+            lines = [
+                ("Teamnøglen er skiftet", .title), ("", .normal),
+                ("Datamappens team.json indeholder en anden nøgle end den, du har godkendt.", .error),
+                ("Godkendt: " + trusted, .normal), ("Fundet:   " + found, .normal), ("", .normal),
+                ("Der gemmes ingen screeninger, før den faglige leder har afklaret det.", .normal),
+                ("Der krypteres aldrig til en ny nøgle uden din godkendelse.", .normal),
+            ]
+        }
+        for (index, line) in lines.enumerated() where index + 1 < size.rows - 1 {
+            terminal.put(DisplayWidth.prefix(line.0, fitting: max(1, size.columns - 4)), row: index + 1, column: 2,
+                         style: line.1)
+        }
+        let footer: String
+        switch kind {
+        case .untrusted: footer = " j ja, godkend nøglen   n nej, ikke nu"
+        case .changed: footer = " Tryk en tast for at fortsætte"
+        }
+        terminal.put(DisplayWidth.padded(footer, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+        terminal.refresh()
+    }
+}
