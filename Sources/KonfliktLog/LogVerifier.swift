@@ -1,8 +1,9 @@
 import Foundation
 import Synchronization
 
-/// Checks log files without parsing JSON: each line's structure and hash, the chain of `prev` hashes,
-/// sequence continuity and a complete last line. Streams the file; memory stays flat.
+/// Checks log files: each line's structure and hash (without parsing JSON), the chain of `prev`
+/// hashes, sequence continuity and a complete last line; then each body, decoded as the readers
+/// decode it (unless `checkingBodies` is false). Streams the file; memory stays flat.
 public enum LogVerifier {
     /// Verifies every `*.jsonl` file in `directory`; with `against` (an earlier report) also reports
     /// files that were truncated, rolled back or removed since. A symbolic link, a folder or a FIFO

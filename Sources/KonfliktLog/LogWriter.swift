@@ -148,6 +148,7 @@ public struct LogWriter: Sendable {
                            bytes[8], bytes[9], bytes[10], bytes[11], bytes[12], bytes[13], bytes[14], bytes[15]))
     }
 
+    /// The name of the device's file number `number` (1 is `<device>.jsonl`).
     func fileName(_ number: Int) -> String {
         number <= 1 ? "\(device).jsonl" : "\(device)-\(number).jsonl"
     }

@@ -57,7 +57,7 @@ struct ScreenCommand: ParsableCommand {
             try confirmTeamKey(directory: directory, config: config, on: terminal)
             var screening = ScreeningEnvironment(
                 form: form, drafts: drafts, today: today,
-                initials: { Settings.load(config: config).initials },
+                initials: { Settings.load(config: config).initials.flatMap(Initials.normalized) },
                 saveInitials: { initials in
                     var settings = Settings.load(config: config)
                     settings.initials = initials
@@ -96,7 +96,7 @@ struct ScreenCommand: ParsableCommand {
 
     private func runPlain(form: Form, today: LocalDate, config: ConfigDirectory, directory: DataDirectory,
                           save: @escaping (ScreeningSubmission, String) throws -> Void) throws {
-        let initials = Settings.load(config: config).initials
+        let initials = Settings.load(config: config).initials.flatMap(Initials.normalized)
         let model = FormScreeningModel(form: form, initials: initials, today: today, earlierVisit: { answers in
             EarlierVisits.warnings(form: form, directory: directory, answers: answers)
         })
@@ -120,7 +120,7 @@ enum ReviewLauncher {
     static func make(form: Form, directory: DataDirectory, config: ConfigDirectory,
                      today: LocalDate) -> ((any Terminal) -> Void)? {
         { terminal in
-            let initials = Settings.load(config: config).initials ?? "?"
+            let initials = Settings.load(config: config).initials.flatMap(Initials.normalized) ?? "?"
             ReviewScreen.open(environment: ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
                 config: config, today: today, author: initials), on: terminal)
@@ -149,7 +149,7 @@ enum ExportLauncher {
             number += 1
         }
         let writer = try LogWriter.forDevice(directory: directory, config: config)
-        let author = Settings.load(config: config).initials ?? "?"
+        let author = Settings.load(config: config).initials.flatMap(Initials.normalized) ?? "?"
         return try ExportRunner.run(parameters, to: url, writer: writer, author: author).path
     }
 }

@@ -256,6 +256,19 @@ import Testing
         try session.waitFor("1 sager")
     }
 
+    @Test func savedInitialsThatAreNotInitialsAreAskedForAgain() throws {
+        let session = try TmuxSession()
+        let config = session.root.appendingPathComponent("config")
+        try FileManager.default.createDirectory(at: config, withIntermediateDirectories: true)
+        try Data(#"{"initials":"150926-4123"}"#.utf8).write(to: config.appendingPathComponent("settings.json"))
+        try session.start()
+        try session.waitFor("Initialer:")
+        try session.type("150926")
+        try session.keys("Enter")
+        try session.waitFor("Initialer skal være 2–4 bogstaver")
+        #expect(try !session.screen().contains("4123"))
+    }
+
     // MARK: Item 14
 
     @Test func eightFirstRecordsAtOnceMakeOneDevice() throws {

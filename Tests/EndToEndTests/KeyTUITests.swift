@@ -49,6 +49,35 @@ import Testing
         #expect(recorded.status == 0, "\(recorded.stderr)")
     }
 
+    @Test func aSwappedTeamKeyIsShownAsAWarningAndNothingIsSaved() throws {
+        let tmux = try session()
+        let passFile = tmux.root.appendingPathComponent("pass.txt")
+        try (Self.passphrase + "\n").write(to: passFile, atomically: true, encoding: .utf8)
+        var lead = tmux.environment
+        lead["KONFLIKT_CONFIG"] = tmux.root.appendingPathComponent("lead-config").path
+        lead["KONFLIKT_PASSPHRASE_FILE"] = passFile.path
+        #expect(try Binary.run(["team", "init"], environment: lead).status == 0)
+        let shown = try Binary.run(["team", "show", "--json"], environment: lead)
+        let short = try #require((try JSONSerialization.jsonObject(with: Data(shown.stdout.utf8)) as? [String: Any])?["short"] as? String)
+        #expect(try Binary.run(["team", "trust", short], environment: tmux.environment).status == 0)
+        // Another key replaces team.json in the shared folder.
+        var other = lead
+        other["KONFLIKT_CONFIG"] = tmux.root.appendingPathComponent("other-config").path
+        other["KONFLIKT_DATA"] = tmux.root.appendingPathComponent("other-data").path
+        #expect(try Binary.run(["team", "init"], environment: other).status == 0)
+        let teamFile = tmux.root.appendingPathComponent("data/team.json")
+        try FileManager.default.removeItem(at: teamFile)
+        try FileManager.default.copyItem(at: tmux.root.appendingPathComponent("other-data/team.json"), to: teamFile)
+
+        try tmux.start()
+        try tmux.waitFor("Teamnøglen er skiftet")
+        #expect(try tmux.screen().contains(short))
+        try tmux.keys("Enter")
+        try tmux.waitFor("Initialer:")
+        let refused = try Binary.run(["record"], stdin: KeyTests.secretAnswers, environment: tmux.environment)
+        #expect(refused.status == 77)
+    }
+
     @Test func aDraftIsListedMaskedSealedOutsideTheDataFolderAndDiscardedAfterConfirmation() throws {
         let tmux = try session()
         try tmux.start()

@@ -222,6 +222,41 @@ import Testing
         return (folder, config, team, key)
     }
 
+    @Test func correctionsAndFollowupsLeaveNoReasonNoteOrAnswerInTheFolder() throws {
+        let (folder, config, team, teamKey) = try Self.folderWithTeam()
+        try TeamTrust.trust(fingerprint: team.fingerprint, directory: folder.data, config: config)
+        let writer = try LogWriter.forDevice(directory: folder.data, config: config)
+        let screening = UUID()
+        try writer.append(BodyCryptoTests.sensitiveScreening(), author: "AB", id: screening)
+        try writer.append(.correction(CorrectionBody(
+            screening: screening, answers: ["barn_cpr": .string("150926-4123"), "konfliktniveau": .string("middel")],
+            decision: Sample.decision(actions: ["gruppeforloeb"], flagged: true), visitDate: nil,
+            reason: "Moren rettede niveauet bagefter")), author: "LE")
+        try writer.append(.followup(FollowupBody(
+            screening: screening, action: "underretning", status: .udfoert, date: LocalDate(year: 2026, month: 3, day: 3)!,
+            note: "Sendt til Familierådgivningen")), author: "LE")
+        var everything = Data()
+        for name in try FileManager.default.contentsOfDirectory(atPath: folder.data.path) {
+            everything.append(try Data(contentsOf: URL(fileURLWithPath: folder.data.file(name))))
+        }
+        for secret in ["150926-4123", "150926", "middel", "Moren rettede", "Familierådgivningen", "Slag i køkkenet",
+                       "underretning", "gruppeforloeb", "udfoert"] {
+            #expect(everything.range(of: Data(secret.utf8)) == nil, "\(secret) is readable in the data folder")
+        }
+        // The screening's id is visible once, as its own envelope id; the correction and the follow-up
+        // do not say which screening they are about. The lead reads all three.
+        let text = String(decoding: everything, as: UTF8.self)
+        #expect(text.components(separatedBy: screening.uuidString.lowercased()).count - 1 == 1)
+        let keys = BodyKeys(privateKeys: [teamKey])
+        let lines = try Sample.lines(folder.data.file(try #require(try folder.data.logFiles().first)))
+        #expect(lines.count == 3)
+        if case .followup(let body) = try BodyCryptoTests.decode(lines[2], keys: keys).body {
+            #expect(body.note == "Sendt til Familierådgivningen" && body.screening == screening)
+        } else {
+            Issue.record("not a follow-up")
+        }
+    }
+
     @Test func untrustedChangedAndGoneTeamKeysWriteNothing() throws {
         let (folder, config, team, _) = try Self.folderWithTeam()
         let body = BodyCryptoTests.sensitiveScreening()
