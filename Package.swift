@@ -32,6 +32,7 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
+        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]),
         .target(
             name: "KonfliktCases",
             dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
@@ -47,7 +48,7 @@ let package = Package(
         .executableTarget(
             name: "konflikt",
             dependencies: [
-                "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport", "KonfliktTUI",
+                "KonfliktCore", "KonfliktLog", "KonfliktCases", "KonfliktReport", "KonfliktTUI", "KonfliktDemo",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -57,9 +58,9 @@ let package = Package(
         // Benchmark helper: decodes every line of a data folder, clear or sealed (see docs/PERFORMANCE.md).
         .executableTarget(name: "konflikt-bench-decode", dependencies: ["KonfliktLog"]),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktCore",
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore",
                                                             .product(name: "Crypto", package: "swift-crypto")]),
-        .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktLog", "KonfliktCore"]),
+        .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktDemo", "KonfliktLog", "KonfliktCore"]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),

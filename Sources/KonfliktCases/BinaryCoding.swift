@@ -43,10 +43,19 @@ struct BinaryWriter {
 
 /// Reads what `BinaryWriter` wrote; every read returns nil past the end or on a malformed value.
 struct BinaryReader {
-    private let data: [UInt8]
+    /// The bytes read; they must stay valid while the reader is used (see `read(_:_:)`).
+    private let data: UnsafeRawBufferPointer
     private var offset = 0
 
-    init(_ data: [UInt8]) { self.data = data }
+    private init(_ data: UnsafeRawBufferPointer) { self.data = data }
+
+    /// Calls `body` with a reader over `bytes`, without copying them.
+    static func read<Bytes: ContiguousBytes, Result>(_ bytes: Bytes, _ body: (inout BinaryReader) -> Result) -> Result {
+        bytes.withUnsafeBytes { raw in
+            var reader = BinaryReader(raw)
+            return body(&reader)
+        }
+    }
 
     var atEnd: Bool { offset == data.count }
 
@@ -54,6 +63,15 @@ struct BinaryReader {
         guard count >= 0, count <= data.count - offset else { return nil }
         defer { offset += count }
         return Array(data[offset..<offset + count])
+    }
+
+    /// Whether the next bytes are `expected` (consumed when they are).
+    mutating func matches(_ expected: [UInt8]) -> Bool {
+        guard expected.count <= data.count - offset, data[offset..<offset + expected.count].elementsEqual(expected) else {
+            return false
+        }
+        offset += expected.count
+        return true
     }
 
     mutating func varint() -> UInt64? {
@@ -81,23 +99,34 @@ struct BinaryReader {
     }
 
     mutating func uint32() -> UInt32? {
-        guard let raw = bytes(4) else { return nil }
-        return raw.enumerated().reduce(0) { $0 | UInt32($1.element) << UInt32($1.offset * 8) }
+        guard data.count - offset >= 4 else { return nil }
+        var value: UInt32 = 0
+        for shift in 0..<4 { value |= UInt32(data[offset + shift]) << UInt32(shift * 8) }
+        offset += 4
+        return value
     }
 
     mutating func uint64() -> UInt64? {
-        guard let raw = bytes(8) else { return nil }
-        return raw.enumerated().reduce(0) { $0 | UInt64($1.element) << UInt64($1.offset * 8) }
+        guard data.count - offset >= 8 else { return nil }
+        var value: UInt64 = 0
+        for shift in 0..<8 { value |= UInt64(data[offset + shift]) << UInt64(shift * 8) }
+        offset += 8
+        return value
     }
 
     mutating func string() -> String? {
-        guard let count = count(), let raw = bytes(count) else { return nil }
-        return String(validating: raw, as: UTF8.self)
+        guard let count = count() else { return nil }
+        defer { offset += count }
+        return String(validating: UnsafeRawBufferPointer(rebasing: data[offset..<offset + count]), as: UTF8.self)
     }
 
     mutating func uuid() -> UUID? {
-        guard let b = bytes(16) else { return nil }
-        return UUID(uuid: (b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12], b[13], b[14], b[15]))
+        guard data.count - offset >= 16 else { return nil }
+        let o = offset
+        offset += 16
+        let b = data
+        return UUID(uuid: (b[o], b[o + 1], b[o + 2], b[o + 3], b[o + 4], b[o + 5], b[o + 6], b[o + 7], b[o + 8],
+                           b[o + 9], b[o + 10], b[o + 11], b[o + 12], b[o + 13], b[o + 14], b[o + 15]))
     }
 
     mutating func place() -> LinePlace? {

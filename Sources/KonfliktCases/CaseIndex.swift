@@ -92,7 +92,7 @@ public struct CaseIndex: Sendable {
     // MARK: Folding
 
     /// Folds one event read from the file numbered `file`.
-    mutating func add(_ located: LocatedEvent, file: Int32, directory: DataDirectory) {
+    mutating func add(_ located: LocatedEvent, file: Int32, directory: DataDirectory, keys: BodyKeys?) {
         let event = located.event
         let place = LinePlace(file: file, line: Int32(clamping: located.line), offset: Int64(located.offset),
                               length: Int32(clamping: located.length))
@@ -118,11 +118,12 @@ public struct CaseIndex: Sendable {
             for waiting in pending.removeValue(forKey: event.id) ?? [] {
                 guard let name = fileName(waiting.place.file),
                       let again = try? LogReader.event(name, in: directory, offset: Int(waiting.place.offset),
-                                                       length: Int(waiting.place.length), line: Int(waiting.place.line))
+                                                       length: Int(waiting.place.length), line: Int(waiting.place.line),
+                                                       keys: keys)
                 else { continue }
                 add(LocatedEvent(file: name, line: Int(waiting.place.line), event: again,
                                  offset: Int(waiting.place.offset), length: Int(waiting.place.length)),
-                    file: waiting.place.file, directory: directory)
+                    file: waiting.place.file, directory: directory, keys: keys)
             }
         case .correction(let body):
             let time = EventTime(millis: CaseRules.millis(event.timestamp), id: event.id)
@@ -261,13 +262,16 @@ public struct CaseIndex: Sendable {
         public var bytesRead: Int64
         /// Whether anything changed (so the index should be saved).
         public var changed: Bool
+        /// Lines read in this update that could not be read (a wrong key, damage): while there are any,
+        /// the index is not saved, so the next reading tries those lines again.
+        public var newProblems: Int
     }
 
     /// Brings the index up to date with `directory`: reads only what was appended to files it knows,
     /// and rebuilds from scratch when a file is shorter, rewritten or gone. `progress` gets the share
     /// of bytes read (0–1) and returns false to stop; then `CancellationError` is thrown and the
     /// index is as it was.
-    public mutating func update(directory: DataDirectory,
+    public mutating func update(directory: DataDirectory, keys: BodyKeys? = nil,
                                 progress: (Double) -> Bool = { _ in true }) throws -> UpdateReport {
         let names = try directory.logFiles()
         var sizes: [String: Int64] = [:]
@@ -292,6 +296,7 @@ public struct CaseIndex: Sendable {
             total += max(0, size - known)
         }
         var done: Int64 = 0
+        var newProblems = 0
         guard progress(0) else { throw CancellationError() }
         for name in sizes.keys.sorted() {
             let number: Int32
@@ -310,8 +315,8 @@ public struct CaseIndex: Sendable {
             var cancelled = false
             var head = mark.headHash
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
-                                             visit: { located in
-                working.add(located, file: number, directory: directory)
+                                             keys: keys, visit: { located in
+                working.add(located, file: number, directory: directory, keys: keys)
                 head = located.event.hash
                 sinceProgress += Int64(located.length + 1)
                 if sinceProgress > 4 << 20 {
@@ -323,6 +328,7 @@ public struct CaseIndex: Sendable {
             if cancelled { throw CancellationError() }
             done += sinceProgress
             working.problems += problems.map(\.danishDescription)
+            newProblems += problems.count
             guard end.end > Int(mark.end) else { continue }
             var updated = mark
             updated.headHash = head
@@ -337,7 +343,7 @@ public struct CaseIndex: Sendable {
         _ = progress(1)
         let changed = reason != nil || done > 0
         self = working
-        return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed)
+        return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed, newProblems: newProblems)
     }
 
     /// Whether the last line the index read of `mark`'s file is still where it was, unchanged.
@@ -358,7 +364,8 @@ public struct CaseIndex: Sendable {
 
     /// The full case `id` (answers, decision, history), read again from the lines the index points at
     /// and folded by `CaseRules`; nil when the index has no such screening.
-    public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate) throws -> Case? {
+    public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate,
+                                 keys: BodyKeys? = nil) throws -> Case? {
         guard let record = record(id), let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
                                                      flaggingActions: schema.flaggingActions, today: today))
@@ -368,7 +375,7 @@ public struct CaseIndex: Sendable {
         }
         for (file, place) in places {
             let event = try LogReader.event(file, in: directory, offset: Int(place.offset), length: Int(place.length),
-                                            line: Int(place.line))
+                                            line: Int(place.line), keys: keys)
             folder.add(LocatedEvent(file: file, line: Int(place.line), event: event, offset: Int(place.offset),
                                     length: Int(place.length)))
         }
@@ -453,8 +460,12 @@ public struct CaseIndex: Sendable {
         guard data.count > 32 else { return nil }
         let body = data.prefix(data.count - 32)
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
-        var input = BinaryReader(Array(body))
-        guard input.bytes(magic.count) == magic, input.uint32() == formatVersion,
+        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+    }
+
+    /// Reads an index written by `encoded` (without its checksum) from `input`.
+    private static func decode(_ input: inout BinaryReader, schema: CaseSchema) -> CaseIndex? {
+        guard input.matches(magic), input.uint32() == formatVersion,
               input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
         var index = CaseIndex(schema: schema, cprSecret: secret)
         guard let fileCount = input.count() else { return nil }
@@ -481,20 +492,18 @@ public struct CaseIndex: Sendable {
                   let visitDelta = input.signed(), let screeningDay = input.signed(), let visit = input.signed(),
                   let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
                   let cprKey = input.uint64() else { return nil }
-            var masks = [UInt64](repeating: 0, count: 8)
-            for slot in 0..<8 {
-                guard let mask = input.varint() else { return nil }
-                masks[slot] = mask
-            }
-            guard let corrections = input.varint(), let followups = input.varint() else { return nil }
+            guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
+                  let done = input.varint(), let declined = input.varint(), let notRelevant = input.varint(),
+                  let answersLow = input.varint(), let answersHigh = input.varint(),
+                  let corrections = input.varint(), let followups = input.varint() else { return nil }
             index.records.append(CaseRecord(
                 id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
                 recorded: recorded, correctedAt: corrected == 0 ? CaseRecord.noCorrection : recorded + corrected - 1,
                 visitDay: visitDelta == 0 ? CaseRecord.noDay : Int32(clamping: visitDelta - 1 + screeningDay),
                 screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
                 formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
-                recommended: masks[0], inForce: masks[1], tracked: masks[2], done: masks[3], declined: masks[4],
-                notRelevant: masks[5], answers: AnswerBits(low: masks[6], high: masks[7]),
+                recommended: recommended, inForce: inForce, tracked: tracked, done: done, declined: declined,
+                notRelevant: notRelevant, answers: AnswerBits(low: answersLow, high: answersHigh),
                 corrections: Int32(clamping: corrections), followups: Int32(clamping: followups)))
         }
         func entries() -> [UUID: [HistoryEntry]]? {

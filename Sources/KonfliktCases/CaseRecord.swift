@@ -113,7 +113,12 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// `DDMMYY-****`, or `—` without a CPR number.
-    public var maskedCPR: String {
-        birth < 0 ? "—" : String(format: "%06d-****", Int(birth))
+    public var maskedCPR: String { birthDigits.map { $0 + "-****" } ?? "—" }
+
+    /// The six birth-date digits (DDMMYY), if the case has a CPR number.
+    public var birthDigits: String? {
+        guard birth >= 0 else { return nil }
+        let digits = String(birth)
+        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
     }
 }

@@ -10,8 +10,8 @@ public struct CaseSummary: Sendable, Hashable {
     public var id: UUID
     /// The device and who recorded the screening.
     public var device: String, author: String
-    /// When the screening was recorded (UTC, as written by the writer).
-    public var timestamp: String
+    /// When the screening was recorded (milliseconds since 1970).
+    public var recorded: Int64
     /// The day of the screening and the visit date in force.
     public var screeningDate: LocalDate, visitDate: LocalDate?
     /// The visit choice id, if answered.
@@ -31,6 +31,8 @@ public struct CaseSummary: Sendable, Hashable {
     /// The keyed hash of the child's CPR number (0 when none).
     public var cprKey: UInt64
 
+    /// When the screening was recorded (UTC, as the writer writes it).
+    public var timestamp: String { Timestamp.format(Date(timeIntervalSince1970: Double(recorded) / 1000)) }
     /// Whether any tracked action is open.
     public var isOpen: Bool { actions.contains { $0.status == .open } }
     /// Whether any tracked action is open past its deadline.
@@ -46,11 +48,15 @@ public struct CaseStore: Sendable {
     /// The index, up to date after `open`.
     public private(set) var index: CaseIndex
     /// What bringing it up to date did.
-    public let report: CaseIndex.UpdateReport
+    public private(set) var report: CaseIndex.UpdateReport
     /// A Danish warning when the index could not be saved (it is only a cache: reading still works).
-    public let saveWarning: String?
+    public private(set) var saveWarning: String?
     /// Files that are gone, shorter or rewritten since this reader saw them (`SeenHeads`).
-    public let witnessProblems: [String]
+    public private(set) var witnessProblems: [String]
+    /// The state folder the index is saved in.
+    let state: StateDirectory
+    /// The keys that open sealed bodies (the team key for the lead), nil in a folder without a team key.
+    let keys: BodyKeys?
 
     /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
     public static func indexFileName(for directory: DataDirectory) -> String {
@@ -62,25 +68,34 @@ public struct CaseStore: Sendable {
 
     /// Opens and updates the index for `form` (see `CaseIndex.update` for `progress`). A missing,
     /// damaged or outdated index file is rebuilt from the log.
-    public static func open(directory: DataDirectory, state: StateDirectory, form: Form,
+    public static func open(directory: DataDirectory, state: StateDirectory, form: Form, keys: BodyKeys? = nil,
                             progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
         let schema = try CaseSchema(form: form)
         let name = indexFileName(for: directory)
         var index = (try? Data(contentsOf: URL(fileURLWithPath: state.file(name))))
             .flatMap { CaseIndex.decode($0, schema: schema) }
             ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
-        let report = try index.update(directory: directory, progress: progress)
-        var warning: String?
-        if report.changed {
+        var store = CaseStore(directory: directory, index: index,
+                              report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
+                              saveWarning: nil, witnessProblems: [], state: state, keys: keys)
+        try store.refresh(progress: progress)
+        return store
+    }
+
+    /// Brings the open index up to date with the log (reading only what was appended), saves it when
+    /// it changed, and checks the reader's witness: for a screen that stays open, e.g. after the lead
+    /// appended a follow-up.
+    public mutating func refresh(progress: (Double) -> Bool = { _ in true }) throws {
+        report = try index.update(directory: directory, keys: keys, progress: progress)
+        saveWarning = nil
+        if report.changed, report.newProblems == 0 {
             do {
-                try state.write(index.encoded(), to: name, durable: false)
+                try state.write(index.encoded(), to: Self.indexFileName(for: directory), durable: false)
             } catch {
-                warning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
+                saveWarning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
             }
         }
-        let witness = SeenHeads.check(directory, state: state)
-        return CaseStore(directory: directory, index: index, report: report, saveWarning: warning,
-                         witnessProblems: witness)
+        witnessProblems = SeenHeads.check(directory, state: state)
     }
 
     /// The summary of `record`.
@@ -88,11 +103,11 @@ public struct CaseStore: Sendable {
         let schema = index.schema
         return CaseSummary(
             id: record.id, device: index.string(record.device), author: index.string(record.author),
-            timestamp: Timestamp.format(Date(timeIntervalSince1970: Double(record.recorded) / 1000)),
+            recorded: record.recorded,
             screeningDate: LocalDate(dayNumber: Int(record.screeningDay)),
             visitDate: record.visitDay == CaseRecord.noDay ? nil : LocalDate(dayNumber: Int(record.visitDay)),
             visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
-            maskedCPR: record.maskedCPR, birthDigits: record.birth < 0 ? nil : String(format: "%06d", Int(record.birth)),
+            maskedCPR: record.maskedCPR, birthDigits: record.birthDigits,
             actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
             corrections: Int(record.corrections), flagged: record.isFlagged, cprKey: record.cprKey)
     }
@@ -114,7 +129,7 @@ public struct CaseStore: Sendable {
 
     /// The full case `id` read again from the log; nil when there is no such screening.
     public mutating func details(_ id: UUID, today: LocalDate) throws -> Case? {
-        try index.details(id, directory: directory, today: today)
+        try index.details(id, directory: directory, today: today, keys: keys)
     }
 
     /// Danish warnings for the reader: unreadable lines and orphans, pointing to `konflikt verify`.

@@ -86,7 +86,7 @@ extension LogReader {
     /// event that only lost its newline: that one is read, and `end` is one byte past the file, where
     /// the writer will put the newline before its next line.
     public static func readFile(_ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int,
-                                visit: (LocatedEvent) throws -> Void,
+                                keys: BodyKeys? = nil, visit: (LocatedEvent) throws -> Void,
                                 problem: (LogError) -> Void) throws -> FileReadEnd {
         let path = directory.file(name)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
@@ -102,7 +102,8 @@ extension LogReader {
         }
         var result = FileReadEnd(end: offset, lines: line, lastLineOffset: -1, lastLineLength: 0)
         var problems: [LogError] = []
-        var batch = DecodeBatch(file: name)
+        // The case index trusts no line whose own hash does not match: it is reported, not folded.
+        var batch = DecodeBatch(file: name, keys: keys, checkingHashes: true)
         _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
             batch.add(line: line + number, offset: offset + start, bytes: bytes)
             result.lines = line + number
@@ -145,12 +146,12 @@ extension LogReader {
 
     /// The event of one line of `name`, read again by its place (for a case's details).
     public static func event(_ name: String, in directory: DataDirectory, offset: Int, length: Int,
-                             line: Int) throws(LogError) -> LogEvent {
+                             line: Int, keys: BodyKeys? = nil) throws(LogError) -> LogEvent {
         guard let bytes = lineBytes(name, in: directory, offset: offset, length: length) else {
             throw .readFailed(path: directory.file(name), reason: "linjen findes ikke længere, hvor den var")
         }
         let result: Result<LogEvent, LogError> = bytes.withUnsafeBytes { raw in
-            do throws(LogError) { return .success(try LogEvent.decode(raw, file: name, line: line)) } catch { return .failure(error) }
+            do throws(LogError) { return .success(try LogEvent.decode(raw, file: name, line: line, keys: keys)) } catch { return .failure(error) }
         }
         return try result.get()
     }
@@ -202,12 +203,18 @@ extension LogReader {
 /// A batch of lines of one file, decoded in parallel and then visited in order.
 struct DecodeBatch {
     let file: String
+    /// The keys that open sealed bodies (nil: a sealed body is a problem).
+    let keys: BodyKeys?
+    /// Whether a line whose own hash does not match its bytes is a problem instead of an event.
+    let checkingHashes: Bool
     private var lines: [(number: Int, offset: Int, bytes: [UInt8])] = []
     private static let capacity = 2048
     private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-    init(file: String) {
+    init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false) {
         self.file = file
+        self.keys = keys
+        self.checkingHashes = checkingHashes
         lines.reserveCapacity(Self.capacity)
     }
 
@@ -217,10 +224,14 @@ struct DecodeBatch {
         lines.append((line, offset, Array(bytes)))
     }
 
-    static func decode(_ bytes: [UInt8], file: String, line: Int) -> Result<LogEvent, LogError> {
+    static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
+                       checkingHash: Bool = false) -> Result<LogEvent, LogError> {
         bytes.withUnsafeBytes { raw in
+            if checkingHash, case .badHash = EventLine.check(raw) {
+                return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
+            }
             do throws(LogError) {
-                return .success(try LogEvent.decode(raw, file: file, line: line))
+                return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys))
             } catch {
                 return .failure(error)
             }
@@ -232,7 +243,7 @@ struct DecodeBatch {
         guard !lines.isEmpty else { return }
         let count = lines.count
         let workers = min(Self.workers, count)
-        let input = lines, file = file
+        let input = lines, file = file, keys = keys, checking = checkingHashes
         var results: [Result<LogEvent, LogError>?]
         if #available(macOS 15, *), workers > 1 {
             // Worker w decodes lines w, w + workers, … on its own, then stores them under the lock.
@@ -242,14 +253,15 @@ struct DecodeBatch {
                 local.reserveCapacity(count / workers + 1)
                 var index = worker
                 while index < count {
-                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number)))
+                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number, keys: keys,
+                                                     checkingHash: checking)))
                     index += workers
                 }
                 slots.withLock { slots in for (index, result) in local { slots[index] = result } }
             }
             results = slots.withLock { $0 }
         } else {
-            results = input.map { Self.decode($0.bytes, file: file, line: $0.number) }
+            results = input.map { Self.decode($0.bytes, file: file, line: $0.number, keys: keys, checkingHash: checking) }
         }
         lines.removeAll(keepingCapacity: true)
         for index in 0..<count {

@@ -21,6 +21,8 @@ public struct ExportParameters: Sendable {
     public var delimiter: Character
     /// The creation time written in the header (injectable for tests).
     public var now: Date
+    /// The keys that open sealed bodies (the team key), nil in a folder without a team key.
+    public var keys: BodyKeys?
 
     /// Parameters with the defaults: per quarter, CSV, `--min-cell 5`, `;`.
     public init(data: DataDirectory, state: StateDirectory, form: Form, options: ReportOptions = ReportOptions(),
@@ -114,7 +116,8 @@ public enum ExportRunner {
         try parameters.validate()
         let store: CaseStore
         do {
-            store = try CaseStore.open(directory: parameters.data, state: parameters.state, form: parameters.form)
+            store = try CaseStore.open(directory: parameters.data, state: parameters.state, form: parameters.form,
+                                       keys: parameters.keys)
         } catch let error as LogError {
             throw .readFailed(error)
         } catch let error as CaseIndexError {

@@ -282,7 +282,7 @@ public final class ReviewScreen {
             filter.author = next(after: filter.author, in: authors)
             refilter()
         case .character("/"):
-            searchField = TextField(text: filter.cpr ?? "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
+            searchField = TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })   // starts empty
             page = .cprSearch
         case .character("v"), .character("V"):
             guard rows.indices.contains(selected) else { return }

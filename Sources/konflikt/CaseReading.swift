@@ -7,23 +7,40 @@ import KonfliktLog
 /// Opening the case index for a command: the reader's state folder, the form, and the index's
 /// warnings printed on standard error.
 enum CaseReading {
+    /// The keys for reading `directory`: nil in a folder without a team key; else the lead's team key
+    /// (passphrase from `KONFLIKT_PASSPHRASE_FILE` or the terminal) and this device's key. Without them:
+    /// a Danish message and exit 77, before anything is read.
+    static func keys(directory: DataDirectory, keyFile: String?) throws -> BodyKeys? {
+        let environment = ProcessInfo.processInfo.environment
+        do {
+            guard try TeamFile.load(directory: directory) != nil else { return nil }
+            return try KeyRing.lead(keyFile: keyFile, config: ConfigDirectory.resolve(environment: environment),
+                                    environment: environment)
+        } catch {
+            printError(error.danishDescription)
+            throw ExitCode(error.exitCode)
+        }
+    }
+
     /// Opens the case index of `directory` for `form`; a data folder that does not exist is an error (74).
-    static func open(directory: DataDirectory, form: Form) throws -> CaseStore {
+    /// In a folder with a team key the team key is needed (see `keys`).
+    static func open(directory: DataDirectory, form: Form, keyFile: String? = nil) throws -> CaseStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             printError("Datamappen \(directory.path) findes ikke.")
             throw ExitCode(ExitStatus.ioError)
         }
+        let keys = try keys(directory: directory, keyFile: keyFile)
         let state = StateDirectory.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore.open(directory: directory, state: state, form: form)
+        let store = try CaseStore.open(directory: directory, state: state, form: form, keys: keys)
         for warning in store.warnings { printError(warning) }
         return store
     }
 
     /// As `open`, loading the form from `formsOption`.
-    static func open(directory: DataDirectory, formsOption: String?) throws -> CaseStore {
+    static func open(directory: DataDirectory, formsOption: String?, keyFile: String? = nil) throws -> CaseStore {
         let environment = ProcessInfo.processInfo.environment
         let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: formsOption, environment: environment))
-        return try open(directory: directory, form: form)
+        return try open(directory: directory, form: form, keyFile: keyFile)
     }
 }

@@ -27,6 +27,9 @@ struct CorrectCommand: ParsableCommand {
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
 
+    @Option(name: .customLong("key-file"), help: "Teamnøglens fil (ellers den i konfigurationsmappen).")
+    var keyFile: String?
+
     @Option(name: .long, help: "Dine initialer.")
     var author: String?
 
@@ -57,7 +60,7 @@ struct CorrectCommand: ParsableCommand {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            var store = try CaseReading.open(directory: context.directory, form: input.form)
+            var store = try CaseReading.open(directory: context.directory, form: input.form, keyFile: keyFile)
             guard let found = try store.details(screening, today: LocalDate.today()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktDemo
 import KonfliktLog
 
 /// `konflikt demo-data`: a realistic, valid, hash-chained data directory of fictitious families for

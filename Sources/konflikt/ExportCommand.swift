@@ -19,6 +19,9 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
 
+    @Option(name: .customLong("key-file"), help: "Teamnøglens fil (ellers den i konfigurationsmappen).")
+    var keyFile: String?
+
     @Option(name: .long, help: "Mappen med formularer.")
     var forms: String?
 
@@ -84,7 +87,7 @@ struct ExportCommand: ParsableCommand {
         var loaded: Form?
         try reportingErrors { loaded = try FormLoader.loadForm(id: form, directory: formsDirectory) }
         guard let loadedForm = loaded else { throw ExitCode(ExitStatus.dataError) }
-        let parameters = ExportParameters(
+        var parameters = ExportParameters(
             data: DataDirectory.resolve(option: data, environment: environment),
             state: StateDirectory.resolve(environment: environment), form: loadedForm,
             options: ReportOptions(granularity: granularity, from: fromDate, to: toDate),
@@ -95,6 +98,7 @@ struct ExportCommand: ParsableCommand {
             printError("Datamappen \(parameters.data.path) findes ikke.")
             throw ExitCode(ExitStatus.ioError)
         }
+        parameters.keys = try CaseReading.keys(directory: parameters.data, keyFile: keyFile)
         if let out {
             var isDirectory: ObjCBool = false
             if FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue {

@@ -30,6 +30,9 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
 
+    @Option(name: .customLong("key-file"), help: "Teamnøglens fil (ellers den i konfigurationsmappen).")
+    var keyFile: String?
+
     @Option(name: .long, help: "Dine initialer.")
     var author: String?
 
@@ -56,7 +59,7 @@ struct FollowupCommand: ParsableCommand {
         try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            var store = try CaseReading.open(directory: context.directory, formsOption: forms)
+            var store = try CaseReading.open(directory: context.directory, formsOption: forms, keyFile: keyFile)
             guard let found = try store.details(screening, today: day) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)

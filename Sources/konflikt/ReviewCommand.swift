@@ -33,6 +33,9 @@ struct ReviewCommand: ParsableCommand {
     @Option(name: .long, help: "Datamappen med logfilerne.")
     var data: String?
 
+    @Option(name: .customLong("key-file"), help: "Teamnøglens fil (ellers den i konfigurationsmappen).")
+    var keyFile: String?
+
     @Option(name: .long, help: "Dine initialer (ellers dem, der er gemt i indstillingerne).")
     var author: String?
 
@@ -66,26 +69,26 @@ struct ReviewCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
+        // The passphrase is asked once, before the screen opens.
+        let keys = try CaseReading.keys(directory: directory, keyFile: keyFile)
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             ReviewScreen.open(environment: ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
-                today: today, author: author), on: terminal)
+                today: today, author: author, keys: { keys }), on: terminal)
         }
     }
 
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
         let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
-            let store = try CaseReading.open(directory: directory, form: form)
+            let store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
             let rows = ReviewList.rows(store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
                                        today: today)
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
-                let encoder = JSONEncoder()
-                encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
                 // Written in blocks of about 1 MB, so that the output never sits whole in memory.
                 var output = Data("[".utf8)
                 for (index, row) in rows.enumerated() {
@@ -93,7 +96,7 @@ struct ReviewCommand: ParsableCommand {
                     var item = ReviewList.item(row)
                     // Authors written by older versions or other tools were never checked as initials.
                     if !Initials.isValid(item.author) { item.author = maskCPR(item.author) }
-                    output += try encoder.encode(item)
+                    output += Data(item.jsonLine().utf8)
                     if output.count >= 1 << 20 {
                         FileHandle.standardOutput.write(output)
                         output.removeAll(keepingCapacity: true)
@@ -112,8 +115,9 @@ struct ReviewCommand: ParsableCommand {
 /// Connects the review screen to the case index: the list from the index, a case's details read
 /// again from the log, and the lead's follow-ups and corrections appended to the lead's own device file.
 enum ReviewWiring {
+    /// `keys` gives the keys that open sealed bodies (asked for once, on the first reading).
     static func environment(form: Form, directory: DataDirectory, state: StateDirectory, config: ConfigDirectory,
-                            today: LocalDate, author: String) -> ReviewEnvironment {
+                            today: LocalDate, author: String, keys: @escaping () throws -> BodyKeys?) -> ReviewEnvironment {
         let append: (EventBody) throws -> Void = { body in
             try directory.create()
             let writer = try LogWriter.forDevice(directory: directory, config: config)
@@ -123,8 +127,14 @@ enum ReviewWiring {
         return ReviewEnvironment(
             form: form, today: today, initials: author,
             load: { includeClosed, progress in
-                let opened = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
-                store.value = opened
+                // The index is opened once per review and then only brought up to date.
+                if store.value == nil {
+                    store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
+                                                     progress: progress)
+                } else {
+                    try store.value?.refresh(progress: progress)
+                }
+                guard let opened = store.value else { return ReviewLoad(cases: []) }
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
                                   warnings: folderWarnings(directory) + opened.warnings)
             },
@@ -132,7 +142,9 @@ enum ReviewWiring {
             recordCorrection: { try append(.correction($0)) },
             loadCase: { id in
                 // Brought up to date first (the lead may just have appended), then the case is read again.
-                var opened = try CaseStore.open(directory: directory, state: state, form: form)
+                var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys())
+                store.value = nil           // so the index is changed in place, not copied
+                try opened.refresh()
                 let details = try opened.details(id, today: today)
                 let summary = opened.summary(of: id, today: today)
                 store.value = opened

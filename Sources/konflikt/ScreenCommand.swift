@@ -123,7 +123,8 @@ enum ReviewLauncher {
             let initials = Settings.load(config: config).initials.flatMap(Initials.normalized) ?? "?"
             ReviewScreen.open(environment: ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
-                config: config, today: today, author: initials), on: terminal)
+                config: config, today: today, author: initials, keys: { try ScreenKeys.lead(directory: directory, config: config) }),
+                on: terminal)
         }
     }
 }
@@ -133,12 +134,13 @@ enum ReviewLauncher {
 /// event in the user's own device file.
 enum ExportLauncher {
     static func run(_ request: ExportRequest, form: Form, directory: DataDirectory, config: ConfigDirectory) throws -> String {
-        let parameters = ExportParameters(
+        var parameters = ExportParameters(
             data: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment), form: form,
             options: ReportOptions(granularity: PeriodGranularity(rawValue: request.period) ?? .quarter,
                                    from: request.from, to: request.to),
             format: ExportFormat(rawValue: request.format) ?? .csv)
         try parameters.validate()
+        parameters.keys = try ScreenKeys.lead(directory: directory, config: config)
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let name = ExportRunner.suggestedFileName(for: parameters)
         var url = folder.appendingPathComponent(name)
@@ -151,5 +153,20 @@ enum ExportLauncher {
         let writer = try LogWriter.forDevice(directory: directory, config: config)
         let author = Settings.load(config: config).initials.flatMap(Initials.normalized) ?? "?"
         return try ExportRunner.run(parameters, to: url, writer: writer, author: author).path
+    }
+}
+
+/// The team key for the start menu's review and export. The passphrase cannot be typed while the screen
+/// is drawn, so here it comes only from `KONFLIKT_PASSPHRASE_FILE`; otherwise the Danish message says to
+/// use `konflikt review` or `konflikt export`, which ask for it before they start.
+enum ScreenKeys {
+    static func lead(directory: DataDirectory, config: ConfigDirectory) throws -> BodyKeys? {
+        guard try TeamFile.load(directory: directory) != nil else { return nil }
+        let environment = ProcessInfo.processInfo.environment
+        guard let file = environment["KONFLIKT_PASSPHRASE_FILE"], !file.isEmpty else {
+            throw KeyError.passphraseUnavailable(
+                reason: "gennemgang og eksport fra menuen kræver teamnøglen; brug konflikt review eller konflikt export")
+        }
+        return try KeyRing.lead(keyFile: nil, config: config, environment: environment)
     }
 }

@@ -229,3 +229,63 @@ import Testing
         #expect(both.stderr.contains("--reason-file"))
     }
 }
+
+/// The lead reads sealed records through the case index: review, export, follow-up and correction need
+/// the team key (77 without it), and nothing the lead appends is readable in the data folder either.
+@Suite struct EncryptedReadingTests {
+    let forms = Binary.packageRoot.appendingPathComponent("forms").path
+
+    @Test func theLeadReadsSealedCasesAndWithoutTheKeyNothingIsShown() throws {
+        let setup = try KeyTests.Setup(forms: forms)
+        #expect(try Binary.run(["team", "init"], environment: setup.lead).status == 0)
+        let (_, short) = try setup.fingerprint()
+        #expect(try Binary.run(["team", "trust", short], environment: setup.visitor).status == 0)
+        let recorded = try Binary.run(["record", "--author", "AB"], stdin: KeyTests.secretAnswers, environment: setup.visitor)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let decision = try #require(try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        let id = try #require(decision["id"] as? String)
+
+        // Without the passphrase: exit 77 and a Danish message, never an empty list.
+        var noKey = setup.lead
+        noKey["KONFLIKT_PASSPHRASE_FILE"] = nil
+        let refused = try Binary.run(["review", "--list", "--json"], environment: noKey)
+        #expect(refused.status == 77)
+        #expect(refused.stdout.isEmpty)
+        #expect(!refused.stderr.isEmpty)
+        #expect(try Binary.run(["export"], environment: noKey).status == 77)
+        var wrong = setup.lead
+        let wrongFile = setup.root.appendingPathComponent("wrong.txt")
+        try "en helt forkert sætning\n".write(to: wrongFile, atomically: true, encoding: .utf8)
+        wrong["KONFLIKT_PASSPHRASE_FILE"] = wrongFile.path
+        let wrongRun = try Binary.run(["review", "--list", "--json"], environment: wrong)
+        #expect(wrongRun.status == 77)
+        #expect(wrongRun.stdout.isEmpty)
+
+        // With the key: the case is listed, as it would be in clear text.
+        let listed = try Binary.run(["review", "--list", "--json"], environment: setup.lead)
+        #expect(listed.status == 0, "\(listed.stderr)")
+        let cases = try #require(try JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+        #expect(cases.map { $0["id"] as? String } == [id])
+        #expect(cases.first?["child"] as? String == "150926-****")
+        #expect(!listed.stderr.contains("kunne ikke læses"))
+        let export = try Binary.run(["export", "--format", "json", "--author", "LE"], environment: setup.lead)
+        #expect(export.status == 0, "\(export.stderr)")
+
+        // The lead's follow-up is sealed too, and closes the case.
+        let note = "Ringede til rådgiveren om familien Hemmeligsen"
+        let followed = try Binary.run(["followup", id, "--action", "underretning", "--status", "udfoert",
+                                       "--date", "2026-11-22", "--author", "LE"], stdin: note, environment: setup.lead)
+        #expect(followed.status == 0, "\(followed.stderr)")
+        let after = try Binary.run(["review", "--list", "--json", "--all"], environment: setup.lead)
+        let all = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]])
+        #expect((all.first?["status"] as? [String: String])?["underretning"] == "done")
+
+        // An attacker with the whole data folder finds neither the note nor the child's number.
+        for name in try FileManager.default.contentsOfDirectory(atPath: setup.data.path) {
+            let bytes = try Data(contentsOf: setup.data.appendingPathComponent(name))
+            for secret in ["Hemmeligsen", "150926-4123", "1509264123", "Skænderier"] {
+                #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
+            }
+        }
+    }
+}

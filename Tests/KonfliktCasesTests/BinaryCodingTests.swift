@@ -14,23 +14,25 @@ import Testing
         writer.string("æøå")
         writer.uuid(id)
         writer.uint64(0x0102030405060708)
-        var reader = BinaryReader(writer.data)
-        #expect(reader.varint() == 0)
-        #expect(reader.varint() == 300)
-        #expect(reader.varint() == UInt64.max)
-        #expect(reader.signed() == -1)
-        #expect(reader.signed() == Int64.min)
-        #expect(reader.string() == "æøå")
-        #expect(reader.uuid() == id)
-        #expect(reader.uint64() == 0x0102030405060708)
-        #expect(reader.atEnd)
-        #expect(reader.varint() == nil)
+        BinaryReader.read(writer.data) { reader in
+            #expect(reader.varint() == 0)
+            #expect(reader.varint() == 300)
+            #expect(reader.varint() == UInt64.max)
+            #expect(reader.signed() == -1)
+            #expect(reader.signed() == Int64.min)
+            #expect(reader.string() == "æøå")
+            #expect(reader.uuid() == id)
+            #expect(reader.uint64() == 0x0102030405060708)
+            #expect(reader.atEnd)
+            #expect(reader.varint() == nil)
+        }
     }
 
     @Test func truncatedInputGivesNil() {
         var writer = BinaryWriter()
         writer.string("hello")
-        var reader = BinaryReader(Array(writer.data.dropLast()))
-        #expect(reader.string() == nil)
+        BinaryReader.read(Array(writer.data.dropLast())) { reader in
+            #expect(reader.string() == nil)
+        }
     }
 }

@@ -3,6 +3,7 @@ import KonfliktCore
 import Testing
 @testable import KonfliktCases
 @testable import KonfliktLog
+import KonfliktDemo
 
 /// The case index gives the same cases as a fold from scratch, however the log changed since it was
 /// saved: appends, a new device file, a rewritten or truncated file, a damaged or outdated index.
@@ -284,5 +285,30 @@ import Testing
         #expect(store.index.records(cpr: "1509264123").count == 1)
         #expect(store.index.records(cpr: "1509264124").isEmpty)
         #expect(store.summary(store.index.records[0], today: Self.today).maskedCPR == "150926-****")
+    }
+}
+
+/// Lines the index cannot trust are counted and pointed to `konflikt verify`, never folded silently.
+@Suite struct CaseIndexProblemTests {
+    @Test func aLineWhoseHashDoesNotMatchIsReportedNotFolded() throws {
+        let form = try Sample.form()
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        for _ in 0..<3 { try writer.append(Sample.screening(), author: "AB") }
+        try writer.append(Sample.screening(level: "hoejt", actions: ["underretning"], flagged: true), author: "AB")
+        // Someone edits the flagged line's answer without recomputing its hash.
+        let path = dir.data.file("dev1.jsonl")
+        var text = try String(contentsOfFile: path, encoding: .utf8)
+        let last = try #require(text.split(separator: "\n").last)
+        text = text.replacingOccurrences(of: String(last), with: last.replacingOccurrences(of: "\"hoejt\"", with: "\"lavt\""))
+        try text.write(toFile: path, atomically: true, encoding: .utf8)
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(store.index.records.count == 3)
+        #expect(store.index.problems.count == 1)
+        #expect(store.warnings.contains { $0.contains("1 linje(r) i loggen kunne ikke læses") && $0.contains("konflikt verify") })
+        // Not saved while a line could not be read: the next reading tries it again.
+        #expect(store.report.newProblems == 1)
+        #expect(!FileManager.default.fileExists(atPath: dir.state.file(CaseStore.indexFileName(for: dir.data))))
     }
 }

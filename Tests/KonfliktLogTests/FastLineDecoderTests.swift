@@ -2,6 +2,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+@testable import KonfliktDemo
 
 /// `FastLineDecoder` gives exactly the `JSONDecoder` path's event, or nil; never a different value.
 @Suite struct FastLineDecoderTests {

@@ -164,7 +164,15 @@ final class ReviewFixture {
         press(screen, terminal, keys("020926-4345") + [.enter])
         #expect(screen.rows.map(\.item.id) == [fixture.overrideID])
         #expect(terminal.contains("CPR: 020926-****"))
-        press(screen, terminal, [.character("/")] + Array(repeating: Key.backspace, count: 11) + [.enter])
+        // The search field starts empty (never the previous number), and Enter on it removes the search.
+        press(screen, terminal, [.character("/")])
+        #expect(!terminal.contains("Søg CPR: 020926"))
+        press(screen, terminal, [.enter])
+        #expect(screen.rows.count >= 3)
+        // A birth-date prefix finds the child without the rest of the number.
+        press(screen, terminal, [.character("/")] + keys("0109") + [.enter])
+        #expect(screen.rows.map(\.item.id) == [fixture.courseID])
+        press(screen, terminal, [.character("/"), .enter])
         #expect(screen.rows.count >= 3)
     }
 
@@ -348,5 +356,33 @@ final class Counter {
         #expect(recorder.answers == [false])
         #expect(!terminal.contains("sager, "))
         #expect(try fixture.leadEvents().isEmpty)
+    }
+}
+
+/// The hand-written JSON of `review --list --json` is byte for byte what `JSONEncoder` writes.
+@Suite struct ReviewListJSONTests {
+    @Test func handWrittenLinesEqualTheEncoder() throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let tricky = ["AB", "Ø/Å \"x\" \\ y", "tab\there\nnew\u{01}\u{08}\u{0C}\r", "", "😀 é"]
+        var items: [ReviewList.Item] = []
+        for (index, text) in tricky.enumerated() {
+            items.append(ReviewList.Item(
+                actions: index % 2 == 0 ? ["underretning", text] : [], author: text, child: "150926-****",
+                corrections: index, date: "2026-11-0\(index + 1)", days_open: index % 2 == 0 ? nil : index,
+                deadlines: index % 2 == 0 ? ["underretning": "2026-11-03", text: "x"] : [:], device: "dev/\(text)",
+                id: UUID().uuidString.lowercased(), open: index % 2 == 0, overdue: index == 1, overridden: index == 2,
+                status: ["underretning": "open", "b": text], visit: index == 3 ? nil : text))
+        }
+        let fixture = try ReviewFixture()
+        let load = try fixture.environment().load(true) { _ in true }
+        for row in ReviewList.rows(load.cases, filter: ReviewFilter(includeClosed: true), form: fixture.form,
+                                   today: ReviewFixture.today) {
+            items.append(ReviewList.item(row))
+        }
+        #expect(items.count > tricky.count)
+        for item in items {
+            #expect(item.jsonLine() == String(decoding: try encoder.encode(item), as: UTF8.self))
+        }
     }
 }

@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import KonfliktCore
+import KonfliktLog
 
 /// What `konflikt demo-data` writes.
 public struct DemoDataOptions: Sendable {
@@ -92,7 +93,7 @@ public enum DemoData {
             plan.sort { ($0.time, $0.index, $0.kind.order) < ($1.time, $1.index, $1.kind.order) }
             let device = number == devices ? leadDevice : Self.device(number)
             let author = number == devices ? leadInitials : initials(number)
-            var writer = try BulkWriter(directory: directory, name: "\(device).jsonl")
+            var writer = try BulkLogWriter(directory: directory, name: "\(device).jsonl")
             if let team = options.teamFile {
                 let teamKey = try team.key(path: directory.file(TeamFile.name))
                 writer.sealer = try BodySealer(recipients: [
@@ -132,58 +133,6 @@ public enum DemoData {
         var time: Int64        // milliseconds since 1970, UTC
         var kind: Kind
         var index: Int32
-    }
-
-    /// Appends lines with the log's encoder to a new file, in 1 MiB blocks, and syncs once at the end.
-    struct BulkWriter {
-        let path: String
-        let fd: Int32
-        let directory: DataDirectory
-        var prev = EventLine.genesis
-        var seq = 0
-        var buffer: [UInt8] = []
-        var sealer: BodySealer?
-
-        init(directory: DataDirectory, name: String) throws {
-            self.directory = directory
-            path = directory.file(name)
-            fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            guard fd >= 0 else { throw LogError.openFailed(path: path, reason: systemReason(errno)) }
-            buffer.reserveCapacity(1 << 21)
-        }
-
-        mutating func append(_ body: EventBody, id: UUID, time: Int64, device: String, author: String) throws {
-            seq += 1
-            let date = Date(timeIntervalSince1970: Double(time) / 1000)
-            let (line, hash) = try EventLine.make(prev: prev, seq: seq, id: id, timestamp: Timestamp.format(date),
-                                                  device: device, author: author, body: body, sealer: sealer)
-            prev = hash
-            buffer += line
-            if buffer.count >= 1 << 20 { try flush() }
-        }
-
-        mutating func flush() throws {
-            var offset = 0
-            while offset < buffer.count {
-                let written = buffer[offset...].withUnsafeBytes { Foundation.write(fd, $0.baseAddress, $0.count) }
-                if written < 0 {
-                    if errno == EINTR { continue }
-                    throw LogError.writeFailed(path: path, reason: systemReason(errno))
-                }
-                offset += written
-            }
-            buffer.removeAll(keepingCapacity: true)
-        }
-
-        mutating func finish() throws {
-            try flush()
-            let synced = fsync(fd)
-            let reason = systemReason(errno)
-            close(fd)
-            guard synced == 0 else { throw LogError.syncFailed(path: path, reason: reason) }
-            let dir = open(directory.path, O_RDONLY | O_CLOEXEC)
-            if dir >= 0 { _ = fsync(dir); close(dir) }
-        }
     }
 }
 
@@ -246,13 +195,23 @@ struct Family {
         let centuryDigit = 5 + rng.below(4)             // 5–8: born 2000–2057
         let cpr = String(format: "%02d%02d%02d-%d%03d", birth.day, birth.month, birth.year % 100, centuryDigit, rng.below(1000))
         let initials = DemoData.initials(device)
+        // The visit, its date, the child and the health visitor by the roles the form declares.
+        func id(_ role: FieldRole, _ fallback: String) -> String { form.field(role: role)?.id ?? fallback }
         var base: Answers = [
-            "besoeg": .string(visit), "besoegsdato": .string(visitDate.iso), "barn_cpr": .string(cpr),
-            "sundhedsplejerske": .string(initials),
-            "deltagere": .strings(rng.pick([(["mor", "far"], 0.68), (["mor"], 0.25), (["mor", "medmor"], 0.05),
-                                            (["far"], 0.02)])),
+            id(.visit, "besoeg"): .string(visit), id(.visitDate, "besoegsdato"): .string(visitDate.iso),
+            id(.childCPR, "barn_cpr"): .string(cpr), id(.author, "sundhedsplejerske"): .string(initials),
+            id(.participants, "deltagere"): .strings(rng.pick([(["mor", "far"], 0.68), (["mor"], 0.25),
+                                                                (["mor", "medmor"], 0.05), (["far"], 0.02)])),
             "informeret": .bool(rng.chance(0.96)),
         ]
+        // A few visits without the screening (the partner was present, an interpreter was needed, …).
+        if let screened = form.field(role: .screened) {
+            let asked = rng.chance(0.95)
+            base[screened.id] = .bool(asked)
+            if !asked, let reason = form.field(role: .notScreenedReason), !reason.choices.isEmpty {
+                base[reason.id] = .string(reason.choices[rng.below(reason.choices.count)].id)
+            }
+        }
         if rng.chance(0.04) { base["note"] = .string("Fiktiv note \(index): familien ønsker opfølgning.") }
         let answers = Self.conflictAnswers(form: form, base: base, rng: &rng, visitDate: visitDate)
         let decision = form.decide(answers, today: visitDate)
@@ -310,6 +269,12 @@ struct Family {
         var answers = base
         let level = rng.pick([("lavt", 0.80), ("middel", 0.135), ("hoejt", 0.045), ("vil_ikke_svare", 0.02)])
         answers["konfliktniveau"] = .string(level)
+        // Form version 2: disagreement, whether she was alone with the parent, immediate danger, and
+        // whether telling the parents could endanger someone. Answers the form does not show are dropped below.
+        answers["foraeldre_uenige"] = .bool(rng.chance(0.05))
+        answers["alene_med_foraelder"] = .bool(rng.chance(0.9))
+        answers["akut_fare"] = .bool(rng.chance(0.002))
+        answers["fare_ved_orientering"] = .bool(rng.chance(0.2))
         let violence = level == "hoejt" ? rng.pick([("nej", 0.6), ("ja", 0.3), ("ved_ikke", 0.1)])
             : rng.pick([("nej", 0.88), ("ja", 0.05), ("ved_ikke", 0.07)])
         answers["vold_mellem_foraeldre"] = .string(violence)
