@@ -5,6 +5,9 @@ import Foundation
 struct BinaryWriter {
     private(set) var data: [UInt8] = []
 
+    /// Room for `bytes` without growing (a big index is written in one piece).
+    mutating func reserve(_ bytes: Int) { data.reserveCapacity(bytes) }
+
     mutating func bytes(_ bytes: [UInt8]) { data.append(contentsOf: bytes) }
 
     mutating func varint(_ value: UInt64) {

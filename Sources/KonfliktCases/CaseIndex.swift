@@ -62,6 +62,8 @@ public struct CaseIndex: Sendable {
     private var stringIndex: [String: Int32] = [:]
     private var positions: [UUID: Int32] = [:]
     private var positionsBuilt = true
+    /// Lookups answered by scanning before the position table is built (for a loaded index).
+    private var scansLeft = 64
     private var fileNumbers: [String: Int32] = [:]
     /// The Danish day of each UTC hour met while folding (looking it up in the calendar is slow).
     private var dayOfHour: [Int64: Int32] = [:]
@@ -112,6 +114,7 @@ public struct CaseIndex: Sendable {
                 tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
             apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
                   to: &record)
+            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
             let number = Int32(records.count)
             records.append(record)
             positions[event.id] = number
@@ -136,6 +139,7 @@ public struct CaseIndex: Sendable {
             let inForce = history[body.screening]?.filter { $0.kind == 0 }.map(\.time).max()
             history[body.screening, default: []].append(entry)
             record.corrections += 1
+            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
             if CaseRules.correctionTakesOver(time, over: inForce) {
                 record.correctedAt = time.millis
                 apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate,
@@ -240,6 +244,12 @@ public struct CaseIndex: Sendable {
     }
 
     private mutating func position(of id: UUID) -> Int32? {
+        // A loaded index finds its first few ids by a scan (a few ms at a million records) and builds
+        // the table only when many are asked for: one new event should not cost a million-entry table.
+        if !positionsBuilt, scansLeft > 0 {
+            scansLeft -= 1
+            return records.firstIndex { $0.id == id }.map { Int32($0) }
+        }
         if !positionsBuilt {
             positions.reserveCapacity(records.count)
             for (index, record) in records.enumerated() { positions[record.id] = Int32(index) }
@@ -269,8 +279,8 @@ public struct CaseIndex: Sendable {
 
     /// Brings the index up to date with `directory`: reads only what was appended to files it knows,
     /// and rebuilds from scratch when a file is shorter, rewritten or gone. `progress` gets the share
-    /// of bytes read (0–1) and returns false to stop; then `CancellationError` is thrown and the
-    /// index is as it was.
+    /// of bytes read (0–1) and returns false to stop; then `CancellationError` is thrown, and (as after
+    /// any error) the index must not be used or saved.
     public mutating func update(directory: DataDirectory, keys: BodyKeys? = nil,
                                 progress: (Double) -> Bool = { _ in true }) throws -> UpdateReport {
         let names = try directory.logFiles()
@@ -288,11 +298,12 @@ public struct CaseIndex: Sendable {
             guard size >= mark.end - 1 else { reason = "\(mark.name) er blevet kortere"; break }
             guard Self.lineStillThere(mark, directory: directory) else { reason = "\(mark.name) er skrevet om"; break }
         }
-        var working = self
-        if reason != nil { working.reset() }
+        // Changed in place (a copy would double the memory of a big index): after an error or a
+        // cancellation the index is half brought up to date, and callers drop it without saving.
+        if reason != nil { reset() }
         var total: Int64 = 0
         for (name, size) in sizes {
-            let known = working.fileNumbers[name].map { working.files[Int($0)].end } ?? 0
+            let known = fileNumbers[name].map { files[Int($0)].end } ?? 0
             total += max(0, size - known)
         }
         var done: Int64 = 0
@@ -300,15 +311,15 @@ public struct CaseIndex: Sendable {
         guard progress(0) else { throw CancellationError() }
         for name in sizes.keys.sorted() {
             let number: Int32
-            if let known = working.fileNumbers[name] {
+            if let known = fileNumbers[name] {
                 number = known
             } else {
-                number = Int32(working.files.count)
-                working.files.append(FileMark(name: name, end: 0, lines: 0, lastOffset: -1, lastLength: 0, lastDigest: [],
+                number = Int32(files.count)
+                files.append(FileMark(name: name, end: 0, lines: 0, lastOffset: -1, lastLength: 0, lastDigest: [],
                                                     headHash: ""))
-                working.fileNumbers[name] = number
+                fileNumbers[name] = number
             }
-            let mark = working.files[Int(number)]
+            let mark = files[Int(number)]
             guard sizes[name, default: 0] > mark.end else { continue }
             var problems: [LogError] = []
             var sinceProgress: Int64 = 0
@@ -316,7 +327,7 @@ public struct CaseIndex: Sendable {
             var head = mark.headHash
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
                                              keys: keys, visit: { located in
-                working.add(located, file: number, directory: directory, keys: keys)
+                add(located, file: number, directory: directory, keys: keys)
                 head = located.event.hash
                 sinceProgress += Int64(located.length + 1)
                 if sinceProgress > 4 << 20 {
@@ -327,7 +338,7 @@ public struct CaseIndex: Sendable {
             }, problem: { problems.append($0) })
             if cancelled { throw CancellationError() }
             done += sinceProgress
-            working.problems += problems.map(\.danishDescription)
+            self.problems += problems.map(\.danishDescription)
             newProblems += problems.count
             guard end.end > Int(mark.end) else { continue }
             var updated = mark
@@ -338,11 +349,10 @@ public struct CaseIndex: Sendable {
             updated.lastLength = Int32(clamping: end.lastLineLength)
             updated.lastDigest = LogReader.lineBytes(name, in: directory, offset: end.lastLineOffset,
                                                      length: end.lastLineLength).map { Array(SHA256.hash(data: $0)) } ?? []
-            working.files[Int(number)] = updated
+            files[Int(number)] = updated
         }
         _ = progress(1)
         let changed = reason != nil || done > 0
-        self = working
         return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed, newProblems: newProblems)
     }
 
@@ -385,12 +395,13 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 1
+    static let formatVersion: UInt32 = 2
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     /// The index as bytes (see `decode`).
     public func encoded() -> Data {
         var out = BinaryWriter()
+        out.reserve(records.count * 72 + history.count * 48 + 4096)
         out.bytes(Self.magic)
         out.uint32(Self.formatVersion)
         out.string(schema.signature)

@@ -66,12 +66,17 @@ public struct CaseRecord: Sendable, Hashable {
         public static let overridden: UInt8 = 2
         /// The screening was made with another form than the index's.
         public static let otherForm: UInt8 = 4
+        /// The screening or any correction of it flagged the case or overrode the recommendation: the
+        /// lead keeps seeing it among all cases even when a correction took the flag away.
+        public static let wasFlagged: UInt8 = 8
     }
 
     /// Whether the case is flagged for the team lead.
     public var isFlagged: Bool {
         CaseRules.isFlagged(decisionFlagged: flags & Flag.decisionFlagged != 0, overridden: isOverridden)
     }
+    /// Whether the case was flagged at some point (see `Flag.wasFlagged`).
+    public var wasFlagged: Bool { isFlagged || flags & Flag.wasFlagged != 0 }
     /// Whether the recommendation was overridden.
     public var isOverridden: Bool { flags & Flag.overridden != 0 }
     /// Whether the screening was made with another form.

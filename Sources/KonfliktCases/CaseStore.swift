@@ -28,6 +28,8 @@ public struct CaseSummary: Sendable, Hashable {
     public var corrections: Int
     /// Whether the case is flagged.
     public var flagged: Bool
+    /// Whether the case was flagged at some point (a correction may have taken the flag away).
+    public var wasFlagged: Bool
     /// The keyed hash of the child's CPR number (0 when none).
     public var cprKey: UInt64
 
@@ -109,7 +111,8 @@ public struct CaseStore: Sendable {
             visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
             maskedCPR: record.maskedCPR, birthDigits: record.birthDigits,
             actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
-            corrections: Int(record.corrections), flagged: record.isFlagged, cprKey: record.cprKey)
+            corrections: Int(record.corrections), flagged: record.isFlagged, wasFlagged: record.wasFlagged,
+            cprKey: record.cprKey)
     }
 
     /// The summary of case `id`, if the index has it.
@@ -119,7 +122,9 @@ public struct CaseStore: Sendable {
 
     /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order.
     public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
-        index.records.lazy.filter { $0.isFlagged && (includeClosed || $0.isOpen) }.map { summary($0, today: today) }
+        // All cases: also those a correction took the flag from, so the lead never loses their trace.
+        index.records.lazy.filter { includeClosed ? $0.wasFlagged : $0.isFlagged && $0.isOpen }
+            .map { summary($0, today: today) }
     }
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.

@@ -61,7 +61,7 @@ public enum ReviewList {
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
         var rows: [ReviewRow] = []
-        for item in cases where item.flagged {
+        for item in cases where item.flagged || (filter.includeClosed && item.wasFlagged) {
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
             if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }

@@ -193,8 +193,9 @@ public final class ReviewScreen {
             reload()
             return
         }
-        if detail == nil || updated?.flagged == false { detail = nil }
-        if let updated, updated.flagged, loadedClosed || updated.isOpen {
+        // Kept when still flagged (open, or closed while all are shown), or when a correction took the
+        // flag away and all are shown: the lead never loses the trace of a case she corrected.
+        if let updated, updated.flagged ? (loadedClosed || updated.isOpen) : (loadedClosed && updated.wasFlagged) {
             if let index = cases.firstIndex(where: { $0.id == id }) { cases[index] = updated } else { cases.append(updated) }
         } else {
             cases.removeAll { $0.id == id }
@@ -477,9 +478,14 @@ public final class ReviewScreen {
         case .saved:
             correctionScreen = nil
             if let id = detailID { refresh(id) } else { reload() }
-            page = .detail
             detailScroll = 0
-            message = ("Rettelsen er gemt, og anbefalingen er vurderet igen.", .success)
+            if detailCase != nil {
+                page = .detail
+                message = ("Rettelsen er gemt, og anbefalingen er vurderet igen.", .success)
+            } else {
+                page = .list
+                message = ("Rettelsen er gemt. Sagen er ikke længere åben; a viser alle sager.", .success)
+            }
         case .left:
             correctionScreen = nil
             page = .detail

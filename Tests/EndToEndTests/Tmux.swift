@@ -39,6 +39,15 @@ final class TmuxSession {
     /// `Process` would then wait for ever.
     @discardableResult
     func tmux(_ arguments: [String]) throws -> String {
+        try run(arguments).output
+    }
+
+    /// The exit status of `tmux -L socket arguments…`.
+    func tmuxStatus(_ arguments: [String]) throws -> Int32 {
+        try run(arguments).status
+    }
+
+    private func run(_ arguments: [String]) throws -> (output: String, status: Int32) {
         let output = root.appendingPathComponent("tmux-\(UUID().uuidString).out").path
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
@@ -66,11 +75,19 @@ final class TmuxSession {
         var exit: Int32 = 0
         while waitpid(pid, &exit, 0) == -1, errno == EINTR {}
         defer { try? FileManager.default.removeItem(atPath: output) }
-        return (try? String(contentsOfFile: output, encoding: .utf8)) ?? ""
+        return ((try? String(contentsOfFile: output, encoding: .utf8)) ?? "", exit)
     }
 
     /// Starts `konflikt arguments…` in a new session (the previous one, if any, must have ended).
     func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24) throws {
+        // After the last session was killed the server takes a moment to go; a session started on its
+        // socket meanwhile dies with it ("server exited unexpectedly") and the screen stays empty. So
+        // wait while a server still answers with no session of ours (at most 5 s).
+        let deadline = Date().addingTimeInterval(5)
+        while Date() < deadline, try tmuxStatus(["list-sessions"]) == 0,
+              !(try tmux(["list-sessions", "-F", "#{session_name}"])).contains(name) {
+            usleep(50_000)
+        }
         var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", "-c", root.path]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { command += ["-e", "\(key)=\(value)"] }
         command += [Binary.path] + arguments

@@ -386,3 +386,26 @@ final class Counter {
         }
     }
 }
+
+/// A case a correction took the flag from stays among all cases: the lead never loses its trace.
+@Suite struct CorrectedAwayTests {
+    @Test func aCaseCorrectedToNoActionStaysAmongAllCases() throws {
+        let fixture = try ReviewFixture()
+        let answers = ReviewFixture.answers(day: 2, cpr: "150926-4123", level: "lavt", exposed: "nej", author: "AB")
+        let visit = LocalDate(year: 2026, month: 11, day: 2)!
+        let decision = fixture.form.decide(answers, today: visit)
+        #expect(!decision.flagged)
+        try LogWriter(directory: fixture.directory, device: "lead").append(.correction(CorrectionBody(
+            screening: fixture.exposedID, answers: answers, decision: decision, visitDate: visit,
+            reason: "Forkert barn valgt")), author: "LE")
+        let environment = fixture.environment()
+        let open = try environment.load(false) { _ in true }.cases
+        #expect(!open.contains { $0.id == fixture.exposedID })
+        let all = try environment.load(true) { _ in true }.cases
+        let kept = try #require(all.first { $0.id == fixture.exposedID })
+        #expect(!kept.flagged && kept.wasFlagged && !kept.isOpen && kept.corrections == 1)
+        let rows = ReviewList.rows(all, filter: ReviewFilter(includeClosed: true), form: fixture.form,
+                                   today: ReviewFixture.today)
+        #expect(rows.contains { $0.item.id == fixture.exposedID })
+    }
+}
