@@ -101,6 +101,8 @@ public struct Question: Sendable {
     /// Said in the question's place when it is not asked although every question its `when` reads
     /// has been answered (e.g. why the violence question is not asked); empty when none.
     public let hiddenText: String
+    /// A short column label for the export (`report_label`); nil when the form gives none.
+    public let reportLabel: String?
 
     /// The label of the choice `id`, or `id` when there is no such choice.
     public func label(ofChoice id: String) -> String {

@@ -8,11 +8,17 @@ public struct Settings: Sendable, Hashable, Codable {
     /// The fingerprint (64 hex digits) of the team key this device trusts (`konflikt team trust`);
     /// bodies are only ever sealed to this key.
     public var trustedTeamKey: String?
+    /// The municipality named in the export's header (e.g. "Hvidovre Kommune"); nil when not set.
+    public var municipality: String?
+    /// The team named in the export's header (e.g. "Sundhedsplejen Syd"); nil when not set.
+    public var team: String?
 
     /// Settings with the given values.
-    public init(initials: String? = nil, trustedTeamKey: String? = nil) {
+    public init(initials: String? = nil, trustedTeamKey: String? = nil, municipality: String? = nil, team: String? = nil) {
         self.initials = initials
         self.trustedTeamKey = trustedTeamKey
+        self.municipality = municipality
+        self.team = team
     }
 
     /// Reads the settings; missing or unreadable settings give the defaults.

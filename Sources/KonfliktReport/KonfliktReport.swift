@@ -21,12 +21,15 @@ public struct ExportParameters: Sendable {
     public var delimiter: Character
     /// The creation time written in the header (injectable for tests).
     public var now: Date
+    /// The municipality and team named in the header (from the settings), if set.
+    public var owner: ReportOwner
     /// The keys that open sealed bodies (the team key), nil in a folder without a team key.
     public var keys: BodyKeys?
 
     /// Parameters with the defaults: per quarter, CSV, `--min-cell 5`, `;`.
     public init(data: DataDirectory, state: StateDirectory, form: Form, options: ReportOptions = ReportOptions(),
-                format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date()) {
+                format: ExportFormat = .csv, minCell: Int = 5, delimiter: Character = ";", now: Date = Date(),
+                owner: ReportOwner = ReportOwner()) {
         self.data = data
         self.state = state
         self.form = form
@@ -35,6 +38,7 @@ public struct ExportParameters: Sendable {
         self.minCell = minCell
         self.delimiter = delimiter
         self.now = now
+        self.owner = owner
     }
 
     /// Rejects parameters that cannot give a safe, readable export (Danish message, exit 64).
@@ -63,6 +67,7 @@ public struct ExportParameters: Sendable {
                       "form": form.id]
         if let from = options.from { result["from"] = from.iso }
         if let to = options.to { result["to"] = to.iso }
+        if options.totalsOnly { result["totals-only"] = "true" }
         return result
     }
 }
@@ -126,9 +131,12 @@ public enum ExportRunner {
             throw .readFailed(.readFailed(path: parameters.data.path, reason: "\(error)"))
         }
         let table = ReportAggregator.table(store, layout: ReportLayout(form: parameters.form), options: parameters.options)
-        let document = ExportDocument(table: CellSuppression.apply(to: table, minCell: parameters.minCell),
-                                      created: parameters.now)
+        let suppressed = CellSuppression.apply(to: table, minCell: parameters.minCell)
+        let document = ExportDocument(table: suppressed, created: parameters.now, owner: parameters.owner)
         var warnings = store.warnings
+        if suppressed.unresolved > 0 {
+            warnings.append("\(suppressed.unresolved) skjult(e) tal kan måske indsnævres ud fra de viste tal; brug en grovere periode (--per) eller --totals-only.")
+        }
         if table.otherFormScreenings > 0 {
             warnings.append("\(table.otherFormScreenings) screening(er) med en anden formular end \(parameters.form.id) er ikke talt med.")
         }
@@ -136,6 +144,7 @@ public enum ExportRunner {
         switch parameters.format {
         case .csv: data = document.csv(delimiter: parameters.delimiter)
         case .json: data = document.json()
+        case .html: data = HTMLReport(document: document).data()
         }
         var audit = parameters.auditParameters
         audit["fingerprint"] = table.dataFingerprint

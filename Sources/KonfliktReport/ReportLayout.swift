@@ -1,4 +1,5 @@
 import KonfliktCore
+import KonfliktLog
 
 /// One column of the export table.
 public struct ReportColumn: Sendable, Hashable {
@@ -6,169 +7,215 @@ public struct ReportColumn: Sendable, Hashable {
     public enum Kind: Sendable, Hashable {
         /// Screenings.
         case screenings
-        /// Screenings where the parents were informed (the informed question answered yes).
-        case informed
         /// Screenings where `question` was answered `value` (a choice id, or `ja`/`nej` for yes/no).
         case answer(question: String, value: String)
         /// Screenings whose decision recommended `action`.
         case recommended(action: String)
+        /// Screenings whose actions in force after an override include `action`.
+        case final(action: String)
         /// Screenings where the health visitor overrode the recommendation.
         case overrides
-        /// Screenings whose latest follow-up on `action` is `udfoert`.
-        case followupDone(action: String)
+        /// Screenings with the flagging `action` in force whose latest follow-up is `status`.
+        case status(action: String, status: ReportStatus)
     }
 
     /// A stable machine id, e.g. `konfliktniveau.hoejt` (used as the key in JSON).
     public let id: String
-    /// The Danish header shown in the CSV.
+    /// The short Danish header (CSV, HTML).
     public let header: String
     /// What the column counts.
     public let kind: Kind
 }
 
+/// Where a flagging action stands, from its latest follow-up.
+public enum ReportStatus: String, Sendable, Hashable, CaseIterable {
+    /// The latest follow-up says done.
+    case udfoert
+    /// The latest follow-up says declined.
+    case afvist
+    /// The latest follow-up says not relevant.
+    case ikkeRelevant = "ikke_relevant"
+    /// No follow-up yet.
+    case aaben
+
+    /// The Danish label.
+    public var label: String {
+        switch self {
+        case .udfoert: return "udført"
+        case .afvist: return "afvist"
+        case .ikkeRelevant: return "ikke relevant"
+        case .aaben: return "ingen opfølgning endnu"
+        }
+    }
+
+    /// The status of a follow-up, or `aaben` without one.
+    init(_ status: FollowupStatus?) {
+        switch status {
+        case .udfoert?: self = .udfoert
+        case .afvist?: self = .afvist
+        case .ikkeRelevant?: self = .ikkeRelevant
+        case nil: self = .aaben
+        }
+    }
+}
+
+/// A counted question: its columns and what the form says about it.
+public struct ReportQuestion: Sendable {
+    /// The question's id.
+    public let id: String
+    /// The short label (`report_label`, else the question text).
+    public let label: String
+    /// The full question text, for the legend.
+    public let text: String
+    /// Choice, multichoice or yes/no.
+    public let kind: QuestionKind
+    /// The answer values (choice ids, or `ja`/`nej`) with their labels, in form order.
+    public let values: [(id: String, label: String)]
+    /// The column index per value, in the same order.
+    public let columns: [Int]
+    /// Required and always shown: every screening answers it, so its columns add up to the screenings.
+    public let alwaysAnswered: Bool
+    /// The form's question (its `when`, `required`).
+    public let question: Question
+}
+
+/// A form action with its columns.
+public struct ReportAction: Sendable {
+    /// The action's id.
+    public let id: String
+    /// The short label (`report_label`, else the label).
+    public let label: String
+    /// The full label, for the legend.
+    public let fullLabel: String
+    /// Whether it flags the case (then its follow-up statuses are counted).
+    public let flags: Bool
+    /// The recommended column.
+    public let recommendedColumn: Int
+    /// The final (after overrides) column.
+    public let finalColumn: Int
+    /// The status columns (flagging actions only), in `ReportStatus.allCases` order.
+    public let statusColumns: [Int]
+}
+
 /// The columns of an export, taken from a form: which questions are counted is decided by the form
 /// file's `report: true`, so a new question gets its columns without code changes.
 ///
-/// Columns in order: screenings; informed; one per choice of every other `report: true` choice or
-/// multichoice question (yes/no questions give `ja` and `nej`); one per action recommended; overrides;
-/// one per flagging action for follow-ups `udfoert`. The visit question (`besoeg`) is the row
-/// dimension, not a column. Text, date, CPR and number questions are never counted, even when marked.
+/// Columns in order: screenings; one per answer value of every `report: true` choice, multichoice
+/// or yes/no question except the visit question (the rows); per action, recommended; per action,
+/// final (after overrides); overrides; per flagging action, one per follow-up status. Headers use the
+/// form's `report_label`; the full texts go in the legend.
 public struct ReportLayout: Sendable {
     /// The form's id; screenings of other forms are not counted.
     public let formID: String
+    /// The form's title.
+    public let formTitle: String
     /// The columns in order.
     public let columns: [ReportColumn]
     /// The visit question's id (`besoeg`).
     public let visitQuestion: String
     /// The visit choice ids in form order (`2mdr`, `8mdr`): one row each.
     public let visits: [String]
+    /// The visit choice labels, by id.
+    public let visitLabels: [String: String]
     /// The visit date question's id (`besoegsdato`).
     public let dateQuestion: String
-    /// The choices of each single-choice question and the `ja`/`nej` of each yes/no question: their
-    /// cells add up to the number who answered the question.
-    public let answerGroups: [AnswerGroup]
-
-    /// The question that gives the "informed" column.
-    let informedQuestion: String
-    /// Bit (column index) per question id and answer value; yes/no answers are `ja`/`nej`.
-    let answerBits: [String: [String: Int]]
-    /// Bit (column index) per recommended action id.
-    let actionBits: [String: Int]
-    /// Follow-up column index per flagging action id, and the action ids in column order.
-    let followupColumns: [String: Int]
+    /// The counted questions in form order.
+    public let questions: [ReportQuestion]
+    /// The form's actions in form order.
+    public let actions: [ReportAction]
     /// The index of the overrides column.
-    let overridesColumn: Int
-    /// The index of the informed column.
-    let informedColumn: Int
+    public let overridesColumn: Int
+    /// The form's rules (for the relations they make certain).
+    let form: Form
 
-    /// The layout for `form`. The visit, visit-date and informed questions are named by id.
-    public init(form: Form, visitQuestion: String = "besoeg", dateQuestion: String = "besoegsdato",
-                informedQuestion: String = "informeret") {
+    /// The layout for `form`. The visit and visit-date questions are named by id.
+    public init(form: Form, visitQuestion: String = "besoeg", dateQuestion: String = "besoegsdato") {
+        self.form = form
         formID = form.id
+        formTitle = form.title
         self.visitQuestion = visitQuestion
         self.dateQuestion = dateQuestion
-        self.informedQuestion = informedQuestion
-        visits = form.question(id: visitQuestion)?.choices.map(\.id) ?? []
-        var columns: [ReportColumn] = [
-            ReportColumn(id: "screeninger", header: "Screeninger", kind: .screenings),
-            ReportColumn(id: "informeret", header: "Forældre informeret", kind: .informed),
-        ]
-        informedColumn = 1
-        var answerBits: [String: [String: Int]] = [informedQuestion: ["ja": 1]]
-        var groups: [AnswerGroup] = []
-        for question in form.questions where question.report {
-            guard question.id != visitQuestion, question.id != informedQuestion else { continue }
+        let visitChoices = form.question(id: visitQuestion)?.choices ?? []
+        visits = visitChoices.map(\.id)
+        visitLabels = Dictionary(visitChoices.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
+        var columns = [ReportColumn(id: "screeninger", header: "Screeninger", kind: .screenings)]
+        var questions: [ReportQuestion] = []
+        for question in form.questions where question.report && question.id != visitQuestion {
             let values: [(id: String, label: String)]
             switch question.kind {
             case .choice, .multichoice: values = question.choices.map { ($0.id, $0.label) }
             case .yesno: values = [("ja", "Ja"), ("nej", "Nej")]
             case .text, .date, .cpr, .number: continue
             }
-            var group: [Int] = []
-            var bits: [String: Int] = [:]
+            let label = question.reportLabel ?? question.text
+            var indices: [Int] = []
             for value in values {
-                bits[value.id] = columns.count
-                group.append(columns.count)
-                columns.append(ReportColumn(id: "\(question.id).\(value.id)",
-                                            header: "\(question.text): \(value.label)",
+                indices.append(columns.count)
+                columns.append(ReportColumn(id: "\(question.id).\(value.id)", header: "\(label): \(value.label)",
                                             kind: .answer(question: question.id, value: value.id)))
             }
-            answerBits[question.id] = bits
-            if question.kind != .multichoice {
-                groups.append(AnswerGroup(question: question.id, columns: group,
-                                          alwaysAnswered: question.required && question.when == nil))
-            }
+            questions.append(ReportQuestion(id: question.id, label: label, text: question.text, kind: question.kind,
+                                            values: values, columns: indices,
+                                            alwaysAnswered: question.required && question.when == nil,
+                                            question: question))
         }
-        var actionBits: [String: Int] = [:]
+        var recommended: [Int] = []
         for action in form.actions {
-            actionBits[action.id] = columns.count
-            columns.append(ReportColumn(id: "anbefalet.\(action.id)", header: "Anbefalet: \(action.label)",
+            recommended.append(columns.count)
+            columns.append(ReportColumn(id: "anbefalet.\(action.id)", header: "Anbefalet: \(action.shortLabel)",
                                         kind: .recommended(action: action.id)))
+        }
+        var final: [Int] = []
+        for action in form.actions {
+            final.append(columns.count)
+            columns.append(ReportColumn(id: "endelig.\(action.id)", header: "Endelig: \(action.shortLabel)",
+                                        kind: .final(action: action.id)))
         }
         overridesColumn = columns.count
         columns.append(ReportColumn(id: "overstyret", header: "Anbefaling overstyret", kind: .overrides))
-        var followupColumns: [String: Int] = [:]
-        for action in form.actions where action.flags {
-            followupColumns[action.id] = columns.count
-            columns.append(ReportColumn(id: "udfoert.\(action.id)", header: "Udført: \(action.label)",
-                                        kind: .followupDone(action: action.id)))
+        var actions: [ReportAction] = []
+        for (index, action) in form.actions.enumerated() {
+            var statusColumns: [Int] = []
+            if action.flags {
+                for status in ReportStatus.allCases {
+                    statusColumns.append(columns.count)
+                    columns.append(ReportColumn(id: "status.\(action.id).\(status.rawValue)",
+                                                header: "\(action.shortLabel): \(status.label)",
+                                                kind: .status(action: action.id, status: status)))
+                }
+            }
+            actions.append(ReportAction(id: action.id, label: action.shortLabel, fullLabel: action.label,
+                                        flags: action.flags, recommendedColumn: recommended[index],
+                                        finalColumn: final[index], statusColumns: statusColumns))
         }
         self.columns = columns
-        self.answerBits = answerBits
-        self.actionBits = actionBits
-        self.followupColumns = followupColumns
-        answerGroups = groups
+        self.questions = questions
+        self.actions = actions
     }
 
-    /// The bits (column indices) that `answers` and `actions` set.
-    func bits(answers: Answers, actions: [String]) -> ColumnBits {
-        var bits = ColumnBits()
-        for (question, values) in answerBits {
-            guard let answer = answers[question] else { continue }
-            switch answer {
-            case .string(let value): if let bit = values[value] { bits.insert(bit) }
-            case .strings(let chosen): for value in chosen { if let bit = values[value] { bits.insert(bit) } }
-            case .bool(let value): if let bit = values[value ? "ja" : "nej"] { bits.insert(bit) }
-            case .number: break
+    /// The index of the column with `id`.
+    public func column(id: String) -> Int? { columns.firstIndex { $0.id == id } }
+
+    /// The column indices that `facts` counts (screenings included).
+    func counted(_ facts: ScreeningFacts) -> [Int] {
+        var result = [0]
+        for question in questions {
+            guard let chosen = facts.answers[question.id] else { continue }
+            for (index, value) in question.values.enumerated() where chosen.contains(value.id) {
+                result.append(question.columns[index])
             }
         }
-        for action in actions { if let bit = actionBits[action] { bits.insert(bit) } }
-        return bits
-    }
-}
-
-/// The columns of one question's answers, which add up to the number who answered it.
-public struct AnswerGroup: Sendable, Hashable {
-    /// The question's id.
-    public let question: String
-    /// The column indices.
-    public let columns: [Int]
-    /// The question is required and always shown, so every screening answers it and the columns add
-    /// up to the row's screenings. Otherwise the number who answered is not shown but may be worked
-    /// out elsewhere, so it is treated as known.
-    public let alwaysAnswered: Bool
-}
-
-/// A small set of column indices: one inline word, more words only for very wide forms.
-struct ColumnBits: Sendable, Hashable {
-    /// Columns 0–63.
-    var low: UInt64 = 0
-    /// Columns from 64 on, 64 per word; nil when none is set.
-    var high: [UInt64]?
-
-    mutating func insert(_ index: Int) {
-        if index < 64 { low |= 1 << UInt64(index); return }
-        let word = index / 64 - 1
-        var words = high ?? []
-        while words.count <= word { words.append(0) }
-        words[word] |= 1 << UInt64(index % 64)
-        high = words
-    }
-
-    func contains(_ index: Int) -> Bool {
-        if index < 64 { return low & (1 << UInt64(index)) != 0 }
-        let word = index / 64 - 1
-        guard let high, word < high.count else { return false }
-        return high[word] & (1 << UInt64(index % 64)) != 0
+        for action in actions {
+            if facts.recommended.contains(action.id) { result.append(action.recommendedColumn) }
+            if facts.final.contains(action.id) {
+                result.append(action.finalColumn)
+                if action.flags {
+                    let status = ReportStatus(facts.statuses[action.id])
+                    if let index = ReportStatus.allCases.firstIndex(of: status) { result.append(action.statusColumns[index]) }
+                }
+            }
+        }
+        if facts.overridden { result.append(overridesColumn) }
+        return result
     }
 }

@@ -2,36 +2,44 @@ import KonfliktCore
 
 /// What the coordinator chose on the export screen.
 public struct ExportRequest: Sendable, Equatable {
-    /// `month`, `quarter` or `year`.
+    /// `month`, `quarter`, `halfyear` or `year`.
     public var period: String
     /// The first visit date counted, if limited.
     public var from: LocalDate?
     /// The last visit date counted, if limited.
     public var to: LocalDate?
-    /// `csv` or `json`.
+    /// `csv`, `json` or `html`.
     public var format: String
+    /// Only the total rows (`--totals-only`).
+    public var totalsOnly: Bool
 
     /// A request.
-    public init(period: String, from: LocalDate?, to: LocalDate?, format: String) {
+    public init(period: String, from: LocalDate?, to: LocalDate?, format: String, totalsOnly: Bool = false) {
         self.period = period
         self.from = from
         self.to = to
         self.format = format
+        self.totalsOnly = totalsOnly
     }
 }
 
-/// The coordinator's export from the start menu: choose period grouping, an optional date range and
-/// the format, write the anonymous figures to a file and say where it is. The export itself (and its
+/// The coordinator's export from the start menu: choose period grouping, all rows or totals only, an
+/// optional date range and the format (CSV, JSON or the HTML report), write the anonymous figures to a file and say where it is. The export itself (and its
 /// audit event) is the `run` closure's business; it returns the path written, or throws.
 public final class ExportScreen {
     private let run: (ExportRequest) throws -> String
     private var period = ChoiceField(options: [ChoiceOption(id: "month", label: "Måned"),
                                                ChoiceOption(id: "quarter", label: "Kvartal"),
+                                               ChoiceOption(id: "halfyear", label: "Halvår"),
                                                ChoiceOption(id: "year", label: "År")], selectedID: "quarter")
+    private var rows = ChoiceField(options: [ChoiceOption(id: "all", label: "Pr. besøg og i alt"),
+                                             ChoiceOption(id: "totals", label: "Kun i alt (færre skjulte tal)")],
+                                   selectedID: "all")
     private var from = DateField(date: nil)
     private var to = DateField(date: nil)
     private var format = ChoiceField(options: [ChoiceOption(id: "csv", label: "CSV til Excel (semikolon, UTF-8)"),
-                                               ChoiceOption(id: "json", label: "JSON til andre programmer")],
+                                               ChoiceOption(id: "json", label: "JSON til andre programmer"),
+                                               ChoiceOption(id: "html", label: "HTML-rapport med figurer (kan udskrives)")],
                                      selectedID: "csv")
     private var focus = 0
     private var message: (text: String, style: TextStyle)?
@@ -63,35 +71,38 @@ public final class ExportScreen {
         }
         switch key {
         case .escape, .ctrl("c"): finished = true
-        case .tab: focus = (focus + 1) % 4
-        case .backtab: focus = (focus + 3) % 4
+        case .tab: focus = (focus + 1) % 5
+        case .backtab: focus = (focus + 4) % 5
         case .enter:
-            if focus < 3 { focus += 1 } else { export() }
+            if focus < 4 { focus += 1 } else { export() }
         case .function(10), .ctrl("s"): export()
         default:
             message = nil
             switch focus {
             case 0: _ = period.handle(key)
-            case 1: _ = from.handle(key)
-            case 2: _ = to.handle(key)
+            case 1: _ = rows.handle(key)
+            case 2: _ = from.handle(key)
+            case 3: _ = to.handle(key)
             default: _ = format.handle(key)
             }
         }
     }
 
     private func export() {
-        for (index, field) in [(1, from), (2, to)] {
+        for (index, field) in [(2, from), (3, to)] {
             if let problem = field.validationError() { message = (problem, .error); focus = index; return }
         }
         let fromDate = date(from), toDate = date(to)
         if let fromDate, let toDate, fromDate > toDate {
             message = ("Fra-datoen ligger efter til-datoen.", .error)
-            focus = 1
+            focus = 2
             return
         }
-        guard case .string(let periodID)? = period.answer, case .string(let formatID)? = format.answer else { return }
+        guard case .string(let periodID)? = period.answer, case .string(let formatID)? = format.answer,
+              case .string(let rowsID)? = rows.answer else { return }
         do {
-            writtenPath = try run(ExportRequest(period: periodID, from: fromDate, to: toDate, format: formatID))
+            writtenPath = try run(ExportRequest(period: periodID, from: fromDate, to: toDate, format: formatID,
+                                                totalsOnly: rowsID == "totals"))
             message = nil
         } catch let error as UserFacingError {
             message = ("Ikke eksporteret: " + error.danishDescription, .error)
@@ -124,7 +135,7 @@ public final class ExportScreen {
             for (index, line) in DisplayWidth.wrap(writtenPath, columns: size.columns - 4).enumerated() {
                 terminal.put(line, row: 4 + index, column: 3, style: .bold)
             }
-            terminal.put("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5).", row: 7, column: 3)
+            terminal.put("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5 og x).", row: 7, column: 3)
             terminal.put("Eksporten er noteret i loggen.", row: 8, column: 3, style: .dim)
             footer("Tryk en tast for at vende tilbage til startmenuen", on: terminal)
             terminal.refresh()
@@ -133,13 +144,15 @@ public final class ExportScreen {
         terminal.put("Anonyme tal: antal screeninger, svar, anbefalinger og opfølgninger pr. periode.", row: 1, column: 1, style: .dim)
         var cursor: (row: Int, column: Int)?
         terminal.put("Periode", row: 3, column: 1, style: focus == 0 ? .bold : .normal)
-        period.draw(on: terminal, row: 4, column: 3, width: 40, focused: focus == 0)
-        terminal.put("Fra besøgsdato (tom: fra begyndelsen)", row: 8, column: 1, style: focus == 1 ? .bold : .normal)
-        if let position = from.draw(on: terminal, row: 9, column: 3, width: 12, focused: focus == 1), focus == 1 { cursor = position }
-        terminal.put("Til besøgsdato (tom: til i dag)", row: 11, column: 1, style: focus == 2 ? .bold : .normal)
-        if let position = to.draw(on: terminal, row: 12, column: 3, width: 12, focused: focus == 2), focus == 2 { cursor = position }
-        terminal.put("Format", row: 14, column: 1, style: focus == 3 ? .bold : .normal)
-        format.draw(on: terminal, row: 15, column: 3, width: 50, focused: focus == 3)
+        period.draw(on: terminal, row: 4, column: 3, width: 34, focused: focus == 0)
+        terminal.put("Rækker", row: 3, column: 40, style: focus == 1 ? .bold : .normal)
+        rows.draw(on: terminal, row: 4, column: 42, width: size.columns - 43, focused: focus == 1)
+        terminal.put("Fra besøgsdato (tom: fra start)", row: 9, column: 1, style: focus == 2 ? .bold : .normal)
+        if let position = from.draw(on: terminal, row: 10, column: 3, width: 12, focused: focus == 2), focus == 2 { cursor = position }
+        terminal.put("Til besøgsdato (tom: til i dag)", row: 9, column: 40, style: focus == 3 ? .bold : .normal)
+        if let position = to.draw(on: terminal, row: 10, column: 42, width: 12, focused: focus == 3), focus == 3 { cursor = position }
+        terminal.put("Format", row: 12, column: 1, style: focus == 4 ? .bold : .normal)
+        format.draw(on: terminal, row: 13, column: 3, width: 50, focused: focus == 4)
         if let message {
             terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 2), row: size.rows - 3, column: 1,
                          style: message.style)

@@ -10,10 +10,12 @@ import KonfliktReport
 struct ExportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export",
-        abstract: "Eksportér anonyme tal pr. periode og besøg (CSV til Excel eller JSON).",
+        abstract: "Eksportér anonyme tal pr. periode og besøg (CSV til Excel, JSON eller en HTML-rapport).",
         discussion: """
-            Tal fra 1 til --min-cell minus 1 vises som <N. Eksporten indeholder kun perioder og antal \
-            — aldrig CPR-numre, datoer, noter eller initialer. Hver eksport registreres i loggen.
+            Tal fra 1 til --min-cell minus 1 vises som <N; x er et tal, der er skjult for at beskytte et \
+            lille tal. Eksporten indeholder kun perioder og antal — aldrig CPR-numre, datoer, noter eller \
+            initialer. Kommune og team i overskriften kommer fra indstillingerne (settings.json: \
+            "municipality" og "team"). Hver eksport registreres i loggen.
             """)
 
     @Option(name: .long, help: "Datamappen med logfilerne.")
@@ -34,10 +36,13 @@ struct ExportCommand: ParsableCommand {
     @Option(name: .long, help: "Sidste besøgsdato, der tælles med (ÅÅÅÅ-MM-DD eller DD-MM-ÅÅÅÅ).")
     var to: String?
 
-    @Option(name: .long, help: "Periodeinddeling: month, quarter eller year (måned, kvartal, år).")
+    @Option(name: .long, help: "Periodeinddeling: month, quarter, halfyear eller year (måned, kvartal, halvår, år).")
     var per: String = "quarter"
 
-    @Option(name: .long, help: "csv eller json.")
+    @Flag(name: .customLong("totals-only"), help: "Kun i alt-rækkerne (ingen rækker pr. besøg); færre skjulte tal.")
+    var totalsOnly = false
+
+    @Option(name: .long, help: "csv, json eller html.")
     var format: String = "csv"
 
     @Option(name: .customLong("min-cell"), help: "Mindste tal, der vises (tal fra 1 til N-1 skjules).")
@@ -55,10 +60,10 @@ struct ExportCommand: ParsableCommand {
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
         guard let granularity = PeriodGranularity(argument: per) else {
-            throw usage("--per skal være month, quarter eller year (måned, kvartal eller år), ikke \"\(per)\".")
+            throw usage("--per skal være month, quarter, halfyear eller year (måned, kvartal, halvår eller år), ikke \"\(per)\".")
         }
         guard let exportFormat = ExportFormat(rawValue: format.lowercased()) else {
-            throw usage("--format skal være csv eller json, ikke \"\(format)\".")
+            throw usage("--format skal være csv, json eller html, ikke \"\(format)\".")
         }
         guard let threshold = Int(minCell) else {
             throw usage("--min-cell skal være et helt tal, ikke \"\(minCell)\".")
@@ -87,11 +92,13 @@ struct ExportCommand: ParsableCommand {
         var loaded: Form?
         try reportingErrors { loaded = try FormLoader.loadForm(id: form, directory: formsDirectory) }
         guard let loadedForm = loaded else { throw ExitCode(ExitStatus.dataError) }
+        let settings = Settings.load(config: ConfigDirectory.resolve(environment: environment))
         var parameters = ExportParameters(
             data: DataDirectory.resolve(option: data, environment: environment),
             state: StateDirectory.resolve(environment: environment), form: loadedForm,
-            options: ReportOptions(granularity: granularity, from: fromDate, to: toDate),
-            format: exportFormat, minCell: threshold, delimiter: separator, now: now)
+            options: ReportOptions(granularity: granularity, from: fromDate, to: toDate, totalsOnly: totalsOnly),
+            format: exportFormat, minCell: threshold, delimiter: separator, now: now,
+            owner: ReportOwner(municipality: settings.municipality, team: settings.team))
         try reportingErrors { try parameters.validate() }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: parameters.data.path, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -134,11 +134,13 @@ enum ReviewLauncher {
 /// event in the user's own device file.
 enum ExportLauncher {
     static func run(_ request: ExportRequest, form: Form, directory: DataDirectory, config: ConfigDirectory) throws -> String {
+        let settings = Settings.load(config: config)
         var parameters = ExportParameters(
             data: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment), form: form,
             options: ReportOptions(granularity: PeriodGranularity(rawValue: request.period) ?? .quarter,
-                                   from: request.from, to: request.to),
-            format: ExportFormat(rawValue: request.format) ?? .csv)
+                                   from: request.from, to: request.to, totalsOnly: request.totalsOnly),
+            format: ExportFormat(rawValue: request.format) ?? .csv,
+            owner: ReportOwner(municipality: settings.municipality, team: settings.team))
         try parameters.validate()
         parameters.keys = try ScreenKeys.lead(directory: directory, config: config)
         let folder = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)

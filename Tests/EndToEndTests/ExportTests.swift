@@ -47,12 +47,12 @@ import Testing
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.contains("Oprettet;2026-11-23T08:30:00Z\r\n"))
-        // 8mdr has 2 (hidden), so 2mdr's 6 is hidden too: the total 8 is shown.
-        // Since form version 2 the level is asked only at screened visits, so its choices no longer add up
-        // to the screenings: a zero level is hidden as the group's second cell.
-        #expect(text.contains("\r\n2026K4;2mdr;<5;<5;<5;0;<5;0;"))
-        #expect(text.contains("\r\n2026K4;8mdr;<5;<5;<5;0;<5;0;"))
-        #expect(text.contains("\r\n2026K4;i alt;8;8;0;0;8;0;8;0;0;8;"))
+        // 8mdr has 2 (shown as <5, a true 1-4), so 2mdr's 6 is hidden too, as x (5 or more), never as
+        // <5; zeros are shown.
+        #expect(text.contains("\r\n2026K4;2mdr;x;0;0;"))
+        #expect(text.contains("\r\n2026K4;8mdr;<5;0;0;"))
+        #expect(text.contains("\r\n2026K4;i alt;"))
+        #expect(text.contains("Skjulte tal;<5 betyder et antal fra 1 til 4. x betyder et tal, der er skjult"))
         #expect(!text.contains("150926") && !text.contains("2026-10-05") && !text.contains("AB"))
         let attributes = try FileManager.default.attributesOfItem(atPath: out.path)
         #expect((attributes[.posixPermissions] as? Int) == 0o600)
@@ -81,8 +81,8 @@ import Testing
         try record(1, visit: "2mdr", date: "2026-10-05", env: env)
         let out = root.appendingPathComponent("eksport.csv")
         let cases: [([String], String)] = [
-            (["--per", "uge"], "--per skal være month, quarter eller year"),
-            (["--format", "xlsx"], "--format skal være csv eller json"),
+            (["--per", "uge"], "--per skal være month, quarter, halfyear eller year"),
+            (["--format", "xlsx"], "--format skal være csv, json eller html"),
             (["--min-cell", "1"], "--min-cell skal være et helt tal på mindst 2"),
             (["--min-cell", "fem"], "--min-cell skal være et helt tal"),
             (["--from", "2026-13-01"], "er ikke en gyldig dato"),

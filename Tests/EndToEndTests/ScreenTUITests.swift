@@ -263,7 +263,8 @@ import Testing
         try tmux.waitFor("Hvad vil du gøre?")
         try tmux.type("4")
         try tmux.waitFor("Eksport til projektrapportering")
-        try tmux.keys("Enter", "Enter", "Enter", "Enter")
+        // Period, rows, from, to, format: Enter on the format exports.
+        try tmux.keys("Enter", "Enter", "Enter", "Enter", "Enter")
         try tmux.waitFor("Eksporten er gemt")
         let files = try FileManager.default.contentsOfDirectory(atPath: tmux.root.path).filter { $0.hasPrefix("konflikt-eksport-kvartal-") }
         #expect(files.count == 1)

@@ -52,20 +52,29 @@ import Testing
             #expect(metadata.contains(["Periodeinddeling", "kvartal"]))
             #expect(metadata.contains(["Oprettet", "2026-04-01T10:00:00Z"]))
             let header = rows[blank + 1]
-            let table = rows[(blank + 2)...]
+            let end = try #require(rows[(blank + 1)...].firstIndex(of: []))
+            let table = rows[(blank + 2)..<end]
+            let legend = rows[(end + 1)...]
             let layout = ReportLayout(form: form)
             #expect(header == ["Periode", "Besøg"] + layout.columns.map(\.header))
-            #expect(header[3] == "Forældre informeret")
-            #expect(header.contains("Er I interesserede i et gruppeforløb om konflikthåndtering (\"Sammen uden vold\")?: Ja, begge forældre"))
-            #expect(header.contains("Anbefalet: Underretning til Familierådgivningen"))
-            #expect(table.count == 6)
+            #expect(header[3] == "Screening gennemført: Ja")
+            #expect(header.contains("Forældre informeret: Ja"))
+            #expect(header.contains("Interesse for gruppeforløb: Ja, begge forældre"))
+            #expect(header.contains("Anbefalet: Underretning"))
+            #expect(header.contains("Endelig: Underretning"))
+            #expect(header.contains("Gruppeforløb: afvist"))
+            #expect(table.count == 9)
             for row in table {
                 #expect(row.count == header.count)
-                for cell in row.dropFirst(2) { #expect(cell == "<5" || Int(cell) != nil, "\(cell)") }
+                for cell in row.dropFirst(2) { #expect(cell == "<5" || cell == "x" || Int(cell) != nil, "\(cell)") }
             }
-            #expect(table.map { $0[0] } == ["2026K1", "2026K1", "2026K1", "2026K2", "2026K2", "2026K2"])
-            #expect(table.map { $0[1] } == ["2mdr", "8mdr", "i alt", "2mdr", "8mdr", "i alt"])
-            #expect(Array(table[table.startIndex + 2].prefix(4)) == ["2026K1", "i alt", "33", "32"])
+            #expect(table.map { $0[0] } == ["2026K1", "2026K1", "2026K1", "2026K2", "2026K2", "2026K2", "alle", "alle", "alle"])
+            #expect(table.map { $0[1] } == ["2mdr", "8mdr", "i alt", "2mdr", "8mdr", "i alt", "2mdr", "8mdr", "i alt"])
+            #expect(Array(table[table.startIndex + 2].prefix(2)) == ["2026K1", "i alt"])
+            // The legend gives the full question text behind each short label.
+            #expect(legend.first == ["Forklaring", ""])
+            #expect(legend.contains(["Interesse for gruppeforløb", "Er I interesserede i et gruppeforløb om konflikthåndtering (\"Sammen uden vold\")?"]))
+            #expect(legend.allSatisfy { $0.count == 2 })
         }
     }
 }

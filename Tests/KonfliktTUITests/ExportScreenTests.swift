@@ -31,7 +31,7 @@ import Testing
         let (screen, terminal) = screen(calls)
         #expect(terminal.contains("(•) 2 Kvartal"))
         #expect(terminal.contains("(•) 1 CSV til Excel"))
-        press(screen, terminal, [.enter, .enter, .enter, .enter])
+        press(screen, terminal, [.enter, .enter, .enter, .enter, .enter])
         #expect(calls.requests == [ExportRequest(period: "quarter", from: nil, to: nil, format: "csv")])
         #expect(terminal.contains("Eksporten er gemt"))
         #expect(terminal.contains("/home/koordinator/konflikt-eksport-kvartal-20261122.csv"))
@@ -42,16 +42,26 @@ import Testing
     @Test func choosesMonthDatesAndJSON() {
         let calls = Calls()
         let (screen, terminal) = screen(calls)
-        press(screen, terminal, [.character("1"), .tab] + keys("01-01-2026") + [.tab] + keys("30-06-2026") +
+        press(screen, terminal, [.character("1"), .tab, .tab] + keys("01-01-2026") + [.tab] + keys("30-06-2026") +
               [.tab, .character("2"), .enter])
         #expect(calls.requests == [ExportRequest(period: "month", from: LocalDate(year: 2026, month: 1, day: 1),
                                                  to: LocalDate(year: 2026, month: 6, day: 30), format: "json")])
     }
 
+    @Test func offersHalfYearsTotalsOnlyAndTheHTMLReport() {
+        let calls = Calls()
+        let (screen, terminal) = screen(calls)
+        #expect(terminal.contains("3 Halvår"))
+        #expect(terminal.contains("2 Kun i alt"))
+        #expect(terminal.contains("3 HTML-rapport med figurer"))
+        press(screen, terminal, [.character("3"), .tab, .character("2"), .tab, .tab, .tab, .character("3"), .enter])
+        #expect(calls.requests == [ExportRequest(period: "halfyear", from: nil, to: nil, format: "html", totalsOnly: true)])
+    }
+
     @Test func badDatesAreRefusedBeforeAnythingIsExported() {
         let calls = Calls()
         let (screen, terminal) = screen(calls)
-        press(screen, terminal, [.tab] + keys("31-02-2026") + [.function(10)])
+        press(screen, terminal, [.tab, .tab] + keys("31-02-2026") + [.function(10)])
         #expect(terminal.contains("Skriv en gyldig dato som dd-mm-åååå"))
         press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("01-07-2026") + [.tab] +
               keys("01-01-2026") + [.function(10)])
