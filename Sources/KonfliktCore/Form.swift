@@ -98,6 +98,9 @@ public struct Question: Sendable {
     public let report: Bool
     /// What the question means to the program (visit, visit date, child's CPR, …); nil when nothing.
     public let role: FieldRole?
+    /// Said in the question's place when it is not asked although every question its `when` reads
+    /// has been answered (e.g. why the violence question is not asked); empty when none.
+    public let hiddenText: String
     /// A short column label for the export (`report_label`); nil when the form gives none.
     public let reportLabel: String?
 

@@ -147,7 +147,7 @@ struct FormBuilder {
                 guard let q = mapping(questionNode, what: "et spørgsmål",
                                       required: ["id", "type", "text"],
                                       optional: ["help", "required", "choices", "when", "constraint", "message", "default", "report",
-                                                 "report_label", "multiline", "role"])
+                                                 "report_label", "multiline", "role", "hidden_text"])
                 else { continue }
                 guard let qid = identifier(q["id"]?.value, "Spørgsmålets id") else { continue }
                 guard let typeName = string(q["type"]?.value, "type") else { continue }
@@ -217,7 +217,11 @@ struct FormBuilder {
                 multiline: multiline, choices: choices, when: when, constraint: constraint,
                 constraintMessage: message ?? "", defaultValue: defaultValue,
                 report: bool(q["report"]?.value, "report") ?? false, role: role,
+                hiddenText: string(q["hidden_text"]?.value, "hidden_text") ?? "",
                 reportLabel: nonEmptyString(q["report_label"]?.value, "report_label"))
+            if !question.hiddenText.isEmpty, when == nil {
+                fail(q["hidden_text"]?.key, "'hidden_text' bruges kun sammen med 'when'.")
+            }
             if q["report_label"] != nil, !question.report {
                 fail(q["report_label"]?.key, "'report_label' bruges kun sammen med 'report: true'.")
             }

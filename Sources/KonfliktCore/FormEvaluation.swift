@@ -25,6 +25,15 @@ extension Form {
         return (relevant, dropped)
     }
 
+    /// The question's `hidden_text` when it is not shown although every question its `when` reads has
+    /// a relevant answer (so the answers, not missing ones, hide it); nil otherwise.
+    public func hiddenReason(_ question: Question, answers: Answers, today: LocalDate = .today()) -> String? {
+        guard !question.hiddenText.isEmpty, let when = question.when else { return nil }
+        let relevant = relevantAnswers(answers, today: today).answers
+        guard when.referencedFields.allSatisfy({ relevant[$0] != nil }), !when.holds(for: relevant, today: today) else { return nil }
+        return question.hiddenText
+    }
+
     /// Whether `question` is shown given the answers so far.
     public func isShown(_ question: Question, answers: Answers, today: LocalDate = .today()) -> Bool {
         guard let when = question.when else { return true }

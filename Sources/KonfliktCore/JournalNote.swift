@@ -33,7 +33,10 @@ public enum JournalNote {
         var answerLines: [String] = []
         for question in form.questions {
             if let role = question.role, left.contains(role) { continue }
-            guard let answer = answers[question.id] else { continue }
+            guard let answer = answers[question.id] else {
+                if let reason = form.hiddenReason(question, answers: answers) { answerLines.append("- \(reason)") }
+                continue
+            }
             let text = question.text.trimmingCharacters(in: .whitespaces)
             let separator = text.hasSuffix("?") || text.hasSuffix(":") ? " " : ": "
             answerLines.append("- \(text)\(separator)\(display(answer, for: question))")

@@ -397,6 +397,14 @@ public final class FormScreen {
             block.append(("", nil, .normal))
             blocks.append(block)
         }
+        // Questions the answers on this page leave out, with the form's reason (e.g. "not alone").
+        for question in step.questions where !shown.contains(where: { $0.id == question.id }) {
+            guard let reason = model.hiddenReason(question.id, answers: answers) else { continue }
+            var block: [(text: String?, question: QuestionView?, style: TextStyle)] = []
+            for line in DisplayWidth.wrap("ⓘ " + reason, columns: width) { block.append((line, nil, .highlight)) }
+            block.append(("", nil, .normal))
+            blocks.append(block)
+        }
         let top = 3, bottom = size.rows - 3
         let available = bottom - top
         var first = 0

@@ -72,6 +72,11 @@ public struct FormScreeningModel: ScreeningModel {
 
     public func contextWarnings(answers: Answers) -> [String] { earlierVisit(answers) }
 
+    public func hiddenReason(_ questionID: String, answers: Answers) -> String? {
+        guard let question = form.question(id: questionID) else { return nil }
+        return form.hiddenReason(question, answers: answers, today: today)
+    }
+
     private func view(_ question: Question) -> QuestionView {
         let input: QuestionInput
         let options = question.choices.map { ChoiceOption(id: $0.id, label: $0.label) }

@@ -30,7 +30,11 @@ public struct PlainScreening {
         var number = 0
         for (stepNumber, step) in model.steps.enumerated() {
             write("\n== Trin \(stepNumber + 1) af \(model.steps.count): \(step.title) ==\n")
-            for question in step.questions where model.isShown(question.id, answers: answers) {
+            for question in step.questions {
+                guard model.isShown(question.id, answers: answers) else {
+                    if let reason = model.hiddenReason(question.id, answers: answers) { write("(\(reason))\n") }
+                    continue
+                }
                 number += 1
                 if let answer = try ask(question, number: number, answers: answers) {
                     answers[question.id] = answer

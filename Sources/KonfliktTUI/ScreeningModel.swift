@@ -130,6 +130,8 @@ public protocol ScreeningModel: Sendable {
     func journalNote(answers: Answers, decision: Decision, overrideActions: [String]?, overrideReason: String?) -> String?
     /// Warnings that need more than the answers (e.g. the same child already screened at this visit).
     func contextWarnings(answers: Answers) -> [String]
+    /// Why the question is not asked with these answers, when the form says so; nil otherwise.
+    func hiddenReason(_ questionID: String, answers: Answers) -> String?
 }
 
 extension ScreeningModel {
@@ -153,6 +155,8 @@ extension ScreeningModel {
     public func journalNote(answers: Answers, decision: Decision, overrideActions: [String]?, overrideReason: String?) -> String? { nil }
 
     public func contextWarnings(answers: Answers) -> [String] { [] }
+
+    public func hiddenReason(_ questionID: String, answers: Answers) -> String? { nil }
 }
 
 extension ScreeningModel {

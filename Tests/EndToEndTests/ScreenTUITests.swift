@@ -33,7 +33,9 @@ import Testing
             try tmux.waitFor("Har der været vold mellem jer?")
             try tmux.type("1"); try tmux.keys("Enter")      // ingen vold
         } else {
-            // The violence question is not asked when the health visitor is not alone with the parent.
+            // The violence question is not asked when the health visitor is not alone with the parent,
+            // and the page says why.
+            try tmux.waitFor("Spørgsmålet om vold stilles ikke nu, fordi du ikke er alene")
             #expect(!(try tmux.screen().contains("Har der været vold mellem jer?")))
             try tmux.keys("Enter")
         }

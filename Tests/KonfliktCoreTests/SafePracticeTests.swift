@@ -36,6 +36,23 @@ import Testing
                               today: Fixtures.today).isEmpty)
     }
 
+    @Test func theScreenAndTheJournalSayWhyTheViolenceQuestionIsNotAsked() throws {
+        let violence = try #require(form.question(id: "vold_mellem_foraeldre"))
+        let notAlone = Fixtures.answers(["konfliktniveau": .string("middel"), "alene_med_foraelder": .bool(false)])
+        #expect(form.hiddenReason(violence, answers: notAlone, today: Fixtures.today)?
+                .hasPrefix("Spørgsmålet om vold stilles ikke nu, fordi du ikke er alene med forælderen.") == true)
+        // Hidden because nothing asked it (low level, so no alone question): no reason to give.
+        #expect(form.hiddenReason(violence, answers: Fixtures.lowConflict, today: Fixtures.today) == nil)
+        #expect(form.hiddenReason(violence, answers: Fixtures.answers(["konfliktniveau": .string("middel"),
+                                                                       "alene_med_foraelder": .bool(true)]),
+                                  today: Fixtures.today) == nil)
+        let note = JournalNote.text(form: form, answers: form.relevantAnswers(notAlone, today: Fixtures.today).answers,
+                                    decision: form.decide(notAlone, today: Fixtures.today))
+        #expect(note.contains("- Spørgsmålet om vold stilles ikke nu, fordi du ikke er alene med forælderen."))
+        let problems = try Fixtures.problems(Fixtures.miniForm.replacingOccurrences(of: "text: Niveau?", with: "text: Niveau?\n        hidden_text: Nej"))
+        #expect(problems.first?.contains("'hidden_text' bruges kun sammen med 'when'") == true, "\(problems)")
+    }
+
     @Test func aloneIsAskedJustBeforeViolenceAndOnlyWhenViolenceWouldBeAsked() throws {
         let alone = try #require(form.question(id: "alene_med_foraelder"))
         #expect(alone.kind == .yesno && alone.required)

@@ -45,6 +45,22 @@ import Testing
         #expect(terminal.contains("Tidligere besøg fundet."))          // warnings that need the log
     }
 
+    @Test func theStepSaysWhyTheViolenceQuestionIsNotAsked() throws {
+        let model = FormScreeningModel(form: form, initials: "AB", today: today)
+        let step = try #require(model.steps.firstIndex { $0.questions.contains { $0.id == "alene_med_foraelder" } })
+        let screen = FormScreen(model: model, answers: Self.base.merging(["konfliktniveau": .string("middel"),
+                                                                          "alene_med_foraelder": .bool(false)]) { $1 },
+                                step: step, today: today, save: { _ in })
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        #expect(!terminal.contains("Har der været vold mellem jer?"))
+        #expect(terminal.contains("ⓘ Spørgsmålet om vold stilles ikke nu, fordi du ikke er alene med"))
+        for key in [Key.tab, .tab, .character("j")] { screen.handle(key) }   // level, disagree, alone: yes
+        screen.draw(on: terminal)
+        #expect(terminal.contains("Har der været vold mellem jer?"))
+        #expect(!terminal.contains("ⓘ Spørgsmålet om vold"))
+    }
+
     @Test func anOverrideRemovingTheReportIsRefusedAndNothingIsOverridden() throws {
         let saved = Saved()
         let (screen, terminal) = summary(["barn_udsat": .string("ja"), "fare_ved_orientering": .bool(false)], saved: saved)
