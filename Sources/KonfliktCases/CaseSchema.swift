@@ -33,10 +33,11 @@ public struct CaseSchema: Sendable, Hashable {
     public init(form: Form) throws(CaseIndexError) {
         formID = form.id
         formFingerprint = form.fingerprint
-        visitQuestion = "besoeg"
-        dateQuestion = "besoegsdato"
-        cprQuestion = "barn_cpr"
-        informedQuestion = "informeret"
+        // By the roles the form declares (the shipped form's ids when a small form declares none).
+        visitQuestion = form.field(role: .visit)?.id ?? "besoeg"
+        dateQuestion = form.field(role: .visitDate)?.id ?? "besoegsdato"
+        cprQuestion = form.field(role: .childCPR)?.id ?? "barn_cpr"
+        informedQuestion = form.field(role: .informed)?.id ?? "informeret"
         visits = form.question(id: visitQuestion)?.choices.map(\.id) ?? []
         // Most severe first (as a decision orders them), then form order: the order actions are shown in.
         actions = form.actions.enumerated().sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }

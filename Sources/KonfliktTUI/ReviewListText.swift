@@ -61,15 +61,10 @@ extension ReviewList {
 
     /// The short Danish name of an action for the table.
     public static func shortLabel(_ action: String, form: Form) -> String {
-        switch action {
-        case "underretning": return "Underretning"
-        case "gruppeforloeb": return "Gruppeforløb"
-        case "opfoelgning": return "Opfølgning"
-        case "ingen": return "Ingen"
-        default:
-            let label = form.action(id: action)?.label ?? action
-            return label.count > 14 ? String(label.prefix(13)) + "…" : label
-        }
+        // The form's `short_label`, else its label cut to fit the table.
+        guard let found = form.action(id: action) else { return action }
+        let label = found.shortLabel
+        return label.count > 14 ? String(label.prefix(13)) + "…" : label
     }
 
     /// The text table of `review --list`: one line per case, the actions last.

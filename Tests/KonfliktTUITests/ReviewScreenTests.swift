@@ -219,7 +219,7 @@ final class ReviewFixture {
         #expect(terminal.contains("Vis: alle"))
         let row = try #require(terminal.row(containing: "150926-****"))
         #expect(terminal.rows[row].contains("Underretning udført"))
-        #expect(terminal.rows[row].contains("Gruppeforløb …"))       // the waiting course
+        #expect(terminal.rows[row].contains("Forløb venter"))        // the waiting course, by its short_label
         #expect(terminal.rows[row].contains("afvis"))
     }
 
