@@ -33,7 +33,8 @@ public struct CaseSchema: Sendable, Hashable {
     public init(form: Form) throws(CaseIndexError) {
         formID = form.id
         formFingerprint = form.fingerprint
-        // By the roles the form declares (the shipped form's ids when a small form declares none).
+        // By the roles the form declares; a form that declares none (older or small test forms) is read
+        // with the shipped form's ids, as `ReportLayout` does, so its export and review keep their rows.
         visitQuestion = form.field(role: .visit)?.id ?? "besoeg"
         dateQuestion = form.field(role: .visitDate)?.id ?? "besoegsdato"
         cprQuestion = form.field(role: .childCPR)?.id ?? "barn_cpr"

@@ -293,7 +293,7 @@ public final class ReviewScreen {
                 revealedCPR = nil
             } else if let full = readCase(id) {
                 revealed = id
-                revealedCPR = string(full.answers["barn_cpr"])
+                revealedCPR = environment.form.text(role: .childCPR, in: full.answers)
             }
         case .character("l"), .character("L"):
             reload()
@@ -458,8 +458,7 @@ public final class ReviewScreen {
                 let override = submission.overrideActions.map {
                     Override(actions: $0, reason: submission.overrideReason ?? "")
                 }
-                var visit: LocalDate?
-                if case .string(let iso)? = submission.answers["besoegsdato"] { visit = LocalDate(iso: iso) }
+                let visit = form.visitDate(in: submission.answers)
                 try record(CorrectionBody(screening: id, answers: submission.answers, decision: submission.decision,
                                           visitDate: visit, override: override, reason: reason))
             }, leaveQuestion: "Vil du afbryde rettelsen? Intet bliver gemt, og screeningen forbliver, som den var.")
@@ -690,8 +689,8 @@ public final class ReviewScreen {
     private func drawDetail(on terminal: Terminal) {
         let size = terminal.size
         guard let item = detailCase else { return }
-        let child = revealed == item.id ? (string(item.answers["barn_cpr"]) ?? "—")
-            : ReviewRow.mask(string(item.answers["barn_cpr"]))
+        let cpr = environment.form.text(role: .childCPR, in: item.answers)
+        let child = revealed == item.id ? (cpr ?? "—") : ReviewRow.mask(cpr)
         header("Sag: \(child)  \(item.author)  \((item.visitDate ?? item.screeningDate).danish)",
                right: item.isOverdue ? "OVER FRIST " : item.isOpen ? "åben " : "lukket ", on: terminal)
         let lines = detailLines(item, columns: size.columns)
@@ -715,7 +714,8 @@ public final class ReviewScreen {
     private func drawFollowup(on terminal: Terminal) -> (row: Int, column: Int)? {
         let size = terminal.size
         guard let item = detailCase else { return nil }
-        header("Opfølgning: \(ReviewRow.mask(string(item.answers["barn_cpr"])))  \(item.author)", right: "", on: terminal)
+        header("Opfølgning: \(ReviewRow.mask(environment.form.text(role: .childCPR, in: item.answers)))  \(item.author)",
+               right: "", on: terminal)
         var row = 2
         var cursor: (row: Int, column: Int)?
         func label(_ text: String, _ index: Int) {
