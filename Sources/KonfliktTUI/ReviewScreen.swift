@@ -39,6 +39,9 @@ public struct ReviewEnvironment {
     public var loadCase: (UUID) throws -> (Case?, CaseSummary?)
     /// The index's keyed hash of a typed CPR number (ten digits), for search.
     public var cprKey: (String) -> UInt64
+    /// Durably appends an `access` event (a case's details opened, its CPR number revealed) to the
+    /// reader's own log file; throws unless saved, and then nothing is shown.
+    public var recordAccess: (AccessBody.Kind, UUID) throws -> Void = { _, _ in }
 
     /// Creates an environment.
     public init(form: Form, today: LocalDate, initials: String,
@@ -230,6 +233,19 @@ public final class ReviewScreen {
         return nil
     }
 
+    /// Records that the lead looks at case `id`; false (with a message) when it could not be saved.
+    private func recordAccess(_ kind: AccessBody.Kind, _ id: UUID) -> Bool {
+        do {
+            try environment.recordAccess(kind, id)
+            return true
+        } catch let error as UserFacingError {
+            message = ("Adgangen kunne ikke registreres, så sagen vises ikke: " + error.danishDescription, .error)
+        } catch {
+            message = ("Adgangen kunne ikke registreres, så sagen vises ikke.", .error)
+        }
+        return false
+    }
+
     /// The health visitors found in the cases, sorted.
     private var authors: [String] { Array(Set(cases.filter(\.flagged).map { $0.author.uppercased() })).sorted() }
 
@@ -268,7 +284,7 @@ public final class ReviewScreen {
         case .enter:
             guard rows.indices.contains(selected) else { return }
             let id = rows[selected].item.id
-            guard let full = readCase(id) else { return }
+            guard let full = readCase(id), recordAccess(.details, id) else { return }
             detail = full
             detailID = id
             detailScroll = 0
@@ -291,7 +307,7 @@ public final class ReviewScreen {
             if revealed == id {
                 revealed = nil
                 revealedCPR = nil
-            } else if let full = readCase(id) {
+            } else if let full = readCase(id), recordAccess(.cpr, id) {
                 revealed = id
                 revealedCPR = environment.form.text(role: .childCPR, in: full.answers)
             }
@@ -331,7 +347,8 @@ public final class ReviewScreen {
         case .pageUp: detailScroll = max(0, detailScroll - 15)
         case .pageDown: detailScroll += 15
         case .home: detailScroll = 0
-        case .character("v"), .character("V"): revealed = revealed == item.id ? nil : item.id
+        case .character("v"), .character("V"):
+            if revealed == item.id { revealed = nil } else if recordAccess(.cpr, item.id) { revealed = item.id }
         case .character("o"), .character("O"):
             guard !item.actions.isEmpty else {
                 message = ("Sagen har ingen markerede handlinger at følge op på.", .error)

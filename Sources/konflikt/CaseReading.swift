@@ -15,7 +15,7 @@ enum CaseReading {
         do {
             guard try TeamFile.load(directory: directory) != nil else { return nil }
             return try KeyRing.lead(keyFile: keyFile, config: ConfigDirectory.resolve(environment: environment),
-                                    environment: environment)
+                                    environment: environment, directory: directory)
         } catch {
             printError(error.danishDescription)
             throw ExitCode(error.exitCode)

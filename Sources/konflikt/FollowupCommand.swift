@@ -70,7 +70,7 @@ struct FollowupCommand: ParsableCommand {
             }
             let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
                                     note: text)
-            let result = try context.append(.followup(body))
+            let result = try context.append(.followup(body), visitDate: found.visitDate)
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }
     }

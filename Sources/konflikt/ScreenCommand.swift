@@ -173,6 +173,6 @@ enum ScreenKeys {
             throw KeyError.passphraseUnavailable(
                 reason: "gennemgang og eksport fra menuen kræver teamnøglen; brug konflikt review eller konflikt export")
         }
-        return try KeyRing.lead(keyFile: nil, config: config, environment: environment)
+        return try KeyRing.lead(keyFile: nil, config: config, environment: environment, directory: directory)
     }
 }
