@@ -44,7 +44,7 @@ struct DemoDataCommand: ParsableCommand {
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
             let started = Date()
             let team = try TeamFile.load(directory: directory)
-            var options = DemoDataOptions(count: count, seed: seed, devices: devices, today: Today.resolve(environment: environment),
+            var options = DemoDataOptions(count: count, seed: seed, devices: devices, today: try Today.resolve(environment: environment),
                                           teamFile: team)
             // Sealed demo bodies are authenticated by this computer's key: `team approve` with its
             // fingerprint brings the demo devices in.

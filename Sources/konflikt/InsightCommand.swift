@@ -37,7 +37,7 @@ struct InsightCommand: ParsableCommand {
             printError("Standard input er ikke et CPR-nummer: \(error.problem.danish)")
             throw ExitCode(ExitStatus.dataError)
         }
-        let today = Today.resolve(environment: environment)
+        let today = try resolvedToday(environment)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))

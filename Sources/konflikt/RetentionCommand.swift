@@ -35,7 +35,7 @@ struct RetentionCommand: ParsableCommand {
             printError("--before skal være en dato som 2025-01-01.")
             throw ExitCode(ExitStatus.usage)
         }
-        let today = Today.resolve(environment: environment)
+        let today = try resolvedToday(environment)
         guard date <= today else {
             printError("--before \(date.iso) ligger efter i dag; nye registreringer ville blive ulæselige. Intet er slettet.")
             throw ExitCode(ExitStatus.usage)
