@@ -73,6 +73,11 @@ public struct DeviceYearKeys {
     /// The key for visits in `year`, made and stored on first use. A year already destroyed under
     /// retention is refused (a record for it would outlive its retention period).
     public static func key(for year: Int, config: ConfigDirectory) throws(KeyError) -> Curve25519.KeyAgreement.PrivateKey {
+        if let known = try read(config: config).keys[year] { return known }
+        // Made under a lock, so two processes starting the year at once share one key.
+        let lock = open(config.file("device-year-keys.lock"), O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        defer { if lock >= 0 { flock(lock, LOCK_UN); close(lock) } }
+        if lock >= 0 { while flock(lock, LOCK_EX) != 0, errno == EINTR {} }
         var current = try read(config: config)
         if let key = current.keys[year] { return key }
         if current.retiredKeys[year] != nil {

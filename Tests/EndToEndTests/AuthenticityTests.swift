@@ -97,7 +97,7 @@ import Testing
         let attackerKey = try Self.device(attacker).fingerprint
         #expect(try Binary.run(["team", "approve", attackerKey], environment: setup.lead).status == 0)
         (cases, stderr) = try Self.review(setup)
-        #expect((cases.first?["status"] as? [String: String])?["underretning"] == "done")
+        #expect((cases.first?["status"] as? [String: String])?["underretning"] == "udfoert")
         #expect(stderr.contains("1 hændelser fra en enhed, der ikke er godkendt"))
     }
 
