@@ -60,11 +60,9 @@ public struct CaseStore: Sendable {
     /// The keys that open sealed bodies (the team key for the lead), nil in a folder without a team key.
     let keys: BodyKeys?
 
-    /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
+    /// The index file of `directory` in `state`: one per data folder, named by a hash of its real path.
     public static func indexFileName(for directory: DataDirectory) -> String {
-        let path = (directory.path as NSString).standardizingPath
-        let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? path
-        let digest = SHA256.hash(data: Data(real.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(directory.identity.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         return "sagsindeks-\(digest).bin"
     }
 

@@ -251,6 +251,25 @@ import KonfliktDemo
         #expect(other.report.bytesRead > 0)
     }
 
+    @Test func everyWayOfNamingTheDataFolderFindsTheSameIndex() throws {
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        let absolute = dir.data.path
+        let parent = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        // Relative to the working directory, without changing it (tests run in parallel).
+        let up = FileManager.default.currentDirectoryPath.split(separator: "/").map { _ in ".." }.joined(separator: "/")
+        let relative = up + absolute
+        let link = parent + "/link-to-" + name
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: absolute)
+        let names = [absolute, absolute + "/", parent + "/./" + name, relative, link].map {
+            CaseStore.indexFileName(for: DataDirectory(path: $0))
+        }
+        #expect(Set(names).count == 1)
+        #expect(Set([absolute, relative, link].map { SeenHeads.fileName(for: DataDirectory(path: $0)) }).count == 1)
+        #expect(CaseStore.indexFileName(for: DataDirectory(path: parent)) != names[0])
+    }
+
     @Test func anIndexMadeUnderAnotherFormIsRebuilt() throws {
         let form = try Sample.form()
         let source = try Self.demo(count: 100, seed: 16, form: form)
