@@ -343,6 +343,18 @@ public final class BodyKeys: Sendable {
         self.retired = retired
     }
 
+    /// The same keys trusting the devices of `policy` instead (after the lead approved a device).
+    public func replacingPolicy(_ policy: ApprovalPolicy?) -> BodyKeys {
+        BodyKeys(entries: entries, policy: policy, retired: retired)
+    }
+
+    private init(entries: [Entry], policy: ApprovalPolicy?, retired: Set<[UInt8]>) {
+        self.entries = entries
+        if #available(macOS 15, *) { cache = MutexKeyCache() } else { cache = nil }
+        self.policy = policy
+        self.retired = retired
+    }
+
     /// Whether `event` may change or count in a case: export and access lines always (they never touch
     /// a case); screenings, corrections and follow-ups only when authenticated by an approved device key
     /// under one of its device ids. Without a policy, everything readable counts.

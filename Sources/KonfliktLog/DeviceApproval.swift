@@ -166,3 +166,44 @@ public enum DeviceApprovalList {
         return approvals
     }
 }
+
+/// The lead's unlocked team key, kept for approving devices from the review screen (the passphrase is
+/// asked once, before the screen opens).
+public struct LeadApprover: Sendable {
+    let team: Data
+
+    private func key() throws(KeyError) -> Curve25519.KeyAgreement.PrivateKey {
+        guard let key = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: team) else {
+            throw .cryptoFailure(reason: "ugyldig teamnøgle")
+        }
+        return key
+    }
+
+    /// The device keys that wrote records in `directory` under ids they are not approved for, most records first.
+    public func waiting(directory: DataDirectory) throws -> [DeviceApprovalList.Writer] {
+        let team = try key()
+        let file = try TeamFile.load(directory: directory)
+        var approved: [String: Set<String>] = [:]
+        if let approvals = file?.approvals, approvals.isValid(team: team) {
+            for device in approvals.devices { approved[device.fingerprint, default: []].formUnion(device.devices) }
+        }
+        return try DeviceApprovalList.writers(directory: directory, team: team).values
+            .filter { !$0.devices.isSubset(of: approved[$0.fingerprint] ?? []) }
+            .sorted { ($0.events, $1.fingerprint) > ($1.events, $0.fingerprint) }
+    }
+
+    /// What a reader on this computer trusts in `directory` now (the signed list and this device).
+    public func policy(directory: DataDirectory, config: ConfigDirectory) throws -> ApprovalPolicy {
+        let device = try DeviceKey.load(config: config)
+        return ApprovalPolicy.from(team: try TeamFile.load(directory: directory), teamKey: try key(),
+                                   ownFingerprint: device.fingerprint, ownDevice: try? DeviceIdentity.load(config: config))
+    }
+
+    /// Approves the key `fingerprint` for every device id it wrote as in `directory`.
+    public func approve(fingerprint: String, directory: DataDirectory, now: String) throws {
+        let team = try key()
+        let devices = try DeviceApprovalList.writers(directory: directory, team: team)[fingerprint]?.devices ?? []
+        guard !devices.isEmpty else { throw KeyError.fingerprintMismatch(given: KeyFingerprint.short(fingerprint), found: "—") }
+        try DeviceApprovalList.approve(fingerprint: fingerprint, devices: devices, team: team, directory: directory, now: now)
+    }
+}

@@ -115,17 +115,24 @@ public enum KeyRing {
     /// the signed list in its `team.json` and this device (see `ApprovalPolicy`).
     public static func lead(keyFile: String?, config: ConfigDirectory, environment: [String: String],
                             directory: DataDirectory? = nil) throws(KeyError) -> BodyKeys {
+        try leadWithApprover(keyFile: keyFile, config: config, environment: environment, directory: directory).keys
+    }
+
+    /// As `lead`, also keeping the team key for approving devices (the review screen).
+    public static func leadWithApprover(keyFile: String?, config: ConfigDirectory, environment: [String: String],
+                                        directory: DataDirectory? = nil) throws(KeyError) -> (keys: BodyKeys, approver: LeadApprover) {
         let team = try unlockTeamKeys(keyFile: keyFile, config: config, environment: environment)
+        let approver = LeadApprover(team: team.current.rawRepresentation)
         let device = try DeviceKey.load(config: config)
         let years = DeviceYearKeys.load(config: config)
         let retired = Set(team.retired.compactMap { KeyFingerprint.keyID(fingerprint: $0) }
                           + years.retired.map { KeyFingerprint.keyID($0) })
         let privateKeys = [team.current] + team.previous + [device.privateKey] + years.all
-        guard let directory else { return BodyKeys(privateKeys: privateKeys, retired: retired) }
+        guard let directory else { return (BodyKeys(privateKeys: privateKeys, retired: retired), approver) }
         let policy = ApprovalPolicy.from(team: try TeamFile.load(directory: directory), teamKey: team.current,
                                          ownFingerprint: device.fingerprint,
                                          ownDevice: try? DeviceIdentity.load(config: config))
-        return BodyKeys(privateKeys: privateKeys, policy: policy, retired: retired)
+        return (BodyKeys(privateKeys: privateKeys, policy: policy, retired: retired), approver)
     }
 
     /// A health visitor's keys: only this device's keys (her own records and drafts).

@@ -42,6 +42,9 @@ public struct ReviewEnvironment {
     /// Durably appends an `access` event (a case's details opened, its CPR number revealed) to the
     /// reader's own log file; throws unless saved, and then nothing is shown.
     public var recordAccess: (AccessBody.Kind, UUID) throws -> Void = { _, _ in }
+    /// The device keys waiting for the lead's approval, and approving one by fingerprint (`g` in the
+    /// list); nil where nothing can be approved (a folder without a team key).
+    public var devices: (waiting: () throws -> [WaitingDevice], approve: (String) throws -> Void)?
 
     /// Creates an environment.
     public init(form: Form, today: LocalDate, initials: String,
@@ -112,6 +115,7 @@ public final class ReviewScreen: Screen {
         case reason(ReasonState)
         case correction(CorrectionState)
         case search(TextField)
+        case devices(DeviceApprovalScreen)
 
         /// The page's kind, for tests.
         var kind: String {
@@ -122,6 +126,7 @@ public final class ReviewScreen: Screen {
             case .reason: return "reason"
             case .correction: return "correction"
             case .search: return "search"
+            case .devices: return "devices"
             }
         }
     }
@@ -307,6 +312,12 @@ public final class ReviewScreen: Screen {
         case .reason(let state): handleReason(key, state)
         case .correction(let state): handleCorrection(key, state)
         case .search(let field): handleSearch(key, field)
+        case .devices(let screen):
+            screen.handle(key)
+            if screen.isDone {
+                page = .list
+                if screen.approvedAny { reload() }
+            }
         }
     }
 
@@ -342,6 +353,10 @@ public final class ReviewScreen: Screen {
             message = ScreenMessage("Loggen er læst igen.", .dim)
         case .function(1), .character("?"):
             message = ScreenMessage(Self.listHelp, .dim)
+        case .character("g"), .character("G"):
+            if let devices = environment.devices {
+                page = .devices(DeviceApprovalScreen(waiting: devices.waiting, approve: devices.approve))
+            }
         case .escape, .character("q"), .character("Q"), .ctrl("c"):
             finished = true
         default: break
@@ -351,7 +366,7 @@ public final class ReviewScreen: Screen {
     /// The list's keys in full (F1 / ?).
     static let listHelp = "↑↓ PgUp PgDn vælg · Enter åbn sagen · a alle/åbne sager · h filtrér på handling · "
         + "s filtrér på sundhedsplejerske · / søg på CPR-nummer eller fødselsdato · v vis/skjul CPR-nummer · "
-        + "l læs loggen igen · Esc luk gennemgangen"
+        + "l læs loggen igen · g godkend en enhed · Esc luk gennemgangen"
 
     private static func searchField() -> TextField {
         TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
@@ -607,6 +622,8 @@ public final class ReviewScreen: Screen {
     /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
         switch page {
+        case .devices(let screen):
+            screen.draw(on: terminal)
         case .list:
             Frame.draw(on: terminal, title: "Gennemgang – markerede familier", right: listCounts,
                        footer: "↑↓ vælg  Enter åbn  a alle/åbne  h handling  s SP  / søg CPR  v vis CPR  F1 hjælp  Esc luk",

@@ -81,13 +81,27 @@ struct ReviewCommand: ParsableCommand {
         }
         let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
         // The passphrase is asked once, before the screen opens.
-        let keys = try CaseReading.keys(directory: directory, keyFile: keyFile)
+        let lead = try CaseReading.keysAndApprover(directory: directory, keyFile: keyFile)
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
-            ReviewScreen.open(environment: ReviewWiring.environment(
+            let keys = KeysBox(value: lead?.keys)
+            var review = ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
-                today: today, author: author, keys: { keys }), on: terminal)
+                today: today, author: author, keys: { keys.value })
+            if let approver = lead?.approver {
+                review.devices = (waiting: {
+                    try approver.waiting(directory: directory).map {
+                        WaitingDevice(fingerprint: $0.fingerprint, short: KeyFingerprint.short($0.fingerprint),
+                                      devices: $0.devices.sorted(), events: $0.events)
+                    }
+                }, approve: {
+                    try approver.approve(fingerprint: $0, directory: directory, now: Timestamp.format(Date()))
+                    // The next reading trusts the new list: the index is rebuilt and the device's events come in.
+                    keys.value = keys.value?.replacingPolicy(try approver.policy(directory: directory, config: config))
+                })
+            }
+            ReviewScreen.open(environment: review, on: terminal)
         }
     }
 
@@ -140,10 +154,14 @@ enum ReviewWiring {
         var environment = ReviewEnvironment(
             form: form, today: today, initials: author,
             load: { includeClosed, progress in
-                // The index is opened once per review and then only brought up to date.
-                if store.value == nil {
-                    store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
+                // The index is opened once per review (and again when the trusted devices changed),
+                // and then only brought up to date.
+                let current = try keys()
+                if store.value == nil || store.trust != current?.trustDigest {
+                    store.value = nil
+                    store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: current,
                                                      progress: progress)
+                    store.trust = current?.trustDigest
                 } else {
                     try store.value?.refresh(progress: progress)
                 }
@@ -173,4 +191,12 @@ enum ReviewWiring {
 /// The open case store of a review session (the screen runs on one thread).
 final class StoreBox {
     var value: CaseStore?
+    /// The trust digest of the keys the store was opened with.
+    var trust: String?
+}
+
+/// The lead's keys in a review session: replaced when a device is approved from the screen.
+final class KeysBox {
+    var value: BodyKeys?
+    init(value: BodyKeys?) { self.value = value }
 }
