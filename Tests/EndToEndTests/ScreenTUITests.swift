@@ -302,6 +302,29 @@ import Testing
         try tmux.waitFor("Hvad vil du gøre?")
     }
 
+    /// Issue 15, defect 5: folders that cannot be written are said before any question is asked (exit 74).
+    @Test func foldersThatCannotBeWrittenAreSaidBeforeAnyQuestion() throws {
+        let tmux = try TmuxSession()
+        let blocker = tmux.root.appendingPathComponent("en-fil")
+        try Data("x".utf8).write(to: blocker)
+        var environment = tmux.environment
+        environment["KONFLIKT_STATE"] = blocker.appendingPathComponent("state").path
+        tmux.environment = environment
+        try tmux.start()
+        try tmux.waitFor("kan ikke skrives")
+        try tmux.waitFor("KONFLIKT_STATE")
+        #expect(!(try tmux.screen()).contains("Initialer"))
+        let status = try tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{pane_dead_status}"])
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "74")
+        var data = tmux.environment
+        data["KONFLIKT_STATE"] = tmux.root.appendingPathComponent("state").path
+        data["KONFLIKT_DATA"] = blocker.appendingPathComponent("data").path
+        let plain = try Binary.run(["screen", "--plain"], stdin: "1\n", environment: data)
+        #expect(plain.status == 74)
+        #expect(plain.stderr.contains("Datamappen") && plain.stderr.contains("kan ikke skrives"), "\(plain.stderr)")
+        #expect(!plain.stdout.contains("besøg"), "\(plain.stdout)")
+    }
+
     @Test func plainModeStopsCleanlyWhenInputEnds() throws {
         let session = try TmuxSession()
         let result = try Binary.run(["screen", "--plain"], stdin: "1\n\n", environment: session.environment)
