@@ -259,7 +259,7 @@ import Testing
         let plain = try TmuxSession()
         // visit, date, CPR, initials, participants, screened (default yes), informed, level, disagree
         // (default no), alone, violence, acute (default no), concern, exposed, interest, consent, referrals, note, save
-        let input = ["1", "", "150926-4123", "AB", "1,2", "", "j", "3", "", "j", "1", "", "1", "1", "1", "j", "", "Far på skift; æøå", "j"]
+        let input = ["1", "", "150926-4123", "AB", "1,2", "", "j", "3", "", "j", "1", "", "1", "1", "1", "j", "", "Far på skift; æøå", "", "j"]
             .joined(separator: "\n") + "\n"
         let result = try Binary.run(["screen", "--plain"], stdin: input, environment: plain.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
