@@ -333,6 +333,21 @@ import Testing
         #expect(try session.logEvents().isEmpty)
     }
 
+    /// Issue 15 item 10: an unset TERM and TERM=dumb are said in Danish, never drawn half (exit 74).
+    @Test func anUnknownOrTooSimpleTerminalIsSaidInDanish() throws {
+        for (setting, expected) in [("-u TERM", "Miljøvariablen TERM er ikke sat"), ("TERM=dumb", "kan ikke flytte markøren")] {
+            let tmux = try TmuxSession()
+            // Standard input and output are the pane's terminal; the message goes to a file to be read whole.
+            try tmux.start(launcher: ["sh", "-c", "env \(setting) \"$0\" 2>fejl.txt; echo slut=$?; sleep 60"])
+            try tmux.waitFor("slut=74")
+            let message = try String(contentsOf: tmux.root.appendingPathComponent("fejl.txt"), encoding: .utf8)
+            #expect(message.contains(expected), "\(message)")
+            #expect(message.contains("--plain"))
+            #expect(!message.contains("Error opening terminal"))
+            #expect(!(try tmux.screen()).contains("Enter"))            // nothing of the screens was drawn
+        }
+    }
+
     @Test func noTerminalGivesAClearMessage() throws {
         let session = try TmuxSession()
         let result = try Binary.run(["screen"], environment: session.environment)
