@@ -216,7 +216,7 @@ public struct PlainScreening {
             }
         case .text, .note: return .success(.string(line))
         case .date:
-            guard let date = LocalDate(danish: line) else {
+            guard let date = LocalDate(typed: line) else {
                 return .failure(PlainProblem("Skriv en gyldig dato som dd-mm-åååå, fx 20-11-2026."))
             }
             return .success(.string(date.iso))
