@@ -133,12 +133,26 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Self.digits([(year, 4), (month, 2), (day, 2)])
     }
 
     /// `dd-mm-åååå`, the form shown to Danish users.
     public var danish: String {
-        String(format: "%02d-%02d-%04d", day, month, year)
+        Self.digits([(day, 2), (month, 2), (year, 4)])
+    }
+
+    /// Zero-padded numbers joined by `-` (what `String(format: "%04d-%02d-%02d")` gives, without its
+    /// cost: the review prints a date or two for each of thousands of cases).
+    private static func digits(_ parts: [(Int, Int)]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(11)
+        for (index, (value, width)) in parts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "-")) }
+            let text = Array(String(value).utf8)   // never negative: years 1–9999, months, days
+            if text.count < width { bytes += Array(repeating: UInt8(ascii: "0"), count: width - text.count) }
+            bytes += text
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { iso }

@@ -58,7 +58,8 @@ struct ScreenCommand: ParsableCommand {
             let drafts = DraftStore(stateDirectory: URL(fileURLWithPath: state.path),
                                     cipher: try DeviceKey.load(config: config).draftCipher)
             let adopted = drafts.adoptLegacyDrafts(dataDirectory: URL(fileURLWithPath: directory.path),
-                                                   initials: Settings.load(config: config).initials)
+                                                   initials: Settings.load(config: config).initials,
+                                                   authorQuestion: form.field(role: .author)?.id)
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             try confirmTeamKey(directory: directory, config: config, on: terminal)
