@@ -159,6 +159,14 @@ final class ReviewFixture {
         #expect(terminal.contains("Vis: åbne"))
     }
 
+    /// Issue 15, item 11: the footer is never cut (it wraps onto a second row when it must).
+    @Test func theListFooterIsWhole() throws {
+        let fixture = try ReviewFixture()
+        let (_, terminal) = open(fixture)
+        #expect(terminal.contains("Esc luk"))
+        #expect(terminal.contains("F1 hjælp"))
+    }
+
     @Test func revealShowsOneRowsCPROnly() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
