@@ -292,6 +292,36 @@ final class ReviewFixture {
         #expect(try fixture.leadEvents().count == 1)
     }
 
+    /// Issue 15, defect 6: a date before the visit is refused, the confirmation shows what will be saved,
+    /// and a closed action gets a second follow-up only with a note.
+    @Test func followupDatesAndClosedActionsFollowOneRule() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        // The course case (visit 20-11-2026): a date before the visit.
+        press(screen, terminal, [.down, .enter, .character("o"), .tab, .tab] + Array(repeating: Key.backspace, count: 10)
+              + keys("19-11-2026") + [.function(10)])
+        #expect(terminal.contains("ligger før besøget (20-11-2026)"))
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("2026-11-21") + [.function(10)])
+        #expect(terminal.contains("Gem denne opfølgning?"))
+        #expect(terminal.contains("Dato: 21-11-2026 (besøget var 20-11-2026)"))
+        press(screen, terminal, [.escape])                            // back to the form: nothing saved
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        #expect(try fixture.leadEvents().isEmpty)
+        press(screen, terminal, [.function(10), .character("j")])
+        #expect(try fixture.leadEvents().count == 1)
+        // The overridden case stays open with its other case; reopen the course case with all cases shown.
+        press(screen, terminal, [.escape, .character("a")])
+        let index = try #require(screen.rows.firstIndex { $0.item.id == fixture.courseID })
+        press(screen, terminal, [.home] + Array(repeating: Key.down, count: index) + [.enter, .character("o"), .function(10)])
+        #expect(terminal.contains("er allerede lukket"))
+        #expect(try fixture.leadEvents().count == 1)
+        press(screen, terminal, keys("Forkert dato første gang") + [.function(10)])    // the note has the focus
+        #expect(terminal.contains("retter den tidligere"))
+        press(screen, terminal, [.enter])
+        #expect(try fixture.leadEvents().count == 2)
+    }
+
     @Test func correctionReopensTheFormAndReDecides() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
