@@ -414,6 +414,15 @@ final class ReviewFixture {
         #expect(!note.contains("4123"))
     }
 
+    /// Issue 15, item 11: numbers in the details have a Danish decimal comma.
+    @Test func numbersInTheDetailsUseADecimalComma() throws {
+        let fixture = try ReviewFixture()
+        let question = try #require(fixture.form.questions.first)
+        #expect(ReviewScreen.describe(.number(2.5), question: question) == "2,5")
+        #expect(ReviewScreen.describe(.number(3), question: question) == "3")
+        #expect(ReviewScreen.describe(.number(1e300), question: question).contains("e"))   // no crash on any number
+    }
+
     /// Status texts come from the form's actions (`done_label`), not from ids in the code.
     @Test func statusTextsComeFromTheFormsDoneLabels() throws {
         let fixture = try ReviewFixture()
