@@ -50,6 +50,21 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// A date as a person types it: `dd-mm-åååå` (also with `.` or `/`), `åååå-mm-dd`, or eight digits
+    /// `ddmmåååå`. Nil when it is none of these or does not exist.
+    public init?(typed text: String) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let date = LocalDate(danish: text) ?? LocalDate(iso: text) {
+            self = date
+            return
+        }
+        guard text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let d = Int(text.prefix(2)), let m = Int(text.dropFirst(2).prefix(2)), let y = Int(text.suffix(4)) else {
+            return nil
+        }
+        self.init(year: y, month: m, day: d)
+    }
+
     /// The date's day number: days since 1970-01-01 (negative before).
     public var dayNumber: Int {
         // Howard Hinnant's days_from_civil.

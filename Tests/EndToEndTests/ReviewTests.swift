@@ -43,6 +43,21 @@ import Testing
         return (report, course)
     }
 
+    /// Issue 15, item 10: `review` without saved initials asks for them instead of exiting 64.
+    @Test func reviewWithoutSavedInitialsAsksForThem() throws {
+        let tmux = try TmuxSession()
+        _ = try Self.twoHealthVisitors(tmux)
+        try tmux.start(["review"])
+        try tmux.waitFor("Initialer:")
+        try tmux.type("l ")
+        try tmux.waitFor("Initialer er kun bogstaver")
+        try tmux.type("e")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gennemgang – markerede familier")
+        let settings = try String(contentsOf: tmux.root.appendingPathComponent("config/settings.json"), encoding: .utf8)
+        #expect(settings.contains("LE"))
+    }
+
     @Test func leadFindsTheOverdueReportRecordsItAndItLeavesTheOpenList() throws {
         let tmux = try TmuxSession()
         let ids = try Self.twoHealthVisitors(tmux)
