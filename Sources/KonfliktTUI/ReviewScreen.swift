@@ -816,7 +816,10 @@ public final class ReviewScreen: Screen {
             return question.choices.isEmpty ? text : question.label(ofChoice: text)
         case .strings(let ids): return ids.isEmpty ? "–" : ids.map(question.label(ofChoice:)).joined(separator: ", ")
         case .bool(let flag): return flag ? "Ja" : "Nej"
-        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .number(let number):
+            // Danish decimal comma on screen; Int64 only when it fits (a file may hold any number).
+            if number.rounded() == number, abs(number) < 9e15 { return String(Int64(number)) }
+            return String(number).replacingOccurrences(of: ".", with: ",")
         }
     }
 

@@ -159,6 +159,14 @@ final class ReviewFixture {
         #expect(terminal.contains("Vis: åbne"))
     }
 
+    /// Issue 15, item 11: the footer is never cut (it wraps onto a second row when it must).
+    @Test func theListFooterIsWhole() throws {
+        let fixture = try ReviewFixture()
+        let (_, terminal) = open(fixture)
+        #expect(terminal.contains("Esc luk"))
+        #expect(terminal.contains("F1 hjælp"))
+    }
+
     @Test func revealShowsOneRowsCPROnly() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
@@ -284,6 +292,36 @@ final class ReviewFixture {
         #expect(try fixture.leadEvents().count == 1)
     }
 
+    /// Issue 15, defect 6: a date before the visit is refused, the confirmation shows what will be saved,
+    /// and a closed action gets a second follow-up only with a note.
+    @Test func followupDatesAndClosedActionsFollowOneRule() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        // The course case (visit 20-11-2026): a date before the visit.
+        press(screen, terminal, [.down, .enter, .character("o"), .tab, .tab] + Array(repeating: Key.backspace, count: 10)
+              + keys("19-11-2026") + [.function(10)])
+        #expect(terminal.contains("ligger før besøget (20-11-2026)"))
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("2026-11-21") + [.function(10)])
+        #expect(terminal.contains("Gem denne opfølgning?"))
+        #expect(terminal.contains("Dato: 21-11-2026 (besøget var 20-11-2026)"))
+        press(screen, terminal, [.escape])                            // back to the form: nothing saved
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        #expect(try fixture.leadEvents().isEmpty)
+        press(screen, terminal, [.function(10), .character("j")])
+        #expect(try fixture.leadEvents().count == 1)
+        // The overridden case stays open with its other case; reopen the course case with all cases shown.
+        press(screen, terminal, [.escape, .character("a")])
+        let index = try #require(screen.rows.firstIndex { $0.item.id == fixture.courseID })
+        press(screen, terminal, [.home] + Array(repeating: Key.down, count: index) + [.enter, .character("o"), .function(10)])
+        #expect(terminal.contains("er allerede lukket"))
+        #expect(try fixture.leadEvents().count == 1)
+        press(screen, terminal, keys("Forkert dato første gang") + [.function(10)])    // the note has the focus
+        #expect(terminal.contains("retter den tidligere"))
+        press(screen, terminal, [.enter])
+        #expect(try fixture.leadEvents().count == 2)
+    }
+
     @Test func correctionReopensTheFormAndReDecides() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
@@ -374,6 +412,15 @@ final class ReviewFixture {
         let firstLine = try #require(note.split(separator: "\n").first.map(String.init))
         #expect(terminal.contains(String(firstLine.prefix(60))))
         #expect(!note.contains("4123"))
+    }
+
+    /// Issue 15, item 11: numbers in the details have a Danish decimal comma.
+    @Test func numbersInTheDetailsUseADecimalComma() throws {
+        let fixture = try ReviewFixture()
+        let question = try #require(fixture.form.questions.first)
+        #expect(ReviewScreen.describe(.number(2.5), question: question) == "2,5")
+        #expect(ReviewScreen.describe(.number(3), question: question) == "3")
+        #expect(ReviewScreen.describe(.number(1e300), question: question).contains("e"))   // no crash on any number
     }
 
     /// Status texts come from the form's actions (`done_label`), not from ids in the code.
