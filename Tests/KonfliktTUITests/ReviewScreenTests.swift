@@ -167,6 +167,17 @@ final class ReviewFixture {
         #expect(terminal.contains("F1 hjælp"))
     }
 
+    /// Issue 15, item 11: actions that do not fit end in "…" instead of being cut silently.
+    @Test func actionsThatDoNotFitEndInAnEllipsis() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        let row = try #require(screen.rows.first)
+        let narrow = screen.tableLine(row, columns: 56)
+        #expect(narrow.contains("…"))
+        #expect(DisplayWidth.of(narrow) <= 56)
+        #expect(!screen.tableLine(row, columns: 200).contains("…"))
+    }
+
     @Test func revealShowsOneRowsCPROnly() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
