@@ -425,6 +425,17 @@ final class ReviewFixture {
         #expect(!note.contains("4123"))
     }
 
+    /// Issue 15, item 11: an empty legal basis prints nothing, not "()".
+    @Test func anEmptyBasisPrintsNoParentheses() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        var item = try #require(try fixture.environment().loadCase(fixture.courseID).0)
+        #expect(!item.decision.rules.isEmpty)
+        for index in item.decision.rules.indices { item.decision.rules[index].basis = "" }
+        let text = screen.detailLines(item, columns: 80).map(\.0).joined(separator: "\n")
+        #expect(!text.contains("()"), "\(text)")
+    }
+
     /// Issue 15, item 11: numbers in the details have a Danish decimal comma.
     @Test func numbersInTheDetailsUseADecimalComma() throws {
         let fixture = try ReviewFixture()
