@@ -86,8 +86,7 @@ public struct CaseStore: Sendable {
         let trust = keys?.trustDigest ?? ""
         var index: CaseIndex
         var loaded = false
-        if let data = try? Data(contentsOf: URL(fileURLWithPath: state.file(name))),
-           let saved = CaseIndex.decode(data, schema: schema, key: keys?.cacheKey(label: Self.cacheLabel), trust: trust) {
+        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel), trust: trust) {
             index = saved
             loaded = true
         } else {

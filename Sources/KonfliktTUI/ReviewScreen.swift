@@ -156,6 +156,8 @@ public final class ReviewScreen: Screen {
     private var loadedClosed = false
     /// The body's height at the last draw (for PgUp/PgDn).
     private var pageHeight = 15
+    /// The terminal's width at the last draw (the detail's lines are wrapped at it).
+    private var lastColumns = TerminalSize.minimum.columns
 
     /// Opens the review and reads the logs.
     public init(environment: ReviewEnvironment) {
@@ -406,7 +408,7 @@ public final class ReviewScreen: Screen {
         case .character("v"), .character("V"): toggleReveal(item.id, known: item)
         case .character("j"), .character("J"):
             // Jumps to the journal note at the end of the details.
-            let lines = detailLines(item, columns: 80)
+            let lines = detailLines(item, columns: lastColumns)
             state.scroll = lines.firstIndex { $0.0.contains(Self.journalHeading) } ?? state.scroll
             page = .detail(state)
         case .character("o"), .character("O"):
@@ -645,6 +647,7 @@ public final class ReviewScreen: Screen {
                        footer: "↑↓ rul  j journalnotat  o opfølgning  r ret screening  v vis CPR  Esc tilbage",
                        message: message) { frame in
                 pageHeight = frame.height
+                lastColumns = frame.size.columns
                 var state = state
                 state.scroll = frame.scrolled(detailLines(item, columns: frame.size.columns), scroll: state.scroll,
                                               column: 0)

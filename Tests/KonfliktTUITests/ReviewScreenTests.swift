@@ -167,6 +167,17 @@ final class ReviewFixture {
         #expect(terminal.contains("F1 hjælp"))
     }
 
+    /// Issue 15, item 11: actions that do not fit end in "…" instead of being cut silently.
+    @Test func actionsThatDoNotFitEndInAnEllipsis() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        let row = try #require(screen.rows.first)
+        let narrow = screen.tableLine(row, columns: 56)
+        #expect(narrow.contains("…"))
+        #expect(DisplayWidth.of(narrow) <= 56)
+        #expect(!screen.tableLine(row, columns: 200).contains("…"))
+    }
+
     @Test func revealShowsOneRowsCPROnly() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
@@ -412,6 +423,17 @@ final class ReviewFixture {
         let firstLine = try #require(note.split(separator: "\n").first.map(String.init))
         #expect(terminal.contains(String(firstLine.prefix(60))))
         #expect(!note.contains("4123"))
+    }
+
+    /// Issue 15, item 11: an empty legal basis prints nothing, not "()".
+    @Test func anEmptyBasisPrintsNoParentheses() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        var item = try #require(try fixture.environment().loadCase(fixture.courseID).0)
+        #expect(!item.decision.rules.isEmpty)
+        for index in item.decision.rules.indices { item.decision.rules[index].basis = "" }
+        let text = screen.detailLines(item, columns: 80).map(\.0).joined(separator: "\n")
+        #expect(!text.contains("()"), "\(text)")
     }
 
     /// Issue 15, item 11: numbers in the details have a Danish decimal comma.
