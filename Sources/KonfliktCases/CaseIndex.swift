@@ -500,15 +500,40 @@ public struct CaseIndex: Sendable {
     /// form or schema, a damaged or truncated file, a sealed index without its key or with another
     /// key, a clear index where a key is given): the caller then rebuilds.
     public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil) -> CaseIndex? {
-        let clear = prefix(.clear), sealed = prefix(.sealed)
-        guard data.count > clear.count + 32 else { return nil }
         if let key {
-            guard data.prefix(sealed.count).elementsEqual(sealed),
-                  let box = try? ChaChaPoly.SealedBox(combined: data.dropFirst(sealed.count)),
-                  let body = try? ChaChaPoly.open(box, using: key, authenticating: sealed) else { return nil }
+            guard let body = openSealed({ data }, key: key) else { return nil }
             return BinaryReader.read(body) { input in decode(&input, schema: schema) }
         }
-        guard data.prefix(clear.count).elementsEqual(clear) else { return nil }
+        return decodeClear(data, schema: schema)
+    }
+
+    /// The index saved at `path`, as `decode` reads it. A sealed file is let go as soon as its box is
+    /// made, and the box as soon as it is opened, so that no more than two copies of the index's bytes
+    /// are in memory at a time (the file holds tens of megabytes at a million events).
+    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?) -> CaseIndex? {
+        let read = { try? Data(contentsOf: URL(fileURLWithPath: path)) }
+        guard let key else { return read().flatMap { decodeClear($0, schema: schema) } }
+        guard let body = openSealed(read, key: key) else { return nil }
+        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+    }
+
+    /// The body of a sealed index (from `read`), or nil when it is not one or does not open with `key`.
+    private static func openSealed(_ read: () -> Data?, key: SymmetricKey) -> Data? {
+        let sealed = prefix(.sealed)
+        func box() -> ChaChaPoly.SealedBox? {
+            guard let data = read(), data.count > sealed.count + 28, data.prefix(sealed.count).elementsEqual(sealed) else {
+                return nil
+            }
+            return try? ChaChaPoly.SealedBox(combined: data.dropFirst(sealed.count))
+        }
+        guard let box = box() else { return nil }
+        return try? ChaChaPoly.open(box, using: key, authenticating: sealed)
+    }
+
+    /// A clear index: the prefix, the body and the body's SHA-256.
+    private static func decodeClear(_ data: Data, schema: CaseSchema) -> CaseIndex? {
+        let clear = prefix(.clear)
+        guard data.count > clear.count + 32, data.prefix(clear.count).elementsEqual(clear) else { return nil }
         let body = data[data.startIndex + clear.count ..< data.endIndex - 32]
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
         return BinaryReader.read(body) { input in decode(&input, schema: schema) }

@@ -85,8 +85,7 @@ public struct CaseStore: Sendable {
         let name = indexFileName(for: directory)
         var index: CaseIndex
         var loaded = false
-        if let data = try? Data(contentsOf: URL(fileURLWithPath: state.file(name))),
-           let saved = CaseIndex.decode(data, schema: schema, key: keys?.cacheKey(label: Self.cacheLabel)) {
+        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel)) {
             index = saved
             loaded = true
         } else {
