@@ -137,7 +137,7 @@ public final class ExportScreen {
             for (index, line) in DisplayWidth.wrap(parts[0], columns: size.columns - 4).enumerated() {
                 terminal.put(line, row: 4 + index, column: 3, style: .bold)
             }
-            terminal.put("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5 og x).", row: 7, column: 3)
+            terminal.put("Filen har kun antal pr. periode og besøg; små tal er skjult (<5, x og ..).", row: 7, column: 3)
             terminal.put("Eksporten er noteret i loggen.", row: 8, column: 3, style: .dim)
             var row = 10
             for warning in parts.dropFirst() {
