@@ -100,9 +100,23 @@ public enum InputError: UserFacingError, Sendable {
 /// The date the program takes as today: `KONFLIKT_TODAY` (`YYYY-MM-DD`, for tests and for
 /// entering a visit after the fact), else today's date in Danish time.
 public enum Today {
-    /// Today, or the date in `KONFLIKT_TODAY`.
-    public static func resolve(environment: [String: String]) -> LocalDate {
-        if let text = environment["KONFLIKT_TODAY"], let date = LocalDate(iso: text) { return date }
-        return LocalDate.today()
+    /// Today, or the date in `KONFLIKT_TODAY`; a `KONFLIKT_TODAY` that is not a date is an error, never
+    /// silently ignored (a visit recorded on the wrong day is worse than no visit recorded).
+    public static func resolve(environment: [String: String]) throws(TodayError) -> LocalDate {
+        guard let text = environment["KONFLIKT_TODAY"], !text.isEmpty else { return LocalDate.today() }
+        guard let date = LocalDate(iso: text) else { throw TodayError() }
+        return date
     }
+}
+
+/// `KONFLIKT_TODAY` is set but is not a date. Its value is not repeated (it could be anything typed).
+public struct TodayError: UserFacingError, Sendable, Hashable {
+    /// An error.
+    public init() {}
+
+    public var danishDescription: String {
+        "KONFLIKT_TODAY er sat, men er ikke en dato på formen ÅÅÅÅ-MM-DD. Ret den, eller fjern den for at bruge dagens dato."
+    }
+
+    public var exitCode: Int32 { ExitStatus.usage }
 }

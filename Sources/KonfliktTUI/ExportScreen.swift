@@ -26,7 +26,7 @@ public struct ExportRequest: Sendable, Equatable {
 /// The coordinator's export from the start menu: choose period grouping, all rows or totals only, an
 /// optional date range and the format (CSV, JSON or the HTML report), write the anonymous figures to a file and say where it is. The export itself (and its
 /// audit event) is the `run` closure's business; it returns the path written, or throws.
-public final class ExportScreen {
+public final class ExportScreen: Screen {
     private let run: (ExportRequest) throws -> String
     private var period = ChoiceField(options: [ChoiceOption(id: "month", label: "Måned"),
                                                ChoiceOption(id: "quarter", label: "Kvartal"),
@@ -42,7 +42,7 @@ public final class ExportScreen {
                                                ChoiceOption(id: "html", label: "HTML-rapport med figurer (kan udskrives)")],
                                      selectedID: "csv")
     private var focus = 0
-    private var message: (text: String, style: TextStyle)?
+    private var message: ScreenMessage?
     /// The path of the file written, once written.
     public private(set) var writtenPath: String?
     /// The user left the screen.
@@ -53,14 +53,8 @@ public final class ExportScreen {
         self.run = run
     }
 
-    /// Draws, then handles keys until the user leaves or input ends.
-    public func run(on terminal: Terminal) {
-        draw(on: terminal)
-        while !finished, let key = terminal.readKey() {
-            handle(key)
-            draw(on: terminal)
-        }
-    }
+    /// Whether the user left the screen.
+    public var isDone: Bool { finished }
 
     /// Handles one key.
     public func handle(_ key: Key) {
@@ -90,11 +84,11 @@ public final class ExportScreen {
 
     private func export() {
         for (index, field) in [(2, from), (3, to)] {
-            if let problem = field.validationError() { message = (problem, .error); focus = index; return }
+            if let problem = field.validationError() { message = ScreenMessage(problem, .error); focus = index; return }
         }
         let fromDate = date(from), toDate = date(to)
         if let fromDate, let toDate, fromDate > toDate {
-            message = ("Fra-datoen ligger efter til-datoen.", .error)
+            message = ScreenMessage("Fra-datoen ligger efter til-datoen.", .error)
             focus = 2
             return
         }
@@ -105,9 +99,9 @@ public final class ExportScreen {
                                                 totalsOnly: rowsID == "totals"))
             message = nil
         } catch let error as UserFacingError {
-            message = ("Ikke eksporteret: " + error.danishDescription, .error)
+            message = ScreenMessage("Ikke eksporteret: " + error.danishDescription, .error)
         } catch {
-            message = ("Ikke eksporteret: filen kunne ikke skrives.", .error)
+            message = ScreenMessage("Ikke eksporteret: filen kunne ikke skrives.", .error)
         }
     }
 
@@ -116,41 +110,41 @@ public final class ExportScreen {
         return nil
     }
 
-    /// Draws the screen.
+    /// Draws the screen in the shared frame.
     public func draw(on terminal: Terminal) {
-        terminal.clear()
-        terminal.setCursorVisible(false)
-        let size = terminal.size
-        guard size.isLargeEnough else {
-            let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
-            for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
-                terminal.put(line, row: index, column: 0, style: .error)
-            }
-            terminal.refresh()
-            return
-        }
-        terminal.put("Eksport til projektrapportering (Mary Fonden)", row: 0, column: 0, style: .title)
+        let title = "Eksport til projektrapportering (Mary Fonden)"
         if let written = writtenPath {
-            // The path, then the reader's warnings, one per line (see `run`).
-            let parts = written.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-            terminal.put("✔ Eksporten er gemt", row: 2, column: 1, style: .success)
-            for (index, line) in DisplayWidth.wrap(parts[0], columns: size.columns - 4).enumerated() {
-                terminal.put(line, row: 4 + index, column: 3, style: .bold)
+            Frame.draw(on: terminal, title: title, footer: "Tryk en tast for at vende tilbage til startmenuen") { frame in
+                drawWritten(written, in: frame)
+                return nil
             }
-            terminal.put("Filen har kun antal pr. periode og besøg; små tal er skjult (<5, x og ..).", row: 7, column: 3)
-            terminal.put("Eksporten er noteret i loggen.", row: 8, column: 3, style: .dim)
-            var row = 10
-            for warning in parts.dropFirst() {
-                for line in DisplayWidth.wrap("Advarsel: " + warning, columns: max(1, size.columns - 4))
-                where row < size.rows - 2 {
-                    terminal.put(line, row: row, column: 3, style: .error)
-                    row += 1
-                }
-            }
-            footer("Tryk en tast for at vende tilbage til startmenuen", on: terminal)
-            terminal.refresh()
             return
         }
+        Frame.draw(on: terminal, title: title,
+                   footer: "Tab/Enter næste felt  ↑↓/tal vælg  Enter på format: eksportér  Esc tilbage",
+                   message: message) { frame in
+            drawForm(on: frame.terminal, size: frame.size)
+        }
+    }
+
+    /// The path, then the reader's warnings, one per line (see `run`).
+    private func drawWritten(_ written: String, in frame: Frame) {
+        let parts = written.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines: [StyledLine] = [("✔ Eksporten er gemt", .success), ("", .normal)]
+        for line in DisplayWidth.wrap(parts.first ?? "", columns: frame.size.columns - 4) { lines.append((line, .bold)) }
+        lines.append(("", .normal))
+        lines.append(("Filen har kun antal pr. periode og besøg; små tal er skjult (<5, x og ..).", .normal))
+        lines.append(("Eksporten er noteret i loggen.", .dim))
+        lines.append(("", .normal))
+        for warning in parts.dropFirst() {
+            for line in DisplayWidth.wrap("Advarsel: " + warning, columns: max(1, frame.size.columns - 4)) {
+                lines.append((line, .error))
+            }
+        }
+        frame.scrolled(lines, scroll: 0, from: frame.top + 1, column: 2)
+    }
+
+    private func drawForm(on terminal: Terminal, size: TerminalSize) -> (row: Int, column: Int)? {
         terminal.put("Anonyme tal: antal screeninger, svar, anbefalinger og opfølgninger pr. periode.", row: 1, column: 1, style: .dim)
         var cursor: (row: Int, column: Int)?
         terminal.put("Periode", row: 3, column: 1, style: focus == 0 ? .bold : .normal)
@@ -163,20 +157,6 @@ public final class ExportScreen {
         if let position = to.draw(on: terminal, row: 10, column: 42, width: 12, focused: focus == 3), focus == 3 { cursor = position }
         terminal.put("Format", row: 12, column: 1, style: focus == 4 ? .bold : .normal)
         format.draw(on: terminal, row: 13, column: 3, width: 50, focused: focus == 4)
-        if let message {
-            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 2), row: size.rows - 3, column: 1,
-                         style: message.style)
-        }
-        footer("Tab/Enter næste felt  ↑↓/tal vælg  Enter på format: eksportér  Esc tilbage", on: terminal)
-        if let cursor {
-            terminal.moveCursor(row: cursor.row, column: cursor.column)
-            terminal.setCursorVisible(true)
-        }
-        terminal.refresh()
-    }
-
-    private func footer(_ text: String, on terminal: Terminal) {
-        let size = terminal.size
-        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+        return cursor
     }
 }

@@ -1,9 +1,27 @@
 import KonfliktCore
 
+/// What the guided form knows when it corrects a saved screening (from the review): it says so on
+/// the summary, warns about answers the new answers drop, and says where the user goes afterwards.
+public struct CorrectionContext: Sendable, Equatable {
+    /// Why the screening is corrected.
+    public var reason: String
+    /// The answers saved before.
+    public var earlierAnswers: Answers
+    /// The saved page's last line: where a key takes the user.
+    public var closing: String
+
+    /// A correction.
+    public init(reason: String, earlierAnswers: Answers, closing: String) {
+        self.reason = reason
+        self.earlierAnswers = earlierAnswers
+        self.closing = closing
+    }
+}
+
 /// The guided screening form: one step per page, the summary with the recommendation, the
 /// override, saving and what to do afterwards. It is a state machine fed one key at a time
 /// (`handle`) and drawn on any `Terminal` (`draw`), so tests drive it through `MemoryTerminal`.
-public final class FormScreen {
+public final class FormScreen: Screen {
     /// How the screen ended.
     public enum Outcome: Sendable, Equatable {
         /// Still in use.
@@ -37,13 +55,17 @@ public final class FormScreen {
     private let save: (ScreeningSubmission) throws -> Void
     private let saveDraft: (Answers, Int) -> String?
     private let leaveQuestion: String
+    /// Set when this form corrects a saved screening.
+    private let correction: CorrectionContext?
     var page: Page = .step
     private var pageBeforeLeave: Page = .step
     private var fields: [String: any FieldWidget] = [:]
     private var focus = 0
     private var errors: [String: String] = [:]
     private var showHelp = false
-    private var message: (text: String, style: TextStyle)?
+    private var message: ScreenMessage?
+    /// The body's height at the last draw (for PgUp/PgDn on scrolling pages).
+    private var pageHeight = 15
     private var summaryScroll = 0
     private var overrideActions: [String]?
     private var overrideReason: String?
@@ -62,8 +84,13 @@ public final class FormScreen {
     public init(model: any ScreeningModel, answers: Answers = [:], step: Int = 0, today: LocalDate,
                 save: @escaping (ScreeningSubmission) throws -> Void,
                 saveDraft: @escaping (Answers, Int) -> String? = { _, _ in nil },
-                leaveQuestion: String = "Vil du afbryde screeningen? Svarene gemmes som kladde, så du kan genoptage dem fra startmenuen.") {
+                overrideActions: [String]? = nil, overrideReason: String? = nil,
+                leaveQuestion: String = "Vil du afbryde screeningen? Svarene gemmes som kladde, så du kan genoptage dem fra startmenuen.",
+                correction: CorrectionContext? = nil) {
         self.leaveQuestion = leaveQuestion
+        self.correction = correction
+        self.overrideActions = overrideActions
+        self.overrideReason = overrideReason
         self.model = model
         self.answers = answers
         self.today = today
@@ -73,14 +100,13 @@ public final class FormScreen {
         enterStep(stepIndex)
     }
 
-    /// Draws, then handles keys from `terminal` until the screen ends or input runs out.
+    /// Whether the screen has ended (saved and closed, or left).
+    public var isDone: Bool { outcome != .running }
+
+    /// Draws, then handles keys from `terminal` until the screen ends or input runs out (the shared loop).
     @discardableResult
     public func run(on terminal: Terminal) -> Outcome {
-        draw(on: terminal)
-        while outcome == .running, let key = terminal.readKey() {
-            handle(key)
-            draw(on: terminal)
-        }
+        (self as any Screen).run(on: terminal)
         return outcome
     }
 
@@ -156,7 +182,7 @@ public final class FormScreen {
         }
         if let firstError {
             focus = firstError
-            message = ("Ret fejlene, før du går videre.", .error)
+            message = ScreenMessage("Ret fejlene, før du går videre.", .error)
             return
         }
         message = nil
@@ -168,7 +194,7 @@ public final class FormScreen {
             page = .summary
         }
         if let problem = saveDraft(answers, stepIndex) {
-            message = ("Kladden kunne ikke gemmes (\(problem)). Svarene er kun på skærmen, indtil screeningen er gemt.", .error)
+            message = ScreenMessage("Kladden kunne ikke gemmes (\(problem)). Svarene er kun på skærmen, indtil screeningen er gemt.", .error)
         }
     }
 
@@ -187,12 +213,10 @@ public final class FormScreen {
         case .summary: handleSummary(key)
         case .override: handleOverride(key)
         case .saved:
-            switch key {
-            case .up: savedScroll = max(0, savedScroll - 1)
-            case .down: savedScroll += 1
-            case .pageUp: savedScroll = max(0, savedScroll - 10)
-            case .pageDown: savedScroll += 10
-            default: outcome = .saved
+            if let offset = Scrolling.offset(after: key, from: savedScroll, page: pageHeight) {
+                savedScroll = offset
+            } else {
+                outcome = .saved
             }
         case .confirmLeave:
             switch key {
@@ -251,7 +275,7 @@ public final class FormScreen {
             if let chosen = overrideActions, case .failure(let refusal) = model.checkOverride(
                 actions: chosen, reason: overrideReason ?? "", decision: decision) {
                 // The answers changed since the override was accepted: it may no longer remove a duty.
-                message = ("Ikke gemt: " + refusal.danishDescription, .error)
+                message = ScreenMessage("Ikke gemt: " + refusal.danishDescription, .error)
                 return
             }
             let submission = ScreeningSubmission(answers: model.relevantAnswers(answers), decision: decision,
@@ -263,11 +287,11 @@ public final class FormScreen {
                 page = .saved
                 message = nil
             } catch let error as UserFacingError {
-                message = ("Ikke gemt: " + error.danishDescription, .error)
+                message = ScreenMessage("Ikke gemt: " + error.danishDescription, .error)
             } catch {
-                message = ("Ikke gemt: screeningen kunne ikke skrives.", .error)
+                message = ScreenMessage("Ikke gemt: screeningen kunne ikke skrives.", .error)
             }
-        case .escape, .pageUp, .backtab:
+        case .escape, .backtab:
             enterStep(model.steps.count - 1)
         case .character("t"), .character("T"):
             let options = model.actions.sorted { $0.severity > $1.severity }.map { ChoiceOption(id: $0.id, label: $0.label) }
@@ -279,9 +303,8 @@ public final class FormScreen {
         case .character("f"), .character("F"):
             overrideActions = nil
             overrideReason = nil
-        case .up: summaryScroll = max(0, summaryScroll - 1)
-        case .down: summaryScroll += 1
-        default: break
+        default:
+            if let offset = Scrolling.offset(after: key, from: summaryScroll, page: pageHeight) { summaryScroll = offset }
         }
     }
 
@@ -320,63 +343,59 @@ public final class FormScreen {
 
     // MARK: - Drawing
 
-    /// Draws the current page.
+    /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
-        terminal.clear()
-        terminal.setCursorVisible(false)
-        let size = terminal.size
-        guard size.isLargeEnough else {
-            drawTooSmall(on: terminal)
-            terminal.refresh()
-            return
-        }
         switch page {
-        case .step: drawStep(on: terminal)
-        case .summary: drawSummary(on: terminal)
-        case .override: drawOverride(on: terminal)
-        case .saved: drawSaved(on: terminal)
+        case .step:
+            let shown = shownQuestions
+            let hint = message ?? (shown.isEmpty ? nil : ScreenMessage(inputHint(for: shown[focus].input), .dim))
+            Frame.draw(on: terminal, title: model.title, right: "Trin \(stepIndex + 1) af \(model.steps.count)",
+                       footer: Self.stepFooter, message: hint) { drawStep(in: $0) }
+        case .summary:
+            let overrideKey = overrideActions == nil ? "T tilsidesæt" : "T ret · F fjern tilsidesættelse"
+            Frame.draw(on: terminal, title: model.title, right: "Opsummering",
+                       footer: "Enter gem · Esc tilbage og ret · \(overrideKey) · ↑/↓ ruller", message: message) { frame in
+                pageHeight = frame.height
+                summaryScroll = frame.scrolled(summaryLines(width: frame.size.columns - 2), scroll: summaryScroll,
+                                               from: frame.top + 1, column: 1)
+                return nil
+            }
+        case .override:
+            Frame.draw(on: terminal, title: model.title, right: "Tilsidesæt anbefaling",
+                       footer: "Mellemrum vælger · Tab skifter felt · Enter godkend · Esc fortryd", message: message) {
+                drawOverride(in: $0)
+            }
+        case .saved:
+            let closing = correction?.closing ?? "Tryk en tast for at vende tilbage til startmenuen."
+            Frame.draw(on: terminal, title: model.title,
+                       footer: "↑/↓ PgUp/PgDn ruller · en anden tast: tilbage", message: ScreenMessage(closing, .bold)) { frame in
+                frame.terminal.put(correction == nil ? "✔ Gemt" : "✔ Rettelsen er gemt", row: frame.top + 1, column: 1,
+                                   style: .success)
+                pageHeight = frame.height
+                savedScroll = frame.scrolled(savedLines(width: frame.size.columns - 4), scroll: savedScroll,
+                                             from: frame.top + 3, column: 2)
+                return nil
+            }
         case .confirmLeave:
-            drawHeader(on: terminal, right: "")
-            let lines = DisplayWidth.wrap(
-                leaveQuestion,
-                columns: size.columns - 4)
-            for (index, line) in lines.enumerated() { terminal.put(line, row: 4 + index, column: 2, style: .bold) }
-            terminal.put("j = ja, afbryd   n = nej, fortsæt", row: 5 + lines.count, column: 2)
-            drawFooter("j afbryd · n fortsæt", on: terminal)
-        }
-        terminal.refresh()
-    }
-
-    private func drawTooSmall(on terminal: Terminal) {
-        let size = terminal.size
-        let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
-        for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
-            terminal.put(line, row: index, column: 0, style: .error)
-        }
-    }
-
-    private func drawHeader(on terminal: Terminal, right: String) {
-        let width = terminal.size.columns
-        terminal.put(DisplayWidth.prefix(model.title, fitting: width - DisplayWidth.of(right) - 2), row: 0, column: 0, style: .title)
-        terminal.put(right, row: 0, column: width - DisplayWidth.of(right), style: .bold)
-    }
-
-    private func drawFooter(_ text: String, on terminal: Terminal) {
-        let size = terminal.size
-        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
-        if let message {
-            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns), row: size.rows - 2, column: 0, style: message.style)
+            Frame.draw(on: terminal, title: model.title, footer: "j afbryd · n fortsæt", message: message) { frame in
+                let lines = DisplayWidth.wrap(leaveQuestion, columns: frame.size.columns - 4)
+                for (index, line) in lines.enumerated() {
+                    frame.terminal.put(line, row: frame.top + 3 + index, column: 2, style: .bold)
+                }
+                frame.terminal.put("j = ja, afbryd   n = nej, fortsæt", row: frame.top + 4 + lines.count, column: 2)
+                return nil
+            }
         }
     }
 
     /// The footer of a step page; fits 80 columns.
     static let stepFooter = "Enter/Tab næste · ⇧Tab forrige · PgDn/PgUp trin · F1 hjælp · Esc tilbage"
 
-    private func drawStep(on terminal: Terminal) {
-        let size = terminal.size
+    private func drawStep(in frame: Frame) -> (row: Int, column: Int)? {
+        let terminal = frame.terminal
+        let size = frame.size
         let width = size.columns - 4
-        drawHeader(on: terminal, right: "Trin \(stepIndex + 1) af \(model.steps.count)")
-        terminal.put(DisplayWidth.prefix(step.title, fitting: size.columns), row: 1, column: 0, style: .bold)
+        terminal.put(DisplayWidth.prefix(step.title, fitting: size.columns), row: frame.top, column: 0, style: .bold)
         let shown = shownQuestions
         // Lay out one block per question; scroll so the focused block is fully visible.
         var blocks: [[(text: String?, question: QuestionView?, style: TextStyle)]] = []
@@ -405,11 +424,15 @@ public final class FormScreen {
             block.append(("", nil, .normal))
             blocks.append(block)
         }
-        let top = 3, bottom = size.rows - 3
+        let top = frame.top + 2
+        let total = blocks.reduce(0) { $0 + $1.count }
+        // When the blocks do not fit, the last row is the hint's alone (it never covers a question).
+        let overflow = total > frame.bottom - top
+        let bottom = overflow ? frame.bottom - 1 : frame.bottom
         let available = bottom - top
         var first = 0
         if !blocks.isEmpty {
-            var used = blocks[..<(focus + 1)].reduce(0) { $0 + $1.count }
+            var used = blocks[..<(min(focus, blocks.count - 1) + 1)].reduce(0) { $0 + $1.count }
             while first < focus, used > available {
                 used -= blocks[first].count
                 first += 1
@@ -417,9 +440,10 @@ public final class FormScreen {
         }
         var row = top
         var cursor: (row: Int, column: Int)?
+        var cut = false
         for blockIndex in first..<blocks.count {
             for entry in blocks[blockIndex] {
-                guard row < bottom else { break }
+                guard row < bottom else { cut = true; break }
                 if let question = entry.question, let field = fields[question.id] {
                     let isFocused = blockIndex == focus
                     terminal.put(isFocused ? "›" : " ", row: row, column: 0, style: .bold)
@@ -436,148 +460,149 @@ public final class FormScreen {
         if shown.isEmpty {
             terminal.put("Ingen spørgsmål på dette trin ud fra svarene. Tryk Enter for at gå videre.", row: top, column: 2)
         }
-        if first + blocks.count < shown.count || row >= bottom {
-            terminal.put("↓ flere spørgsmål", row: bottom - 1, column: size.columns - 18, style: .dim)
+        if overflow {
+            let hint = (first > 0 ? "↑ flere spørgsmål ovenfor  " : "") + (cut ? "↓ flere spørgsmål (Tab/Enter)" : "")
+            terminal.put(hint, row: bottom, column: 2, style: .dim)
         }
-        if message == nil, !shown.isEmpty {
-            terminal.put(inputHint(for: shown[focus].input), row: size.rows - 2, column: 2, style: .dim)
-        }
-        drawFooter(Self.stepFooter, on: terminal)
-        if let cursor {
-            terminal.moveCursor(row: cursor.row, column: cursor.column)
-            terminal.setCursorVisible(true)
-        }
+        return cursor
     }
 
     /// The summary's lines: the recommendation and any override first (what the health visitor acts
-    /// on, visible without scrolling at 80×24), then warnings, then every shown answer.
-    func summaryLines(width: Int) -> [(String, TextStyle)] {
-        var lines: [(String, TextStyle)] = []
+    /// on, visible without scrolling at 80×24), then warnings, then what to do now and what to tell the
+    /// family for the actions that will be saved (so she sees it before saving), then every shown answer.
+    func summaryLines(width: Int) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        func add(_ text: String, _ style: TextStyle, first: String = "", rest: String = "  ") {
+            for (index, line) in DisplayWidth.wrap(text, columns: width - 2 - DisplayWidth.of(first)).enumerated() {
+                lines.append(((index == 0 ? first : rest) + line, style))
+            }
+        }
         let decision = self.decision
-        for banner in model.banners(for: decision.actions) {
-            for line in DisplayWidth.wrap(banner, columns: width - 2) { lines.append((line, .error)) }
+        for banner in model.banners(for: overrideActions ?? decision.actions) {
+            add(banner, .error, rest: "")
+            lines.append(("", .normal))
+        }
+        if let correction {
+            add("Rettelse af en gemt screening. Begrundelse: \(correction.reason)", .highlight, rest: "")
+            let dropped = droppedAnswers(correction)
+            if !dropped.isEmpty {
+                add("Disse svar fra den gemte screening hører ikke længere med og gemmes ikke i rettelsen:", .error,
+                    first: "! ")
+                for text in dropped { add(text, .error, first: "  – ", rest: "    ") }
+            }
             lines.append(("", .normal))
         }
         lines.append(("Anbefaling", .title))
         for actionID in decision.actions {
-            lines.append(("▶ " + (model.action(actionID)?.label ?? actionID), .bold))
+            add(model.action(actionID)?.label ?? actionID, .bold, first: "▶ ")
             for rule in decision.rules where rule.action == actionID {
                 let basis = rule.basis.isEmpty ? "" : " (\(rule.basis))"
-                for line in DisplayWidth.wrap("Begrundelse: \(rule.reason)\(basis)", columns: width - 2) {
-                    lines.append(("  " + line, .normal))
-                }
+                add("Begrundelse: \(rule.reason)\(basis)", .normal, first: "  ")
             }
         }
         if let overrideActions {
             lines.append(("", .normal))
-            lines.append(("Tilsidesat af dig: " + overrideActions.map { model.action($0)?.label ?? $0 }.joined(separator: ", "), .highlight))
-            for line in DisplayWidth.wrap("Begrundelse: \(overrideReason ?? "")", columns: width - 2) { lines.append(("  " + line, .normal)) }
+            // Wrapped: she confirms every action she chose, however many.
+            add("Tilsidesat af dig: " + overrideActions.map { model.action($0)?.label ?? $0 }.joined(separator: ", "),
+                .highlight)
+            add("Begrundelse: \(overrideReason ?? "")", .normal, first: "  ")
         }
         if !decision.warnings.isEmpty {
             lines.append(("", .normal))
             lines.append(("Advarsler", .title))
-            for warning in decision.warnings {
-                for (index, line) in DisplayWidth.wrap(warning, columns: width - 2).enumerated() {
-                    lines.append(((index == 0 ? "! " : "  ") + line, .error))
-                }
-            }
+            for warning in decision.warnings { add(warning, .error, first: "! ") }
+        }
+        let guidance = model.guidance(for: overrideActions ?? decision.actions, decision: decision)
+        if !guidance.isEmpty {
+            lines.append(("", .normal))
+            lines.append(("Når screeningen er gemt", .title))
+            lines += Self.guidanceLines(guidance, width: width - 2)
         }
         lines.append(("", .normal))
         lines.append(("Svar", .title))
         let relevant = model.relevantAnswers(answers)
         for question in model.allQuestions {
             guard let answer = relevant[question.id] else { continue }
-            for (index, line) in DisplayWidth.wrap("\(question.text) \(question.display(answer))", columns: width - 2).enumerated() {
-                lines.append(((index == 0 ? "• " : "  ") + line, .normal))
-            }
+            add("\(question.text) \(question.display(answer))", .normal, first: "• ")
         }
         return lines
     }
 
-    private func drawSummary(on terminal: Terminal) {
-        let size = terminal.size
-        drawHeader(on: terminal, right: "Opsummering")
-        let lines = summaryLines(width: size.columns - 2)
-        let available = size.rows - 4
-        summaryScroll = max(0, min(summaryScroll, lines.count - available))
-        for (offset, line) in lines.dropFirst(summaryScroll).prefix(available).enumerated() {
-            terminal.put(line.0, row: 2 + offset, column: 1, style: line.1)
-        }
-        if lines.count - summaryScroll > available {
-            terminal.put("↓ mere (↑/↓ ruller)", row: size.rows - 3, column: size.columns - 20, style: .dim)
-        }
-        let overrideKey = overrideActions == nil ? "T tilsidesæt" : "T ret · F fjern tilsidesættelse"
-        drawFooter("Enter gem · Esc tilbage og ret · \(overrideKey)", on: terminal)
-    }
-
-    private func drawOverride(on terminal: Terminal) {
-        let size = terminal.size
-        drawHeader(on: terminal, right: "Tilsidesæt anbefaling")
-        terminal.put("Vælg de handlinger, du vil bruge i stedet:", row: 2, column: 1, style: .bold)
-        overrideChoice.draw(on: terminal, row: 3, column: 3, width: size.columns - 4, focused: overrideFocus == 0)
-        let reasonRow = 4 + overrideChoice.height(width: size.columns)
-        terminal.put("Begrundelse (skal udfyldes):", row: reasonRow, column: 1, style: .bold)
-        let cursor = overrideText.draw(on: terminal, row: reasonRow + 1, column: 3, width: size.columns - 6, focused: overrideFocus == 1)
-        if let overrideError {
-            for (index, line) in DisplayWidth.wrap("! " + overrideError, columns: size.columns - 6).enumerated()
-            where reasonRow + 2 + index < size.rows - 1 {
-                terminal.put(line, row: reasonRow + 2 + index, column: 3, style: .error)
-            }
-        }
-        drawFooter("Mellemrum vælger · Tab skifter felt · Enter godkend · Esc fortryd", on: terminal)
-        if let cursor {
-            terminal.moveCursor(row: cursor.row, column: cursor.column)
-            terminal.setCursorVisible(true)
+    /// The earlier answers (as "question: answer") that the corrected answers no longer carry, e.g. because
+    /// a changed answer hides their question.
+    private func droppedAnswers(_ correction: CorrectionContext) -> [String] {
+        let relevant = model.relevantAnswers(answers)
+        return model.allQuestions.compactMap { question in
+            guard let earlier = correction.earlierAnswers[question.id], relevant[question.id] == nil else { return nil }
+            return "\(question.text) \(question.display(earlier))"
         }
     }
 
-    /// The saved page's lines: for each final action what to do now, what to tell the family (rule
-    /// texts before the action's) and where the family can turn; then the journal note to copy.
-    func savedLines(width: Int) -> [(String, TextStyle)] {
-        guard let saved else { return [] }
-        var lines: [(String, TextStyle)] = []
-        for banner in model.banners(for: saved.finalActions) {
-            for line in DisplayWidth.wrap(banner, columns: width) { lines.append((line, .error)) }
-            lines.append(("", .normal))
-        }
-        for guidance in model.guidance(for: saved.finalActions, decision: saved.decision) {
-            lines.append((guidance.label, .title))
-            for instruction in guidance.instructions {
+    /// For each action: what to do now, what to tell the family (rule texts before the action's) and
+    /// where the family can turn; wrapped at `width`.
+    static func guidanceLines(_ guidance: [ActionGuidance], width: Int, labelStyle: TextStyle = .bold) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for item in guidance {
+            lines.append((item.label, labelStyle))
+            for instruction in item.instructions {
                 for line in DisplayWidth.wrap("Gør nu: " + instruction, columns: width) { lines.append((line, .bold)) }
             }
-            for info in guidance.familyInfo {
+            for info in item.familyInfo {
                 for line in DisplayWidth.wrap("Til familien: " + info, columns: width) { lines.append((line, .normal)) }
             }
-            if !guidance.resources.isEmpty {
-                let text = "Hjælp: " + guidance.resources.map(\.contactLine).joined(separator: "; ")
+            if !item.resources.isEmpty {
+                let text = "Hjælp: " + item.resources.map(\.contactLine).joined(separator: "; ")
                 for line in DisplayWidth.wrap(text, columns: width) { lines.append((line, .normal)) }
             }
             lines.append(("", .normal))
         }
+        return lines
+    }
+
+    private func drawOverride(in frame: Frame) -> (row: Int, column: Int)? {
+        let terminal = frame.terminal
+        let size = frame.size
+        terminal.put("Vælg de handlinger, du vil bruge i stedet:", row: frame.top + 1, column: 1, style: .bold)
+        overrideChoice.draw(on: terminal, row: frame.top + 2, column: 3, width: size.columns - 4, focused: overrideFocus == 0)
+        let reasonRow = frame.top + 3 + overrideChoice.height(width: size.columns)
+        terminal.put("Begrundelse (skal udfyldes):", row: reasonRow, column: 1, style: .bold)
+        let cursor = overrideText.draw(on: terminal, row: reasonRow + 1, column: 3, width: size.columns - 6,
+                                       focused: overrideFocus == 1)
+        if let overrideError {
+            for (index, line) in DisplayWidth.wrap("! " + overrideError, columns: size.columns - 6).enumerated()
+            where reasonRow + 2 + index < frame.bottom {
+                terminal.put(line, row: reasonRow + 2 + index, column: 3, style: .error)
+            }
+        }
+        return cursor
+    }
+
+    /// The saved page's lines: for each final action what to do now, what to tell the family (rule
+    /// texts before the action's) and where the family can turn; then the journal note to copy.
+    func savedLines(width: Int) -> [StyledLine] {
+        guard let saved else { return [] }
+        var lines: [StyledLine] = []
+        for banner in model.banners(for: saved.finalActions) {
+            for line in DisplayWidth.wrap(banner, columns: width) { lines.append((line, .error)) }
+            lines.append(("", .normal))
+        }
+        lines += Self.guidanceLines(model.guidance(for: saved.finalActions, decision: saved.decision), width: width,
+                                    labelStyle: .title)
         if let note = model.journalNote(answers: saved.answers, decision: saved.decision,
                                         overrideActions: saved.overrideActions, overrideReason: saved.overrideReason) {
             lines.append(("Journalnotat (kopiér til journalen)", .title))
-            for paragraph in note.split(separator: "\n", omittingEmptySubsequences: false) {
-                if paragraph.isEmpty { lines.append(("", .normal)); continue }
-                for line in DisplayWidth.wrap(String(paragraph), columns: width) { lines.append((line, .normal)) }
-            }
+            lines += Self.noteLines(note, width: width)
         }
         return lines
     }
 
-    private func drawSaved(on terminal: Terminal) {
-        let size = terminal.size
-        drawHeader(on: terminal, right: "")
-        terminal.put("✔ Gemt", row: 2, column: 1, style: .success)
-        let lines = savedLines(width: size.columns - 4)
-        let available = size.rows - 6
-        savedScroll = max(0, min(savedScroll, lines.count - available))
-        for (offset, line) in lines.dropFirst(savedScroll).prefix(available).enumerated() {
-            terminal.put(line.0, row: 4 + offset, column: 2, style: line.1)
+    /// A plain-text note (paragraphs separated by newlines) wrapped at `width`.
+    static func noteLines(_ note: String, width: Int) -> [StyledLine] {
+        var lines: [StyledLine] = []
+        for paragraph in note.split(separator: "\n", omittingEmptySubsequences: false) {
+            if paragraph.isEmpty { lines.append(("", .normal)); continue }
+            for line in DisplayWidth.wrap(String(paragraph), columns: width) { lines.append((line, .normal)) }
         }
-        if lines.count - savedScroll > available {
-            terminal.put("↓ mere (↑/↓ ruller)", row: size.rows - 2, column: size.columns - 20, style: .dim)
-        }
-        drawFooter("↑/↓ ruller · en anden tast vender tilbage til startmenuen", on: terminal)
+        return lines
     }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import KonfliktCases
 import KonfliktCore
+import KonfliktLog
 
 /// How the team lead's list is shown: the Danish text table and the JSON of `review --list`, and the
 /// short action names of the screen (presentation, next to the screens; the query is `ReviewList.rows`).
@@ -55,8 +56,19 @@ extension ReviewList {
                     corrections: case_.corrections, date: row.date.iso, days_open: row.daysOpen,
                     deadlines: deadlines, device: case_.device, id: case_.id.uuidString.lowercased(),
                     open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.overridden,
-                    status: Dictionary(case_.actions.map { ($0.action, $0.status.rawValue) }, uniquingKeysWith: { a, _ in a }),
+                    status: Dictionary(case_.actions.map { ($0.action, jsonStatus($0.status)) }, uniquingKeysWith: { a, _ in a }),
                     visit: row.visit)
+    }
+
+    /// An action's status in `review --list --json`: `open`, or the follow-up status as the log and
+    /// `konflikt followup --status` spell it (`udfoert`, `afvist`, `ikke_relevant`).
+    static func jsonStatus(_ status: ActionStatus) -> String {
+        switch status {
+        case .open: return "open"
+        case .done: return FollowupStatus.udfoert.rawValue
+        case .declined: return FollowupStatus.afvist.rawValue
+        case .notRelevant: return FollowupStatus.ikkeRelevant.rawValue
+        }
     }
 
     /// The short Danish name of an action for the table.

@@ -59,61 +59,95 @@ public struct ReviewEnvironment {
 }
 
 /// The team lead's review: the list of flagged cases (most urgent first, filters, masked CPR), a
-/// case's detail with its history, and recording a follow-up or a correction. A state machine like
-/// `FormScreen`: `handle` one key, `draw` on any `Terminal`.
-public final class ReviewScreen {
-    enum Page: Equatable {
+/// case's detail with its history, what to do and the journal note, and recording a follow-up or a
+/// correction. A `Screen`: `handle` one key, `draw` on any `Terminal` in the shared frame. Each page's
+/// state is a value of `Page`, so a page cannot be shown without the case it is about.
+public final class ReviewScreen: Screen {
+    /// The detail page of one case, read from the log when it was opened.
+    struct DetailState {
+        /// The case.
+        var item: Case
+        /// The first line shown.
+        var scroll = 0
+    }
+
+    /// The follow-up form of a case.
+    struct FollowupState {
+        /// The detail page to return to.
+        var detail: DetailState
+        var action: ChoiceField
+        var status: ChoiceField
+        var date: DateField
+        var note: TextField
+        var focus = 0
+        var error: String?
+        /// The follow-up checked and shown for confirmation; saved on Enter/j.
+        var confirming: FollowupBody?
+    }
+
+    /// The reason asked before a correction.
+    struct ReasonState {
+        /// The detail page to return to.
+        var detail: DetailState
+        var field = TextField(maxLength: 500)
+        var error: String?
+    }
+
+    /// A correction in progress: the guided form, pre-filled with the case's answers.
+    struct CorrectionState {
+        /// The detail page to return to.
+        var detail: DetailState
+        /// The guided form (a reference: it keeps its own state between keys).
+        var screen: FormScreen
+    }
+
+    /// The page on screen.
+    enum Page {
         case list
-        case detail
-        case followup
-        case correctionReason
-        case correction
-        case cprSearch
+        case detail(DetailState)
+        case followup(FollowupState)
+        case reason(ReasonState)
+        case correction(CorrectionState)
+        case search(TextField)
+
+        /// The page's kind, for tests.
+        var kind: String {
+            switch self {
+            case .list: return "list"
+            case .detail: return "detail"
+            case .followup: return "followup"
+            case .reason: return "reason"
+            case .correction: return "correction"
+            case .search: return "search"
+            }
+        }
     }
 
     private let environment: ReviewEnvironment
     private(set) var page: Page = .list
     /// The user left the review.
     public private(set) var finished = false
+    /// Whether the review has ended.
+    public var isDone: Bool { finished }
 
     private var cases: [CaseSummary] = []
     /// The reader's warnings from the last reading.
     private var warnings: [String] = []
-    /// The case shown in the detail page, read from the log when it was opened.
-    private var detail: Case?
-    /// The full CPR number of the revealed case (read from the log on `v`).
-    private var revealedCPR: String?
     private(set) var filter = ReviewFilter()
     private(set) var rows: [ReviewRow] = []
     /// Open and overdue rows, counted once per filter change rather than on every key.
     private var counts = (open: 0, overdue: 0)
     private var selected = 0
     private var top = 0
+    /// The case whose CPR number is shown, and the number (read from the log on `v`).
     private var revealed: UUID?
-    private var message: (text: String, style: TextStyle)?
+    private var revealedCPR: String?
+    private var message: ScreenMessage?
     private var loadError: String?
     /// Whether `cases` holds closed cases too (they are read only when asked for: faster on big logs).
     private var loadedClosed = false
-
-    // Detail.
-    private var detailID: UUID?
-    private var detailScroll = 0
-
-    // Follow-up form.
-    private var followupAction = ChoiceField(options: [])
-    private var followupStatus = ChoiceField(options: [])
-    private var followupDate = DateField(date: nil)
-    private var followupNote = TextField(maxLength: 500)
-    private var followupFocus = 0
-    private var followupError: String?
-
-    // Correction.
-    private var reasonField = TextField(maxLength: 500)
-    private var reasonError: String?
-    private var correctionScreen: FormScreen?
-
-    // CPR search.
-    private var searchField = TextField(maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
+    /// The body's height at the last draw (for PgUp/PgDn).
+    private var pageHeight = 15
 
     /// Opens the review and reads the logs.
     public init(environment: ReviewEnvironment) {
@@ -134,15 +168,6 @@ public final class ReviewScreen {
         screen.run(on: terminal)
     }
 
-    /// Draws, then handles keys until the lead leaves or input ends.
-    public func run(on terminal: Terminal) {
-        draw(on: terminal)
-        while !finished, let key = terminal.readKey() {
-            handle(key)
-            draw(on: terminal)
-        }
-    }
-
     // MARK: - Data
 
     private func reload(progressOn terminal: Terminal? = nil) {
@@ -152,13 +177,11 @@ public final class ReviewScreen {
             let percent = Int((share * 100).rounded(.down))
             if percent != lastDrawn {
                 lastDrawn = percent
-                terminal.clear()
-                let size = terminal.size
-                terminal.put("Gennemgang", row: 0, column: 1, style: .bold)
-                terminal.put("Læser loggen og opdaterer sagsindekset: \(percent) %", row: max(1, size.rows / 2 - 1), column: 2,
-                             style: .normal)
-                terminal.put("Esc afbryder", row: max(2, size.rows / 2 + 1), column: 2, style: .dim)
-                terminal.refresh()
+                Frame.draw(on: terminal, title: "Gennemgang", footer: "Esc afbryder") { frame in
+                    frame.terminal.put("Læser loggen og opdaterer sagsindekset: \(percent) %",
+                                       row: max(frame.top, frame.size.rows / 2 - 1), column: 2, style: .normal)
+                    return nil
+                }
             }
             if let key = terminal.readKey(timeoutMilliseconds: 0), key == .escape || key == .ctrl("c") { return false }
             return true
@@ -182,16 +205,17 @@ public final class ReviewScreen {
         refilter()
     }
 
-    /// After the lead changed case `id`: reads that case again (or everything, without `loadCase`).
-    /// A case that is now closed leaves the list of open cases, as after a full reading.
-    private func refresh(_ id: UUID) {
+    /// After the lead changed case `id`: reads that case again and returns its details (nil when it
+    /// left the list or cannot be read). A case that is now closed leaves the list of open cases, as
+    /// after a full reading.
+    private func refresh(_ id: UUID) -> Case? {
+        let detail: Case?
         let updated: CaseSummary?
         do {
             (detail, updated) = try environment.loadCase(id)
         } catch {
-            detail = nil
             reload()
-            return
+            return nil
         }
         // Kept when still flagged (open, or closed while all are shown), or when a correction took the
         // flag away and all are shown: the lead never loses the trace of a case she corrected.
@@ -200,9 +224,9 @@ public final class ReviewScreen {
         } else {
             cases.removeAll { $0.id == id }
         }
-        // A case that left the list (closed while only open ones are shown) leaves the detail page too.
-        if !cases.contains(where: { $0.id == id }) { detail = nil }
         refilter()
+        // A case that left the list (closed while only open ones are shown) leaves the detail page too.
+        return cases.contains(where: { $0.id == id }) ? detail : nil
     }
 
     private func refilter() {
@@ -214,20 +238,36 @@ public final class ReviewScreen {
         if rows.isEmpty { selected = 0 }
     }
 
-    private var detailCase: Case? { detail.flatMap { $0.id == detailID ? $0 : nil } }
-
     /// Reads case `id` from the log for the detail page or a reveal; nil (with a message) when it cannot be read.
     private func readCase(_ id: UUID) -> Case? {
         do {
             let (full, _) = try environment.loadCase(id)
-            if full == nil { message = ("Sagen findes ikke længere i loggen.", .error) }
+            if full == nil { message = ScreenMessage("Sagen findes ikke længere i loggen.", .error) }
             return full
         } catch let error as UserFacingError {
-            message = ("Sagen kunne ikke læses: " + error.danishDescription, .error)
+            message = ScreenMessage("Sagen kunne ikke læses: " + error.danishDescription, .error)
         } catch {
-            message = ("Sagen kunne ikke læses.", .error)
+            message = ScreenMessage("Sagen kunne ikke læses.", .error)
         }
         return nil
+    }
+
+    /// Opens the details of case `id` (the one place a case's details are opened).
+    private func openDetail(_ id: UUID) {
+        guard let full = readCase(id) else { return }
+        page = .detail(DetailState(item: full))
+    }
+
+    /// Shows or hides the CPR number of case `id` (the one place a CPR number is revealed); `known` is
+    /// the case when its details are already read.
+    private func toggleReveal(_ id: UUID, known: Case? = nil) {
+        if revealed == id {
+            revealed = nil
+            revealedCPR = nil
+        } else if let full = known ?? readCase(id) {
+            revealed = id
+            revealedCPR = environment.form.text(role: .childCPR, in: full.answers)
+        }
     }
 
     /// The health visitors found in the cases, sorted.
@@ -246,33 +286,27 @@ public final class ReviewScreen {
         if key == .resize { return }
         switch page {
         case .list: handleList(key)
-        case .detail: handleDetail(key)
-        case .followup: handleFollowup(key)
-        case .correctionReason: handleReason(key)
-        case .correction: handleCorrection(key)
-        case .cprSearch: handleSearch(key)
+        case .detail(let state): handleDetail(key, state)
+        case .followup(let state): handleFollowup(key, state)
+        case .reason(let state): handleReason(key, state)
+        case .correction(let state): handleCorrection(key, state)
+        case .search(let field): handleSearch(key, field)
         }
     }
 
-    private func listHeight(_ rowsOnScreen: Int) -> Int { max(1, rowsOnScreen - 6) }
-
     private func handleList(_ key: Key) {
         message = nil
+        let height = max(1, pageHeight - 2)
         switch key {
         case .up: selected = max(0, selected - 1)
         case .down: selected = min(max(0, rows.count - 1), selected + 1)
-        case .pageUp: selected = max(0, selected - 15)
-        case .pageDown: selected = min(max(0, rows.count - 1), selected + 15)
+        case .pageUp: selected = max(0, selected - height)
+        case .pageDown: selected = min(max(0, rows.count - 1), selected + height)
         case .home: selected = 0
         case .end: selected = max(0, rows.count - 1)
         case .enter:
             guard rows.indices.contains(selected) else { return }
-            let id = rows[selected].item.id
-            guard let full = readCase(id) else { return }
-            detail = full
-            detailID = id
-            detailScroll = 0
-            page = .detail
+            openDetail(rows[selected].item.id)
         case .character("a"), .character("A"):
             filter.includeClosed.toggle()
             if filter.includeClosed, !loadedClosed { reload() } else { refilter() }
@@ -283,25 +317,28 @@ public final class ReviewScreen {
             filter.author = next(after: filter.author, in: authors)
             refilter()
         case .character("/"):
-            searchField = TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })   // starts empty
-            page = .cprSearch
+            page = .search(Self.searchField())   // starts empty
         case .character("v"), .character("V"):
             guard rows.indices.contains(selected) else { return }
-            let id = rows[selected].item.id
-            if revealed == id {
-                revealed = nil
-                revealedCPR = nil
-            } else if let full = readCase(id) {
-                revealed = id
-                revealedCPR = environment.form.text(role: .childCPR, in: full.answers)
-            }
+            toggleReveal(rows[selected].item.id)
         case .character("l"), .character("L"):
             reload()
-            message = ("Loggen er læst igen.", .dim)
+            message = ScreenMessage("Loggen er læst igen.", .dim)
+        case .function(1), .character("?"):
+            message = ScreenMessage(Self.listHelp, .dim)
         case .escape, .character("q"), .character("Q"), .ctrl("c"):
             finished = true
         default: break
         }
+    }
+
+    /// The list's keys in full (F1 / ?).
+    static let listHelp = "↑↓ PgUp PgDn vælg · Enter åbn sagen · a alle/åbne sager · h filtrér på handling · "
+        + "s filtrér på sundhedsplejerske · / søg på CPR-nummer eller fødselsdato · v vis/skjul CPR-nummer · "
+        + "l læs loggen igen · Esc luk gennemgangen"
+
+    private static func searchField() -> TextField {
+        TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
     }
 
     private func next(after current: String?, in values: [String]) -> String? {
@@ -309,39 +346,49 @@ public final class ReviewScreen {
         return index + 1 < values.count ? values[index + 1] : nil
     }
 
-    private func handleSearch(_ key: Key) {
+    private func handleSearch(_ key: Key, _ field: TextField) {
+        var field = field
         switch key {
         case .enter:
-            let digits = searchField.trimmedText.filter(\.isNumber)
+            let digits = field.trimmedText.filter(\.isNumber)
             filter.cpr = digits.isEmpty ? nil : digits
             if !digits.isEmpty { filter.includeClosed = true }
             page = .list
             if filter.includeClosed, !loadedClosed { reload() } else { refilter() }
         case .escape, .ctrl("c"): page = .list
-        default: _ = searchField.handle(key)
+        default:
+            _ = field.handle(key)
+            page = .search(field)
         }
     }
 
-    private func handleDetail(_ key: Key) {
+    private func handleDetail(_ key: Key, _ state: DetailState) {
         message = nil
-        guard let item = detailCase else { page = .list; return }
+        var state = state
+        let item = state.item
+        if let offset = Scrolling.offset(after: key, from: state.scroll, page: pageHeight) {
+            state.scroll = offset
+            page = .detail(state)
+            return
+        }
         switch key {
-        case .up: detailScroll = max(0, detailScroll - 1)
-        case .down: detailScroll += 1
-        case .pageUp: detailScroll = max(0, detailScroll - 15)
-        case .pageDown: detailScroll += 15
-        case .home: detailScroll = 0
-        case .character("v"), .character("V"): revealed = revealed == item.id ? nil : item.id
+        case .character("v"), .character("V"): toggleReveal(item.id, known: item)
+        case .character("j"), .character("J"):
+            // Jumps to the journal note at the end of the details.
+            let lines = detailLines(item, columns: 80)
+            state.scroll = lines.firstIndex { $0.0.contains(Self.journalHeading) } ?? state.scroll
+            page = .detail(state)
         case .character("o"), .character("O"):
             guard !item.actions.isEmpty else {
-                message = ("Sagen har ingen markerede handlinger at følge op på.", .error)
+                message = ScreenMessage("Sagen har ingen markerede handlinger at følge op på.", .error)
                 return
             }
-            startFollowup(item)
+            page = .followup(startFollowup(state))
         case .character("r"), .character("R"):
-            reasonField = TextField(maxLength: 500)
-            reasonError = nil
-            page = .correctionReason
+            page = .reason(ReasonState(detail: state))
+        case .function(1), .character("?"):
+            message = ScreenMessage("↑↓ PgUp PgDn rul · j journalnotat · o registrér opfølgning · r ret screeningen "
+                                    + "· v vis/skjul CPR-nummer · Esc tilbage til listen", .dim)
         case .escape, .character("q"), .character("Q"), .ctrl("c"):
             page = .list
             refilter()
@@ -349,146 +396,191 @@ public final class ReviewScreen {
         }
     }
 
-    private func startFollowup(_ item: Case) {
+    private func startFollowup(_ detail: DetailState) -> FollowupState {
+        let item = detail.item
         let options = item.actions.map { ChoiceOption(id: $0.action, label: actionLabel($0.action) + " (\($0.status.label))") }
         let firstOpen = item.actions.first { $0.status == .open }?.action ?? item.actions.first?.action
-        followupAction = ChoiceField(options: options, selectedID: firstOpen)
-        followupStatus = ChoiceField(options: FollowupStatus.allCases.map {
-            ChoiceOption(id: $0.rawValue, label: Self.statusText($0, action: firstOpen ?? ""))
-        }, selectedID: FollowupStatus.udfoert.rawValue)
-        followupDate = DateField(date: environment.today)
-        followupNote = TextField(maxLength: 500)
-        followupFocus = 0
-        followupError = nil
-        page = .followup
+        return FollowupState(
+            detail: detail,
+            action: ChoiceField(options: options, selectedID: firstOpen),
+            status: ChoiceField(options: FollowupStatus.allCases.map {
+                ChoiceOption(id: $0.rawValue, label: statusText($0, action: firstOpen ?? ""))
+            }, selectedID: FollowupStatus.udfoert.rawValue),
+            date: DateField(date: environment.today),
+            note: TextField(maxLength: 500))
     }
 
-    /// The Danish wording of a status for an action.
-    static func statusText(_ status: FollowupStatus, action: String) -> String {
-        switch (status, action) {
-        case (.udfoert, "underretning"): return "Udført – underretningen er sendt"
-        case (.udfoert, "gruppeforloeb"): return "Udført – familien er tilmeldt/henvist til forløbet"
-        case (.udfoert, _): return "Udført"
-        case (.afvist, _): return "Afvist af familien"
-        case (.ikkeRelevant, _): return "Ikke relevant (skriv hvorfor i noten)"
+    /// The Danish wording of a status for an action: "done" in the action's own words (the form's
+    /// `done_label`), so no code names the shipped form's actions.
+    func statusText(_ status: FollowupStatus, action: String) -> String {
+        switch status {
+        case .udfoert: return environment.form.action(id: action)?.doneLabel ?? "Udført"
+        case .afvist: return "Afvist af familien"
+        case .ikkeRelevant: return "Ikke relevant (skriv hvorfor i noten)"
         }
     }
 
-    private func handleFollowup(_ key: Key) {
+    private func handleFollowup(_ key: Key, _ state: FollowupState) {
+        var state = state
+        defer { if case .followup = page { page = .followup(state) } }
+        if let body = state.confirming {
+            switch key {
+            case .enter, .character("j"), .character("J"), .function(10), .ctrl("s"): saveFollowup(body, state: &state)
+            case .escape, .character("n"), .character("N"), .ctrl("c"): state.confirming = nil
+            default: break
+            }
+            return
+        }
         switch key {
         case .escape, .ctrl("c"):
-            page = .detail
+            page = .detail(state.detail)
             return
         case .tab:
-            followupFocus = (followupFocus + 1) % 4
+            state.focus = (state.focus + 1) % 4
             return
         case .backtab:
-            followupFocus = (followupFocus + 3) % 4
+            state.focus = (state.focus + 3) % 4
             return
         case .enter:
-            if followupFocus < 3 { followupFocus += 1 } else { saveFollowup() }
+            if state.focus < 3 { state.focus += 1 } else { confirmFollowup(&state) }
             return
         case .function(10), .ctrl("s"):
-            saveFollowup()
+            confirmFollowup(&state)
             return
         default: break
         }
-        switch followupFocus {
-        case 0: _ = followupAction.handle(key)
-        case 1: _ = followupStatus.handle(key)
-        case 2: _ = followupDate.handle(key)
-        default: _ = followupNote.handle(key)
+        switch state.focus {
+        case 0:
+            _ = state.action.handle(key)
+            // The status texts follow the chosen action.
+            if case .string(let action)? = state.action.answer {
+                let selected: String? = { if case .string(let id)? = state.status.answer { return id } else { return nil } }()
+                state.status = ChoiceField(options: FollowupStatus.allCases.map {
+                    ChoiceOption(id: $0.rawValue, label: statusText($0, action: action))
+                }, selectedID: selected)
+            }
+        case 1: _ = state.status.handle(key)
+        case 2: _ = state.date.handle(key)
+        default: _ = state.note.handle(key)
         }
-        followupError = nil
+        state.error = nil
     }
 
-    private func saveFollowup() {
-        guard let item = detailCase else { page = .list; return }
-        guard case .string(let action)? = followupAction.answer else {
-            followupError = "Vælg handlingen."; followupFocus = 0; return
+    /// Checks the follow-up (the same rule as `konflikt followup`) and shows it for confirmation.
+    private func confirmFollowup(_ state: inout FollowupState) {
+        let item = state.detail.item
+        guard case .string(let action)? = state.action.answer else {
+            state.error = "Vælg handlingen."; state.focus = 0; return
         }
-        guard case .string(let statusID)? = followupStatus.answer, let status = FollowupStatus(rawValue: statusID) else {
-            followupError = "Vælg hvad der er sket."; followupFocus = 1; return
+        guard case .string(let statusID)? = state.status.answer, let status = FollowupStatus(rawValue: statusID) else {
+            state.error = "Vælg hvad der er sket."; state.focus = 1; return
         }
-        if let problem = followupDate.validationError() { followupError = problem; followupFocus = 2; return }
-        guard case .string(let iso)? = followupDate.answer, let date = LocalDate(iso: iso) else {
-            followupError = "Skriv datoen som dd-mm-åååå."; followupFocus = 2; return
+        if let problem = state.date.validationError() { state.error = problem; state.focus = 2; return }
+        guard case .string(let iso)? = state.date.answer, let date = LocalDate(iso: iso) else {
+            state.error = "Skriv datoen som dd-mm-åååå."; state.focus = 2; return
         }
-        if date > environment.today { followupError = "Datoen må ikke ligge i fremtiden."; followupFocus = 2; return }
-        let note = followupNote.trimmedText.precomposedStringWithCanonicalMapping
-        if status == .ikkeRelevant, note.isEmpty {
-            followupError = "Skriv i noten, hvorfor handlingen ikke er relevant."; followupFocus = 3; return
+        let note = state.note.trimmedText.precomposedStringWithCanonicalMapping
+        let body = FollowupBody(screening: item.id, action: action, status: status, date: date, note: note)
+        if let problem = FollowupCheck.problem(body, on: item, today: environment.today, form: environment.form) {
+            state.error = problem.message
+            switch problem {
+            case .unknownAction: state.focus = 0
+            case .date: state.focus = 2
+            case .note: state.focus = 3
+            }
+            return
         }
+        state.error = nil
+        state.confirming = body
+    }
+
+    private func saveFollowup(_ body: FollowupBody, state: inout FollowupState) {
         do {
-            try environment.recordFollowup(FollowupBody(screening: item.id, action: action, status: status,
-                                                        date: date, note: note))
+            try environment.recordFollowup(body)
         } catch let error as UserFacingError {
-            followupError = "Ikke gemt: " + error.danishDescription
+            state.confirming = nil
+            state.error = "Ikke gemt: " + error.danishDescription
             return
         } catch {
-            followupError = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
+            state.confirming = nil
+            state.error = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
             return
         }
-        refresh(item.id)
-        if detailCase != nil {
-            page = .detail
-            message = ("Gemt: \(actionLabel(action)) – \(status.label).", .success)
+        let saved = "Gemt: \(actionLabel(body.action)) – \(body.status.label)."
+        if let item = refresh(body.screening) {
+            page = .detail(DetailState(item: item, scroll: state.detail.scroll))
+            message = ScreenMessage(saved, .success)
         } else {
             page = .list
-            message = ("Gemt: \(actionLabel(action)) – \(status.label). Sagen er lukket (a viser alle sager).", .success)
+            message = ScreenMessage(saved + " Sagen er lukket (a viser alle sager).", .success)
         }
     }
 
-    private func handleReason(_ key: Key) {
+    private func handleReason(_ key: Key, _ state: ReasonState) {
+        var state = state
         switch key {
-        case .escape, .ctrl("c"): page = .detail
+        case .escape, .ctrl("c"): page = .detail(state.detail)
         case .enter:
-            guard !reasonField.trimmedText.isEmpty else {
-                reasonError = "Skriv hvorfor screeningen rettes."
+            guard !state.field.trimmedText.isEmpty else {
+                state.error = "Skriv hvorfor screeningen rettes."
+                page = .reason(state)
                 return
             }
-            guard let item = detailCase else { page = .list; return }
-            let reason = reasonField.trimmedText.precomposedStringWithCanonicalMapping
-            let record = environment.recordCorrection
-            let form = environment.form
-            let id = item.id
-            let model = FormScreeningModel(form: form, initials: environment.initials, today: environment.today)
-            correctionScreen = FormScreen(model: model, answers: item.answers, step: 0, today: environment.today,
-                                          save: { submission in
+            page = .correction(CorrectionState(detail: state.detail, screen: correctionScreen(
+                for: state.detail.item, reason: state.field.trimmedText.precomposedStringWithCanonicalMapping)))
+        default:
+            _ = state.field.handle(key)
+            state.error = nil
+            page = .reason(state)
+        }
+    }
+
+    /// The guided form for a correction of `item`, pre-filled with its answers and any override. Saving
+    /// re-checks an earlier override against the corrected answers (`Form.checkOverride`, as
+    /// `konflikt correct` does): an override that would now remove a duty is refused, not carried over.
+    private func correctionScreen(for item: Case, reason: String) -> FormScreen {
+        let record = environment.recordCorrection
+        let form = environment.form
+        let id = item.id
+        let earlier = item.override
+        let model = FormScreeningModel(form: form, initials: environment.initials, today: environment.today)
+        return FormScreen(
+            model: model, answers: item.answers, step: 0, today: environment.today,
+            save: { submission in
+                if submission.overrideActions == nil, let earlier {
+                    // The fold keeps an earlier override until a correction brings another: check it.
+                    _ = try form.checkOverride(actions: earlier.actions, reason: earlier.reason,
+                                               decision: submission.decision)
+                }
                 let override = submission.overrideActions.map {
                     Override(actions: $0, reason: submission.overrideReason ?? "")
                 }
                 let visit = form.visitDate(in: submission.answers)
                 try record(CorrectionBody(screening: id, answers: submission.answers, decision: submission.decision,
                                           visitDate: visit, override: override, reason: reason))
-            }, leaveQuestion: "Vil du afbryde rettelsen? Intet bliver gemt, og screeningen forbliver, som den var.")
-            page = .correction
-        default:
-            _ = reasonField.handle(key)
-            reasonError = nil
-        }
+            },
+            overrideActions: earlier?.actions, overrideReason: earlier?.reason,
+            leaveQuestion: "Vil du afbryde rettelsen? Intet bliver gemt, og screeningen forbliver, som den var.",
+            correction: CorrectionContext(reason: reason, earlierAnswers: item.answers,
+                                          closing: "Tryk en tast for at vende tilbage til sagen i gennemgangen."))
     }
 
-    private func handleCorrection(_ key: Key) {
-        guard let screen = correctionScreen else { page = .detail; return }
+    private func handleCorrection(_ key: Key, _ state: CorrectionState) {
+        let screen = state.screen
         screen.handle(key)
         switch screen.outcome {
         case .running: return
         case .saved:
-            correctionScreen = nil
-            if let id = detailID { refresh(id) } else { reload() }
-            detailScroll = 0
-            if detailCase != nil {
-                page = .detail
-                message = ("Rettelsen er gemt, og anbefalingen er vurderet igen.", .success)
+            if let item = refresh(state.detail.item.id) {
+                page = .detail(DetailState(item: item))
+                message = ScreenMessage("Rettelsen er gemt, og anbefalingen er vurderet igen.", .success)
             } else {
                 page = .list
-                message = ("Rettelsen er gemt. Sagen er ikke længere åben; a viser alle sager.", .success)
+                message = ScreenMessage("Rettelsen er gemt. Sagen er ikke længere åben; a viser alle sager.", .success)
             }
         case .left:
-            correctionScreen = nil
-            page = .detail
-            message = ("Rettelsen blev ikke gemt.", .dim)
+            page = .detail(state.detail)
+            message = ScreenMessage("Rettelsen blev ikke gemt.", .dim)
         }
     }
 
@@ -496,86 +588,124 @@ public final class ReviewScreen {
 
     private func actionLabel(_ id: String) -> String { environment.form.action(id: id)?.label ?? id }
 
-    /// Draws the current page.
+    /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
-        if page == .correction, let screen = correctionScreen {
-            screen.draw(on: terminal)
-            return
-        }
-        terminal.clear()
-        terminal.setCursorVisible(false)
-        let size = terminal.size
-        guard size.isLargeEnough else {
-            let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
-            for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
-                terminal.put(line, row: index, column: 0, style: .error)
-            }
-            terminal.refresh()
-            return
-        }
-        var cursor: (row: Int, column: Int)?
         switch page {
-        case .list, .cprSearch: cursor = drawList(on: terminal)
-        case .detail: drawDetail(on: terminal)
-        case .followup: cursor = drawFollowup(on: terminal)
-        case .correctionReason: cursor = drawReason(on: terminal)
-        case .correction: break
+        case .list:
+            Frame.draw(on: terminal, title: "Gennemgang – markerede familier", right: listCounts,
+                       footer: "↑↓ vælg  Enter åbn  a alle/åbne  h handling  s SP  / søg CPR  v vis CPR  F1 hjælp  Esc luk",
+                       message: message) { drawList(in: $0) }
+        case .search(let field):
+            Frame.draw(on: terminal, title: "Gennemgang – markerede familier", right: listCounts,
+                       footer: "Enter søg (tomt felt fjerner søgningen)   Esc fortryd") { frame in
+                _ = drawList(in: frame, reserveSearchRow: true)
+                let row = frame.bottom - 1
+                frame.terminal.put("Søg CPR:", row: row, column: 1, style: .bold)
+                return field.draw(on: frame.terminal, row: row, column: 10, width: 13, focused: true)
+            }
+        case .detail(let state):
+            let item = state.item
+            let cpr = environment.form.text(role: .childCPR, in: item.answers)
+            let child = revealed == item.id ? (cpr ?? "—") : ReviewRow.mask(cpr)
+            Frame.draw(on: terminal, title: "Sag: \(child)  \(item.author)  \((item.visitDate ?? item.screeningDate).danish)",
+                       right: item.isOverdue ? "OVER FRIST " : item.isOpen ? "åben " : "lukket ",
+                       footer: "↑↓ rul  j journalnotat  o opfølgning  r ret screening  v vis CPR  Esc tilbage",
+                       message: message) { frame in
+                pageHeight = frame.height
+                var state = state
+                state.scroll = frame.scrolled(detailLines(item, columns: frame.size.columns), scroll: state.scroll,
+                                              column: 0)
+                page = .detail(state)
+                return nil
+            }
+        case .followup(let state):
+            let footer = state.confirming == nil
+                ? "Tab næste felt  ↑↓/tal vælg  Enter videre  F10 se og gem  Esc fortryd"
+                : "Enter/j gem opfølgningen   Esc/n ret den"
+            Frame.draw(on: terminal, title: "Opfølgning: \(ReviewRow.mask(environment.form.text(role: .childCPR, in: state.detail.item.answers)))  \(state.detail.item.author)",
+                       footer: footer, message: state.error.map { ScreenMessage($0, .error) }) { frame in
+                drawFollowup(state, in: frame)
+            }
+        case .reason(let state):
+            Frame.draw(on: terminal, title: "Ret screening", footer: "Enter åbn formularen   Esc fortryd",
+                       message: state.error.map { ScreenMessage($0, .error) }) { frame in
+                let lines = DisplayWidth.wrap("Dette er en rettelse af en gemt screening. Formularen åbnes med de gemte "
+                    + "svar. Ret dem, og gem; anbefalingen vurderes igen, og både den oprindelige screening og "
+                    + "rettelsen står i historikken. Efter rettelsen vender du tilbage til sagen her i gennemgangen.",
+                    columns: frame.size.columns - 2)
+                for (index, line) in lines.enumerated() { frame.terminal.put(line, row: 2 + index, column: 1) }
+                let row = 3 + lines.count
+                frame.terminal.put("Hvorfor rettes screeningen? (påkrævet)", row: row, column: 1, style: .bold)
+                return state.field.draw(on: frame.terminal, row: row + 1, column: 3, width: frame.size.columns - 6, focused: true)
+            }
+        case .correction(let state):
+            state.screen.draw(on: terminal)
         }
-        if let message {
-            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 2), row: size.rows - 2, column: 1,
-                         style: message.style)
-        }
-        if let cursor {
-            terminal.moveCursor(row: cursor.row, column: cursor.column)
-            terminal.setCursorVisible(true)
-        }
-        terminal.refresh()
     }
 
-    private func footer(_ text: String, on terminal: Terminal) {
-        let size = terminal.size
-        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+    /// "1 sag" / "3 sager, 1 over frist".
+    private var listCounts: String {
+        "\(rows.count) \(rows.count == 1 ? "sag" : "sager"), \(counts.overdue) over frist "
     }
 
-    private func header(_ title: String, right: String, on terminal: Terminal) {
-        let columns = terminal.size.columns
-        terminal.put(title, row: 0, column: 0, style: .title)
-        terminal.put(right, row: 0, column: max(0, columns - DisplayWidth.of(right)), style: .dim)
-    }
-
-    /// One line of the table at `columns` width.
+    /// One line of the table at `columns` width; actions that do not fit end in "…".
     func tableLine(_ row: ReviewRow, columns: Int) -> String {
         let item = row.item
         let child = revealed == item.id ? (revealedCPR ?? "—") : row.maskedCPR
         let mark = item.isOverdue ? "!" : item.overridden ? "T" : " "
-        let actions = item.actions.map { state in
-            ReviewList.shortLabel(state.action, form: environment.form) + " " + state.status.label
-        }.joined(separator: ", ")
+        let actions = actionsText(row)
         let days = row.daysOpen.map { "\($0)" } ?? "–"
         let shortDate = String(format: "%02d-%02d-%02d", row.date.day, row.date.month, row.date.year % 100)
         let left = "\(mark) \(shortDate) \(DisplayWidth.padded(row.visit ?? "–", to: 5)) "
             + "\(DisplayWidth.padded(child, to: 11)) \(DisplayWidth.padded(item.author, to: 4)) "
         let actionWidth = max(10, columns - DisplayWidth.of(left) - 5)
-        let actionText = DisplayWidth.padded(DisplayWidth.prefix(actions, fitting: actionWidth), to: actionWidth)
+        let fitted = DisplayWidth.of(actions) <= actionWidth ? actions
+            : DisplayWidth.prefix(actions, fitting: actionWidth - 1) + "…"
+        let actionText = DisplayWidth.padded(fitted, to: actionWidth)
         let dayText = String(repeating: " ", count: max(0, 5 - days.count)) + days
         return left + actionText + dayText
     }
 
-    private func drawList(on terminal: Terminal) -> (row: Int, column: Int)? {
-        let size = terminal.size
-        let openCount = counts.open, overdueCount = counts.overdue
-        header("Gennemgang – markerede familier", right: "\(rows.count) sager, \(overdueCount) over frist ", on: terminal)
+    private func actionsText(_ row: ReviewRow) -> String {
+        row.item.actions.map { state in
+            ReviewList.shortLabel(state.action, form: environment.form) + " " + state.status.label
+        }.joined(separator: ", ")
+    }
+
+    private func drawList(in frame: Frame, reserveSearchRow: Bool = false) -> (row: Int, column: Int)? {
+        let terminal = frame.terminal
+        let size = frame.size
         var filterText = "Vis: " + (filter.includeClosed ? "alle" : "åbne")
         filterText += "   Handling: " + (filter.action.map { ReviewList.shortLabel($0, form: environment.form) } ?? "alle")
         filterText += "   Sundhedsplejerske: " + (filter.author ?? "alle")
         if let cpr = filter.cpr { filterText += "   CPR: " + ReviewRow.mask(cpr) }
         terminal.put(DisplayWidth.prefix(filterText, fitting: size.columns - 2), row: 1, column: 1, style: .dim)
-        let heading = "  Dato     Besøg Barn        SP   Handlinger"
-        terminal.put(heading, row: 2, column: 0, style: .bold)
+        terminal.put("  Dato     Besøg Barn        SP   Handlinger", row: 2, column: 0, style: .bold)
         terminal.put("Dage", row: 2, column: size.columns - 5, style: .bold)
-        let height = listHeight(size.rows)
+        // Below the table: the selected case's actions in full, and the legend or the reader's warnings.
+        var below: [StyledLine] = []
+        if rows.indices.contains(selected), DisplayWidth.of(tableLine(rows[selected], columns: size.columns)) > 0,
+           tableLine(rows[selected], columns: size.columns).contains("…") {
+            below.append(("Valgt: " + actionsText(rows[selected]), .normal))
+        }
+        if warnings.isEmpty {
+            var legend = "! over frist   T anbefaling tilsidesat   (\(counts.open) åbne)"
+            if rows.count > 0 { legend += "   \(selected + 1)/\(rows.count)" }
+            below.append((legend, .dim))
+        } else {
+            // What the reader skipped is never dropped silently.
+            for line in DisplayWidth.wrap(warnings.joined(separator: " "), columns: size.columns - 2) {
+                below.append((line, .error))
+            }
+        }
+        let belowRows = Array(below.prefix(3))
+        let tableBottom = frame.bottom - belowRows.count - (reserveSearchRow ? 1 : 0)
+        let height = max(1, tableBottom - 3)
+        pageHeight = height + 2
         if let loadError {
-            terminal.put(DisplayWidth.prefix(loadError, fitting: size.columns - 2), row: 3, column: 1, style: .error)
+            for (index, line) in DisplayWidth.wrap(loadError, columns: size.columns - 2).enumerated() where 3 + index < tableBottom {
+                terminal.put(line, row: 3 + index, column: 1, style: .error)
+            }
         } else if rows.isEmpty {
             let text = filter.isNarrowed ? "Ingen sager passer til filtrene." :
                 filter.includeClosed ? "Ingen markerede familier i loggen." : "Ingen åbne sager. Tryk a for at se alle."
@@ -589,31 +719,21 @@ public final class ReviewScreen {
             let style: TextStyle = index == selected ? .reverse : row.item.isOverdue ? .error : .normal
             terminal.put(tableLine(row, columns: size.columns), row: 3 + index - top, column: 0, style: style)
         }
-        if rows.count > height {
-            terminal.put("\(selected + 1)/\(rows.count)", row: size.rows - 3, column: size.columns - 12, style: .dim)
+        for (index, line) in belowRows.enumerated() {
+            terminal.put(DisplayWidth.prefix(line.0, fitting: size.columns - 2), row: tableBottom + index, column: 1,
+                         style: line.1)
         }
-        if warnings.isEmpty {
-            terminal.put("! over frist   T anbefaling tilsidesat   (\(openCount) åbne)", row: size.rows - 3, column: 1, style: .dim)
-        } else {
-            // What the reader skipped is never dropped silently.
-            terminal.put(DisplayWidth.prefix(warnings.joined(separator: " "), fitting: size.columns - 14),
-                         row: size.rows - 3, column: 1, style: .error)
-        }
-        if page == .cprSearch {
-            terminal.put(DisplayWidth.padded("", to: size.columns), row: size.rows - 2, column: 0)
-            terminal.put("Søg CPR:", row: size.rows - 2, column: 1, style: .bold)
-            let cursor = searchField.draw(on: terminal, row: size.rows - 2, column: 10, width: 13, focused: true)
-            footer("Enter søg (tomt felt fjerner søgningen)   Esc fortryd", on: terminal)
-            return cursor
-        }
-        footer("↑↓ vælg  Enter åbn  a alle/åbne  h handling  s SP  / søg CPR  v vis CPR  Esc luk", on: terminal)
         return nil
     }
 
-    /// The detail's lines: answers, decision, override, history.
-    func detailLines(_ item: Case, columns: Int) -> [(String, TextStyle)] {
+    /// The heading of the journal note in the details.
+    static let journalHeading = "Journalnotat (kopiér til journalen)"
+
+    /// The detail's lines: answers, decision, override, what to do now and what to tell the family, status,
+    /// history, and the journal note (the text `konflikt journal` prints).
+    func detailLines(_ item: Case, columns: Int) -> [StyledLine] {
         let form = environment.form
-        var lines: [(String, TextStyle)] = []
+        var lines: [StyledLine] = []
         func add(_ text: String, _ style: TextStyle = .normal, indent: Int = 2) {
             for line in DisplayWidth.wrap(text, columns: max(10, columns - indent - 1)) {
                 lines.append((String(repeating: " ", count: indent) + line, style))
@@ -630,7 +750,8 @@ public final class ReviewScreen {
         add("Anbefaling", .title, indent: 1)
         for action in item.decision.actions { add("• " + actionLabel(action), .bold) }
         for rule in item.decision.rules {
-            add("\(actionLabel(rule.action)): \(rule.reason) (\(rule.basis))", .dim, indent: 4)
+            let basis = rule.basis.isEmpty ? "" : " (\(rule.basis))"
+            add("\(actionLabel(rule.action)): \(rule.reason)\(basis)", .dim, indent: 4)
         }
         for warning in item.decision.warnings { add("Advarsel: " + warning, .error) }
         if let override = item.override {
@@ -638,6 +759,14 @@ public final class ReviewScreen {
             add("Tilsidesat af sundhedsplejersken", .title, indent: 1)
             add("Valgte handlinger: " + override.actions.map(actionLabel).joined(separator: ", "), .bold)
             add("Begrundelse: " + override.reason)
+        }
+        let guidance = form.guidance(for: item.effectiveActions, decision: item.decision)
+        if !guidance.isEmpty {
+            lines.append(("", .normal))
+            add("Hvad nu", .title, indent: 1)
+            for (line, style) in FormScreen.guidanceLines(guidance, width: max(10, columns - 3)) {
+                lines.append(("  " + line, style))
+            }
         }
         lines.append(("", .normal))
         add("Status", .title, indent: 1)
@@ -661,6 +790,11 @@ public final class ReviewScreen {
             history.append((followup.timestamp, text))
         }
         for (_, text) in history.sorted(by: { $0.0 < $1.0 }) { add(text) }
+        lines.append(("", .normal))
+        add(Self.journalHeading, .title, indent: 1)
+        let note = JournalNote.text(form: form, answers: item.answers, decision: item.decision,
+                                    override: item.override.map { ($0.actions, $0.reason) })
+        for (line, style) in FormScreen.noteLines(note, width: max(10, columns - 3)) { lines.append(("  " + line, style)) }
         return lines
     }
 
@@ -686,76 +820,50 @@ public final class ReviewScreen {
         }
     }
 
-    private func drawDetail(on terminal: Terminal) {
-        let size = terminal.size
-        guard let item = detailCase else { return }
-        let cpr = environment.form.text(role: .childCPR, in: item.answers)
-        let child = revealed == item.id ? (cpr ?? "—") : ReviewRow.mask(cpr)
-        header("Sag: \(child)  \(item.author)  \((item.visitDate ?? item.screeningDate).danish)",
-               right: item.isOverdue ? "OVER FRIST " : item.isOpen ? "åben " : "lukket ", on: terminal)
-        let lines = detailLines(item, columns: size.columns)
-        let height = size.rows - 4
-        detailScroll = max(0, min(detailScroll, max(0, lines.count - height)))
-        for (offset, line) in lines.dropFirst(detailScroll).prefix(height).enumerated() {
-            terminal.put(DisplayWidth.prefix(line.0, fitting: size.columns), row: 1 + offset, column: 0, style: line.1)
+    private func drawFollowup(_ state: FollowupState, in frame: Frame) -> (row: Int, column: Int)? {
+        let terminal = frame.terminal
+        let size = frame.size
+        if let body = state.confirming {
+            var lines: [StyledLine] = [("Gem denne opfølgning?", .title), ("", .normal)]
+            let visit = state.detail.item.visitDate ?? state.detail.item.screeningDate
+            for text in ["Handling: " + actionLabel(body.action),
+                         "Status: " + statusText(body.status, action: body.action),
+                         "Dato: " + body.date.danish + " (besøget var " + visit.danish + ")",
+                         "Note: " + (body.note.isEmpty ? "–" : body.note)] {
+                for line in DisplayWidth.wrap(text, columns: size.columns - 4) { lines.append((line, .normal)) }
+            }
+            if FollowupCheck.isClosed(body.action, on: state.detail.item) {
+                lines.append(("", .normal))
+                for line in DisplayWidth.wrap("Handlingen er allerede lukket; denne opfølgning retter den tidligere. "
+                                              + "Begge står i historikken.", columns: size.columns - 4) {
+                    lines.append((line, .highlight))
+                }
+            }
+            lines.append(("", .normal))
+            lines.append(("Enter eller j gemmer i loggen. Esc eller n går tilbage og retter.", .bold))
+            frame.scrolled(lines, scroll: 0, from: frame.top + 1, column: 2)
+            return nil
         }
-        if detailScroll + height < lines.count {
-            terminal.put("↓ mere (\(detailScroll + height)/\(lines.count))", row: size.rows - 3,
-                         column: size.columns - 20, style: .dim)
-        }
-        footer("↑↓ rul  o opfølgning  r ret screening  v vis CPR  Esc tilbage", on: terminal)
-    }
-
-    private func string(_ value: AnswerValue?) -> String? {
-        if case .string(let text)? = value { return text }
-        return nil
-    }
-
-    private func drawFollowup(on terminal: Terminal) -> (row: Int, column: Int)? {
-        let size = terminal.size
-        guard let item = detailCase else { return nil }
-        header("Opfølgning: \(ReviewRow.mask(environment.form.text(role: .childCPR, in: item.answers)))  \(item.author)",
-               right: "", on: terminal)
-        var row = 2
+        var row = frame.top + 1
         var cursor: (row: Int, column: Int)?
         func label(_ text: String, _ index: Int) {
-            terminal.put(text, row: row, column: 1, style: followupFocus == index ? .bold : .normal)
+            terminal.put(text, row: row, column: 1, style: state.focus == index ? .bold : .normal)
             row += 1
         }
         label("Handling:", 0)
-        followupAction.draw(on: terminal, row: row, column: 3, width: size.columns - 4, focused: followupFocus == 0)
-        row += followupAction.options.count + 1
+        state.action.draw(on: terminal, row: row, column: 3, width: size.columns - 4, focused: state.focus == 0)
+        row += state.action.options.count + 1
         label("Hvad er der sket?", 1)
-        let action: String
-        if case .string(let chosen)? = followupAction.answer { action = chosen } else { action = "" }
-        let statusOptions = FollowupStatus.allCases.map { ChoiceOption(id: $0.rawValue, label: Self.statusText($0, action: action)) }
-        ChoiceField(options: statusOptions, selectedID: {
-            if case .string(let id)? = followupStatus.answer { return id } else { return nil }
-        }()).draw(on: terminal, row: row, column: 3, width: size.columns - 4, focused: followupFocus == 1)
-        row += statusOptions.count + 1
-        label("Dato (dd-mm-åååå):", 2)
-        if let position = followupDate.draw(on: terminal, row: row - 1, column: 22, width: 12, focused: followupFocus == 2),
-           followupFocus == 2 { cursor = position }
-        row += 1
+        state.status.draw(on: terminal, row: row, column: 3, width: size.columns - 4, focused: state.focus == 1)
+        row += state.status.options.count + 1
+        let visit = state.detail.item.visitDate ?? state.detail.item.screeningDate
+        label("Dato (dd-mm-åååå), mellem besøget \(visit.danish) og i dag:", 2)
+        if let position = state.date.draw(on: terminal, row: row, column: 3, width: 12, focused: state.focus == 2),
+           state.focus == 2 { cursor = position }
+        row += 2
         label("Note:", 3)
-        if let position = followupNote.draw(on: terminal, row: row - 1, column: 8, width: size.columns - 10,
-                                            focused: followupFocus == 3), followupFocus == 3 { cursor = position }
-        if let followupError {
-            terminal.put(DisplayWidth.prefix(followupError, fitting: size.columns - 2), row: row + 1, column: 1, style: .error)
-        }
-        footer("Tab næste felt  ↑↓/tal vælg  Enter videre/gem  F10 gem  Esc fortryd", on: terminal)
-        return cursor
-    }
-
-    private func drawReason(on terminal: Terminal) -> (row: Int, column: Int)? {
-        let size = terminal.size
-        header("Ret screening", right: "", on: terminal)
-        terminal.put("Formularen åbnes med de gemte svar. Ret dem, og gem; anbefalingen vurderes igen,", row: 2, column: 1)
-        terminal.put("og både den oprindelige screening og rettelsen står i historikken.", row: 3, column: 1)
-        terminal.put("Hvorfor rettes screeningen? (påkrævet)", row: 5, column: 1, style: .bold)
-        let cursor = reasonField.draw(on: terminal, row: 6, column: 3, width: size.columns - 6, focused: true)
-        if let reasonError { terminal.put(reasonError, row: 8, column: 3, style: .error) }
-        footer("Enter åbn formularen   Esc fortryd", on: terminal)
+        if let position = state.note.draw(on: terminal, row: row - 1, column: 8, width: size.columns - 10,
+                                          focused: state.focus == 3), state.focus == 3 { cursor = position }
         return cursor
     }
 }

@@ -3,7 +3,7 @@ import KonfliktCore
 
 /// The first screen: new screening, resume a draft, review, quit. A state machine like
 /// `FormScreen`: `handle` one key, `draw` on any `Terminal`.
-public final class StartMenu {
+public final class StartMenu: Screen {
     /// What the user chose.
     public enum Choice: Equatable, Sendable {
         /// Start a new screening.
@@ -41,7 +41,7 @@ public final class StartMenu {
     private var selected = 0
     private var draftSelected = 0
     private var initialsField = TextField(maxLength: 10)
-    private var message: (text: String, style: TextStyle)?
+    private var message: ScreenMessage?
     /// The user's choice once made.
     public private(set) var choice: Choice?
 
@@ -53,7 +53,7 @@ public final class StartMenu {
         self.form = form
         self.exportAvailable = exportAvailable
         self.discardDraft = discardDraft
-        if let notice { message = (notice, .dim) }
+        if let notice { message = ScreenMessage(notice, .dim) }
         self.title = title
         self.drafts = drafts
         self.stepCount = stepCount
@@ -62,13 +62,12 @@ public final class StartMenu {
         page = (initials?.isEmpty ?? true) ? .initials : .menu
     }
 
+    /// Whether a choice is made.
+    public var isDone: Bool { choice != nil }
+
     /// Draws, then handles keys until a choice is made or input ends (which means quit).
     public func run(on terminal: Terminal) -> Choice {
-        draw(on: terminal)
-        while choice == nil, let key = terminal.readKey() {
-            handle(key)
-            draw(on: terminal)
-        }
+        (self as any Screen).run(on: terminal)
         return choice ?? .quit
     }
 
@@ -86,7 +85,7 @@ public final class StartMenu {
     private func handleInitials(_ key: Key) {
         if key == .enter {
             guard let initials = Initials.normalized(initialsField.trimmedText) else {
-                message = (initialsField.trimmedText.isEmpty ? "Skriv dine initialer (fx AB)." : Initials.problem, .error)
+                message = ScreenMessage(initialsField.trimmedText.isEmpty ? "Skriv dine initialer (fx AB)." : Initials.problem, .error)
                 return
             }
             do {
@@ -94,9 +93,9 @@ public final class StartMenu {
                 page = .menu
                 message = nil
             } catch let error as UserFacingError {
-                message = (error.danishDescription, .error)
+                message = ScreenMessage(error.danishDescription, .error)
             } catch {
-                message = ("Initialerne kunne ikke gemmes.", .error)
+                message = ScreenMessage("Initialerne kunne ikke gemmes.", .error)
             }
             return
         }
@@ -123,11 +122,11 @@ public final class StartMenu {
         switch selected {
         case 0: choice = .newScreening
         case 1:
-            if drafts.isEmpty { message = ("Der er ingen ufærdige screeninger.", .dim) } else { draftSelected = 0; page = .drafts }
+            if drafts.isEmpty { message = ScreenMessage("Der er ingen ufærdige screeninger.", .dim) } else { draftSelected = 0; page = .drafts }
         case 2:
-            if reviewAvailable { choice = .review } else { message = ("Gennemgang er ikke tilgængelig.", .error) }
+            if reviewAvailable { choice = .review } else { message = ScreenMessage("Gennemgang er ikke tilgængelig.", .error) }
         case 3:
-            if exportAvailable { choice = .export } else { message = ("Eksport er ikke tilgængelig.", .error) }
+            if exportAvailable { choice = .export } else { message = ScreenMessage("Eksport er ikke tilgængelig.", .error) }
         default: choice = .quit
         }
     }
@@ -149,7 +148,7 @@ public final class StartMenu {
         case .character("j"), .character("J"):
             discardDraft?(id)
             drafts.removeAll { $0.id == id }
-            message = ("Kladden er slettet.", .dim)
+            message = ScreenMessage("Kladden er slettet.", .dim)
             draftSelected = min(draftSelected, max(0, drafts.count - 1))
             page = drafts.isEmpty ? .menu : .drafts
         case .character("n"), .character("N"), .escape:
@@ -190,21 +189,22 @@ public final class StartMenu {
         return nil
     }
 
-    /// Draws the current page.
+    /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
-        terminal.clear()
-        terminal.setCursorVisible(false)
-        let size = terminal.size
-        guard size.isLargeEnough else {
-            let text = "Vinduet er for lille (\(size.columns)×\(size.rows)). Gør det mindst 80×24 tegn."
-            for (index, line) in DisplayWidth.wrap(text, columns: max(1, size.columns)).enumerated() {
-                terminal.put(line, row: index, column: 0, style: .error)
-            }
-            terminal.refresh()
-            return
+        let footer: String
+        switch page {
+        case .initials: footer = "Enter gem   Esc afslut"
+        case .menu: footer = "↑/↓ vælg   Enter åbn   1-5 genvej   Esc afslut"
+        case .drafts: footer = discardDraft == nil ? "↑/↓ vælg   Enter genoptag   Esc tilbage"
+                                                   : "↑/↓ vælg   Enter genoptag   d slet   Esc tilbage"
+        case .confirmDiscard: footer = "j slet kladden   n fortryd"
         }
-        terminal.put(title, row: 0, column: 0, style: .title)
-        terminal.put("Sammen uden vold", row: 0, column: size.columns - 16, style: .dim)
+        Frame.draw(on: terminal, title: title, right: "Sammen uden vold", footer: footer, message: message) { frame in
+            drawPage(on: frame.terminal, size: frame.size)
+        }
+    }
+
+    private func drawPage(on terminal: Terminal, size: TerminalSize) -> (row: Int, column: Int)? {
         var cursor: (row: Int, column: Int)?
         switch page {
         case .initials:
@@ -212,7 +212,6 @@ public final class StartMenu {
             terminal.put("som forfatter på dine screeninger.", row: 4, column: 2)
             terminal.put("Initialer:", row: 6, column: 2, style: .bold)
             cursor = initialsField.draw(on: terminal, row: 6, column: 14, width: 12, focused: true)
-            footer("Enter gem   Esc afslut", on: terminal)
         case .menu:
             terminal.put("Hvad vil du gøre?", row: 2, column: 2, style: .bold)
             for (index, item) in Self.items.enumerated() {
@@ -223,16 +222,19 @@ public final class StartMenu {
                              style: index == selected ? .reverse : .normal)
                 terminal.put(item.hint, row: row, column: 30, style: .dim)
             }
-            footer("↑/↓ vælg   Enter åbn   1-5 genvej   Esc afslut", on: terminal)
         case .drafts:
             terminal.put("Ufærdige screeninger (nyeste først)", row: 2, column: 2, style: .bold)
-            let visible = drafts.prefix(size.rows - 7)
-            for (index, draft) in visible.enumerated() {
-                terminal.put(DisplayWidth.padded(Self.describe(draft, stepCount: stepCount, form: form), to: size.columns - 6),
-                             row: 4 + index, column: 4, style: index == draftSelected ? .reverse : .normal)
+            // Scrolls with the selection: every draft can be reached.
+            let room = max(1, size.rows - 9)
+            let first = max(0, min(draftSelected - room + 1, drafts.count - room))
+            for index in first..<min(drafts.count, first + room) {
+                terminal.put(DisplayWidth.padded(Self.describe(drafts[index], stepCount: stepCount, form: form),
+                                                 to: size.columns - 6),
+                             row: 4 + index - first, column: 4, style: index == draftSelected ? .reverse : .normal)
             }
-            footer(discardDraft == nil ? "↑/↓ vælg   Enter genoptag   Esc tilbage"
-                                       : "↑/↓ vælg   Enter genoptag   d slet   Esc tilbage", on: terminal)
+            if drafts.count > room {
+                terminal.put("\(draftSelected + 1)/\(drafts.count) (↑/↓)", row: 4 + room, column: 4, style: .dim)
+            }
         case .confirmDiscard(let id):
             terminal.put("Slet kladden?", row: 2, column: 2, style: .bold)
             if let draft = drafts.first(where: { $0.id == id }) {
@@ -240,21 +242,7 @@ public final class StartMenu {
                              row: 4, column: 4)
             }
             terminal.put("Svarene i kladden kan ikke hentes igen.", row: 6, column: 4)
-            footer("j slet kladden   n fortryd", on: terminal)
         }
-        if let message {
-            terminal.put(DisplayWidth.prefix(message.text, fitting: size.columns - 4), row: size.rows - 3, column: 2,
-                         style: message.style)
-        }
-        if let cursor {
-            terminal.moveCursor(row: cursor.row, column: cursor.column)
-            terminal.setCursorVisible(true)
-        }
-        terminal.refresh()
-    }
-
-    private func footer(_ text: String, on terminal: Terminal) {
-        let size = terminal.size
-        terminal.put(DisplayWidth.padded(" " + text, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
+        return cursor
     }
 }

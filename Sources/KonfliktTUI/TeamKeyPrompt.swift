@@ -3,7 +3,7 @@ import KonfliktCore
 /// Shown once, before anything is recorded into a data folder whose team key this device has not
 /// trusted yet: the key's fingerprint, to be compared aloud with the team lead's, and a yes/no. With
 /// `changed` it only warns that `team.json` holds another key than the trusted one (nothing will be saved).
-public final class TeamKeyPrompt {
+public final class TeamKeyPrompt: Screen {
     /// What the folder's key is to this device.
     public enum Kind: Sendable, Equatable {
         /// A key not trusted yet: ask.
@@ -23,13 +23,12 @@ public final class TeamKeyPrompt {
 
     /// Draws and handles keys until answered (or input ends: not confirmed).
     public func run(on terminal: Terminal) -> Bool {
-        draw(on: terminal)
-        while confirmed == nil, let key = terminal.readKey() {
-            handle(key)
-            draw(on: terminal)
-        }
+        (self as any Screen).run(on: terminal)
         return confirmed ?? false
     }
+
+    /// Whether the prompt is answered.
+    public var isDone: Bool { confirmed != nil }
 
     /// Handles one key.
     public func handle(_ key: Key) {
@@ -47,9 +46,6 @@ public final class TeamKeyPrompt {
 
     /// Draws the prompt.
     public func draw(on terminal: Terminal) {
-        terminal.clear()
-        terminal.setCursorVisible(false)
-        let size = terminal.size
         var lines: [(String, TextStyle)] = []
         switch kind {
         case .untrusted(let fingerprint, let short):
@@ -73,16 +69,14 @@ public final class TeamKeyPrompt {
                 ("Der krypteres aldrig til en ny nøgle uden din godkendelse.", .normal),
             ]
         }
-        for (index, line) in lines.enumerated() where index + 1 < size.rows - 1 {
-            terminal.put(DisplayWidth.prefix(line.0, fitting: max(1, size.columns - 4)), row: index + 1, column: 2,
-                         style: line.1)
-        }
         let footer: String
         switch kind {
-        case .untrusted: footer = " j ja, godkend nøglen   n nej, ikke nu"
-        case .changed: footer = " Tryk en tast for at fortsætte"
+        case .untrusted: footer = "j ja, godkend nøglen   n nej, ikke nu"
+        case .changed: footer = "Tryk en tast for at fortsætte"
         }
-        terminal.put(DisplayWidth.padded(footer, to: size.columns), row: size.rows - 1, column: 0, style: .reverse)
-        terminal.refresh()
+        Frame.draw(on: terminal, title: "konflikt", footer: footer) { frame in
+            frame.scrolled(lines, scroll: 0, from: frame.top, column: 2)
+            return nil
+        }
     }
 }

@@ -19,6 +19,16 @@ func reportingErrors(_ body: () throws -> Void) throws {
     }
 }
 
+/// Today (`KONFLIKT_TODAY` or the date); a `KONFLIKT_TODAY` that is not a date ends the command with exit 64.
+func resolvedToday(_ environment: [String: String] = ProcessInfo.processInfo.environment) throws -> LocalDate {
+    do {
+        return try Today.resolve(environment: environment)
+    } catch {
+        printError(error.danishDescription)
+        throw ExitCode(error.exitCode)
+    }
+}
+
 /// Reads sensitive input (answers JSON, notes) from `path`, or from standard input when `path` is
 /// nil or "-". Such input never comes from a command-line argument. At most `limit` bytes are read:
 /// longer input (even endless input such as /dev/zero) ends the command with exit 65 before anything

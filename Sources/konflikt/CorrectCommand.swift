@@ -61,7 +61,7 @@ struct CorrectCommand: ParsableCommand {
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             var store = try CaseReading.open(directory: context.directory, form: input.form, keyFile: keyFile)
-            guard let found = try store.details(screening, today: LocalDate.today()) else {
+            guard let found = try store.details(screening, today: try resolvedToday()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

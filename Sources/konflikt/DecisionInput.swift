@@ -20,7 +20,7 @@ struct DecisionInput {
         let environment = ProcessInfo.processInfo.environment
         let data = try readInput(path: answersPath)
         let directory = FormLocator.resolve(option: formsOption, environment: environment)
-        let today = Today.resolve(environment: environment)
+        let today = try resolvedToday(environment)
         self.today = today
         var loaded: (Form, Answers, OverrideInput?)?
         try reportingErrors {

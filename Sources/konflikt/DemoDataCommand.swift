@@ -45,7 +45,7 @@ struct DemoDataCommand: ParsableCommand {
             let started = Date()
             let team = try TeamFile.load(directory: directory)
             let summary = try DemoData.write(form: form, to: directory, options: DemoDataOptions(
-                count: count, seed: seed, devices: devices, today: Today.resolve(environment: environment), teamFile: team))
+                count: count, seed: seed, devices: devices, today: try Today.resolve(environment: environment), teamFile: team))
             let seconds = Date().timeIntervalSince(started)
             print("""
                 Demodata skrevet i \(directory.path): \(summary.screenings) screeninger, \(summary.corrections) rettelser, \

@@ -44,7 +44,8 @@ struct FollowupCommand: ParsableCommand {
         guard let followupStatus = FollowupStatus(rawValue: status) else {
             throw usage("Status skal være udfoert, afvist eller ikke_relevant.")
         }
-        var day = LocalDate.today()
+        let today = try resolvedToday()
+        var day = today
         if let date {
             guard let parsed = LocalDate(iso: date) ?? LocalDate(danish: date) else {
                 throw usage("Datoen \"\(date)\" er ugyldig; brug ÅÅÅÅ-MM-DD.")
@@ -60,16 +61,18 @@ struct FollowupCommand: ParsableCommand {
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             var store = try CaseReading.open(directory: context.directory, formsOption: forms, keyFile: keyFile)
-            guard let found = try store.details(screening, today: day) else {
+            guard let found = try store.details(screening, today: today) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
-                throw ExitCode(ExitStatus.dataError)
-            }
-            guard found.effectiveActions.contains(action) else {
-                printError("Screeningen har ikke handlingen \"\(action)\"; dens handlinger er: \(found.effectiveActions.joined(separator: ", ")).")
                 throw ExitCode(ExitStatus.dataError)
             }
             let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
                                     note: text)
+            // The same rule as the review screen: a date between the visit and today, a note for
+            // "ikke relevant" and for a second follow-up on a closed action.
+            if let problem = FollowupCheck.problem(body, on: found, today: today, form: nil) {
+                printError(problem.message)
+                throw ExitCode(ExitStatus.dataError)
+            }
             let result = try context.append(.followup(body))
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }

@@ -30,7 +30,7 @@ struct JournalCommand: ParsableCommand {
         try reportingErrors {
             var form = try FormLoader.loadForm(directory: formsDirectory)
             var store = try CaseReading.open(directory: directory, form: form)
-            guard let found = try store.details(screening, today: Today.resolve(environment: environment)) else {
+            guard let found = try store.details(screening, today: try resolvedToday(environment)) else {
                 printError("Der findes ingen screening med id \(id) i \(directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }

@@ -47,7 +47,7 @@ struct ReviewCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let today = Today.resolve(environment: environment)
+        let today = try resolvedToday(environment)
         let directory = DataDirectory.resolve(option: data, environment: environment)
         var loaded: Form?
         try reportingErrors {

@@ -24,7 +24,7 @@ struct ScreenCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let today = Today.resolve(environment: environment)
+        let today = try resolvedToday(environment)
         let config = ConfigDirectory.resolve(environment: environment)
         let directory = DataDirectory.resolve(option: data, environment: environment)
         var loaded: Form?

@@ -66,7 +66,7 @@ struct VerifyCommand: ParsableCommand {
             let status = file.problem.map { "FEJL: \($0.danishDescription)" } ?? "i orden"
             let newline = file.missingFinalNewline == true
                 ? " (sidste linje mangler sit linjeskift; den er en gyldig hændelse, og linjeskiftet skrives ved næste registrering)" : ""
-            lines.append("\(file.file): \(file.events) hændelser, \(head) — \(status)\(newline)")
+            lines.append("\(file.file): \(file.events) \(file.events == 1 ? "hændelse" : "hændelser"), \(head) — \(status)\(newline)")
         }
         if !report.quarantineFiles.isEmpty {
             lines.append("Karantænefiler (ufuldstændige sidste linjer, der aldrig blev bekræftet som gemt, og som er skåret af loggen): "

@@ -253,7 +253,7 @@ import Testing
         #expect(mkfifo(data + "/x.jsonl", 0o600) == 0)
         try session.start(["review", "--author", "LE"])
         try session.waitFor("x.jsonl i datamappen er en FIFO")
-        try session.waitFor("1 sager")
+        try session.waitFor("1 sag, ")
     }
 
     @Test func savedInitialsThatAreNotInitialsAreAskedForAgain() throws {

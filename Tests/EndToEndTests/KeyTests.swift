@@ -278,7 +278,7 @@ import Testing
         #expect(followed.status == 0, "\(followed.stderr)")
         let after = try Binary.run(["review", "--list", "--json", "--all"], environment: setup.lead)
         let all = try #require(try JSONSerialization.jsonObject(with: Data(after.stdout.utf8)) as? [[String: Any]])
-        #expect((all.first?["status"] as? [String: String])?["underretning"] == "done")
+        #expect((all.first?["status"] as? [String: String])?["underretning"] == "udfoert")
 
         // An attacker with the whole data folder finds neither the note nor the child's number.
         for name in try FileManager.default.contentsOfDirectory(atPath: setup.data.path) {

@@ -71,4 +71,58 @@ import Testing
         #expect(result.status == 65)
         #expect(result.stderr.contains("Der findes ingen screening"))
     }
+
+    /// Issue 15, defect 6: `followup` takes a date between the visit and today only, and a closed action
+    /// gets a second follow-up only with a note; nothing is written when refused.
+    @Test func followupDatesLieBetweenTheVisitAndTodayAndAClosedActionNeedsANote() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        let id = try #require(json["id"] as? String)
+        let visit = try #require(CheckDecideTests.highBoth.firstMatch(of: /"besoegsdato": "([0-9-]+)"/)?.1)
+        func followup(_ extra: [String], note: String) throws -> (status: Int32, stderr: String) {
+            let result = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", "udfoert",
+                                         "--author", "LE", "--forms", forms] + extra, stdin: note, environment: env)
+            return (result.status, result.stderr)
+        }
+        func followups() throws -> Int {
+            let data = URL(fileURLWithPath: env["KONFLIKT_DATA"] ?? "")
+            var count = 0
+            for file in try FileManager.default.contentsOfDirectory(atPath: data.path) where file.hasSuffix(".jsonl") {
+                count += try String(contentsOf: data.appendingPathComponent(file), encoding: .utf8)
+                    .components(separatedBy: "\"type\":\"followup\"").count - 1
+            }
+            return count
+        }
+        let future = try followup(["--date", "2026-11-23"], note: "")
+        #expect(future.status == 65)
+        #expect(future.stderr.contains("ligger i fremtiden"), "\(future.stderr)")
+        let before = try followup(["--date", "2020-01-01"], note: "")
+        #expect(before.status == 65)
+        #expect(before.stderr.contains("ligger før besøget"), "\(before.stderr)")
+        #expect(try followups() == 0)
+        let first = try followup(["--date", String(visit)], note: "")
+        #expect(first.status == 0, "\(first.stderr)")
+        let again = try followup([], note: "")
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("er allerede lukket"), "\(again.stderr)")
+        #expect(try followups() == 1)
+        let corrected = try followup([], note: "Den første opfølgning var på den forkerte dato\n")
+        #expect(corrected.status == 0, "\(corrected.stderr)")
+        #expect(try followups() == 2)
+    }
+
+    /// Issue 15, item 10: a `KONFLIKT_TODAY` that is not a date is said, not ignored.
+    @Test func aTodayThatIsNotADateIsAUsageError() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        var bad = env
+        bad["KONFLIKT_TODAY"] = "garbage"
+        let result = try Binary.run(["decide"], stdin: CheckDecideTests.highBoth, environment: bad)
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("KONFLIKT_TODAY er sat, men er ikke en dato"))
+        #expect(!result.stderr.contains("garbage"))
+    }
 }

@@ -179,7 +179,8 @@ import Testing
     @Test func d_resizeRedrawsAndSmallWindowsSayTooSmall() throws {
         let tmux = try TmuxSession()
         try startNewScreening(tmux)
-        try tmux.waitFor("Sundhedsplejerskens initialer")
+        // Every key typed so far must have been read before the window shrinks: keys are ignored then.
+        try tmux.waitFor("150926-4123")
         try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "60", "-y", "20"])
         try tmux.waitFor("Vinduet er for lille")
         try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "100", "-y", "30"])
@@ -192,6 +193,27 @@ import Testing
         let firstLine = screen.split(separator: "\n").first.map(String.init) ?? ""
         #expect(firstLine.hasSuffix("Trin 1 af 5"))
         #expect(firstLine.count == 100)
+    }
+
+    /// Issue 15, defect 1: while "Vinduet er for lille" is shown, keys must not act on the hidden screen.
+    @Test func d2_keysAreIgnoredWhileTheWindowIsTooSmall() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux)
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "60", "-y", "20"])
+        try tmux.waitFor("Vinduet er for lille")
+        try tmux.keys("Enter"); try tmux.keys("F10"); try tmux.keys("C-s"); try tmux.type("t")
+        tmux.settle()
+        #expect(try screenings(tmux).isEmpty)
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "80", "-y", "24"])
+        try tmux.waitFor("Opsummering")
+        let screen = try tmux.screen()
+        #expect(!screen.contains("Tilsidesæt anbefaling"))      // "t" did not open the override
+        #expect(!screen.contains("✔ Gemt"))
+        #expect(try screenings(tmux).isEmpty)
+        try tmux.keys("Enter")
+        try tmux.waitFor("✔ Gemt")
+        #expect(try screenings(tmux).count == 1)
     }
 
     @Test func e_killedMidFormIsResumedWithEveryAnswer() throws {

@@ -7,6 +7,17 @@ struct TmuxFailure: Error { let reason: String }
 /// Drives the real `konflikt` binary in a detached tmux session (80×24 unless told otherwise),
 /// like fzf's tests: send keys, poll the screen until the expected text shows, print the screen on failure.
 final class TmuxSession {
+    /// Every time-out of the tmux tests is multiplied by `KONFLIKT_TEST_TIMEOUT_FACTOR` (default 1, e.g. 3 on
+    /// a loaded 2-core CI): the tests still poll and finish as soon as the screen shows the text.
+    static let timeoutFactor: Double = {
+        guard let text = ProcessInfo.processInfo.environment["KONFLIKT_TEST_TIMEOUT_FACTOR"],
+              let value = Double(text), value.isFinite, value >= 1 else { return 1 }
+        return min(value, 100)
+    }()
+
+    /// `seconds` scaled by `timeoutFactor`.
+    static func scaled(_ seconds: Double) -> Double { seconds * timeoutFactor }
+
     let socket = "konflikt-test-\(UUID().uuidString.prefix(8))"
     let name = "k"
     let root: URL
@@ -83,7 +94,7 @@ final class TmuxSession {
         // After the last session was killed the server takes a moment to go; a session started on its
         // socket meanwhile dies with it ("server exited unexpectedly") and the screen stays empty. So
         // wait while a server still answers with no session of ours (at most 5 s).
-        let deadline = Date().addingTimeInterval(5)
+        let deadline = Date().addingTimeInterval(Self.scaled(5))
         while Date() < deadline, try tmuxStatus(["list-sessions"]) == 0,
               !(try tmux(["list-sessions", "-F", "#{session_name}"])).contains(name) {
             usleep(50_000)
@@ -107,7 +118,7 @@ final class TmuxSession {
     /// Waits until the screen contains `text`; records an issue with the screen when it never does.
     @discardableResult
     func waitFor(_ text: String, timeout: Double = 10, sourceLocation: SourceLocation = #_sourceLocation) throws -> Bool {
-        let deadline = Date().addingTimeInterval(timeout)
+        let deadline = Date().addingTimeInterval(Self.scaled(timeout))
         var last = ""
         while Date() < deadline {
             last = try screen()
@@ -117,6 +128,10 @@ final class TmuxSession {
         Issue.record("Skærmen viste aldrig \"\(text)\". Skærmen var:\n\(last)", sourceLocation: sourceLocation)
         throw TmuxTimeout(text: text)
     }
+
+    /// Waits `seconds` (scaled) for keys sent to a screen that cannot show their effect, e.g. while the
+    /// window is too small: the program must have read them before the test goes on.
+    func settle(_ seconds: Double = 1) { Thread.sleep(forTimeInterval: Self.scaled(seconds)) }
 
     /// The pid of the program in the pane.
     func panePID() throws -> Int32? {

@@ -109,7 +109,6 @@ import Testing
             .character("3"), .enter, .character("1"), .enter, .character("j"), .enter] + keys("Blåbær 漢字") + [.enter])
         #expect(terminal.rows[0].hasSuffix("Opsummering"))
         #expect(terminal.contains("• Hvilket besøg? 2-måneders besøg"))
-        #expect(terminal.contains("• Note Blåbær 漢字"))
         let underretning = terminal.row(containing: "▶ Underretning")
         let gruppe = terminal.row(containing: "▶ Gruppeforløb")
         #expect(underretning != nil && gruppe != nil && underretning! < gruppe!)
@@ -117,6 +116,13 @@ import Testing
         #expect(terminal.row(containing: "Anbefaling") == 2)
         #expect((terminal.row(containing: "Svar") ?? 0) > gruppe!)
         #expect(terminal.contains("Begrundelse: Barnet er udsat for vold. (Barnets lov § 133)"))
+        // What to do and what to tell the family are on the summary before saving (issue 15, defect 2).
+        #expect(terminal.contains("Gør nu: send den i dag til Familierådgivningen."))
+        // Everything is reachable by scrolling: the last answer, and the hint has a row of its own.
+        terminal = press(screen, [.end])
+        #expect(terminal.contains("• Note Blåbær 漢字"))
+        #expect(terminal.contains("af \(screen.summaryLines(width: 78).count) (↑/↓"))
+        terminal = press(screen, [.home])
         terminal = press(screen, [.enter])
         #expect(terminal.contains("✔ Gemt"))
         #expect(terminal.contains("Gør nu: send den i dag til Familierådgivningen."))
