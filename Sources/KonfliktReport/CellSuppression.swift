@@ -20,8 +20,8 @@ public enum CellMark: Sendable, Hashable {
     case small
     /// Hidden so that a small cell cannot be worked out, shown as `x`; always N or more.
     case protecting
-    /// In a row with fewer than N screenings (shown as `<N`): every other cell of the row is withheld,
-    /// zeros included, shown as `..`; it can be anything from 0 to the row's screenings.
+    /// Withheld, shown as `..`: it can be 0 or more. Every cell but the screenings of a row with fewer
+    /// than N screenings, and the cells (zeros included) that the zeros and marks alone would give away.
     case withheld
 }
 
@@ -41,7 +41,7 @@ public struct SuppressedTable: Sendable {
     public var smallText: String { "<\(minCell)" }
     /// What a protecting cell shows.
     public static let protectingText = "x"
-    /// What a withheld cell (in a row with fewer than N screenings) shows.
+    /// What a withheld cell shows.
     public static let withheldText = ".."
 
     /// The cell as shown: the count, or nil when hidden.
@@ -66,11 +66,11 @@ public struct SuppressedTable: Sendable {
 /// Small-cell suppression (Danmarks Statistik's rule for sensitive data), checked against everything
 /// a reader knows (see docs/EXPORT.md).
 ///
-/// 1. Withheld rows: a row with 1…N−1 screenings shows only its screenings (`<N`); every other cell
-///    of it is withheld (`..`, zeros included). Then every row where some hidden cell could still be
-///    pinned from the zeros and the marks alone (audited as if every non-zero count were hidden, so no
-///    complementary cell could help) is withheld too; when that cell's row is withheld already, the
-///    rows it is added up with are. Repeated until no such cell is left.
+/// 1. Withheld cells (`..`, 0 or more): every cell but the screenings of a row with 1…N−1 screenings.
+///    Then every cell that could still be pinned from the zeros and the marks alone (audited as if every
+///    non-zero count were hidden, so no complementary cell could help) is withheld itself; if it is
+///    still pinned, the zeros in its relations are; if still, its whole row is. Repeated until no such
+///    cell is left.
 /// 2. Primary: elsewhere a count from 1 to N−1 is marked small (`<N`). Zeros and counts from N are shown.
 /// 3. Audit: with every relation a reader knows (`ReportRelations`) and what the marks say (a small cell
 ///    is 1…N−1, an `x` cell is N or more, a withheld cell 0 or more), narrow every hidden cell's range by
@@ -81,7 +81,7 @@ public struct SuppressedTable: Sendable {
 ///    shown numbers put it within 1…N (the protection interval 1…N−1 of statistical disclosure control,
 ///    with one value of slack because bounds propagation sees less than an exact solver).
 /// 4. Repair: for each failing cell, hide a non-zero shown cell that shares a relation with it as `x`
-///    (see `complement`), and audit again. Zeros are never hidden outside withheld rows.
+///    (see `complement`), and audit again. Zeros are only ever withheld (`..`), never marked `x`.
 public enum CellSuppression {
     /// The table with its cells marked as described.
     public static func apply(to table: ReportTable, minCell: Int) -> SuppressedTable {
@@ -94,32 +94,53 @@ public enum CellSuppression {
         let value = { (cell: CellPosition) in table.rows[cell.row].values[cell.column] }
         // No cell is above the largest screenings count; a reader may know that much.
         let ceiling = max(table.rows.map { $0.values.first ?? 0 }.max() ?? 0, threshold)
-        // Withheld rows: those with 1…N−1 screenings, then every row where a cell could be pinned even if
-        // every non-zero count were hidden (from the zeros and the marks alone, e.g. four different
-        // answers in a row of four screenings are 1 each): no complementary cell can help such a cell,
-        // only withholding its row (or, when its row is withheld already, the rows it is added up with).
-        var withheldRows = Set(table.rows.indices.filter { table.rows[$0].values[0] > 0 && table.rows[$0].values[0] < threshold })
+        // Withheld (`..`, 0 or more): every cell but the screenings of a row with 1…N−1 screenings. Then
+        // cells a reader could pin even if every non-zero count were hidden (from the zeros and the marks
+        // alone, e.g. four periods of `<5` adding up to `alle` = `<5` are 1 each): no complementary cell
+        // can help, so such a cell is withheld itself; if it is still pinned, the zeros in its relations
+        // are; if still, its row is. Repeated until no such cell is left.
+        var marks = table.rows.map { row in
+            primaryMarks(row.values, withheld: row.values[0] > 0 && row.values[0] < threshold, threshold: threshold)
+        }
+        /// Publishes less about `cells`: withholds those not withheld yet; else the zeros in their relations;
+        /// else their rows. False when there is nothing left to withhold.
+        func withhold(_ cells: Set<CellPosition>) -> Bool {
+            let own = cells.filter { marks[$0.row][$0.column] != .withheld }
+            if !own.isEmpty {
+                for cell in own { marks[cell.row][cell.column] = .withheld }
+                return true
+            }
+            var zeros = Set<CellPosition>()
+            for cell in cells {
+                for index in byCell[cell] ?? [] {
+                    // (A row without screenings is known to be all zeros: nothing to withhold there.)
+                    for term in relations[index].terms where marks[term.cell.row][term.cell.column] == .shown
+                        && value(term.cell) == 0 && table.rows[term.cell.row].values[0] > 0 {
+                        zeros.insert(term.cell)
+                    }
+                }
+            }
+            if !zeros.isEmpty {
+                for cell in zeros { marks[cell.row][cell.column] = .withheld }
+                return true
+            }
+            var changed = false
+            for row in Set(cells.map(\.row)) where table.rows[row].values[0] > 0 {
+                for column in 1..<marks[row].count where marks[row][column] != .withheld {
+                    marks[row][column] = .withheld
+                    changed = true
+                }
+            }
+            return changed
+        }
         var inherent: Set<CellPosition> = []
         while true {
-            let everything = table.rows.enumerated().map { index, row in
-                primaryMarks(row.values, withheld: withheldRows.contains(index), threshold: threshold)
-                    .enumerated().map { $1 == .shown && row.values[$0] > 0 ? CellMark.protecting : $1 }
+            let everything = marks.enumerated().map { index, row in
+                row.enumerated().map { $1 == .shown && table.rows[index].values[$0] > 0 ? CellMark.protecting : $1 }
             }
             inherent = Set(BoundsAudit(relations: relations, byCell: byCell, marks: everything, value: value, minCell: threshold,
                                        ceiling: ceiling).failures(skipping: []))
-            var more = Set(inherent.map(\.row))
-            if more.isEmpty {
-                for cell in inherent {
-                    for index in byCell[cell] ?? [] { more.formUnion(relations[index].terms.map(\.cell.row)) }
-                }
-            }
-            // A row without screenings is all zeros: nothing to withhold.
-            more = more.subtracting(withheldRows).filter { table.rows[$0].values[0] > 0 }
-            guard !more.isEmpty else { break }
-            withheldRows.formUnion(more)
-        }
-        var marks = table.rows.enumerated().map { index, row in
-            primaryMarks(row.values, withheld: withheldRows.contains(index), threshold: threshold)
+            guard !inherent.isEmpty, withhold(inherent) else { break }
         }
         var unresolved = inherent
         while true {
@@ -129,19 +150,22 @@ public enum CellSuppression {
             guard !failing.isEmpty else { break }
             // Repair every failing cell found by this audit at once (then audit again): one more
             // hidden cell for each, unless an earlier repair in this round already touched its relations.
+            // A cell with no shown non-zero cell around it is withheld instead, as above.
             var touched = Set<Int>()
+            var stuck = Set<CellPosition>()
             for cell in failing {
                 let own = byCell[cell] ?? []
                 if own.contains(where: touched.contains) { continue }
                 guard let next = complement(for: cell, relations: relations, byCell: byCell, marks: marks, value: value,
                                             minCell: threshold) else {
-                    unresolved.insert(cell)
+                    stuck.insert(cell)
                     continue
                 }
                 marks[next.row][next.column] = .protecting
                 touched.formUnion(own)
                 touched.formUnion(byCell[next] ?? [])
             }
+            if !stuck.isEmpty && !withhold(stuck) { unresolved.formUnion(stuck) }
         }
         let exposed = unresolved.filter { marks[$0.row][$0.column] != .shown }.count
         return SuppressedTable(table: table, minCell: threshold, marks: marks, unresolved: exposed)

@@ -53,9 +53,9 @@ public struct ExportDocument: Sendable {
     public var hidingExplanation: String {
         let n = table.minCell
         return "\(table.smallText) betyder et antal fra 1 til \(n - 1). x betyder et tal, der er skjult, for at et "
-            + "lille tal ikke kan regnes ud fra de andre (x er altid \(n) eller mere). \(SuppressedTable.withheldText) betyder, "
-            + "at rækken kun viser sit antal screeninger, fordi den har færre end \(n), eller fordi et tal i den ellers kunne "
-            + "regnes ud. \(SuppressedTable.withheldText) kan også være 0. Ellers vises 0 altid."
+            + "lille tal ikke kan regnes ud fra de andre (x er altid \(n) eller mere). \(SuppressedTable.withheldText) betyder "
+            + "et tal, der er holdt tilbage og også kan være 0: alle tal undtagen screeningerne i en række med færre end \(n) "
+            + "screeninger, og de tal, der ellers kunne regnes ud alene ud fra nullerne og markeringerne. Ellers vises 0 altid."
     }
 
     /// The periods covered, e.g. `2026K1 til 2026K2`.
@@ -200,26 +200,8 @@ public struct ExportDocument: Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// `text` as a JSON string literal (UTF-8 kept, control characters escaped).
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a JSON string literal, byte for byte as `JSONEncoder` writes it (`JSONString`).
+    static func json(_ text: String) -> String { JSONString.literal(text) }
 
     /// `date` as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
     static func timestamp(_ date: Date) -> String {
