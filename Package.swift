@@ -63,7 +63,7 @@ let package = Package(
         .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore", "KonfliktTestSupport",
                                                             .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktDemo", "KonfliktLog", "KonfliktCore",
-                                                              "KonfliktTestSupport"]),
+                                                              "KonfliktTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),

@@ -76,6 +76,9 @@ static inline void konflikt_reset_signal_handlers(void) {
 }
 
 /* Colour pairs used by NCursesTerminal: 1 error, 2 highlight, 3 success, 4 title, 5 dim. */
+/* From term.h, which is not included: its macros would clash with ordinary names. */
+extern int setupterm(const char *, int, int *);
+
 static inline int konflikt_start(int wantColor) {
     /* curses only handles window size changes when SIGWINCH has its default action and is not
        blocked; a launcher may have changed either, and the program would then never redraw. */
@@ -84,6 +87,13 @@ static inline int konflikt_start(int wantColor) {
     sigaddset(&winch, SIGWINCH);
     sigprocmask(SIG_UNBLOCK, &winch, 0);
     signal(SIGWINCH, SIG_DFL);
+    /* Ask terminfo first, with an error pointer, so an unknown or missing TERM is reported to us
+       (initscr would print an English message and exit), and a terminal without cursor addressing
+       (TERM=dumb) is refused instead of drawing only the last line. */
+    int status = 0;
+    if (setupterm(0, 1, &status) != OK) return 0;
+    char *cup = tigetstr("cup");
+    if (cup == 0 || cup == (char *)-1) return 3;
     if (initscr() == 0) return 0;
     raw();
     noecho();

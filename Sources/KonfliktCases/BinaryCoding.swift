@@ -83,7 +83,17 @@ struct BinaryReader {
         return true
     }
 
+    @inline(__always)
     mutating func varint() -> UInt64? {
+        // Most values fit one byte (flags, small counts, day deltas).
+        if offset < data.count, data[offset] < 0x80 {
+            offset += 1
+            return UInt64(data[offset - 1])
+        }
+        return varintSlow()
+    }
+
+    private mutating func varintSlow() -> UInt64? {
         var value: UInt64 = 0
         var shift: UInt64 = 0
         while offset < data.count, shift < 64 {

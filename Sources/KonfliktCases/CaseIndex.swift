@@ -395,15 +395,45 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 3
+    static let formatVersion: UInt32 = 4
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
+    /// The mode byte after the version: the body in clear with a SHA-256 trailer, or sealed.
+    private enum Mode: UInt8 { case clear = 0, sealed = 1 }
 
-    /// The index as bytes (see `decode`).
-    public func encoded() -> Data {
+    /// The bytes before the body: magic, format version and mode (the sealed body's associated data).
+    private static func prefix(_ mode: Mode) -> [UInt8] {
+        var out = BinaryWriter()
+        out.bytes(magic)
+        out.uint32(formatVersion)
+        out.bytes([mode.rawValue])
+        return out.data
+    }
+
+    /// The index as bytes: the prefix, then the body (see `decode`). With `key` (derived from the
+    /// reader's private key, `BodyKeys.cacheKey`), the body is sealed with ChaCha20-Poly1305, so the
+    /// birth dates, actions and answer bits it holds are as safe on a lost laptop as the log itself;
+    /// without a key (a folder without a team key, whose log is in clear too), it is followed by its
+    /// SHA-256 so that damage is found.
+    public func encoded(sealedWith key: SymmetricKey? = nil) throws -> Data {
+        let body = encodedBody()
+        guard let key else {
+            var out = Self.prefix(.clear)
+            out.reserveCapacity(out.count + body.count + 32)
+            out += body
+            out += Array(SHA256.hash(data: body))
+            return Data(out)
+        }
+        let prefix = Self.prefix(.sealed)
+        let sealed = try ChaChaPoly.seal(body, using: key, authenticating: prefix)
+        var out = Data(prefix)
+        out.append(sealed.combined)
+        return out
+    }
+
+    /// The body: everything after the prefix, in clear.
+    private func encodedBody() -> [UInt8] {
         var out = BinaryWriter()
         out.reserve(records.count * 72 + history.count * 48 + 4096)
-        out.bytes(Self.magic)
-        out.uint32(Self.formatVersion)
         out.string(schema.signature)
         out.bytes(cprSecret)
         out.varint(UInt64(files.count))
@@ -463,23 +493,55 @@ public struct CaseIndex: Sendable {
         for place in duplicates { out.place(place) }
         out.varint(UInt64(problems.count))
         for problem in problems { out.string(problem) }
-        out.bytes(Array(SHA256.hash(data: out.data)))
-        return Data(out.data)
+        return out.data
     }
 
     /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
-    /// form or schema, a damaged or truncated file): the caller then rebuilds.
-    public static func decode(_ data: Data, schema: CaseSchema) -> CaseIndex? {
-        guard data.count > 32 else { return nil }
-        let body = data.prefix(data.count - 32)
+    /// form or schema, a damaged or truncated file, a sealed index without its key or with another
+    /// key, a clear index where a key is given): the caller then rebuilds.
+    public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil) -> CaseIndex? {
+        if let key {
+            guard let body = openSealed({ data }, key: key) else { return nil }
+            return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+        }
+        return decodeClear(data, schema: schema)
+    }
+
+    /// The index saved at `path`, as `decode` reads it. A sealed file is let go as soon as its box is
+    /// made, and the box as soon as it is opened, so that no more than two copies of the index's bytes
+    /// are in memory at a time (the file holds tens of megabytes at a million events).
+    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?) -> CaseIndex? {
+        let read = { try? Data(contentsOf: URL(fileURLWithPath: path)) }
+        guard let key else { return read().flatMap { decodeClear($0, schema: schema) } }
+        guard let body = openSealed(read, key: key) else { return nil }
+        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+    }
+
+    /// The body of a sealed index (from `read`), or nil when it is not one or does not open with `key`.
+    private static func openSealed(_ read: () -> Data?, key: SymmetricKey) -> Data? {
+        let sealed = prefix(.sealed)
+        func box() -> ChaChaPoly.SealedBox? {
+            guard let data = read(), data.count > sealed.count + 28, data.prefix(sealed.count).elementsEqual(sealed) else {
+                return nil
+            }
+            return try? ChaChaPoly.SealedBox(combined: data.dropFirst(sealed.count))
+        }
+        guard let box = box() else { return nil }
+        return try? ChaChaPoly.open(box, using: key, authenticating: sealed)
+    }
+
+    /// A clear index: the prefix, the body and the body's SHA-256.
+    private static func decodeClear(_ data: Data, schema: CaseSchema) -> CaseIndex? {
+        let clear = prefix(.clear)
+        guard data.count > clear.count + 32, data.prefix(clear.count).elementsEqual(clear) else { return nil }
+        let body = data[data.startIndex + clear.count ..< data.endIndex - 32]
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
         return BinaryReader.read(body) { input in decode(&input, schema: schema) }
     }
 
-    /// Reads an index written by `encoded` (without its checksum) from `input`.
+    /// Reads an index body written by `encodedBody` from `input`.
     private static func decode(_ input: inout BinaryReader, schema: CaseSchema) -> CaseIndex? {
-        guard input.matches(magic), input.uint32() == formatVersion,
-              input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
+        guard input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
         var index = CaseIndex(schema: schema, cprSecret: secret)
         guard let fileCount = input.count() else { return nil }
         for number in 0..<fileCount {

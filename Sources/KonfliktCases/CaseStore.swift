@@ -60,26 +60,41 @@ public struct CaseStore: Sendable {
     /// The keys that open sealed bodies (the team key for the lead), nil in a folder without a team key.
     let keys: BodyKeys?
 
-    /// The index file of `directory` in `state`: one per data folder, named by a hash of its path.
+    /// The index file of `directory` in `state`: one per data folder, named by a hash of its real path.
     public static func indexFileName(for directory: DataDirectory) -> String {
-        let path = (directory.path as NSString).standardizingPath
-        let real = (try? FileManager.default.destinationOfSymbolicLink(atPath: path)) ?? path
-        let digest = SHA256.hash(data: Data(real.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(directory.identity.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         return "sagsindeks-\(digest).bin"
     }
+
+    /// Whether the index was read from its file (else it was built from the log and must be saved).
+    private var savedIndexLoaded: Bool
+    /// New log bytes below which an update is not saved (see `refresh`).
+    public static let defaultSaveAfterBytes: Int64 = 1 << 20
+    /// This store's threshold (`defaultSaveAfterBytes` unless `open` was given another).
+    private var saveAfterBytes: Int64
+
+    /// The HKDF label of the key that seals the index (`BodyKeys.cacheKey`).
+    static let cacheLabel = "konflikt sagsindeks v4"
 
     /// Opens and updates the index for `form` (see `CaseIndex.update` for `progress`). A missing,
     /// damaged or outdated index file is rebuilt from the log.
     public static func open(directory: DataDirectory, state: StateDirectory, form: Form, keys: BodyKeys? = nil,
+                            saveAfterBytes: Int64 = defaultSaveAfterBytes,
                             progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
         let schema = try CaseSchema(form: form)
         let name = indexFileName(for: directory)
-        var index = (try? Data(contentsOf: URL(fileURLWithPath: state.file(name))))
-            .flatMap { CaseIndex.decode($0, schema: schema) }
-            ?? CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        var index: CaseIndex
+        var loaded = false
+        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel)) {
+            index = saved
+            loaded = true
+        } else {
+            index = CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+        }
         var store = CaseStore(directory: directory, index: consume index,   // moved, so the update does not copy it
                               report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
-                              saveWarning: nil, witnessProblems: [], state: state, keys: keys)
+                              saveWarning: nil, witnessProblems: [], state: state, keys: keys,
+                              savedIndexLoaded: loaded, saveAfterBytes: saveAfterBytes)
         try store.refresh(progress: progress)
         return store
     }
@@ -90,11 +105,19 @@ public struct CaseStore: Sendable {
     public mutating func refresh(progress: (Double) -> Bool = { _ in true }) throws {
         report = try index.update(directory: directory, keys: keys, progress: progress)
         saveWarning = nil
-        if report.changed, report.newProblems == 0 {
+        // A few new lines are cheaper to read again next time than rewriting the whole index for them
+        // (tens of megabytes at a million events): the saved index may lag the log by less than
+        // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte).
+        let worthSaving = !savedIndexLoaded || report.rebuiltBecause != nil || report.bytesRead >= saveAfterBytes
+        if report.changed, report.newProblems == 0, worthSaving {
             do {
-                try state.write(index.encoded(), to: Self.indexFileName(for: directory), durable: false)
-            } catch {
+                let bytes = try index.encoded(sealedWith: keys?.cacheKey(label: Self.cacheLabel))
+                try state.write(bytes, to: Self.indexFileName(for: directory), durable: false)
+                savedIndexLoaded = true
+            } catch let error as LogError {
                 saveWarning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
+            } catch {
+                saveWarning = "Sagsindekset kunne ikke forsegles; næste læsning tager længere tid."
             }
         }
         witnessProblems = SeenHeads.check(directory, state: state)

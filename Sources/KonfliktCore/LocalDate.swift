@@ -50,6 +50,21 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
         self.init(year: y, month: m, day: d)
     }
 
+    /// A date as a person types it: `dd-mm-åååå` (also with `.` or `/`), `åååå-mm-dd`, or eight digits
+    /// `ddmmåååå`. Nil when it is none of these or does not exist.
+    public init?(typed text: String) {
+        let text = text.trimmingCharacters(in: .whitespaces)
+        if let date = LocalDate(danish: text) ?? LocalDate(iso: text) {
+            self = date
+            return
+        }
+        guard text.count == 8, text.allSatisfy({ $0.isASCII && $0.isNumber }),
+              let d = Int(text.prefix(2)), let m = Int(text.dropFirst(2).prefix(2)), let y = Int(text.suffix(4)) else {
+            return nil
+        }
+        self.init(year: y, month: m, day: d)
+    }
+
     /// The date's day number: days since 1970-01-01 (negative before).
     public var dayNumber: Int {
         // Howard Hinnant's days_from_civil.
@@ -118,12 +133,26 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        String(format: "%04d-%02d-%02d", year, month, day)
+        Self.digits([(year, 4), (month, 2), (day, 2)])
     }
 
     /// `dd-mm-åååå`, the form shown to Danish users.
     public var danish: String {
-        String(format: "%02d-%02d-%04d", day, month, year)
+        Self.digits([(day, 2), (month, 2), (year, 4)])
+    }
+
+    /// Zero-padded numbers joined by `-` (what `String(format: "%04d-%02d-%02d")` gives, without its
+    /// cost: the review prints a date or two for each of thousands of cases).
+    private static func digits(_ parts: [(Int, Int)]) -> String {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(11)
+        for (index, (value, width)) in parts.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: "-")) }
+            let text = Array(String(value).utf8)   // never negative: years 1–9999, months, days
+            if text.count < width { bytes += Array(repeating: UInt8(ascii: "0"), count: width - text.count) }
+            bytes += text
+        }
+        return String(decoding: bytes, as: UTF8.self)
     }
 
     public var description: String { iso }

@@ -19,6 +19,13 @@ enum VisitAge {
         if age < 0 {
             return ["Barnets fødselsdato (fra CPR-nummeret) ligger efter besøgsdatoen. Kontrollér CPR-nummer og dato."]
         }
+        // Far beyond every visit's window (twice the latest) the two dates cannot both be right: an age in
+        // years would only hide that (issue 15: "Barnet er 1208,0 måneder gammelt").
+        let latest = visitQuestion.choices.compactMap { $0.ageDays?.upperBound }.max() ?? range.upperBound
+        if age > 2 * latest {
+            return ["Barnets fødselsdato (fra CPR-nummeret) og besøgsdatoen passer ikke sammen: barnet ville være "
+                    + "mere end \(2 * latest / 30) måneder gammelt ved et \(label.lowercased()). Kontrollér CPR-nummer og dato."]
+        }
         if !range.contains(age) {
             let months = Double(age) / 30.44
             let ageText = age < 60 ? "\(age / 7) uger" : String(format: "%.1f måneder", months).replacingOccurrences(of: ".", with: ",")

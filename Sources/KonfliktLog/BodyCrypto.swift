@@ -280,6 +280,16 @@ public final class BodyKeys: Sendable {
         self.init(privateKeys: [device.privateKey])
     }
 
+    /// A 256-bit key for this reader's own caches (the case index), derived with HKDF-SHA256 from the
+    /// first private key held (the team key for the lead, the device key on a health visitor's device)
+    /// and `label`. The same keys give the same cache key; nil without keys.
+    public func cacheKey(label: String) -> SymmetricKey? {
+        guard let first = entries.first else { return nil }
+        return HKDF<SHA256>.deriveKey(inputKeyMaterial: SymmetricKey(data: first.privateKeyBytes),
+                                      salt: Data("konflikt-cache-key".utf8), info: Data(label.utf8),
+                                      outputByteCount: 32)
+    }
+
     func holds(_ keyID: ArraySlice<UInt8>) -> Bool { entries.contains { $0.keyID.elementsEqual(keyID) } }
 
     func key(for keyID: ArraySlice<UInt8>) -> Curve25519.KeyAgreement.PrivateKey? {

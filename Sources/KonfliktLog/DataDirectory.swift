@@ -11,6 +11,19 @@ public struct DataDirectory: Sendable, Hashable {
         self.path = path
     }
 
+    /// The folder's absolute path with symbolic links resolved (as given, made absolute, when it does
+    /// not exist): what the reader's own files about this folder (case index, witness) are named by, so
+    /// `--data demo`, `--data ./demo/` and `KONFLIKT_DATA=$PWD/demo` share them.
+    public var identity: String {
+        if let resolved = realpath(path, nil) {
+            defer { free(resolved) }
+            return String(cString: resolved)
+        }
+        let absolute = path.hasPrefix("/") ? path
+            : (FileManager.default.currentDirectoryPath as NSString).appendingPathComponent(path)
+        return (absolute as NSString).standardizingPath
+    }
+
     /// Resolves the data directory: `option` (`--data DIR`) wins, then `KONFLIKT_DATA`, then
     /// `$XDG_DATA_HOME/konflikt`, then `~/.local/share/konflikt`.
     public static func resolve(option: String?, environment: [String: String]) -> DataDirectory {

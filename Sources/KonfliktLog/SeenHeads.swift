@@ -22,8 +22,7 @@ public struct SeenHeads: Sendable, Codable, Equatable {
 
     /// The witness file of `directory` in the state folder: one per data folder, named by a hash of its path.
     public static func fileName(for directory: DataDirectory) -> String {
-        let path = (directory.path as NSString).standardizingPath
-        let digest = SHA256.hash(data: Data(path.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
+        let digest = SHA256.hash(data: Data(directory.identity.utf8)).prefix(8).map { String(format: "%02x", $0) }.joined()
         return "sete-hoveder-\(digest).json"
     }
 

@@ -108,8 +108,8 @@ public struct ExportDocument: Sendable {
         }
         for action in layout.actions where action.label != action.fullLabel { result.append((action.label, action.fullLabel)) }
         result.append(("Anbefalet", "handlinger, som reglerne anbefalede ud fra svarene"))
-        result.append(("Endelig", "handlinger efter sundhedsplejerskens eventuelle overstyring (med skriftlig begrundelse)"))
-        result.append(("Anbefaling overstyret", "screeninger, hvor sundhedsplejersken valgte andre handlinger end de anbefalede"))
+        result.append(("Endelig", "handlinger efter sundhedsplejerskens eventuelle tilsidesættelse (med skriftlig begrundelse)"))
+        result.append(("Anbefaling tilsidesat", "screeninger, hvor sundhedsplejersken valgte andre handlinger end de anbefalede"))
         result.append(("udført, afvist, ikke relevant", "status for den seneste opfølgning på en endelig handling"))
         result.append(("ingen opfølgning endnu", "endelige handlinger uden registreret opfølgning"))
         result.append(("<\(table.minCell), x, \(SuppressedTable.withheldText), 0", hidingExplanation))

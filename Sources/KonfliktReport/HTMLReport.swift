@@ -196,7 +196,7 @@ public struct HTMLReport: Sendable {
             let counted = layout.questions.first { $0.id == question }
             return (counted?.label ?? question, counted?.values.first { $0.id == value }?.label ?? value)
         case .recommended(let action): return ("Anbefalet", layout.actions.first { $0.id == action }?.label ?? action)
-        case .final(let action): return ("Endelig (efter overstyring)", layout.actions.first { $0.id == action }?.label ?? action)
+        case .final(let action): return ("Endelig (efter tilsidesættelse)", layout.actions.first { $0.id == action }?.label ?? action)
         case .overrides: return ("", column.header)
         case .status(let action, let status):
             return ("Opfølgning: \(layout.actions.first { $0.id == action }?.label ?? action)", status.label)

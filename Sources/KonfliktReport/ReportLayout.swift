@@ -174,7 +174,7 @@ public struct ReportLayout: Sendable {
                                         kind: .final(action: action.id)))
         }
         overridesColumn = columns.count
-        columns.append(ReportColumn(id: "overstyret", header: "Anbefaling overstyret", kind: .overrides))
+        columns.append(ReportColumn(id: "overstyret", header: "Anbefaling tilsidesat", kind: .overrides))
         var actions: [ReportAction] = []
         for (index, action) in form.actions.enumerated() {
             var statusColumns: [Int] = []

@@ -99,18 +99,19 @@ public struct ReportTableBuilder: Sendable {
         self.options = options
     }
 
-    /// Counts one screening (nothing when its date is outside the range).
-    public mutating func add(_ facts: ScreeningFacts) {
+    /// Counts `count` screenings with `facts` (nothing when their date is outside the range).
+    public mutating func add(_ facts: ScreeningFacts, count: Int = 1) {
+        guard count > 0 else { return }
         if let from = options.from, facts.date < from { return }
         if let to = options.to, facts.date > to { return }
         let period = options.granularity.key(of: facts.date)
         let visit = facts.visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count
         var table = counts.removeValue(forKey: period)
             ?? Array(repeating: Array(repeating: 0, count: layout.columns.count), count: layout.visits.count + 1)
-        for column in layout.counted(facts) { table[visit][column] += 1 }
+        for column in layout.counted(facts) { table[visit][column] += count }
         counts[period] = table
         versions.insert(facts.formVersion)
-        counted += 1
+        counted += count
     }
 
     /// The table (see `ReportTable.rows`).

@@ -1,6 +1,7 @@
 import KonfliktCore
 
-/// A date input shown and typed as `dd-mm-åååå` (today by default); the answer is `YYYY-MM-DD`.
+/// A date input shown as `dd-mm-åååå` (today by default), typed also as `åååå-mm-dd` or `ddmmåååå`; the
+/// answer is `YYYY-MM-DD`.
 /// A date that does not exist is refused as the user leaves the field.
 public struct DateField: FieldWidget {
     /// The text being edited.
@@ -13,13 +14,13 @@ public struct DateField: FieldWidget {
     }
 
     public var answer: AnswerValue? {
-        LocalDate(danish: field.trimmedText).map { .string($0.iso) }
+        LocalDate(typed: field.trimmedText).map { .string($0.iso) }
     }
 
     public var hasInput: Bool { field.hasInput }
 
     public func validationError() -> String? {
-        guard field.hasInput, LocalDate(danish: field.trimmedText) == nil else { return nil }
+        guard field.hasInput, LocalDate(typed: field.trimmedText) == nil else { return nil }
         return "Skriv en gyldig dato som dd-mm-åååå, fx 20-11-2026."
     }
 

@@ -119,11 +119,12 @@ public struct DraftStore: Sendable {
     }
 
     /// Takes over the clear-text drafts that older versions kept in the synced `<data>/drafts` folder:
-    /// those whose health visitor (the `sundhedsplejerske` answer) is `initials` are sealed into this
-    /// store and their clear file is deleted; others are left for their own device. Returns how many.
+    /// those whose health visitor (the answer to `authorQuestion`, the form's question with the author
+    /// role) is `initials` are sealed into this store and their clear file is deleted; others are left
+    /// for their own device. Returns how many.
     @discardableResult
-    public func adoptLegacyDrafts(dataDirectory: URL, initials: String?) -> Int {
-        guard let initials, !initials.isEmpty else { return 0 }
+    public func adoptLegacyDrafts(dataDirectory: URL, initials: String?, authorQuestion: String?) -> Int {
+        guard let initials, !initials.isEmpty, let authorQuestion else { return 0 }
         let legacy = dataDirectory.appendingPathComponent("drafts", isDirectory: true)
         let files = (try? FileManager.default.contentsOfDirectory(at: legacy, includingPropertiesForKeys: nil)) ?? []
         let decoder = JSONDecoder()
@@ -131,7 +132,7 @@ public struct DraftStore: Sendable {
         var count = 0
         for file in files where file.pathExtension == "json" {
             guard let data = try? Data(contentsOf: file), let draft = try? decoder.decode(Draft.self, from: data),
-                  case .string(let owner)? = draft.answers["sundhedsplejerske"],
+                  case .string(let owner)? = draft.answers[authorQuestion],
                   owner.uppercased() == initials.uppercased() else { continue }
             do { try save(draft) } catch { continue }
             try? FileManager.default.removeItem(at: file)

@@ -42,6 +42,7 @@ public final class ExportScreen: Screen {
                                                ChoiceOption(id: "html", label: "HTML-rapport med figurer (kan udskrives)")],
                                      selectedID: "csv")
     private var focus = 0
+    private var writtenScroll = 0
     private var message: ScreenMessage?
     /// The path of the file written, once written.
     public private(set) var writtenPath: String?
@@ -60,7 +61,8 @@ public final class ExportScreen: Screen {
     public func handle(_ key: Key) {
         if key == .resize { return }
         if writtenPath != nil {
-            finished = true
+            // The written page scrolls (many warnings); any other key returns to the menu.
+            if let offset = Scrolling.offset(after: key, from: writtenScroll, page: 10) { writtenScroll = offset } else { finished = true }
             return
         }
         switch key {
@@ -114,7 +116,7 @@ public final class ExportScreen: Screen {
     public func draw(on terminal: Terminal) {
         let title = "Eksport til projektrapportering (Mary Fonden)"
         if let written = writtenPath {
-            Frame.draw(on: terminal, title: title, footer: "Tryk en tast for at vende tilbage til startmenuen") { frame in
+            Frame.draw(on: terminal, title: title, footer: "↑/↓ ruller · en anden tast vender tilbage til startmenuen") { frame in
                 drawWritten(written, in: frame)
                 return nil
             }
@@ -129,6 +131,7 @@ public final class ExportScreen: Screen {
 
     /// The path, then the reader's warnings, one per line (see `run`).
     private func drawWritten(_ written: String, in frame: Frame) {
+        // (writtenScroll is clamped here, where the page's height is known.)
         let parts = written.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         var lines: [StyledLine] = [("✔ Eksporten er gemt", .success), ("", .normal)]
         for line in DisplayWidth.wrap(parts.first ?? "", columns: frame.size.columns - 4) { lines.append((line, .bold)) }
@@ -141,7 +144,7 @@ public final class ExportScreen: Screen {
                 lines.append((line, .error))
             }
         }
-        frame.scrolled(lines, scroll: 0, from: frame.top + 1, column: 2)
+        writtenScroll = frame.scrolled(lines, scroll: writtenScroll, from: frame.top + 1, column: 2)
     }
 
     private func drawForm(on terminal: Terminal, size: TerminalSize) -> (row: Int, column: Int)? {

@@ -59,6 +59,10 @@ public final class FormScreen: Screen {
     private let correction: CorrectionContext?
     var page: Page = .step
     private var pageBeforeLeave: Page = .step
+    /// Why the last draft could not be written (nil when it was).
+    private var draftProblem: String?
+    /// The draft could not be written when she asked to leave, and she was told so.
+    private var leaveWithoutDraft = false
     private var fields: [String: any FieldWidget] = [:]
     private var focus = 0
     private var errors: [String: String] = [:]
@@ -193,7 +197,8 @@ public final class FormScreen: Screen {
             contextWarnings = model.contextWarnings(answers: model.relevantAnswers(answers))
             page = .summary
         }
-        if let problem = saveDraft(answers, stepIndex) {
+        draftProblem = saveDraft(answers, stepIndex)
+        if let problem = draftProblem {
             message = ScreenMessage("Kladden kunne ikke gemmes (\(problem)). Svarene er kun på skærmen, indtil screeningen er gemt.", .error)
         }
     }
@@ -221,9 +226,21 @@ public final class FormScreen: Screen {
         case .confirmLeave:
             switch key {
             case .character("j"), .character("J"):
-                _ = saveDraft(answers, stepIndex)
-                outcome = .left
+                // Leaves only when the draft really is kept, or when she was told it is not and says j again.
+                if leaveWithoutDraft {
+                    outcome = .left
+                } else if let problem = saveDraft(answers, stepIndex) {
+                    draftProblem = problem
+                    leaveWithoutDraft = true
+                    message = ScreenMessage("Kladden kunne ikke gemmes (\(problem)). Afbryder du nu, er svarene tabt. "
+                                            + "Tryk j igen for at afbryde alligevel, eller n for at fortsætte.", .error)
+                } else {
+                    draftProblem = nil
+                    outcome = .left
+                }
             case .character("n"), .character("N"), .escape:
+                leaveWithoutDraft = false
+                message = nil
                 page = pageBeforeLeave
             default: break
             }
@@ -378,7 +395,12 @@ public final class FormScreen: Screen {
             }
         case .confirmLeave:
             Frame.draw(on: terminal, title: model.title, footer: "j afbryd · n fortsæt", message: message) { frame in
-                let lines = DisplayWidth.wrap(leaveQuestion, columns: frame.size.columns - 4)
+                // Never promises a draft that the last attempt could not write.
+                let question = draftProblem.map {
+                    "Vil du afbryde? Kladden kunne ikke gemmes sidst (\($0)); den prøves gemt igen nu, og du får besked, "
+                        + "hvis svarene ikke kan gemmes."
+                } ?? leaveQuestion
+                let lines = DisplayWidth.wrap(question, columns: frame.size.columns - 4)
                 for (index, line) in lines.enumerated() {
                     frame.terminal.put(line, row: frame.top + 3 + index, column: 2, style: .bold)
                 }

@@ -19,9 +19,10 @@ public final class NCursesTerminal: Terminal {
         let noColor = !(environment["NO_COLOR"] ?? "").isEmpty
         konflikt_install_signal_handlers()
         let started = konflikt_start(noColor ? 0 : 1)
-        guard started != 0 else {
+        guard started != 0, started != 3 else {
             konflikt_reset_signal_handlers()
-            throw TUIError.cursesFailed
+            let term = environment["TERM"] ?? ""
+            throw started == 3 ? TUIError.terminalTooSimple(term: term) : TUIError.unknownTerminal(term: term)
         }
         usesColor = started == 2
         size = TerminalSize(rows: Int(konflikt_lines()), columns: Int(konflikt_cols()))

@@ -148,6 +148,8 @@ public final class ReviewScreen: Screen {
     private var loadedClosed = false
     /// The body's height at the last draw (for PgUp/PgDn).
     private var pageHeight = 15
+    /// The terminal's width at the last draw (the detail's lines are wrapped at it).
+    private var lastColumns = TerminalSize.minimum.columns
 
     /// Opens the review and reads the logs.
     public init(environment: ReviewEnvironment) {
@@ -375,7 +377,7 @@ public final class ReviewScreen: Screen {
         case .character("v"), .character("V"): toggleReveal(item.id, known: item)
         case .character("j"), .character("J"):
             // Jumps to the journal note at the end of the details.
-            let lines = detailLines(item, columns: 80)
+            let lines = detailLines(item, columns: lastColumns)
             state.scroll = lines.firstIndex { $0.0.contains(Self.journalHeading) } ?? state.scroll
             page = .detail(state)
         case .character("o"), .character("O"):
@@ -612,6 +614,7 @@ public final class ReviewScreen: Screen {
                        footer: "↑↓ rul  j journalnotat  o opfølgning  r ret screening  v vis CPR  Esc tilbage",
                        message: message) { frame in
                 pageHeight = frame.height
+                lastColumns = frame.size.columns
                 var state = state
                 state.scroll = frame.scrolled(detailLines(item, columns: frame.size.columns), scroll: state.scroll,
                                               column: 0)
@@ -816,7 +819,10 @@ public final class ReviewScreen: Screen {
             return question.choices.isEmpty ? text : question.label(ofChoice: text)
         case .strings(let ids): return ids.isEmpty ? "–" : ids.map(question.label(ofChoice:)).joined(separator: ", ")
         case .bool(let flag): return flag ? "Ja" : "Nej"
-        case .number(let number): return number.rounded() == number ? String(Int(number)) : String(number)
+        case .number(let number):
+            // Danish decimal comma on screen; Int64 only when it fits (a file may hold any number).
+            if number.rounded() == number, abs(number) < 9e15 { return String(Int64(number)) }
+            return String(number).replacingOccurrences(of: ".", with: ",")
         }
     }
 

@@ -67,7 +67,35 @@ public struct Frame {
 
     /// The footer's rows at `columns`: one, or two when its text does not fit on one.
     static func footerLines(_ text: String, columns: Int) -> [String] {
-        DisplayWidth.wrap(text, columns: max(1, columns - 2))
+        let width = max(1, columns - 2)
+        guard DisplayWidth.of(text) > width else { return [text] }
+        // Breaks between key groups ("Esc luk", "F1 hjælp"), never inside one.
+        var groups: [String] = []
+        var separators: [String] = []
+        var rest = Substring(text)
+        while let range = rest.range(of: " · ") ?? rest.range(of: "  ") {
+            groups.append(String(rest[..<range.lowerBound]))
+            var end = range.upperBound
+            while end < rest.endIndex, rest[end] == " " { end = rest.index(after: end) }
+            separators.append(String(rest[range.lowerBound..<end]))
+            rest = rest[end...]
+        }
+        groups.append(String(rest))
+        var lines: [String] = []
+        var line = ""
+        for (index, group) in groups.enumerated() {
+            let separator = index == 0 ? "" : separators[index - 1]
+            if line.isEmpty {
+                line = group
+            } else if DisplayWidth.of(line + separator + group) <= width {
+                line += separator + group
+            } else {
+                lines.append(line)
+                line = group
+            }
+        }
+        if !line.isEmpty { lines.append(line) }
+        return lines.flatMap { DisplayWidth.of($0) > width ? DisplayWidth.wrap($0, columns: width) : [$0] }
     }
 
     /// Draws the frame of one page and lets `body` draw inside it; returns nil (and draws only the

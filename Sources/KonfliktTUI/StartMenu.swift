@@ -20,6 +20,10 @@ public final class StartMenu: Screen {
 
     enum Page: Equatable { case menu, drafts, initials, confirmDiscard(UUID) }
 
+    /// The menu's keys in full (F1 / ?).
+    static let help = "↑/↓ vælg · Enter åbn · 1–5 vælger direkte · i skifter dine initialer · "
+        + "F1 eller ? viser denne hjælp · Esc afslutter. Under en screening: F1 viser hjælp til spørgsmålet."
+
     /// The menu's items in order, with their labels.
     static let items: [(label: String, hint: String)] = [
         ("Ny screening", "Start en screening ved 2- eller 8-måneders besøg"),
@@ -40,7 +44,9 @@ public final class StartMenu: Screen {
     private(set) var page: Page
     private var selected = 0
     private var draftSelected = 0
-    private var initialsField = TextField(maxLength: 10)
+    private var initialsField = InitialsInput.field()
+    /// The saved initials (nil before the first start).
+    private var initials: String?
     private var message: ScreenMessage?
     /// The user's choice once made.
     public private(set) var choice: Choice?
@@ -59,7 +65,8 @@ public final class StartMenu: Screen {
         self.stepCount = stepCount
         self.reviewAvailable = reviewAvailable
         self.saveInitials = saveInitials
-        page = (initials?.isEmpty ?? true) ? .initials : .menu
+        self.initials = (initials?.isEmpty ?? true) ? nil : initials
+        page = self.initials == nil ? .initials : .menu
     }
 
     /// Whether a choice is made.
@@ -83,25 +90,28 @@ public final class StartMenu: Screen {
     }
 
     private func handleInitials(_ key: Key) {
-        if key == .enter {
-            guard let initials = Initials.normalized(initialsField.trimmedText) else {
-                message = ScreenMessage(initialsField.trimmedText.isEmpty ? "Skriv dine initialer (fx AB)." : Initials.problem, .error)
-                return
+        switch key {
+        case .enter:
+            switch InitialsInput.check(initialsField) {
+            case .failure(let problem): message = ScreenMessage(problem.message, .error)
+            case .success(let typed):
+                do {
+                    try saveInitials(typed)
+                    message = initials == nil ? nil : ScreenMessage("Dine initialer er nu \(typed).", .success)
+                    initials = typed
+                    page = .menu
+                } catch let error as UserFacingError {
+                    message = ScreenMessage(error.danishDescription, .error)
+                } catch {
+                    message = ScreenMessage("Initialerne kunne ikke gemmes.", .error)
+                }
             }
-            do {
-                try saveInitials(initials)
-                page = .menu
-                message = nil
-            } catch let error as UserFacingError {
-                message = ScreenMessage(error.danishDescription, .error)
-            } catch {
-                message = ScreenMessage("Initialerne kunne ikke gemmes.", .error)
-            }
-            return
+        case .escape, .ctrl("c"):
+            // Changing them: back to the menu with the old ones. The first time: there is no menu without them.
+            if initials == nil { choice = .quit } else { message = nil; page = .menu }
+        default:
+            message = InitialsInput.handle(key, in: &initialsField).map { ScreenMessage($0, .error) }
         }
-        if key == .escape || key == .ctrl("c") { choice = .quit; return }
-        _ = initialsField.handle(key)
-        message = nil
     }
 
     private func handleMenu(_ key: Key) {
@@ -112,6 +122,11 @@ public final class StartMenu: Screen {
             selected = (c.wholeNumberValue ?? 1) - 1
             activate()
         case .enter: activate()
+        case .character("i"), .character("I"):
+            initialsField = InitialsInput.field(initials)
+            message = nil
+            page = .initials
+        case .function(1), .character("?"): message = ScreenMessage(Self.help, .dim)
         case .escape, .ctrl("c"), .character("q"), .character("Q"): choice = .quit
         default: break
         }
@@ -193,8 +208,8 @@ public final class StartMenu: Screen {
     public func draw(on terminal: Terminal) {
         let footer: String
         switch page {
-        case .initials: footer = "Enter gem   Esc afslut"
-        case .menu: footer = "↑/↓ vælg   Enter åbn   1-5 genvej   Esc afslut"
+        case .initials: footer = initials == nil ? "Enter gem   Esc afslut" : "Enter gem   Esc fortryd"
+        case .menu: footer = "↑/↓ vælg   Enter åbn   1-5 genvej   i initialer   F1 hjælp   Esc afslut"
         case .drafts: footer = discardDraft == nil ? "↑/↓ vælg   Enter genoptag   Esc tilbage"
                                                    : "↑/↓ vælg   Enter genoptag   d slet   Esc tilbage"
         case .confirmDiscard: footer = "j slet kladden   n fortryd"
@@ -208,12 +223,18 @@ public final class StartMenu: Screen {
         var cursor: (row: Int, column: Int)?
         switch page {
         case .initials:
-            terminal.put("Velkommen. Skriv dine initialer; de gemmes på denne computer og bruges", row: 3, column: 2)
-            terminal.put("som forfatter på dine screeninger.", row: 4, column: 2)
+            if let initials {
+                terminal.put("Skift initialer (nu \(initials)). De gemmes på denne computer og bruges som forfatter", row: 3, column: 2)
+                terminal.put("på dine næste screeninger; gemte screeninger beholder deres forfatter.", row: 4, column: 2)
+            } else {
+                terminal.put("Velkommen. Skriv dine initialer; de gemmes på denne computer og bruges", row: 3, column: 2)
+                terminal.put("som forfatter på dine screeninger.", row: 4, column: 2)
+            }
             terminal.put("Initialer:", row: 6, column: 2, style: .bold)
             cursor = initialsField.draw(on: terminal, row: 6, column: 14, width: 12, focused: true)
         case .menu:
             terminal.put("Hvad vil du gøre?", row: 2, column: 2, style: .bold)
+            if let initials { terminal.put("Initialer: \(initials)", row: 2, column: size.columns - 18, style: .dim) }
             for (index, item) in Self.items.enumerated() {
                 var label = "\(index + 1)  \(item.label)"
                 if index == 1, !drafts.isEmpty { label += " (\(drafts.count))" }

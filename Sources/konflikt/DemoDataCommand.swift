@@ -50,7 +50,7 @@ struct DemoDataCommand: ParsableCommand {
             print("""
                 Demodata skrevet i \(directory.path): \(summary.screenings) screeninger, \(summary.corrections) rettelser, \
                 \(summary.followups) opfølgninger (\(summary.events) hændelser i \(summary.files.count) filer, \
-                \(String(format: "%.1f", seconds)) s). \(summary.flagged) sager er markerede.\(team.map { " Krypteret til teamnøglen \(KeyFingerprint.short($0.fingerprint))." } ?? "")
+                \(String(format: "%.1f", seconds).replacingOccurrences(of: ".", with: ",")) s). \(summary.flagged) sager er markerede.\(team.map { " Krypteret til teamnøglen \(KeyFingerprint.short($0.fingerprint))." } ?? "")
                 Prøv: KONFLIKT_DATA=\(directory.path) konflikt review
                 """)
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import KonfliktCore
 
 /// The `konflikt` command: with no subcommand it opens the screening TUI.
 @main
@@ -28,9 +29,22 @@ struct Konflikt: ParsableCommand {
         defaultSubcommand: ScreenCommand.self
     )
 
+    /// The names of the subcommands (and `help`).
+    static var commandNames: Set<String> {
+        Set(configuration.subcommands.map { $0._commandName } + ["help"])
+    }
+
     /// Runs the command like ArgumentParser's own `main`, but says its usage errors in Danish and never
     /// repeats a CPR number from the command line in an error message.
     static func main() {
+        // A first word that is no command is a mistyped command, not an answer to `screen`: say so and
+        // list the commands (issue 15, item 10).
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if let first = arguments.first, !first.hasPrefix("-"), !commandNames.contains(first) {
+            let text = "Fejl: ukendt kommando '\(first)'.\n\n" + helpMessage()
+            FileHandle.standardError.write(Data((DanishUsage.translate(text) + "\n").utf8))
+            Foundation.exit(ExitStatus.usage)
+        }
         do {
             var command = try parseAsRoot()
             try command.run()

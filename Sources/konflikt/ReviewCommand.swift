@@ -63,17 +63,25 @@ struct ReviewCommand: ParsableCommand {
             return
         }
         let config = ConfigDirectory.resolve(environment: environment)
-        guard let initials = (author ?? Settings.load(config: config).initials)?.trimmingCharacters(in: .whitespaces),
-              !initials.isEmpty else {
-            printError("Angiv dine initialer med --author, eller start konflikt én gang og gem dem.")
-            throw ExitCode(ExitStatus.usage)
+        let given = (author ?? Settings.load(config: config).initials)?.trimmingCharacters(in: .whitespaces)
+        var author: String?
+        if let given, !given.isEmpty {
+            author = try validInitials(given, option: self.author != nil ? "--author" : "Initialerne")
         }
-        let author = try validInitials(initials, option: self.author != nil ? "--author" : "Initialerne")
         // The passphrase is asked once, before the screen opens.
         let keys = try CaseReading.keys(directory: directory, keyFile: keyFile)
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
+            if author == nil {
+                // No saved initials (a new computer): ask on the screen, as the start menu does.
+                author = InitialsPrompt(save: { initials in
+                    var settings = Settings.load(config: config)
+                    settings.initials = initials
+                    try settings.save(config: config)
+                }).ask(on: terminal)
+            }
+            guard let author else { return }
             ReviewScreen.open(environment: ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
                 today: today, author: author, keys: { keys }), on: terminal)

@@ -30,7 +30,14 @@ struct ScreenCommand: ParsableCommand {
         var loaded: Form?
         try reportingErrors {
             loaded = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
-            try directory.create()
+            // Before any question: a screening that cannot be saved (or a draft that cannot be kept) must
+            // not be started (issue 15, defect 5).
+            try FolderCheck.requireWritable(directory.path, kind: .data)
+            if !plain {
+                let state = StateDirectory.resolve(environment: environment)
+                try FolderCheck.requireWritable(state.path, kind: .state)
+                try FolderCheck.requireWritable(state.file("drafts"), kind: .state)
+            }
         }
         guard let form = loaded else { throw ExitCode(ExitStatus.dataError) }
         let save: (ScreeningSubmission, String) throws -> Void = { submission, author in
@@ -51,7 +58,8 @@ struct ScreenCommand: ParsableCommand {
             let drafts = DraftStore(stateDirectory: URL(fileURLWithPath: state.path),
                                     cipher: try DeviceKey.load(config: config).draftCipher)
             let adopted = drafts.adoptLegacyDrafts(dataDirectory: URL(fileURLWithPath: directory.path),
-                                                   initials: Settings.load(config: config).initials)
+                                                   initials: Settings.load(config: config).initials,
+                                                   authorQuestion: form.field(role: .author)?.id)
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
             try confirmTeamKey(directory: directory, config: config, on: terminal)

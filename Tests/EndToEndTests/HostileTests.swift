@@ -264,8 +264,9 @@ import Testing
         try session.start()
         try session.waitFor("Initialer:")
         try session.type("150926")
+        try session.waitFor("Initialer er kun bogstaver")      // digits are refused as they are typed
         try session.keys("Enter")
-        try session.waitFor("Initialer skal være 2–4 bogstaver")
+        try session.waitFor("2–4 bogstaver")
         #expect(try !session.screen().contains("4123"))
     }
 

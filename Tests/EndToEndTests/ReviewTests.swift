@@ -43,6 +43,37 @@ import Testing
         return (report, course)
     }
 
+    /// Issue 15, defect 1: while the window is too small, Enter o F10 record nothing in the review.
+    @Test func keysInATooSmallReviewRecordNothing() throws {
+        let tmux = try TmuxSession()
+        _ = try Self.twoHealthVisitors(tmux)
+        try tmux.start(["review", "--author", "LE"])
+        try tmux.waitFor("Gennemgang – markerede familier")
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "60", "-y", "20"])
+        try tmux.waitFor("Vinduet er for lille")
+        try tmux.keys("Enter"); try tmux.type("o"); try tmux.keys("F10"); try tmux.keys("Enter"); try tmux.type("j")
+        tmux.settle()
+        try tmux.tmux(["resize-window", "-t", tmux.name, "-x", "80", "-y", "24"])
+        try tmux.waitFor("Gennemgang – markerede familier")
+        #expect(!(try tmux.screen()).contains("Opfølgning:"))
+        #expect(try tmux.logEvents().filter { $0["type"] as? String == "followup" }.isEmpty)
+    }
+
+    /// Issue 15, item 10: `review` without saved initials asks for them instead of exiting 64.
+    @Test func reviewWithoutSavedInitialsAsksForThem() throws {
+        let tmux = try TmuxSession()
+        _ = try Self.twoHealthVisitors(tmux)
+        try tmux.start(["review"])
+        try tmux.waitFor("Initialer:")
+        try tmux.type("l ")
+        try tmux.waitFor("Initialer er kun bogstaver")
+        try tmux.type("e")
+        try tmux.keys("Enter")
+        try tmux.waitFor("Gennemgang – markerede familier")
+        let settings = try String(contentsOf: tmux.root.appendingPathComponent("config/settings.json"), encoding: .utf8)
+        #expect(settings.contains("LE"))
+    }
+
     @Test func leadFindsTheOverdueReportRecordsItAndItLeavesTheOpenList() throws {
         let tmux = try TmuxSession()
         let ids = try Self.twoHealthVisitors(tmux)

@@ -259,7 +259,7 @@ import Testing
         let plain = try TmuxSession()
         // visit, date, CPR, initials, participants, screened (default yes), informed, level, disagree
         // (default no), alone, violence, acute (default no), concern, exposed, interest, consent, referrals, note, save
-        let input = ["1", "", "150926-4123", "AB", "1,2", "", "j", "3", "", "j", "1", "", "1", "1", "1", "j", "", "Far på skift; æøå", "j"]
+        let input = ["1", "", "150926-4123", "AB", "1,2", "", "j", "3", "", "j", "1", "", "1", "1", "1", "j", "", "Far på skift; æøå", "", "j"]
             .joined(separator: "\n") + "\n"
         let result = try Binary.run(["screen", "--plain"], stdin: input, environment: plain.environment)
         #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
@@ -302,12 +302,50 @@ import Testing
         try tmux.waitFor("Hvad vil du gøre?")
     }
 
+    /// Issue 15, defect 5: folders that cannot be written are said before any question is asked (exit 74).
+    @Test func foldersThatCannotBeWrittenAreSaidBeforeAnyQuestion() throws {
+        let tmux = try TmuxSession()
+        let blocker = tmux.root.appendingPathComponent("en-fil")
+        try Data("x".utf8).write(to: blocker)
+        var environment = tmux.environment
+        environment["KONFLIKT_STATE"] = blocker.appendingPathComponent("state").path
+        tmux.environment = environment
+        try tmux.start()
+        try tmux.waitFor("kan ikke skrives")
+        try tmux.waitFor("KONFLIKT_STATE")
+        #expect(!(try tmux.screen()).contains("Initialer"))
+        let status = try tmux.tmux(["display-message", "-p", "-t", tmux.name, "#{pane_dead_status}"])
+        #expect(status.trimmingCharacters(in: .whitespacesAndNewlines) == "74")
+        var data = tmux.environment
+        data["KONFLIKT_STATE"] = tmux.root.appendingPathComponent("state").path
+        data["KONFLIKT_DATA"] = blocker.appendingPathComponent("data").path
+        let plain = try Binary.run(["screen", "--plain"], stdin: "1\n", environment: data)
+        #expect(plain.status == 74)
+        #expect(plain.stderr.contains("Datamappen") && plain.stderr.contains("kan ikke skrives"), "\(plain.stderr)")
+        #expect(!plain.stdout.contains("besøg"), "\(plain.stdout)")
+    }
+
     @Test func plainModeStopsCleanlyWhenInputEnds() throws {
         let session = try TmuxSession()
         let result = try Binary.run(["screen", "--plain"], stdin: "1\n\n", environment: session.environment)
         #expect(result.status == 65)
         #expect(result.stderr.contains("intet er gemt"))
         #expect(try session.logEvents().isEmpty)
+    }
+
+    /// Issue 15 item 10: an unset TERM and TERM=dumb are said in Danish, never drawn half (exit 74).
+    @Test func anUnknownOrTooSimpleTerminalIsSaidInDanish() throws {
+        for (setting, expected) in [("-u TERM", "Miljøvariablen TERM er ikke sat"), ("TERM=dumb", "kan ikke flytte markøren")] {
+            let tmux = try TmuxSession()
+            // Standard input and output are the pane's terminal; the message goes to a file to be read whole.
+            try tmux.start(launcher: ["sh", "-c", "env \(setting) \"$0\" 2>fejl.txt; echo slut=$?; sleep 60"])
+            try tmux.waitFor("slut=74")
+            let message = try String(contentsOf: tmux.root.appendingPathComponent("fejl.txt"), encoding: .utf8)
+            #expect(message.contains(expected), "\(message)")
+            #expect(message.contains("--plain"))
+            #expect(!message.contains("Error opening terminal"))
+            #expect(!(try tmux.screen()).contains("Enter"))            // nothing of the screens was drawn
+        }
     }
 
     @Test func noTerminalGivesAClearMessage() throws {

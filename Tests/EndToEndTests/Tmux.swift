@@ -90,7 +90,8 @@ final class TmuxSession {
     }
 
     /// Starts `konflikt arguments…` in a new session (the previous one, if any, must have ended).
-    func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24) throws {
+    /// `launcher` goes before the binary (e.g. `["env", "-u", "TERM"]`).
+    func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24, launcher: [String] = []) throws {
         // After the last session was killed the server takes a moment to go; a session started on its
         // socket meanwhile dies with it ("server exited unexpectedly") and the screen stays empty. So
         // wait while a server still answers with no session of ours (at most 5 s).
@@ -101,7 +102,7 @@ final class TmuxSession {
         }
         var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", "-c", root.path]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { command += ["-e", "\(key)=\(value)"] }
-        command += [Binary.path] + arguments
+        command += launcher + [Binary.path] + arguments
         try tmux(command)
         try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }

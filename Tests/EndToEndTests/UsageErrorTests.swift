@@ -17,6 +17,20 @@ import Testing
         #expect(missing.stderr.contains("Fejl: mangler argumentet '<id>'."))
     }
 
+    /// Issue 15, item 10: `konflikt foo` lists the commands, not `screen`'s usage.
+    @Test func anUnknownCommandListsTheCommands() throws {
+        let result = try Binary.run(["foo"])
+        #expect(result.status == 64)
+        #expect(result.stderr.contains("Fejl: ukendt kommando 'foo'."))
+        #expect(result.stderr.contains("followup"))
+        #expect(result.stderr.contains("review"))
+        let number = try Binary.run(["1509264123"])
+        #expect(number.status == 64)
+        #expect(!number.stderr.contains("4123"))
+        let known = try Binary.run(["version"])
+        #expect(known.status == 0)
+    }
+
     @Test func aCPRNumberTypedAsAnArgumentIsMaskedInTheError() throws {
         let result = try Binary.run(["followup", "150926-4123", "--action", "underretning", "--status", "udfoert"])
         #expect(result.status == 64)

@@ -3,6 +3,20 @@ import Testing
 
 /// `konflikt verify` through the built binary: tampering, truncation and rollback.
 @Suite struct VerifyCommandTests {
+    /// Issue 15, item 11: "1 hændelse", not "1 hændelser".
+    @Test func oneEventIsSingular() throws {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-ver-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: root) }
+        let env = ["KONFLIKT_TODAY": "2026-11-22", "KONFLIKT_DATA": root.appendingPathComponent("data").path,
+                   "KONFLIKT_CONFIG": root.appendingPathComponent("config").path, "KONFLIKT_STATE": root.appendingPathComponent("state").path,
+                   "KONFLIKT_FORMS": Binary.packageRoot.appendingPathComponent("forms").path]
+        #expect(try Binary.run(["record", "--author", "AB"], stdin: CheckDecideTests.highBoth, environment: env).status == 0)
+        let one = try Binary.run(["verify"], environment: env)
+        #expect(one.stdout.contains(": 1 hændelse,"), "\(one.stdout)")
+        #expect(!one.stdout.contains("1 hændelser"))
+    }
+
     @Test func detectsTamperingAndTruncation() throws {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-ver-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)

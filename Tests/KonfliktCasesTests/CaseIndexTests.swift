@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KonfliktCore
 import Testing
@@ -121,10 +122,17 @@ import KonfliktTestSupport
         let total = try dir.data.logFiles().reduce(0) { $0 + ((try? Data(contentsOf: URL(fileURLWithPath: dir.data.file($1))).count) ?? 0) }
         #expect(second.report.bytesRead > 0 && second.report.bytesRead < Int64(total) * 3 / 4)
         #expect(!before.isEmpty)
-        // Nothing new: nothing read.
-        let third = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
-        #expect(third.report.bytesRead == 0 && !third.report.changed)
+        // Less than `defaultSaveAfterBytes` was new, so the index was not rewritten for it: the next
+        // reader reads the same new bytes again and gets the same cases.
+        #expect(second.report.bytesRead < CaseStore.defaultSaveAfterBytes)
+        let third = try Self.expectMatchesScratch(dir, form)
+        #expect(third.report.bytesRead == second.report.bytesRead && third.report.rebuiltBecause == nil)
         #expect(third.index.records.count > first.index.records.count)
+        // Saved at any size: then nothing new means nothing read.
+        _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form, saveAfterBytes: 0)
+        let fourth = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(fourth.report.bytesRead == 0 && !fourth.report.changed)
+        #expect(fourth.index.records.count == third.index.records.count)
     }
 
     @Test func aNewDeviceFileIsReadAndItsEventsFindTheirScreenings() throws {
@@ -204,6 +212,63 @@ import KonfliktTestSupport
         // Index files are private to the reader.
         var status = stat()
         #expect(stat(indexPath, &status) == 0 && status.st_mode & 0o777 == 0o600)
+    }
+
+    @Test func withAKeyTheIndexIsSealedAndOnlyThatKeyOpensIt() throws {
+        let form = try Sample.form()
+        let source = try Self.demo(count: 200, seed: 21, form: form)
+        let dir = TemporaryDirectory()
+        try Self.copy(from: source, to: dir) { _ in 1 }
+        let schema = try CaseSchema(form: form)
+        let indexPath = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        // First a reader without a key: a clear index with a checksum.
+        let clear = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let clearBytes = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+        #expect(CaseIndex.decode(clearBytes, schema: schema) != nil)
+        // The lead with the team key: the clear index is not trusted, it is rebuilt and sealed.
+        let lead = BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()])
+        let sealed = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: lead)
+        #expect(sealed.report.bytesRead > 0)
+        let sealedBytes = try Data(contentsOf: URL(fileURLWithPath: indexPath))
+        // The form's signature and the device names are in the clear body, and not in the sealed one.
+        let device = try #require(clear.index.strings.first)
+        #expect(clearBytes.range(of: Data(device.utf8)) != nil)
+        #expect(sealedBytes.range(of: Data(device.utf8)) == nil)
+        #expect(sealedBytes.range(of: Data(schema.signature.utf8)) == nil)
+        let key = try #require(lead.cacheKey(label: CaseStore.cacheLabel))
+        let opened = try #require(CaseIndex.decode(sealedBytes, schema: schema, key: key))
+        #expect(opened.records.map { Self.recordKey($0, opened) } == sealed.index.records.map { Self.recordKey($0, sealed.index) })
+        #expect(CaseIndex.decode(sealedBytes, schema: schema) == nil)
+        let stranger = BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()])
+        #expect(CaseIndex.decode(sealedBytes, schema: schema, key: stranger.cacheKey(label: CaseStore.cacheLabel)) == nil)
+        // One flipped byte in the sealed body: not trusted.
+        var damaged = sealedBytes
+        damaged[damaged.count / 2] ^= 0x01
+        #expect(CaseIndex.decode(damaged, schema: schema, key: key) == nil)
+        // The same key again reads nothing new; another key rebuilds.
+        let again = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: lead)
+        #expect(again.report.bytesRead == 0 && again.report.rebuiltBecause == nil)
+        let other = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: stranger)
+        #expect(other.report.bytesRead > 0)
+    }
+
+    @Test func everyWayOfNamingTheDataFolderFindsTheSameIndex() throws {
+        let dir = TemporaryDirectory()
+        try dir.data.create()
+        let absolute = dir.data.path
+        let parent = (absolute as NSString).deletingLastPathComponent
+        let name = (absolute as NSString).lastPathComponent
+        // Relative to the working directory, without changing it (tests run in parallel).
+        let up = FileManager.default.currentDirectoryPath.split(separator: "/").map { _ in ".." }.joined(separator: "/")
+        let relative = up + absolute
+        let link = parent + "/link-to-" + name
+        try FileManager.default.createSymbolicLink(atPath: link, withDestinationPath: absolute)
+        let names = [absolute, absolute + "/", parent + "/./" + name, relative, link].map {
+            CaseStore.indexFileName(for: DataDirectory(path: $0))
+        }
+        #expect(Set(names).count == 1)
+        #expect(Set([absolute, relative, link].map { SeenHeads.fileName(for: DataDirectory(path: $0)) }).count == 1)
+        #expect(CaseStore.indexFileName(for: DataDirectory(path: parent)) != names[0])
     }
 
     @Test func anIndexMadeUnderAnotherFormIsRebuilt() throws {

@@ -73,6 +73,16 @@ import Testing
         #expect(problems.contains { $0.contains("både min_age_days og max_age_days") }, "\(problems)")
     }
 
+    /// Issue 15, item 11: an age no visit can have says the dates do not fit, not "1208,0 måneder".
+    @Test func anImpossibleAgeSaysTheDatesDoNotFit() throws {
+        let form = try Fixtures.defaultForm()
+        let answers = Fixtures.answers(["barn_cpr": .string("150926-0123")])     // born 1926
+        let warnings = form.decide(answers, today: Fixtures.today).warnings
+        #expect(warnings.contains { $0.contains("fødselsdato (fra CPR-nummeret) og besøgsdatoen passer ikke sammen") },
+                "\(warnings)")
+        #expect(!warnings.contains { $0.contains("1208") || $0.contains("måneder gammelt.") })
+    }
+
     @Test func aVisitWithoutScreeningIsCountable() throws {
         let form = try Fixtures.defaultForm()
         #expect(form.wasScreened(Fixtures.lowConflict))

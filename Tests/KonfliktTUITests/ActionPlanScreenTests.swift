@@ -45,6 +45,46 @@ import Testing
         #expect(terminal.contains("Tidligere besøg fundet."))          // warnings that need the log
     }
 
+    /// Issue 15, defect 3: an override with several long actions wraps, so every chosen action shows.
+    @Test func theOverrideLineWrapsSoEveryChosenActionShows() throws {
+        let model = FormScreeningModel(form: form, initials: "AB", today: today)
+        let chosen = ["opfoelgning_alene", "telefonopfoelgning", "info_raadgivning"]
+        let screen = FormScreen(model: model, answers: Self.base.merging(["konfliktniveau": .string("middel"),
+                                                                          "alene_med_foraelder": .bool(false)]) { $1 },
+                                step: model.steps.count - 1, today: today, save: { _ in },
+                                overrideActions: chosen, overrideReason: "Familien ønsker det sådan")
+        screen.handle(.pageDown)
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        #expect(screen.page == .summary)
+        let text = terminal.rows.map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        for action in chosen {
+            let label = try #require(form.action(id: action)?.label)
+            #expect(text.contains(label), "\(label) is not on the summary:\n\(terminal.text)")
+        }
+    }
+
+    /// Issue 15, defect 2: with three actions, everything on the saved page can be reached by scrolling.
+    @Test func theSavedPageCanBeScrolledToItsLastLine() throws {
+        let (screen, _) = summary(["konfliktniveau": .string("hoejt"), "alene_med_foraelder": .bool(true),
+                                   "vold_mellem_foraeldre": .string("nej"), "interesse_gruppeforloeb": .string("begge"),
+                                   "samtykke_kontakt": .bool(true), "barn_udsat": .string("ja"),
+                                   "fare_ved_orientering": .bool(false)])
+        screen.handle(.enter)
+        #expect(screen.page == .saved)
+        let lines = screen.savedLines(width: 76).map(\.0).filter { !$0.isEmpty }
+        #expect(lines.count > 20)
+        let terminal = MemoryTerminal()
+        var seen = ""
+        for _ in 0..<(screen.savedLines(width: 76).count + 5) {
+            screen.draw(on: terminal)
+            seen += terminal.text + "\n"
+            screen.handle(.down)
+        }
+        #expect(screen.page == .saved)                                  // ↓ scrolls, it does not leave
+        for line in lines { #expect(seen.contains(line), "\(line)") }
+    }
+
     @Test func theStepSaysWhyTheViolenceQuestionIsNotAsked() throws {
         let model = FormScreeningModel(form: form, initials: "AB", today: today)
         let step = try #require(model.steps.firstIndex { $0.questions.contains { $0.id == "alene_med_foraelder" } })

@@ -69,11 +69,13 @@ import Testing
         try encoder.encode(mine).write(to: legacy.appendingPathComponent("\(mine.id.uuidString).json"))
         try encoder.encode(theirs).write(to: legacy.appendingPathComponent("\(theirs.id.uuidString).json"))
         let store = DraftStore(stateDirectory: root.appendingPathComponent("state"), cipher: Self.cipher())
-        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: "ab") == 1)
+        // Only with the form's author question: a form without one adopts nothing.
+        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: "ab", authorQuestion: nil) == 0)
+        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: "ab", authorQuestion: "sundhedsplejerske") == 1)
         #expect(store.list().map(\.id) == [mine.id])
         let left = try FileManager.default.contentsOfDirectory(atPath: legacy.path)
         #expect(left == ["\(theirs.id.uuidString).json"])
-        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: nil) == 0)
+        #expect(store.adoptLegacyDrafts(dataDirectory: data, initials: nil, authorQuestion: "sundhedsplejerske") == 0)
     }
 
     @Test func startMenuListsMaskedChildAndDiscardsAfterConfirmation() {

@@ -37,6 +37,23 @@ import Testing
         #expect(terminal.contains("konflikt-eksport-kvartal-20261122.csv"))
     }
 
+    /// Issue 15, defect 2: many warnings after an export can all be read by scrolling.
+    @Test func manyWarningsCanBeScrolledTo() {
+        let calls = Calls()
+        calls.warnings = (1...30).map { "Advarselstekst nummer \($0)." }
+        let (screen, terminal) = screen(calls)
+        press(screen, terminal, [.enter, .enter, .enter, .enter, .enter])
+        var seen = terminal.text
+        for _ in 0..<40 {
+            press(screen, terminal, [.down])
+            seen += terminal.text
+        }
+        #expect(!screen.finished)                                    // ↓ scrolls, it does not leave
+        for number in 1...30 { #expect(seen.contains("Advarselstekst nummer \(number).")) }
+        press(screen, terminal, [.enter])
+        #expect(screen.finished)
+    }
+
     @Test func defaultsExportAQuarterlyCSVOfEverythingAndSayWhere() {
         let calls = Calls()
         let (screen, terminal) = screen(calls)

@@ -37,6 +37,38 @@ import Testing
         #expect(terminal.contains("Kladden kunne ikke gemmes (disken er fuld)."))
     }
 
+    /// Issue 15, defect 5: leaving never promises a draft that cannot be written.
+    @Test func leavingWhenTheDraftCannotBeWrittenSaysTheAnswersAreLost() throws {
+        let saves = Saves()
+        let screen = makeScreen(saves)
+        _ = press(screen, [.character("1"), .enter] + keys("1509264123") + [.enter])
+        saves.draftProblem = "adgang nægtet"
+        var terminal = press(screen, [.ctrl("c")])
+        #expect(terminal.contains("Svarene gemmes som kladde"))      // the last draft was written
+        terminal = press(screen, [.character("j")])
+        #expect(screen.outcome == .running)
+        #expect(terminal.contains("Kladden kunne ikke gemmes (adgang nægtet)."))
+        #expect(terminal.contains("er svarene tabt."))
+        #expect(!terminal.contains("Svarene gemmes som kladde"))
+        // n goes back; leaving again tries again, and a second j leaves knowingly.
+        _ = press(screen, [.character("n")])
+        #expect(screen.page == .step)
+        _ = press(screen, [.ctrl("c"), .character("j")])
+        #expect(screen.outcome == .running)
+        _ = press(screen, [.character("j")])
+        #expect(screen.outcome == .left)
+    }
+
+    @Test func theLeaveQuestionDoesNotPromiseADraftAfterAFailedOne() throws {
+        let saves = Saves()
+        saves.draftProblem = "disken er fuld"
+        let screen = makeScreen(saves)
+        _ = press(screen, [.character("1"), .enter] + keys("1509264123") + [.enter])
+        let terminal = press(screen, [.ctrl("c")])
+        #expect(!terminal.contains("Svarene gemmes som kladde"))
+        #expect(terminal.contains("Kladden kunne ikke gemmes sidst"))
+    }
+
     @Test func firstStepShowsTitleProgressQuestionsAndFooter() {
         let saves = Saves()
         let terminal = press(makeScreen(saves), [])

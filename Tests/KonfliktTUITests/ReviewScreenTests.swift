@@ -121,6 +121,18 @@ final class ReviewFixture {
         }
     }
 
+    /// Everything the correction's summary shows, scrolling with PgDn (then back to the top).
+    func scrolledSummary(_ screen: ReviewScreen, _ terminal: MemoryTerminal) -> String {
+        press(screen, terminal, [.home])
+        var seen = terminal.text
+        for _ in 0..<8 {
+            press(screen, terminal, [.pageDown])
+            seen += "\n" + terminal.text
+        }
+        press(screen, terminal, [.home])
+        return seen
+    }
+
     /// Everything the page shows from its top to its end, scrolling with PgDn (then back to the top).
     func scrolledText(_ screen: ReviewScreen, _ terminal: MemoryTerminal) -> String {
         press(screen, terminal, [.home])
@@ -145,6 +157,25 @@ final class ReviewFixture {
         #expect(!terminal.text.contains("4123"))                   // never the full CPR by default
         #expect(terminal.contains("3 sager, 1 over frist"))
         #expect(terminal.contains("Vis: åbne"))
+    }
+
+    /// Issue 15, item 11: the footer is never cut (it wraps onto a second row when it must).
+    @Test func theListFooterIsWhole() throws {
+        let fixture = try ReviewFixture()
+        let (_, terminal) = open(fixture)
+        #expect(terminal.contains("Esc luk"))
+        #expect(terminal.contains("F1 hjælp"))
+    }
+
+    /// Issue 15, item 11: actions that do not fit end in "…" instead of being cut silently.
+    @Test func actionsThatDoNotFitEndInAnEllipsis() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        let row = try #require(screen.rows.first)
+        let narrow = screen.tableLine(row, columns: 56)
+        #expect(narrow.contains("…"))
+        #expect(DisplayWidth.of(narrow) <= 56)
+        #expect(!screen.tableLine(row, columns: 200).contains("…"))
     }
 
     @Test func revealShowsOneRowsCPROnly() throws {
@@ -272,6 +303,36 @@ final class ReviewFixture {
         #expect(try fixture.leadEvents().count == 1)
     }
 
+    /// Issue 15, defect 6: a date before the visit is refused, the confirmation shows what will be saved,
+    /// and a closed action gets a second follow-up only with a note.
+    @Test func followupDatesAndClosedActionsFollowOneRule() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        // The course case (visit 20-11-2026): a date before the visit.
+        press(screen, terminal, [.down, .enter, .character("o"), .tab, .tab] + Array(repeating: Key.backspace, count: 10)
+              + keys("19-11-2026") + [.function(10)])
+        #expect(terminal.contains("ligger før besøget (20-11-2026)"))
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        press(screen, terminal, Array(repeating: Key.backspace, count: 10) + keys("2026-11-21") + [.function(10)])
+        #expect(terminal.contains("Gem denne opfølgning?"))
+        #expect(terminal.contains("Dato: 21-11-2026 (besøget var 20-11-2026)"))
+        press(screen, terminal, [.escape])                            // back to the form: nothing saved
+        #expect(!terminal.contains("Gem denne opfølgning?"))
+        #expect(try fixture.leadEvents().isEmpty)
+        press(screen, terminal, [.function(10), .character("j")])
+        #expect(try fixture.leadEvents().count == 1)
+        // The overridden case stays open with its other case; reopen the course case with all cases shown.
+        press(screen, terminal, [.escape, .character("a")])
+        let index = try #require(screen.rows.firstIndex { $0.item.id == fixture.courseID })
+        press(screen, terminal, [.home] + Array(repeating: Key.down, count: index) + [.enter, .character("o"), .function(10)])
+        #expect(terminal.contains("er allerede lukket"))
+        #expect(try fixture.leadEvents().count == 1)
+        press(screen, terminal, keys("Forkert dato første gang") + [.function(10)])    // the note has the focus
+        #expect(terminal.contains("retter den tidligere"))
+        press(screen, terminal, [.enter])
+        #expect(try fixture.leadEvents().count == 2)
+    }
+
     @Test func correctionReopensTheFormAndReDecides() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
@@ -298,6 +359,99 @@ final class ReviewFixture {
         press(screen, terminal, [.escape])
         let row = try #require(terminal.row(containing: "150926-****"))
         #expect(!terminal.rows[row].contains("Underretning"))
+    }
+
+    /// Issue 15 item 8: the correction's summary says it is a correction and lists the answers the new
+    /// answers drop; after saving it returns to the case, as it says.
+    @Test func aCorrectionSaysSoAndWarnsAboutDroppedAnswers() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.enter, .character("r")])
+        #expect(terminal.contains("Dette er en rettelse af en gemt screening."))
+        press(screen, terminal, keys("Forkert niveau") + [.enter, .pageDown, .pageDown])
+        #expect(terminal.contains("Trin 3 af 5"))
+        press(screen, terminal, [.character("1"), .pageDown, .pageDown, .pageDown])     // lavt
+        #expect(terminal.contains("Opsummering"))
+        let summary = scrolledSummary(screen, terminal)
+        #expect(summary.contains("Rettelse af en gemt screening. Begrundelse: Forkert niveau"))
+        #expect(summary.contains("hører ikke længere med og gemmes ikke i"))
+        #expect(summary.contains("– Er du alene med forælderen"))
+        press(screen, terminal, [.enter])
+        #expect(terminal.contains("✔ Rettelsen er gemt"))
+        #expect(terminal.contains("Tryk en tast for at vende tilbage til sagen i gennemgangen."))
+        press(screen, terminal, [.character("x")])
+        #expect(terminal.contains("Sag: 150926-****"))
+        #expect(terminal.contains("Rettelsen er gemt"))
+    }
+
+    /// Issue 12: a correction from the review re-checks the earlier override against the corrected
+    /// answers (`Form.checkOverride`, as `konflikt correct`): one that would now remove the report is refused.
+    @Test func aCorrectionReChecksTheEarlierOverride() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.down, .down, .enter, .character("r")] + keys("Barnet er udsat") + [.enter])
+        press(screen, terminal, [.pageDown, .pageDown, .pageDown])
+        #expect(terminal.contains("Trin 4 af 5"))
+        press(screen, terminal, [.tab, .tab, .character("2"), .tab, .character("n"), .pageDown, .pageDown])
+        #expect(terminal.contains("Opsummering"))
+        #expect(scrolledSummary(screen, terminal).contains("Tilsidesat af dig: Opfølgning"))
+        press(screen, terminal, [.enter])
+        #expect(terminal.contains("Ikke gemt:"))
+        #expect(!terminal.contains("✔ Rettelsen er gemt"))
+        #expect(try fixture.leadEvents().isEmpty)
+        // Removing the override is no way around it: the earlier one would stay in force, so it is checked too.
+        press(screen, terminal, [.character("f"), .enter])
+        #expect(terminal.contains("Ikke gemt:"))
+        #expect(try fixture.leadEvents().isEmpty)
+    }
+
+    /// Issue 12 item 11 and issue 15 defect 2: the details show what to do, what to tell the family and the
+    /// journal note (the text `konflikt journal` prints); `j` jumps to it.
+    @Test func detailsShowGuidanceAndTheJournalNote() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.enter])
+        let all = scrolledText(screen, terminal)
+        #expect(all.contains("Gør nu:"))
+        #expect(all.contains("Til familien:"))
+        press(screen, terminal, [.character("j")])
+        #expect(terminal.contains("Journalnotat (kopiér til journalen)"))
+        let load = try fixture.environment().loadCase(fixture.exposedID)
+        let item = try #require(load.0)
+        let note = JournalNote.text(form: fixture.form, answers: item.answers, decision: item.decision,
+                                    override: item.override.map { ($0.actions, $0.reason) })
+        let firstLine = try #require(note.split(separator: "\n").first.map(String.init))
+        #expect(terminal.contains(String(firstLine.prefix(60))))
+        #expect(!note.contains("4123"))
+    }
+
+    /// Issue 15, item 11: an empty legal basis prints nothing, not "()".
+    @Test func anEmptyBasisPrintsNoParentheses() throws {
+        let fixture = try ReviewFixture()
+        let (screen, _) = open(fixture)
+        var item = try #require(try fixture.environment().loadCase(fixture.courseID).0)
+        #expect(!item.decision.rules.isEmpty)
+        for index in item.decision.rules.indices { item.decision.rules[index].basis = "" }
+        let text = screen.detailLines(item, columns: 80).map(\.0).joined(separator: "\n")
+        #expect(!text.contains("()"), "\(text)")
+    }
+
+    /// Issue 15, item 11: numbers in the details have a Danish decimal comma.
+    @Test func numbersInTheDetailsUseADecimalComma() throws {
+        let fixture = try ReviewFixture()
+        let question = try #require(fixture.form.questions.first)
+        #expect(ReviewScreen.describe(.number(2.5), question: question) == "2,5")
+        #expect(ReviewScreen.describe(.number(3), question: question) == "3")
+        #expect(ReviewScreen.describe(.number(1e300), question: question).contains("e"))   // no crash on any number
+    }
+
+    /// Status texts come from the form's actions (`done_label`), not from ids in the code.
+    @Test func statusTextsComeFromTheFormsDoneLabels() throws {
+        let fixture = try ReviewFixture()
+        let screen = ReviewScreen(environment: fixture.environment())
+        for action in fixture.form.actions {
+            #expect(screen.statusText(.udfoert, action: action.id) == action.doneLabel)
+        }
     }
 
     @Test func leavingACorrectionSavesNothing() throws {

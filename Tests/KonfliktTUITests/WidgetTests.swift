@@ -91,6 +91,20 @@ import Testing
         _ = screen
     }
 
+    /// Issue 15, item 10: `2026-11-28` and `28112026` are dates too.
+    @Test func dateAcceptsISOAndEightDigits() {
+        for typed in ["2026-11-28", "28112026", "28-11-2026", "28.11.2026"] {
+            var field = DateField(date: nil)
+            _ = render(&field, keys: keys(typed))
+            #expect(field.answer == .string("2026-11-28"), "\(typed)")
+            #expect(field.validationError() == nil)
+        }
+        var wrong = DateField(date: nil)
+        _ = render(&wrong, keys: keys("31022026"))
+        #expect(wrong.answer == nil)
+        #expect(wrong.validationError() != nil)
+    }
+
     @Test func cprIsValidatedWithoutRepeatingTheNumber() {
         var field = CPRField()
         _ = render(&field, keys: keys("320126-4123"))
