@@ -70,6 +70,10 @@ struct FollowupCommand: ParsableCommand {
             // The same rule as the review screen: a date between the visit and today, a note for
             // "ikke relevant" and for a second follow-up on a closed action.
             if let problem = FollowupCheck.problem(body, on: found, today: today, form: nil) {
+                if case .note = problem {
+                    printError(problem.message + " Giv noten med --note-file eller på standard input.")
+                    throw ExitCode(ExitStatus.dataError)
+                }
                 printError(problem.message)
                 throw ExitCode(ExitStatus.dataError)
             }

@@ -176,6 +176,35 @@ import Testing
         #expect(!(try tmux.screen().contains("4123")))
     }
 
+    /// Issue 15, defect 2: with a report and the waiting course, the summary shows what to do before
+    /// saving, and the saved page scrolls (↓ does not leave it) to its last line.
+    @Test func j2_theSummaryShowsWhatToDoAndTheSavedPageScrollsToTheEnd() throws {
+        let tmux = try TmuxSession()
+        try startNewScreening(tmux)
+        try finishScreening(tmux, childExposed: true)
+        try tmux.waitFor("Når screeningen er gemt")
+        try tmux.keys("End")
+        try tmux.waitFor("• Note")                                    // the last answer, by scrolling
+        try tmux.keys("Home")
+        try tmux.keys("Enter")
+        try tmux.waitFor("✔ Gemt")
+        try tmux.keys("End")
+        // At the end the hint says only "↑ linje …": nothing further down.
+        try tmux.waitFor("↑ linje")
+        let deadline = Date().addingTimeInterval(TmuxSession.scaled(10))
+        var end = try tmux.screen()
+        while end.contains("↓ linje"), Date() < deadline {
+            Thread.sleep(forTimeInterval: 0.05)
+            end = try tmux.screen()
+        }
+        #expect(!end.contains("↓ linje"), "\(end)")
+        #expect(end.contains("✔ Gemt"))                                // still on the saved page
+        try tmux.keys("Down")
+        #expect(try tmux.screen().contains("✔ Gemt"))
+        try tmux.keys("Enter")
+        try tmux.waitFor("Hvad vil du gøre?")
+    }
+
     @Test func d_resizeRedrawsAndSmallWindowsSayTooSmall() throws {
         let tmux = try TmuxSession()
         try startNewScreening(tmux)
