@@ -57,11 +57,13 @@ let package = Package(
         .executableTarget(name: "konflikt-bench-append", dependencies: ["KonfliktLog"]),
         // Benchmark helper: decodes every line of a data folder, clear or sealed (see docs/PERFORMANCE.md).
         .executableTarget(name: "konflikt-bench-decode", dependencies: ["KonfliktLog"]),
+        // Helpers shared by the log's and the read model's tests (a temporary folder, sample bodies).
+        .target(name: "KonfliktTestSupport", dependencies: ["KonfliktCore", "KonfliktLog"], path: "Tests/KonfliktTestSupport"),
         .testTarget(name: "KonfliktCoreTests", dependencies: ["KonfliktCore"]),
-        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore",
+        .testTarget(name: "KonfliktLogTests", dependencies: ["KonfliktLog", "KonfliktDemo", "KonfliktCore", "KonfliktTestSupport",
                                                             .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktCasesTests", dependencies: ["KonfliktCases", "KonfliktDemo", "KonfliktLog", "KonfliktCore",
-                                                              .product(name: "Crypto", package: "swift-crypto")]),
+                                                              "KonfliktTestSupport", .product(name: "Crypto", package: "swift-crypto")]),
         .testTarget(name: "KonfliktReportTests", dependencies: ["KonfliktReport", "KonfliktCases", "KonfliktLog", "KonfliktCore"],
                     exclude: ["Golden"]),
         .testTarget(name: "KonfliktTUITests", dependencies: ["KonfliktTUI", "KonfliktCases", "KonfliktCore", "KonfliktLog"]),

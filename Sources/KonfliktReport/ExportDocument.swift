@@ -53,7 +53,9 @@ public struct ExportDocument: Sendable {
     public var hidingExplanation: String {
         let n = table.minCell
         return "\(table.smallText) betyder et antal fra 1 til \(n - 1). x betyder et tal, der er skjult, for at et "
-            + "lille tal ikke kan regnes ud fra de andre (x er altid \(n) eller mere). 0 vises altid."
+            + "lille tal ikke kan regnes ud fra de andre (x er altid \(n) eller mere). \(SuppressedTable.withheldText) betyder "
+            + "et tal, der er holdt tilbage og også kan være 0: alle tal undtagen screeningerne i en række med færre end \(n) "
+            + "screeninger, og de tal, der ellers kunne regnes ud alene ud fra nullerne og markeringerne. Ellers vises 0 altid."
     }
 
     /// The periods covered, e.g. `2026K1 til 2026K2`.
@@ -110,7 +112,7 @@ public struct ExportDocument: Sendable {
         result.append(("Anbefaling tilsidesat", "screeninger, hvor sundhedsplejersken valgte andre handlinger end de anbefalede"))
         result.append(("udført, afvist, ikke relevant", "status for den seneste opfølgning på en endelig handling"))
         result.append(("ingen opfølgning endnu", "endelige handlinger uden registreret opfølgning"))
-        result.append(("<\(table.minCell), x, 0", hidingExplanation))
+        result.append(("<\(table.minCell), x, \(SuppressedTable.withheldText), 0", hidingExplanation))
         return result
     }
 
@@ -137,13 +139,13 @@ public struct ExportDocument: Sendable {
 
     /// The JSON document (see docs/EXPORT.md): metadata, `columns` (id and Danish header), `rows`
     /// with `values` keyed by column id, where a hidden cell is `null` and listed in `suppressed` and
-    /// `marks` (`<5` or `x`), and the legend.
+    /// `marks` (`<5`, `x` or `..`), and the legend.
     public func json() -> Data {
         let counts = table.table
         let columns = counts.layout.columns
         var out = "{\n"
         out += "  \"format\": \"konflikt-eksport\",\n"
-        out += "  \"formatVersion\": 2,\n"
+        out += "  \"formatVersion\": 3,\n"
         out += "  \"created\": \(Self.json(Self.timestamp(created))),\n"
         out += "  \"municipality\": \(owner.municipality.map(Self.json) ?? "null"),\n"
         out += "  \"team\": \(owner.team.map(Self.json) ?? "null"),\n"
@@ -157,6 +159,7 @@ public struct ExportDocument: Sendable {
         out += "  \"minCell\": \(table.minCell),\n"
         out += "  \"smallText\": \(Self.json(table.smallText)),\n"
         out += "  \"protectingText\": \(Self.json(SuppressedTable.protectingText)),\n"
+        out += "  \"withheldText\": \(Self.json(SuppressedTable.withheldText)),\n"
         out += "  \"hiding\": \(Self.json(hidingExplanation)),\n"
         out += "  \"columns\": [\n"
         out += columns.map { "    {\"id\": \(Self.json($0.id)), \"header\": \(Self.json($0.header))}" }.joined(separator: ",\n")
@@ -197,26 +200,8 @@ public struct ExportDocument: Sendable {
         return "\"" + field.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
-    /// `text` as a JSON string literal (UTF-8 kept, control characters escaped).
-    static func json(_ text: String) -> String {
-        var out = "\""
-        for scalar in text.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 {
-                    out += String(format: "\\u%04x", scalar.value)
-                } else {
-                    out.unicodeScalars.append(scalar)
-                }
-            }
-        }
-        return out + "\""
-    }
+    /// `text` as a JSON string literal, byte for byte as `JSONEncoder` writes it (`JSONString`).
+    static func json(_ text: String) -> String { JSONString.literal(text) }
 
     /// `date` as `YYYY-MM-DDTHH:MM:SSZ` (UTC).
     static func timestamp(_ date: Date) -> String {

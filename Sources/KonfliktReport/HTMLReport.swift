@@ -73,8 +73,11 @@ public struct HTMLReport: Sendable {
         return "Tallene er anonyme, og ingen familie må kunne genkendes. Derfor vises et antal fra 1 til \(n - 1) aldrig; "
             + "det står som \(document.table.smallText). Hvis et lille tal ellers kunne regnes ud ved at trække de andre tal "
             + "fra en sum (for eksempel i alt minus 2-måneders besøg), er også et andet tal skjult; det står som x og er "
-            + "altid \(n) eller mere. Et 0 vises altid. Derfor kan man ikke altid lægge tallene i en række eller kolonne "
-            + "sammen til summen. I figurerne står et skjult tal som en stiplet kasse med \(document.table.smallText) eller x."
+            + "altid \(n) eller mere. En række med færre end \(n) screeninger viser kun sit antal screeninger; dens andre tal "
+            + "står som \(SuppressedTable.withheldText) (holdt tilbage, kan også være 0). Det samme gælder et tal, der ellers kunne "
+            + "regnes ud alene ud fra nullerne og markeringerne, og om nødvendigt nullerne ved siden af det. Ellers vises et 0 altid. "
+            + "Derfor kan man ikke altid lægge tallene i en række eller kolonne sammen til summen. I figurerne står et skjult tal "
+            + "som en stiplet kasse med \(document.table.smallText), x eller \(SuppressedTable.withheldText)."
     }
 
     /// The row index of the figures over the whole export: `alle`/`i alt`, else the only period's total.

@@ -50,14 +50,14 @@ public struct ExportParameters: Sendable {
             throw .invalidParameter("Fra-datoen \(from.iso) ligger efter til-datoen \(to.iso).")
         }
         guard Self.isValidDelimiter(delimiter) else {
-            throw .invalidParameter("Skilletegnet skal være ét tegn, fx ; eller , (ikke anførselstegn, bogstav, tal eller linjeskift).")
+            throw .invalidParameter("Skilletegnet skal være ét tegn, fx ; eller , (ikke anførselstegn, punktum, <, bogstav, tal eller linjeskift).")
         }
     }
 
     /// Whether `delimiter` can separate CSV fields: one character that is not a quote, a line end,
-    /// a letter, a digit or `<` (which hidden cells use).
+    /// a letter, a digit, `<` or `.` (which hidden cells use).
     public static func isValidDelimiter(_ delimiter: Character) -> Bool {
-        !(delimiter == "\"" || delimiter == "\r" || delimiter == "\n" || delimiter == "\r\n" || delimiter == "<"
+        !(delimiter == "\"" || delimiter == "\r" || delimiter == "\n" || delimiter == "\r\n" || delimiter == "<" || delimiter == "."
           || delimiter.isLetter || delimiter.isNumber || delimiter.unicodeScalars.count != 1)
     }
 

@@ -111,14 +111,15 @@ public struct ReportLayout: Sendable {
     public let formTitle: String
     /// The columns in order.
     public let columns: [ReportColumn]
-    /// The visit question's id (`besoeg`).
-    public let visitQuestion: String
+    /// The id of the question with the `visit` role, if the form has one (without it every screening
+    /// counts in the `ukendt` row).
+    public let visitQuestion: String?
     /// The visit choice ids in form order (`2mdr`, `8mdr`): one row each.
     public let visits: [String]
     /// The visit choice labels, by id.
     public let visitLabels: [String: String]
-    /// The visit date question's id (`besoegsdato`).
-    public let dateQuestion: String
+    /// The id of the question with the `visit_date` role, if the form has one.
+    public let dateQuestion: String?
     /// The counted questions in form order.
     public let questions: [ReportQuestion]
     /// The form's actions in form order.
@@ -128,14 +129,15 @@ public struct ReportLayout: Sendable {
     /// The form's rules (for the relations they make certain).
     let form: Form
 
-    /// The layout for `form`. The visit and visit-date questions are named by id.
-    public init(form: Form, visitQuestion: String = "besoeg", dateQuestion: String = "besoegsdato") {
+    /// The layout for `form`. The visit and visit-date questions are found by their roles.
+    public init(form: Form) {
         self.form = form
         formID = form.id
         formTitle = form.title
+        let visitQuestion = form.field(role: .visit)?.id
         self.visitQuestion = visitQuestion
-        self.dateQuestion = dateQuestion
-        let visitChoices = form.question(id: visitQuestion)?.choices ?? []
+        dateQuestion = form.field(role: .visitDate)?.id
+        let visitChoices = form.field(role: .visit)?.choices ?? []
         visits = visitChoices.map(\.id)
         visitLabels = Dictionary(visitChoices.map { ($0.id, $0.label) }, uniquingKeysWith: { a, _ in a })
         var columns = [ReportColumn(id: "screeninger", header: "Screeninger", kind: .screenings)]

@@ -1,4 +1,4 @@
-/// A value in a chart: a shown count, or a hidden cell with its mark (`<5`, `x`).
+/// A value in a chart: a shown count, or a hidden cell with its mark (`<5`, `x`, `..`).
 public enum ChartValue: Sendable, Hashable {
     /// A shown count.
     case count(Int)
@@ -43,7 +43,7 @@ public struct BarChart: Sendable, Hashable {
 /// Draws a `BarChart` as inline SVG that needs nothing else: no scripts, no fonts, no files. Each
 /// series has its own fill pattern (solid, hatched, dotted, cross-hatched, …) with a black outline, and
 /// every bar carries its number, so the chart reads the same in black and white. A hidden cell draws
-/// no bar, only its mark (`<5` or `x`) on a dashed outline.
+/// no bar, only its mark (`<5`, `x` or `..`) on a dashed outline.
 public enum SVGChart {
     /// The fill patterns, in series order (then repeated).
     static let fills = ["solid", "hatch", "dots", "cross", "light", "vertical"]

@@ -136,7 +136,7 @@ public final class ExportScreen: Screen {
         var lines: [StyledLine] = [("✔ Eksporten er gemt", .success), ("", .normal)]
         for line in DisplayWidth.wrap(parts.first ?? "", columns: frame.size.columns - 4) { lines.append((line, .bold)) }
         lines.append(("", .normal))
-        lines.append(("Filen indeholder kun antal pr. periode og besøg; små tal er skjult (<5 og x).", .normal))
+        lines.append(("Filen har kun antal pr. periode og besøg; små tal er skjult (<5, x og ..).", .normal))
         lines.append(("Eksporten er noteret i loggen.", .dim))
         lines.append(("", .normal))
         for warning in parts.dropFirst() {

@@ -111,28 +111,7 @@ extension ReviewList.Item {
             out += (first ? "\"" : ",\"") + name + "\":"
             first = false
         }
-        func string(_ text: String) {
-            out += "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": out += "\\\""
-                case "\\": out += "\\\\"
-                case "\n": out += "\\n"
-                case "\r": out += "\\r"
-                case "\t": out += "\\t"
-                case "\u{08}": out += "\\b"
-                case "\u{0C}": out += "\\f"
-                default:
-                    if scalar.value < 0x20 {
-                        let hex = String(scalar.value, radix: 16)
-                        out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                    } else {
-                        out.unicodeScalars.append(scalar)
-                    }
-                }
-            }
-            out += "\""
-        }
+        func string(_ text: String) { JSONString.append(text, to: &out) }
         func map(_ values: [String: String]) {
             out += "{"
             for (index, pair) in values.sorted(by: { $0.key < $1.key }).enumerated() {

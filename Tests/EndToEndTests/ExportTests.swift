@@ -47,10 +47,10 @@ import Testing
         #expect(Array(bytes.prefix(3)) == [0xEF, 0xBB, 0xBF])
         let text = String(decoding: bytes.dropFirst(3), as: UTF8.self)
         #expect(text.contains("Oprettet;2026-11-23T08:30:00Z\r\n"))
-        // 8mdr has 2 (shown as <5, a true 1-4), so 2mdr's 6 is hidden too, as x (5 or more), never as
-        // <5; zeros are shown.
+        // 8mdr has 2 (shown as <5, a true 1-4): the row shows only that, the rest is withheld (..); so
+        // 2mdr's 6 is hidden too, as x (5 or more), never as <5; its zeros are shown.
         #expect(text.contains("\r\n2026K4;2mdr;x;0;0;"))
-        #expect(text.contains("\r\n2026K4;8mdr;<5;0;0;"))
+        #expect(text.contains("\r\n2026K4;8mdr;<5;..;..;"))
         #expect(text.contains("\r\n2026K4;i alt;"))
         #expect(text.contains("Skjulte tal;<5 betyder et antal fra 1 til 4. x betyder et tal, der er skjult"))
         #expect(!text.contains("150926") && !text.contains("2026-10-05") && !text.contains("AB"))

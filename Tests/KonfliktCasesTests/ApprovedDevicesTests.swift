@@ -4,6 +4,7 @@ import KonfliktCore
 import Testing
 @testable import KonfliktCases
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// The case index trusts only approved devices: events of others never open, close or change a case
 /// and are counted apart; approving a device changes the index's validity key, so it is rebuilt and the

@@ -5,6 +5,7 @@ import Testing
 @testable import KonfliktCases
 @testable import KonfliktLog
 import KonfliktDemo
+import KonfliktTestSupport
 
 /// The case index gives the same cases as a fold from scratch, however the log changed since it was
 /// saved: appends, a new device file, a rewritten or truncated file, a damaged or outdated index.

@@ -3,6 +3,7 @@ import KonfliktCases
 import KonfliktCore
 import KonfliktLog
 import Testing
+import KonfliktTestSupport
 
 @Suite struct FoldTests {
     let visit = LocalDate(year: 2026, month: 3, day: 2)!

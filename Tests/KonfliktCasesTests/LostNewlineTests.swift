@@ -3,6 +3,7 @@ import KonfliktCore
 import Testing
 @testable import KonfliktCases
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// Issue 16, item 4, in the case index: a last event that lost only its newline is a case, the index
 /// does not rebuild itself over it on every open, and the writer's next line is read incrementally.

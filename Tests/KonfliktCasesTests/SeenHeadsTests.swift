@@ -3,6 +3,7 @@ import KonfliktCore
 import Testing
 @testable import KonfliktCases
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// The reader keeps its own witness of the files it has seen: rollback, truncation and removal are
 /// reported on every later read, appends are not.

@@ -2,6 +2,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 @Suite struct AppendTests {
     @Test func appendCreatesPrivateFilesAndChainsEvents() throws {

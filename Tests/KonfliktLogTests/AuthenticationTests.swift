@@ -3,6 +3,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// Scheme mode 1 (the writing device's key as HPKE sender), the lead-signed list of approved devices,
 /// what a reader admits, rotation and per-year device keys.

@@ -3,6 +3,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// The sealed-body scheme: roundtrip, wrong keys, tampering, devices and the team, and the writer's refusals.
 @Suite struct BodyCryptoTests {

@@ -3,6 +3,7 @@ import KonfliktCore
 import Synchronization
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// Issue 16: what a shared folder can hold (FIFOs, links, folders, lost newlines, bodies only the
 /// readers look at, loose permissions) neither hangs, fools nor damages the program.

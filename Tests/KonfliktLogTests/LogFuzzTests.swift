@@ -2,6 +2,7 @@ import Foundation
 import KonfliktCore
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// A small seeded generator (SplitMix64), so that a failing fuzz run can be repeated exactly.
 struct LogFuzzRandom: RandomNumberGenerator {

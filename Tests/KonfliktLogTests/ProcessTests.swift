@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import KonfliktLog
+import KonfliktTestSupport
 
 /// Real processes appending to one log: SIGKILL at random moments and several writers at once.
 /// Uses the `konflikt-log-stress` helper executable (built with the package).

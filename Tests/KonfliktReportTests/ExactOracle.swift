@@ -14,6 +14,7 @@ struct ExactOracle {
         var cell: CellPosition
         var truth: Int
         var small: Bool
+        var withheld: Bool
         var pinned: Bool
         var pinnedByZerosAndMarks: Bool
         var smallFromShownNumbers: Bool
@@ -87,7 +88,7 @@ print(json.dumps({"pinned": pinned, "inside": inside, "zerosPinned": zeros_pinne
                 cells.append(CellPosition(row: r, column: c))
                 problem.variables.append([r, c])
                 problem.truth.append(table.table.rows[r].values[c])
-                problem.lo.append(mark == .small ? 1 : table.minCell)
+                problem.lo.append(mark == .small ? 1 : mark == .withheld ? 0 : table.minCell)
                 problem.hi.append(mark == .small ? table.minCell - 1 : ceiling)
                 problem.small.append(mark == .small)
             }
@@ -108,7 +109,11 @@ print(json.dumps({"pinned": pinned, "inside": inside, "zerosPinned": zeros_pinne
     /// The verdict on every hidden cell of `table`.
     static func verdicts(_ table: SuppressedTable, relations: [LinearRelation]) throws -> [Verdict] {
         var everything = table
-        everything.marks = table.table.rows.map { row in row.values.map { $0 == 0 ? CellMark.shown : $0 < table.minCell ? .small : .protecting } }
+        everything.marks = table.table.rows.enumerated().map { index, row in
+            row.values.enumerated().map { column, value in
+                table.marks[index][column] == .withheld ? .withheld : value == 0 ? .shown : value < table.minCell ? .small : .protecting
+            }
+        }
         struct Input: Encodable { var actual: Problem; var zerosOnly: Problem }
         let actual = problem(table, relations: relations)
         let input = try JSONEncoder().encode(Input(actual: actual, zerosOnly: problem(everything, relations: relations)))
@@ -133,6 +138,7 @@ print(json.dumps({"pinned": pinned, "inside": inside, "zerosPinned": zeros_pinne
         let pinned = Set(decoded.pinned), inside = Set(decoded.inside), zerosPinned = Set(decoded.zerosPinned)
         return actual.variables.enumerated().map { i, position in
             Verdict(cell: CellPosition(row: position[0], column: position[1]), truth: actual.truth[i], small: actual.small[i],
+                    withheld: table.marks[position[0]][position[1]] == .withheld,
                     pinned: pinned.contains(i), pinnedByZerosAndMarks: zerosPinned.contains(i),
                     smallFromShownNumbers: inside.contains(i))
         }

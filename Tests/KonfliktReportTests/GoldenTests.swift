@@ -88,8 +88,8 @@ import Testing
         let form = try F.form()
         var parameters = ExportParameters(data: data, state: StateDirectory(path: data.path + ".state"), form: form, now: Self.created)
         let csv = try ExportRunner.build(parameters)
-        // The fixture's tiny quarters leave cells that zeros and marks alone pin down; the export says so.
-        #expect(csv.warnings.allSatisfy { $0.contains("kan måske indsnævres") })
+        // The rows where zeros and marks alone would pin a cell are withheld: nothing to warn about.
+        #expect(!csv.warnings.contains { $0.contains("kan måske indsnævres") })
         try check(csv.data, against: "quarter.csv")
         parameters.format = .json
         try check(try ExportRunner.build(parameters).data, against: "quarter.json")
