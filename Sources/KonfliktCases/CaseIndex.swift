@@ -339,7 +339,7 @@ public struct CaseIndex: Sendable {
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
                                              keys: keys, visit: { located in
                 // Only events of approved devices enter the fold (all of them without keys or approvals).
-                if keys?.admits(located.event) ?? true {
+                if keys?.admits(located.event, file: name) ?? true {
                     add(located, file: number, directory: directory, keys: keys)
                 } else {
                     unapproved += 1

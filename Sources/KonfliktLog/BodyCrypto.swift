@@ -358,12 +358,17 @@ public final class BodyKeys: Sendable {
     /// Whether `event` may change or count in a case: export and access lines always (they never touch
     /// a case); screenings, corrections and follow-ups only when authenticated by an approved device key
     /// under one of its device ids. Without a policy, everything readable counts.
-    public func admits(_ event: LogEvent) -> Bool {
+    /// A record without a sender (written before devices authenticated their records) counts when the
+    /// lead approved its log file `file` up to its sequence number (`konflikt team approve-legacy`).
+    public func admits(_ event: LogEvent, file: String? = nil) -> Bool {
         guard let policy else { return true }
         switch event.body {
         case .export, .access: return true
         case .screening, .correction, .followup:
-            guard let sender = event.sender else { return false }
+            guard let sender = event.sender else {
+                guard let file, let through = policy.legacy[file] else { return false }
+                return event.seq <= through
+            }
             return policy.devices[sender]?.contains(event.device) ?? false
         }
     }

@@ -10,12 +10,22 @@ public struct ApprovedDevice: Sendable, Hashable, Codable {
     public var devices: [String]
     /// When the lead approved it (UTC, ISO 8601).
     public var approved: String
+    /// For records written before devices authenticated them (clear text, or sealed without a sender):
+    /// the log file (`devices` holds its one name, e.g. `abcd….jsonl`) whose unauthenticated records up
+    /// to and including this sequence number the lead approved. Nil for an approved device key.
+    public var legacyThrough: Int?
 
     /// An approved device.
-    public init(fingerprint: String, devices: [String], approved: String) {
+    public init(fingerprint: String, devices: [String], approved: String, legacyThrough: Int? = nil) {
         self.fingerprint = fingerprint
         self.devices = devices
         self.approved = approved
+        self.legacyThrough = legacyThrough
+    }
+
+    /// The entry that approves the unauthenticated records of log file `file` up to sequence `seq`.
+    public static func legacy(file: String, through seq: Int, approved: String) -> ApprovedDevice {
+        ApprovedDevice(fingerprint: "legacy:" + file, devices: [file], approved: approved, legacyThrough: seq)
     }
 }
 
@@ -48,7 +58,8 @@ public struct DeviceApprovals: Sendable, Hashable, Codable {
     static func signedBytes(teamKey: String, devices: [ApprovedDevice]) -> Data {
         var text = "konflikt approvals v1\n\(teamKey)\n"
         for device in devices.sorted(by: { $0.fingerprint < $1.fingerprint }) {
-            text += "\(device.fingerprint) \(device.devices.sorted().joined(separator: ",")) \(device.approved)\n"
+            text += "\(device.fingerprint) \(device.devices.sorted().joined(separator: ",")) \(device.approved)"
+                + (device.legacyThrough.map { " legacy-through \($0)" } ?? "") + "\n"
         }
         return Data(text.utf8)
     }
@@ -57,7 +68,8 @@ public struct DeviceApprovals: Sendable, Hashable, Codable {
     public static func signed(_ devices: [ApprovedDevice], team: Curve25519.KeyAgreement.PrivateKey) throws(KeyError) -> DeviceApprovals {
         guard let key = signingKey(team: team) else { throw .cryptoFailure(reason: "signeringsnøglen kunne ikke dannes") }
         let teamKey = KeyFingerprint.of(team.publicKey)
-        let sorted = devices.map { ApprovedDevice(fingerprint: $0.fingerprint, devices: $0.devices.sorted(), approved: $0.approved) }
+        let sorted = devices.map { ApprovedDevice(fingerprint: $0.fingerprint, devices: $0.devices.sorted(), approved: $0.approved,
+                                                  legacyThrough: $0.legacyThrough) }
             .sorted { $0.fingerprint < $1.fingerprint }
         do {
             let signature = try key.signature(for: signedBytes(teamKey: teamKey, devices: sorted))
@@ -82,12 +94,16 @@ public struct DeviceApprovals: Sendable, Hashable, Codable {
 public struct ApprovalPolicy: Sendable, Hashable {
     /// Key fingerprint → device ids.
     public var devices: [String: Set<String>]
+    /// Log file → the last sequence number of its unauthenticated records (written before devices
+    /// authenticated their records) that the lead approved.
+    public var legacy: [String: Int]
     /// A Danish warning about the list (e.g. a signature that does not check), nil when it is fine.
     public var warning: String?
 
     /// A policy.
-    public init(devices: [String: Set<String>], warning: String? = nil) {
+    public init(devices: [String: Set<String>], legacy: [String: Int] = [:], warning: String? = nil) {
         self.devices = devices
+        self.legacy = legacy
         self.warning = warning
     }
 
@@ -98,6 +114,7 @@ public struct ApprovalPolicy: Sendable, Hashable {
         for fingerprint in devices.keys.sorted() {
             text += "\(fingerprint) \((devices[fingerprint] ?? []).sorted().joined(separator: ","))\n"
         }
+        for file in legacy.keys.sorted() { text += "legacy \(file) \(legacy[file] ?? 0)\n" }
         return Hex.string(SHA256.hash(data: Data(text.utf8))).prefix(32).description
     }
 
@@ -106,16 +123,23 @@ public struct ApprovalPolicy: Sendable, Hashable {
     public static func from(team: TeamFile?, teamKey: Curve25519.KeyAgreement.PrivateKey,
                             ownFingerprint: String?, ownDevice: String?) -> ApprovalPolicy {
         var devices: [String: Set<String>] = [:]
+        var legacy: [String: Int] = [:]
         var warning: String?
         if let approvals = team?.approvals {
             if approvals.isValid(team: teamKey) {
-                for device in approvals.devices { devices[device.fingerprint.lowercased(), default: []].formUnion(device.devices) }
+                for device in approvals.devices {
+                    if let through = device.legacyThrough {
+                        for file in device.devices { legacy[file] = max(legacy[file] ?? 0, through) }
+                    } else {
+                        devices[device.fingerprint.lowercased(), default: []].formUnion(device.devices)
+                    }
+                }
             } else {
                 warning = "Listen over godkendte enheder i team.json er ikke signeret med teamnøglen og bruges ikke; kun denne computers egne hændelser tælles. Kontakt den faglige leder."
             }
         }
         if let ownFingerprint, let ownDevice { devices[ownFingerprint, default: []].insert(ownDevice) }
-        return ApprovalPolicy(devices: devices, warning: warning)
+        return ApprovalPolicy(devices: devices, legacy: legacy, warning: warning)
     }
 }
 
@@ -141,6 +165,44 @@ public enum DeviceApprovalList {
             found[sender]?.events += 1
         }
         return found
+    }
+
+    /// Records without a sender (written before devices authenticated their records: clear text, or
+    /// sealed in the first mode) per log file: how many, and the last sequence number among them.
+    public static func legacyRecords(directory: DataDirectory,
+                                     team: Curve25519.KeyAgreement.PrivateKey) throws -> [String: (events: Int, lastSeq: Int)] {
+        var found: [String: (events: Int, lastSeq: Int)] = [:]
+        try LogReader.forEachEvent(in: directory, keys: BodyKeys(privateKeys: [team])) { located in
+            guard located.event.sender == nil else { return }
+            switch located.event.body {
+            case .export, .access: return
+            case .screening, .correction, .followup:
+                let known = found[located.file] ?? (0, 0)
+                found[located.file] = (known.events + 1, max(known.lastSeq, located.event.seq))
+            }
+        }
+        return found
+    }
+
+    /// Approves the records without a sender of log files `files` (file → last sequence number), as
+    /// they are now, in the signed list in `directory`'s `team.json`. Returns the new list.
+    @discardableResult
+    public static func approveLegacy(_ files: [String: Int], team: Curve25519.KeyAgreement.PrivateKey,
+                                     directory: DataDirectory, now: String) throws(KeyError) -> DeviceApprovals {
+        guard var file = try TeamFile.load(directory: directory) else { throw .noTeamFile(path: directory.file(TeamFile.name)) }
+        guard file.fingerprint.lowercased() == KeyFingerprint.of(team.publicKey) else {
+            throw .fingerprintMismatch(given: KeyFingerprint.short(KeyFingerprint.of(team.publicKey)),
+                                       found: KeyFingerprint.short(file.fingerprint))
+        }
+        var list = (file.approvals.flatMap { $0.isValid(team: team) ? $0.devices : nil }) ?? []
+        for (name, seq) in files {
+            list.removeAll { $0.legacyThrough != nil && $0.devices == [name] }
+            list.append(ApprovedDevice.legacy(file: name, through: seq, approved: now))
+        }
+        let approvals = try DeviceApprovals.signed(list, team: team)
+        file.approvals = approvals
+        try file.replace(directory: directory)
+        return approvals
     }
 
     /// Adds the device key `fingerprint` (writing as `devices`) to the signed list in `directory`'s

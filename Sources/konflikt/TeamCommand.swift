@@ -9,7 +9,8 @@ struct TeamCommand: ParsableCommand {
         commandName: "team",
         abstract: "Teamnøglen: opret (faglig leder), vis fingeraftrykket, godkend på denne computer.",
         subcommands: [TeamInitCommand.self, TeamShowCommand.self, TeamTrustCommand.self, TeamCheckCommand.self,
-                      TeamApproveCommand.self, TeamDevicesCommand.self, TeamRotateCommand.self])
+                      TeamApproveCommand.self, TeamApproveLegacyCommand.self, TeamDevicesCommand.self,
+                      TeamRotateCommand.self])
 }
 
 /// `konflikt team init [--key-file F]`: run once by the lead.
@@ -264,6 +265,63 @@ struct TeamApproveCommand: ParsableCommand {
     }
 }
 
+/// `konflikt team approve-legacy FILE… | --all`: the lead approves the records that were written before
+/// devices authenticated their records (clear text from before `team init`, or sealed by an older
+/// version), as each log file holds them now. Records appended later without a sender are not covered.
+struct TeamApproveLegacyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve-legacy",
+        abstract: "Godkend ældre hændelser uden afsender (skrevet før enhederne blev godkendt), som de er nu.",
+        discussion: """
+            Hændelser skrevet i klar tekst før konflikt team init, eller krypteret af en ældre version, har             ingen afsender, som kan godkendes. Den faglige leder godkender dem pr. logfil, som filen er nu             (til og med dens sidste sådanne hændelse); konflikt team devices viser filerne. Listen signeres             med teamnøglen og gemmes i team.json.
+            """)
+
+    @Argument(help: "Logfilerne (fx abcd0123abcd0123.jsonl), som konflikt team devices viser dem.")
+    var files: [String] = []
+
+    @Flag(name: .long, help: "Godkend de ældre hændelser i alle logfiler.")
+    var all = false
+
+    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    func validate() throws {
+        guard all != !files.isEmpty else {
+            throw ValidationError("Angiv logfilerne eller --all (ikke begge).")
+        }
+    }
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let config = ConfigDirectory.resolve(environment: environment)
+        try reportingErrors {
+            guard try TeamFile.load(directory: directory) != nil else {
+                throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
+            }
+            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let legacy = try DeviceApprovalList.legacyRecords(directory: directory, team: team)
+            let names = all ? legacy.keys.sorted() : files.map { $0.hasSuffix(".jsonl") ? $0 : $0 + ".jsonl" }
+            if let missing = names.first(where: { legacy[$0] == nil }) {
+                printError("\(missing) har ingen ældre hændelser uden afsender i datamappen. Intet er godkendt.")
+                throw ExitCode(ExitStatus.dataError)
+            }
+            guard !names.isEmpty else {
+                print("Der er ingen ældre hændelser uden afsender i datamappen.")
+                return
+            }
+            var approve: [String: Int] = [:]
+            for name in names { approve[name] = legacy[name]?.lastSeq ?? 0 }
+            try DeviceApprovalList.approveLegacy(approve, team: team, directory: directory, now: Timestamp.format(Date()))
+            let count = names.reduce(0) { $0 + (legacy[$1]?.events ?? 0) }
+            print("\(count) ældre \(count == 1 ? "hændelse" : "hændelser") i \(names.joined(separator: ", ")) tælles nu med.")
+        }
+    }
+}
+
 /// Why `team approve` refused.
 enum ApprovalError: Error, UserFacingError {
     /// A short fingerprint that matches more than one key in the log.
@@ -327,11 +385,21 @@ struct TeamDevicesCommand: ParsableCommand {
                 print(String(decoding: try encoder.encode(rows), as: UTF8.self))
                 return
             }
+            let legacy = try DeviceApprovalList.legacyRecords(directory: directory, team: team)
+            let policy = ApprovalPolicy.from(team: file, teamKey: team, ownFingerprint: nil, ownDevice: nil)
+            let legacyWaiting = legacy.filter { (policy.legacy[$0.key] ?? 0) < $0.value.lastSeq }.keys.sorted()
             var lines = ["Godkendte enheder:"]
-            lines += approved.isEmpty ? ["  (ingen)"] : approved.map { "  \(KeyFingerprint.short($0.fingerprint))  \($0.devices.joined(separator: ", "))" }
+            let keysApproved = approved.filter { $0.legacyThrough == nil }
+            lines += keysApproved.isEmpty ? ["  (ingen)"] : keysApproved.map { "  \(KeyFingerprint.short($0.fingerprint))  \($0.devices.joined(separator: ", "))" }
+            for entry in approved where entry.legacyThrough != nil {
+                lines.append("  ældre hændelser uden afsender i \(entry.devices.joined(separator: ", ")) til og med nr. \(entry.legacyThrough ?? 0)")
+            }
             lines.append("Venter på godkendelse:")
-            lines += waiting.isEmpty ? ["  (ingen)"] : waiting.map {
+            lines += waiting.isEmpty && legacyWaiting.isEmpty ? ["  (ingen)"] : waiting.map {
                 "  \(KeyFingerprint.short($0.fingerprint))  \($0.devices.sorted().joined(separator: ", "))  (\($0.events) hændelser)  konflikt team approve \($0.fingerprint)"
+            }
+            for name in legacyWaiting {
+                lines.append("  ældre hændelser uden afsender i \(name) (\(legacy[name]?.events ?? 0) hændelser)  konflikt team approve-legacy \(name)")
             }
             print(lines.joined(separator: "\n"))
         }

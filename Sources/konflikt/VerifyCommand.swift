@@ -132,7 +132,7 @@ enum Authenticity {
             switch located.event.body {
             case .export, .access: return
             case .screening, .correction, .followup:
-                if keys.admits(located.event) { result.authenticated += 1 } else { result.unapproved += 1 }
+                if keys.admits(located.event, file: located.file) { result.authenticated += 1 } else { result.unapproved += 1 }
             }
         }
         for problem in problems {

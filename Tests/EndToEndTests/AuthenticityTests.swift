@@ -101,6 +101,53 @@ import Testing
         #expect(stderr.contains("1 hændelser fra en enhed, der ikke er godkendt"))
     }
 
+    @Test func recordsFromBeforeTheTeamKeyCountOnceTheLeadApprovesThemAsTheyAre() throws {
+        let setup = try KeyTests.Setup(forms: forms)
+        // A screening in clear text, before the team had a key (issue 11: old lines stay readable).
+        let recorded = try Binary.run(["record", "--author", "AB"], stdin: KeyTests.secretAnswers, environment: setup.visitor)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let decision = try #require(try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        let id = try #require(decision["id"] as? String)
+        #expect(try Binary.run(["team", "init"], environment: setup.lead).status == 0)
+        var (cases, stderr) = try Self.review(setup)
+        #expect(cases.isEmpty)
+        #expect(stderr.contains("1 hændelser fra en enhed, der ikke er godkendt"))
+        let leadDevice = try Self.device(setup.lead).id
+        let names = try FileManager.default.contentsOfDirectory(atPath: setup.data.path)
+        let file = try #require(names.first { $0.hasSuffix(".jsonl") && !$0.hasPrefix(leadDevice) })
+        let devices = try Binary.run(["team", "devices"], environment: setup.lead)
+        #expect(devices.stdout.contains("konflikt team approve-legacy \(file)"), "\(devices.stdout)")
+
+        // Neither both nor none of the files and --all; a file without such records approves nothing.
+        #expect(try Binary.run(["team", "approve-legacy"], environment: setup.lead).status == 64)
+        let unknown = try Binary.run(["team", "approve-legacy", "0000000000000000.jsonl"], environment: setup.lead)
+        #expect(unknown.status == 65)
+        #expect(unknown.stderr.contains("Intet er godkendt"))
+
+        let approved = try Binary.run(["team", "approve-legacy", file], environment: setup.lead)
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(approved.stdout.contains("1 ældre hændelse i \(file) tælles nu med"))
+        (cases, stderr) = try Self.review(setup)
+        #expect(cases.map { $0["id"] as? String } == [id])
+        #expect(!stderr.contains("ikke er godkendt"))
+
+        // Approved as the file was: a record without a sender appended later to the same file, or put
+        // in a file of its own, closes nothing.
+        let directory = DataDirectory(path: setup.data.path)
+        let close = FollowupBody(screening: try #require(UUID(uuidString: id)), action: "underretning", status: .udfoert,
+                                 date: try #require(LocalDate(iso: "2026-11-22")), note: "lukket")
+        let team = try #require(try TeamFile.load(directory: directory)).key(path: "team.json")
+        for device in [String(file.dropLast(".jsonl".count)), "0123456789abcdef"] {
+            var old = LogWriter(directory: directory, device: device)   // sealed the old way: no sender
+            old.sealing = .sealed(try BodySealer(recipients: [BodyRecipient(kind: .team, publicKey: team)]))
+            try old.append(.followup(close), author: "XY")
+        }
+        #expect(try Binary.run(["verify"], environment: setup.visitor).status == 0)
+        (cases, stderr) = try Self.review(setup)
+        #expect((cases.first?["status"] as? [String: String])?["underretning"] == "open")
+        #expect(stderr.contains("2 hændelser fra en enhed, der ikke er godkendt"))
+    }
+
     @Test func aRecordSealedAgainByAnotherDeviceKeyFailsAuthentication() throws {
         let setup = try KeyTests.Setup(forms: forms)
         _ = try Self.recordedCase(setup, approve: true)
