@@ -253,14 +253,17 @@ struct BoundsAudit {
             if !terms.isEmpty { result.append(Reduced(terms: terms, equal: relation.kind == .equal, constant: constant)) }
         }
         let originals = result.count
-        var seen = Set<[Int]>()
+        // Pairs already combined, as i·count + j (a set of two-element arrays cost most of the export's
+        // time at a million events: an allocation and an array hash per pair).
+        let pairBase = result.count + 1
+        var seen = Set<Int>()
         for round in 0..<1 {
             var byHidden: [CellPosition: [Int]] = [:]
             for (index, relation) in result.enumerated() { for cell in relation.terms.keys { byHidden[cell, default: []].append(index) } }
             var combined: [Reduced] = []
             for (cell, indices) in byHidden.sorted(by: { ($0.key.row, $0.key.column) < ($1.key.row, $1.key.column) }) {
                 for i in indices {
-                    for j in indices where j != i && (round == 0 || i >= originals || j >= originals) && seen.insert([i, j]).inserted {
+                    for j in indices where j != i && (round == 0 || i >= originals || j >= originals) && seen.insert(i * pairBase + j).inserted {
                         let a = result[i], b = result[j]
                         guard let ca = a.terms[cell], let cb = b.terms[cell], abs(ca) == abs(cb) else { continue }
                         // b + sign·a cancels `cell`; an inequality can only be added, an equality with either sign.
