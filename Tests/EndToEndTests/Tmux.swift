@@ -18,6 +18,19 @@ final class TmuxSession {
     /// `seconds` scaled by `timeoutFactor`.
     static func scaled(_ seconds: Double) -> Double { seconds * timeoutFactor }
 
+    /// The exit status of the program in the pane, polled until it has exited (its last text can be on
+    /// the screen a moment before the process is gone); nil when it has not exited within `timeout`.
+    func exitStatus(timeout: Double = 10) throws -> Int32? {
+        let deadline = Date().addingTimeInterval(Self.scaled(timeout))
+        repeat {
+            let status = try tmux(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            if let value = Int32(status) { return value }
+            Thread.sleep(forTimeInterval: 0.05)
+        } while Date() < deadline
+        return nil
+    }
+
     let socket = "konflikt-test-\(UUID().uuidString.prefix(8))"
     let name = "k"
     let root: URL
