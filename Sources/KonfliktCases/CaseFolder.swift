@@ -120,7 +120,7 @@ public struct CaseFolder: Sendable {
             state.followups.append(FollowupRecord(id: event.id, timestamp: event.timestamp, author: event.author, body: body))
             refresh(&state)
             cases[body.screening] = state
-        case .export:
+        case .export, .access:
             break
         }
     }

@@ -58,6 +58,16 @@ public struct CaseIndex: Sendable {
     public private(set) var problems: [String] = []
     /// The secret for `cprKey` (32 random bytes).
     let cprSecret: [UInt8]
+    /// What the reader trusts (`BodyKeys.trustDigest`): part of the validity key, so approving a
+    /// device or destroying a key rebuilds the index.
+    let trust: String
+    /// Screenings, corrections and follow-ups left out because no approved device wrote them.
+    public private(set) var unapproved = 0
+    /// Events whose bodies were destroyed under the retention rules.
+    public private(set) var erased = 0
+    /// Of the lines read in this session that could not be read, those that failed authentication
+    /// (never saved: while there are any the index is not saved, so they are counted on every reading).
+    public private(set) var unauthentic = 0
 
     private var stringIndex: [String: Int32] = [:]
     private var positions: [UUID: Int32] = [:]
@@ -68,10 +78,11 @@ public struct CaseIndex: Sendable {
     /// The Danish day of each UTC hour met while folding (looking it up in the calendar is slow).
     private var dayOfHour: [Int64: Int32] = [:]
 
-    /// An empty index for `schema`.
-    public init(schema: CaseSchema, cprSecret: [UInt8]) {
+    /// An empty index for `schema`, for a reader that trusts `trust` (see `BodyKeys.trustDigest`).
+    public init(schema: CaseSchema, cprSecret: [UInt8], trust: String = "") {
         self.schema = schema
         self.cprSecret = cprSecret
+        self.trust = trust
     }
 
     /// Corrections and follow-ups that point at no screening, and repeated screenings.
@@ -172,7 +183,7 @@ public struct CaseIndex: Sendable {
                 }
             }
             records[Int(position)] = record
-        case .export:
+        case .export, .access:
             break
         }
     }
@@ -327,7 +338,12 @@ public struct CaseIndex: Sendable {
             var head = mark.headHash
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
                                              keys: keys, visit: { located in
-                add(located, file: number, directory: directory, keys: keys)
+                // Only events of approved devices enter the fold (all of them without keys or approvals).
+                if keys?.admits(located.event) ?? true {
+                    add(located, file: number, directory: directory, keys: keys)
+                } else {
+                    unapproved += 1
+                }
                 head = located.event.hash
                 sinceProgress += Int64(located.length + 1)
                 if sinceProgress > 4 << 20 {
@@ -335,7 +351,10 @@ public struct CaseIndex: Sendable {
                     sinceProgress = 0
                     if !progress(total > 0 ? Double(done) / Double(total) : 1) { cancelled = true }
                 }
-            }, problem: { problems.append($0) })
+            }, problem: { error in
+                if case .erasedBody = error { erased += 1 } else { problems.append(error) }
+                if case .unauthenticBody = error { unauthentic += 1 }
+            })
             if cancelled { throw CancellationError() }
             done += sinceProgress
             self.problems += problems.map(\.danishDescription)
@@ -367,7 +386,7 @@ public struct CaseIndex: Sendable {
 
     /// Forgets everything read (keeps the schema and the secret).
     private mutating func reset() {
-        self = CaseIndex(schema: schema, cprSecret: cprSecret)
+        self = CaseIndex(schema: schema, cprSecret: cprSecret, trust: trust)
     }
 
     // MARK: Details
@@ -395,7 +414,7 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 4
+    static let formatVersion: UInt32 = 5
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
     /// The mode byte after the version: the body in clear with a SHA-256 trailer, or sealed.
     private enum Mode: UInt8 { case clear = 0, sealed = 1 }
@@ -435,6 +454,7 @@ public struct CaseIndex: Sendable {
         var out = BinaryWriter()
         out.reserve(records.count * 72 + history.count * 48 + 4096)
         out.string(schema.signature)
+        out.string(trust)
         out.bytes(cprSecret)
         out.varint(UInt64(files.count))
         for file in files {
@@ -493,28 +513,30 @@ public struct CaseIndex: Sendable {
         for place in duplicates { out.place(place) }
         out.varint(UInt64(problems.count))
         for problem in problems { out.string(problem) }
+        out.varint(UInt64(unapproved))
+        out.varint(UInt64(erased))
         return out.data
     }
 
     /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
     /// form or schema, a damaged or truncated file, a sealed index without its key or with another
     /// key, a clear index where a key is given): the caller then rebuilds.
-    public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil) -> CaseIndex? {
+    public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil, trust: String = "") -> CaseIndex? {
         if let key {
             guard let body = openSealed({ data }, key: key) else { return nil }
-            return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+            return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
         }
-        return decodeClear(data, schema: schema)
+        return decodeClear(data, schema: schema, trust: trust)
     }
 
     /// The index saved at `path`, as `decode` reads it. A sealed file is let go as soon as its box is
     /// made, and the box as soon as it is opened, so that no more than two copies of the index's bytes
     /// are in memory at a time (the file holds tens of megabytes at a million events).
-    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?) -> CaseIndex? {
+    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?, trust: String = "") -> CaseIndex? {
         let read = { try? Data(contentsOf: URL(fileURLWithPath: path)) }
-        guard let key else { return read().flatMap { decodeClear($0, schema: schema) } }
+        guard let key else { return read().flatMap { decodeClear($0, schema: schema, trust: trust) } }
         guard let body = openSealed(read, key: key) else { return nil }
-        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+        return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
     }
 
     /// The body of a sealed index (from `read`), or nil when it is not one or does not open with `key`.
@@ -531,18 +553,18 @@ public struct CaseIndex: Sendable {
     }
 
     /// A clear index: the prefix, the body and the body's SHA-256.
-    private static func decodeClear(_ data: Data, schema: CaseSchema) -> CaseIndex? {
+    private static func decodeClear(_ data: Data, schema: CaseSchema, trust: String) -> CaseIndex? {
         let clear = prefix(.clear)
         guard data.count > clear.count + 32, data.prefix(clear.count).elementsEqual(clear) else { return nil }
         let body = data[data.startIndex + clear.count ..< data.endIndex - 32]
         guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
-        return BinaryReader.read(body) { input in decode(&input, schema: schema) }
+        return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
     }
 
     /// Reads an index body written by `encodedBody` from `input`.
-    private static func decode(_ input: inout BinaryReader, schema: CaseSchema) -> CaseIndex? {
-        guard input.string() == schema.signature, let secret = input.bytes(32) else { return nil }
-        var index = CaseIndex(schema: schema, cprSecret: secret)
+    private static func decode(_ input: inout BinaryReader, schema: CaseSchema, trust: String) -> CaseIndex? {
+        guard input.string() == schema.signature, input.string() == trust, let secret = input.bytes(32) else { return nil }
+        var index = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
         guard let fileCount = input.count() else { return nil }
         for number in 0..<fileCount {
             guard let name = input.string(), let end = input.varint(), let lines = input.varint(),
@@ -611,6 +633,9 @@ public struct CaseIndex: Sendable {
             guard let text = input.string() else { return nil }
             index.problems.append(text)
         }
+        guard let unapproved = input.varint(), let erased = input.varint() else { return nil }
+        index.unapproved = Int(clamping: unapproved)
+        index.erased = Int(clamping: erased)
         guard input.atEnd else { return nil }
         index.positionsBuilt = false
         return index

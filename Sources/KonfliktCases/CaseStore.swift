@@ -83,13 +83,14 @@ public struct CaseStore: Sendable {
                             progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
         let schema = try CaseSchema(form: form)
         let name = indexFileName(for: directory)
+        let trust = keys?.trustDigest ?? ""
         var index: CaseIndex
         var loaded = false
-        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel)) {
+        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel), trust: trust) {
             index = saved
             loaded = true
         } else {
-            index = CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) })
+            index = CaseIndex(schema: schema, cprSecret: SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) }, trust: trust)
         }
         var store = CaseStore(directory: directory, index: consume index,   // moved, so the update does not copy it
                               report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
@@ -169,6 +170,16 @@ public struct CaseStore: Sendable {
         if !index.problems.isEmpty {
             result.append("\(index.problems.count) linje(r) i loggen kunne ikke læses og er sprunget over; kør konflikt verify.")
         }
+        if index.unapproved > 0 {
+            result.append("\(index.unapproved) hændelser fra en enhed, der ikke er godkendt, er ikke talt med; de kan hverken lukke eller ændre en sag. Sammenlign enhedens fingeraftryk, og kør konflikt team approve FINGERAFTRYK.")
+        }
+        if index.unauthentic > 0 {
+            result.append("\(index.unauthentic) hændelser kan ikke godkendes (kuverten er ændret, eller de er skrevet igen med en anden enheds nøgle) og er ikke talt med; kør konflikt verify --key.")
+        }
+        if index.erased > 0 {
+            result.append("\(index.erased) hændelser er slettet efter reglerne for opbevaring (nøglerne er destrueret) og er ikke talt med.")
+        }
+        if let warning = keys?.policy?.warning { result.append(warning) }
         if index.orphanCount > 0 {
             result.append("\(index.orphanCount) hændelse(r) peger på en screening, der ikke findes i loggen, eller gentager en screening; kør konflikt verify.")
         }

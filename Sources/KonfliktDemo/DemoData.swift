@@ -17,6 +17,8 @@ public struct DemoDataOptions: Sendable {
     /// would seal them (with a throw-away key per demo device as the second recipient), so reading
     /// encrypted logs can be demonstrated and measured. Not byte-identical between runs.
     public var teamFile: TeamFile?
+    /// The raw device key that authenticates sealed demo bodies (scheme mode 1); a random one when nil.
+    public var sender: Data?
 
     /// Options.
     public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate, teamFile: TeamFile? = nil) {
@@ -98,7 +100,9 @@ public enum DemoData {
                 let teamKey = try team.key(path: directory.file(TeamFile.name))
                 writer.sealer = try BodySealer(recipients: [
                     BodyRecipient(kind: .team, publicKey: teamKey),
-                    BodyRecipient(kind: .device, publicKey: Curve25519.KeyAgreement.PrivateKey().publicKey)])
+                    BodyRecipient(kind: .device, publicKey: Curve25519.KeyAgreement.PrivateKey().publicKey)],
+                    sender: options.sender.flatMap { try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: $0) }
+                        ?? Curve25519.KeyAgreement.PrivateKey())
             }
             for step in plan {
                 let family = Family(form: form, seed: options.seed, index: Int(step.index), devices: devices,

@@ -10,13 +10,22 @@ import Synchronization
 /// so the hash chain covers the line as written and `verify` needs no key. The byte layout is in
 /// docs/LOG.md.
 ///
-///     0x01 version ‖ 0x00 mode ‖ n ‖ n × (kind ‖ key id (8) ‖ HPKE enc (32) ‖ wrapped data key (48))
-///       ‖ nonce (12) ‖ ciphertext ‖ tag (16)
+///     0x01 version ‖ mode ‖ n ‖ [mode 1: sender public key (32)]
+///       ‖ n × (kind ‖ key id (8) ‖ HPKE enc (32) ‖ wrapped data key (48)) ‖ nonce (12) ‖ ciphertext ‖ tag (16)
+///
+/// Mode 0 (base) does not authenticate the writer. Mode 1 wraps the data key in HPKE's authenticated
+/// mode with the writing device's key as sender, whose public key is in the header: a body that opens
+/// was sealed by the holder of that key (or a recipient), for exactly this envelope.
 public enum BodyCrypto {
     /// The scheme version this program writes and reads.
     static let version: UInt8 = 1
-    /// Mode 0: the sender is not authenticated (mode 1 is kept for sealing with the device key as the HPKE sender).
+    /// Mode 0: the sender is not authenticated (written before approved devices existed).
     static let baseMode: UInt8 = 0
+    /// Mode 1: the data key is wrapped in HPKE auth mode with the writing device's key as sender.
+    static let authMode: UInt8 = 1
+
+    /// Where the stanzas start in a blob of `mode`: after version, mode, count and (mode 1) the sender key.
+    static func stanzaStart(mode: UInt8) -> Int { mode == authMode ? 3 + 32 : 3 }
     /// The HPKE suite that wraps data keys.
     static var suite: HPKE.Ciphersuite { HPKE.Ciphersuite(kem: .Curve25519_HKDF_SHA256, kdf: .HKDF_SHA256, aead: .chaChaPoly) }
     /// Bytes per recipient stanza: kind, key id, encapsulated key, wrapped data key with its tag.
@@ -33,6 +42,8 @@ public enum BodyCrypto {
     public static func isSensitive(_ body: EventBody) -> Bool {
         switch body {
         case .screening, .correction, .followup: return true
+        // An access names a family's case; an export's access names only the export.
+        case .access(let access): return access.kind != .export
         case .export: return false
         }
     }
@@ -75,9 +86,12 @@ public enum BodyCrypto {
               let blob = Data(base64Encoded: Data(UnsafeRawBufferPointer(rebasing: line[base64]))),
               blob.count >= 3 else { return .malformed }
         let bytes = [UInt8](blob)
-        guard bytes[0] == version, bytes[1] == baseMode else { return .newerVersion }
+        guard bytes[0] == version, bytes[1] == baseMode || bytes[1] == authMode else { return .newerVersion }
         let count = Int(bytes[2])
-        guard (1...16).contains(count), bytes.count >= 3 + count * stanzaLength + 12 + 16 else { return .malformed }
+        guard (1...16).contains(count),
+              bytes.count >= stanzaStart(mode: bytes[1]) + count * stanzaLength + 12 + 16 else { return .malformed }
+        if bytes[1] == authMode,
+           (try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: bytes[3..<35])) == nil { return .malformed }
         return .wellFormed
     }
 
@@ -90,51 +104,82 @@ public enum BodyCrypto {
         case noKey
         /// The blob is malformed, or the body does not match its envelope (tampering or damage).
         case damaged
+        /// Mode 1: the data key was not wrapped by the named sender, or the body does not match its
+        /// envelope: the record is not authentic.
+        case unauthentic
         /// Another scheme version or mode.
         case unsupported(Int)
+        /// Every key that could open it was destroyed under the retention rules.
+        case retired
     }
 
-    /// Opens `blob` for the line whose envelope bytes are `envelope`, returning the body's JSON.
-    static func open(blob: [UInt8], envelope: UnsafeRawBufferPointer, keys: BodyKeys) -> Result<Data, OpenFailure> {
+    /// Opens `blob` for the line whose envelope bytes are `envelope`, returning the body's JSON and,
+    /// in mode 1, the fingerprint of the device key that authenticated it.
+    static func open(blob: [UInt8], envelope: UnsafeRawBufferPointer, keys: BodyKeys) -> Result<(json: Data, sender: String?), OpenFailure> {
         guard blob.count >= 3 else { return .failure(.damaged) }
-        guard blob[0] == version, blob[1] == baseMode else { return .failure(.unsupported(Int(blob[0]))) }
+        guard blob[0] == version, blob[1] == baseMode || blob[1] == authMode else { return .failure(.unsupported(Int(blob[0]))) }
+        let mode = blob[1]
+        let first = stanzaStart(mode: mode)
         let count = Int(blob[2])
-        let headerLength = 3 + count * stanzaLength
+        let headerLength = first + count * stanzaLength
         guard count > 0, blob.count >= headerLength + 12 + 16 else { return .failure(.damaged) }
+        var sender: Curve25519.KeyAgreement.PublicKey?
+        if mode == authMode {
+            guard let key = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: blob[3..<35]) else {
+                return .failure(.unauthentic)
+            }
+            sender = key
+        }
+        // In mode 1 the cache is keyed by the sender too: a stanza copied under another sender key
+        // must be unwrapped (and fail) again, never found in the cache.
+        let senderBytes = mode == authMode ? Data(blob[3..<35]) : Data()
         var dataKey: SymmetricKey?
         var sawRecipient = false
         for index in 0..<count {
-            let start = 3 + index * stanzaLength
+            let start = first + index * stanzaLength
             let kind = blob[start]
             let keyID = blob[(start + 1)..<(start + 9)]
             guard keys.holds(keyID) else { continue }
             sawRecipient = true
             let encapsulated = Data(blob[(start + 9)..<(start + 41)])
+            let cacheKey = senderBytes + encapsulated
             // The common case: this data key was unwrapped for an earlier line. (Making the private key
             // from its bytes costs a scalar multiplication, so it is only done on a miss.)
-            if let cached = keys.cached(encapsulated) { dataKey = cached; break }
+            if let cached = keys.cached(cacheKey) { dataKey = cached; break }
             guard let privateKey = keys.key(for: keyID) else { continue }
             do {
-                var recipient = try HPKE.Recipient(privateKey: privateKey, ciphersuite: suite,
+                var recipient: HPKE.Recipient
+                if let sender {
+                    recipient = try HPKE.Recipient(privateKey: privateKey, ciphersuite: suite,
+                                                   info: info(kind: kind, keyID: keyID), encapsulatedKey: encapsulated,
+                                                   authenticatedBy: sender)
+                } else {
+                    recipient = try HPKE.Recipient(privateKey: privateKey, ciphersuite: suite,
                                                    info: info(kind: kind, keyID: keyID), encapsulatedKey: encapsulated)
+                }
                 let raw = try recipient.open(blob[(start + 41)..<(start + stanzaLength)], authenticating: Data())
                 guard raw.count == 32 else { return .failure(.damaged) }
                 let key = SymmetricKey(data: raw)
-                keys.remember(encapsulated, key)
+                keys.remember(cacheKey, key)
                 dataKey = key
                 break
             } catch {
                 continue
             }
         }
-        guard let dataKey else { return .failure(sawRecipient ? .damaged : .noKey) }
+        let failure: OpenFailure = mode == authMode ? .unauthentic : .damaged
+        guard let dataKey else {
+            if sawRecipient { return .failure(failure) }
+            return .failure(keys.isRetired(blob, first: first, count: count) ? .retired : .noKey)
+        }
         var associated = Data(envelope)
         associated.append(contentsOf: blob[0..<headerLength])
         do {
             let box = try ChaChaPoly.SealedBox(combined: blob[headerLength...])
-            return .success(try ChaChaPoly.open(box, using: dataKey, authenticating: associated))
+            let json = try ChaChaPoly.open(box, using: dataKey, authenticating: associated)
+            return .success((json, sender.map { KeyFingerprint.of($0) }))
         } catch {
-            return .failure(.damaged)
+            return .failure(failure)
         }
     }
 }
@@ -171,16 +216,26 @@ public struct BodySealer: Sendable {
     /// Version, mode, count and the recipient stanzas: the start of every blob this sealer makes.
     let header: [UInt8]
 
-    /// A sealer with a fresh random data key wrapped to `recipients`.
-    public init(recipients: [BodyRecipient]) throws(KeyError) {
+    /// A sealer with a fresh random data key wrapped to `recipients`: in HPKE's authenticated mode with
+    /// `sender` (the writing device's key; scheme mode 1), or, without one, in base mode (mode 0, only
+    /// for tests of old records).
+    public init(recipients: [BodyRecipient], sender authentication: Curve25519.KeyAgreement.PrivateKey? = nil) throws(KeyError) {
         guard !recipients.isEmpty, recipients.count <= 16 else { throw .cryptoFailure(reason: "1–16 modtagere") }
         let dataKey = SymmetricKey(size: .bits256)
-        var header: [UInt8] = [BodyCrypto.version, BodyCrypto.baseMode, UInt8(recipients.count)]
+        var header: [UInt8] = [BodyCrypto.version, authentication == nil ? BodyCrypto.baseMode : BodyCrypto.authMode,
+                               UInt8(recipients.count)]
+        if let authentication { header += authentication.publicKey.rawRepresentation }
         do {
             for recipient in recipients {
                 let keyID = KeyFingerprint.keyID(recipient.publicKey)
-                var sender = try HPKE.Sender(recipientKey: recipient.publicKey, ciphersuite: BodyCrypto.suite,
-                                             info: BodyCrypto.info(kind: recipient.kind.rawValue, keyID: keyID))
+                let info = BodyCrypto.info(kind: recipient.kind.rawValue, keyID: keyID)
+                var sender: HPKE.Sender
+                if let authentication {
+                    sender = try HPKE.Sender(recipientKey: recipient.publicKey, ciphersuite: BodyCrypto.suite,
+                                             info: info, authenticatedBy: authentication)
+                } else {
+                    sender = try HPKE.Sender(recipientKey: recipient.publicKey, ciphersuite: BodyCrypto.suite, info: info)
+                }
                 let wrapped = try dataKey.withUnsafeBytes { raw in try sender.seal(raw, authenticating: Data()) }
                 header.append(recipient.kind.rawValue)
                 header += keyID
@@ -202,8 +257,9 @@ public struct BodySealer: Sendable {
     /// The key ids (hex) of the recipients, in order.
     var recipientIDs: [String] {
         guard header.count >= 3 else { return [] }
+        let first = BodyCrypto.stanzaStart(mode: header[1])
         return (0..<Int(header[2])).map { index in
-            let start = 3 + index * BodyCrypto.stanzaLength
+            let start = first + index * BodyCrypto.stanzaLength
             return Hex.bytes(header[(start + 1)..<(start + 9)])
         }
     }
@@ -223,6 +279,7 @@ public struct BodySealer: Sendable {
     private struct Stored: Codable {
         var version: Int
         var day: String
+        var sender: String?
         var recipients: [String]
         var dataKey: String
         var header: String
@@ -232,20 +289,26 @@ public struct BodySealer: Sendable {
     /// open every body of this device anyway).
     static let fileName = "body-key.json"
 
-    /// Today's sealer for `recipients`: the stored one when it was made today (UTC `day`) for the same
-    /// recipients, else a new one, stored for the next append (a failure to store it only costs a new key).
-    public static func load(config: ConfigDirectory, recipients: [BodyRecipient], day: String) throws(KeyError) -> BodySealer {
+    /// Today's sealer for `recipients`, authenticated by `sender`: the stored one when it was made today
+    /// (UTC `day`) for the same sender and recipients, else a new one, stored for the next append (a
+    /// failure to store it only costs a new key).
+    public static func load(config: ConfigDirectory, recipients: [BodyRecipient], sender: Curve25519.KeyAgreement.PrivateKey,
+                            day: String) throws(KeyError) -> BodySealer {
         let ids = recipients.map { Hex.bytes(KeyFingerprint.keyID($0.publicKey)) }
+        let senderID = Hex.bytes(KeyFingerprint.keyID(sender.publicKey))
         if let data = FileManager.default.contents(atPath: config.file(fileName)),
            let stored = try? JSONDecoder().decode(Stored.self, from: data),
-           stored.version == 1, stored.day == day, stored.recipients == ids,
+           stored.version == 1, stored.day == day, stored.recipients == ids, stored.sender == senderID,
            let key = Data(base64Encoded: stored.dataKey), key.count == 32,
            let header = Data(base64Encoded: stored.header) {
             let sealer = BodySealer(dataKey: Array(key), header: Array(header))
-            if sealer.header.count == 3 + ids.count * BodyCrypto.stanzaLength, sealer.recipientIDs == ids { return sealer }
+            if sealer.header.count == 3 + 32 + ids.count * BodyCrypto.stanzaLength, sealer.header[1] == BodyCrypto.authMode,
+               Array(sealer.header[3..<35]) == Array(sender.publicKey.rawRepresentation),
+               sealer.recipientIDs == ids { return sealer }
         }
-        let sealer = try BodySealer(recipients: recipients)
-        let stored = Stored(version: 1, day: day, recipients: ids, dataKey: Data(sealer.dataKeyBytes).base64EncodedString(),
+        let sealer = try BodySealer(recipients: recipients, sender: sender)
+        let stored = Stored(version: 1, day: day, sender: senderID, recipients: ids,
+                            dataKey: Data(sealer.dataKeyBytes).base64EncodedString(),
                             header: Data(sealer.header).base64EncodedString())
         if let data = try? JSONEncoder().encode(stored) { try? config.write(data, to: fileName) }
         return sealer
@@ -263,11 +326,65 @@ public final class BodyKeys: Sendable {
 
     private let entries: [Entry]
     private let cache: (any UnwrappedKeyCache)?
+    /// Which devices this reader trusts (nil: every readable record counts, as for a health visitor's
+    /// own records or a folder without approvals).
+    public let policy: ApprovalPolicy?
+    /// Key ids (8 bytes) of keys destroyed under the retention rules: a body sealed only to them is
+    /// `LogError.erasedBody`, not a problem.
+    let retired: Set<[UInt8]>
 
-    /// Keys for a reader holding `privateKeys`.
-    public init(privateKeys: [Curve25519.KeyAgreement.PrivateKey]) {
+    /// Keys for a reader holding `privateKeys`, trusting the devices of `policy`; `retired` are the key
+    /// ids of destroyed keys.
+    public init(privateKeys: [Curve25519.KeyAgreement.PrivateKey], policy: ApprovalPolicy? = nil,
+                retired: Set<[UInt8]> = []) {
         entries = privateKeys.map { Entry(keyID: KeyFingerprint.keyID($0.publicKey), privateKeyBytes: $0.rawRepresentation) }
         if #available(macOS 15, *) { cache = MutexKeyCache() } else { cache = nil }
+        self.policy = policy
+        self.retired = retired
+    }
+
+    /// The same keys trusting the devices of `policy` instead (after the lead approved a device).
+    public func replacingPolicy(_ policy: ApprovalPolicy?) -> BodyKeys {
+        BodyKeys(entries: entries, policy: policy, retired: retired)
+    }
+
+    private init(entries: [Entry], policy: ApprovalPolicy?, retired: Set<[UInt8]>) {
+        self.entries = entries
+        if #available(macOS 15, *) { cache = MutexKeyCache() } else { cache = nil }
+        self.policy = policy
+        self.retired = retired
+    }
+
+    /// Whether `event` may change or count in a case: export and access lines always (they never touch
+    /// a case); screenings, corrections and follow-ups only when authenticated by an approved device key
+    /// under one of its device ids. Without a policy, everything readable counts.
+    public func admits(_ event: LogEvent) -> Bool {
+        guard let policy else { return true }
+        switch event.body {
+        case .export, .access: return true
+        case .screening, .correction, .followup:
+            guard let sender = event.sender else { return false }
+            return policy.devices[sender]?.contains(event.device) ?? false
+        }
+    }
+
+    /// A digest of what this reader trusts and holds (approved devices, key ids, retired keys), for the
+    /// case index's validity key: when it changes, the index is rebuilt.
+    public var trustDigest: String {
+        var text = policy.map { "approved \($0.digest)\n" } ?? "all\n"
+        for id in entries.map({ Hex.bytes($0.keyID) }).sorted() { text += "key \(id)\n" }
+        for id in retired.map({ Hex.bytes($0) }).sorted() { text += "retired \(id)\n" }
+        return String(Hex.string(SHA256.hash(data: Data(text.utf8))).prefix(32))
+    }
+
+    /// Whether a blob none of whose stanzas this reader holds was sealed to a retired key.
+    func isRetired(_ blob: [UInt8], first: Int, count: Int) -> Bool {
+        guard !retired.isEmpty else { return false }
+        for index in 0..<count {
+            let start = first + index * BodyCrypto.stanzaLength
+            if retired.contains(Array(blob[(start + 1)..<(start + 9)])) { return true }
+        }
+        return false
     }
 
     /// Keys for the lead (team key, and optionally the lead's own device key).
@@ -337,24 +454,37 @@ extension LogEvent {
             throw .damagedBody(file: file, line: line)
         }
         let envelope = UnsafeRawBufferPointer(rebasing: bytes[0..<envelopeEnd])
+        let json: Data, sender: String?
         switch BodyCrypto.open(blob: Array(blob), envelope: envelope, keys: keys) {
         case .failure(.noKey): throw .noKeyForBody(file: file, line: line)
         case .failure(.damaged): throw .damagedBody(file: file, line: line)
+        case .failure(.unauthentic): throw .unauthenticBody(file: file, line: line)
+        case .failure(.retired): throw .erasedBody(file: file, line: line)
         case .failure(.unsupported(let version)): throw .unsupportedVersion(file: file, line: line, version: version)
-        case .success(let json):
+        case .success(let opened): (json, sender) = (opened.json, opened.sender)
+        }
+        do {
             // The line as it would be in clear text, decoded by the usual (fast) path.
             var clear = [UInt8](envelope)
             clear.reserveCapacity(envelopeEnd + json.count + 100)
             clear += Array(#","body":"#.utf8)
             clear += json
             clear += UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - EventLine.suffixLength)...])
+            var event: LogEvent
             do {
-                return try clear.withUnsafeBytes { raw throws(LogError) in try decode(raw, file: file, line: line) }
+                event = try clear.withUnsafeBytes { raw throws(LogError) in try decode(raw, file: file, line: line) }
             } catch let error as LogError {
                 throw error
             } catch {
                 throw .damagedBody(file: file, line: line)
             }
+            event.sender = sender
+            // An approved key writing under a device id that is not its own: another device's record
+            // sealed again with this key. Not authentic.
+            if let sender, let devices = keys.policy?.devices[sender], !devices.contains(event.device) {
+                throw .unauthenticBody(file: file, line: line)
+            }
+            return event
         }
     }
 }

@@ -10,6 +10,8 @@ public enum EventBody: Sendable, Hashable {
     case followup(FollowupBody)
     /// `export`.
     case export(ExportBody)
+    /// `access`: someone looked at a family's record.
+    case access(AccessBody)
 
     /// The envelope's `type` for this body.
     public var type: String {
@@ -18,6 +20,7 @@ public enum EventBody: Sendable, Hashable {
         case .correction: return "correction"
         case .followup: return "followup"
         case .export: return "export"
+        case .access: return "access"
         }
     }
 
@@ -31,6 +34,7 @@ public enum EventBody: Sendable, Hashable {
             case .correction(let body): return try encoder.encode(body)
             case .followup(let body): return try encoder.encode(body)
             case .export(let body): return try encoder.encode(body)
+            case .access(let body): return try encoder.encode(body)
             }
         } catch {
             throw .encodingFailed(reason: "\(error)")

@@ -36,6 +36,8 @@ public enum KeyError: Error, Equatable, UserFacingError {
     case cannotWrite(path: String, reason: String)
     /// The cryptographic library failed (should not happen; carries its description).
     case cryptoFailure(reason: String)
+    /// A record for a visit year whose keys were destroyed under the retention rules.
+    case retiredYear(year: Int)
 
     public var danishDescription: String {
         switch self {
@@ -71,6 +73,8 @@ public enum KeyError: Error, Equatable, UserFacingError {
             return "Kan ikke gemme \(path): \(reason)."
         case .cryptoFailure(let reason):
             return "Krypteringen fejlede: \(reason). Intet er gemt."
+        case .retiredYear(let year):
+            return "Nøglerne til besøg i \(year) er destrueret efter reglerne for opbevaring; en registrering for et besøg i \(year) kan ikke gemmes. Intet er gemt."
         }
     }
 
@@ -78,6 +82,7 @@ public enum KeyError: Error, Equatable, UserFacingError {
         switch self {
         case .teamKeyExists, .noTeamFile: return ExitStatus.dataError
         case .notAFingerprint, .passphraseTooShort, .passphrasesDiffer: return ExitStatus.usage
+        case .retiredYear: return ExitStatus.dataError
         case .cannotWrite: return ExitStatus.ioError
         default: return ExitStatus.noPermission
         }

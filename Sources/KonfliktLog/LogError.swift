@@ -36,6 +36,11 @@ public enum LogError: Error, Equatable, UserFacingError {
     case noKeyForBody(file: String, line: Int)
     /// An encrypted body does not match its envelope or is damaged (tampering, or a broken file).
     case damagedBody(file: String, line: Int)
+    /// A body sealed in authenticated mode that does not open with its sender's key, or whose key is
+    /// approved for another device: a changed envelope, or a record sealed again by another device.
+    case unauthenticBody(file: String, line: Int)
+    /// A body whose keys were all destroyed under the retention rules (`konflikt retention`).
+    case erasedBody(file: String, line: Int)
     /// A key problem stopped the append (untrusted or changed team key, unreadable key file).
     case keys(KeyError)
     /// A heads file given to `verify --against` could not be read.
@@ -83,6 +88,10 @@ public enum LogError: Error, Equatable, UserFacingError {
             return "\(file) linje \(line): hændelsen er krypteret til en anden nøgle end dem, der er indlæst."
         case .damagedBody(let file, let line):
             return "\(file) linje \(line): den krypterede hændelse er beskadiget eller passer ikke til sin kuvert."
+        case .unauthenticBody(let file, let line):
+            return "\(file) linje \(line): hændelsen kan ikke godkendes: den er ikke skrevet med nøglen til enheden i kuverten, eller kuverten er ændret."
+        case .erasedBody(let file, let line):
+            return "\(file) linje \(line): indholdet er slettet efter reglerne for opbevaring (nøglen er destrueret)."
         case .keys(let error):
             return error.danishDescription
         case .badHeadsFile(let path, let reason):
@@ -107,6 +116,10 @@ public enum LogError: Error, Equatable, UserFacingError {
             return ExitStatus.noPermission
         case .keys(let error):
             return error.exitCode
+        case .unauthenticBody:
+            return ExitStatus.dataError
+        case .erasedBody:
+            return ExitStatus.noPermission
         default:
             return ExitStatus.ioError
         }

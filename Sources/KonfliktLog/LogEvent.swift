@@ -21,6 +21,9 @@ public struct LogEvent: Sendable, Hashable {
     public var hash: String
     /// The typed content.
     public var body: EventBody
+    /// The fingerprint of the device key that authenticated a sealed body (scheme mode 1); nil for
+    /// clear lines and bodies sealed without authentication.
+    public var sender: String? = nil
 
     /// The timestamp as a `Date` (the epoch when it cannot be read).
     public var date: Date { Timestamp.parse(timestamp) ?? Date(timeIntervalSince1970: 0) }
@@ -45,6 +48,7 @@ public struct LogEvent: Sendable, Hashable {
             case "correction": event = try decodeLine(CorrectionBody.self, data, file, line) { .correction($0) }
             case "followup": event = try decodeLine(FollowupBody.self, data, file, line) { .followup($0) }
             case "export": event = try decodeLine(ExportBody.self, data, file, line) { .export($0) }
+            case "access": event = try decodeLine(AccessBody.self, data, file, line) { .access($0) }
             default: event = nil
             }
         } catch let error as LogError {
@@ -68,7 +72,7 @@ public struct LogEvent: Sendable, Hashable {
         }
         if envelope.hasEncryptedBody { throw .encryptedBody(file: file, line: line) }
         switch envelope.type {
-        case "screening", "correction", "followup", "export":
+        case "screening", "correction", "followup", "export", "access":
             throw .badEvent(file: file, line: line, reason: "indholdet passer ikke til typen \(envelope.type)")
         default:
             throw .unknownEventType(file: file, line: line, type: envelope.type)

@@ -29,13 +29,13 @@ public struct LocatedEvent: Sendable, Hashable {
 public enum LogReader {
     /// Calls `visit` for each event, file by file (sorted by name), line by line; returns the problems.
     @discardableResult
-    public static func forEachEvent(in directory: DataDirectory,
+    public static func forEachEvent(in directory: DataDirectory, keys: BodyKeys? = nil,
                                     _ visit: (LocatedEvent) throws -> Void) throws -> [LogError] {
         var problems: [LogError] = []
         try forEachFile(try directory.logFiles(), in: directory, problems: &problems) { name, path, fd, problems in
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
-            var batch = DecodeBatch(file: name)
+            var batch = DecodeBatch(file: name, keys: keys)
             _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, offset, bytes in
                 batch.add(line: number, offset: offset, bytes: bytes)
                 if batch.isFull { try batch.flush(into: &problems, visit) }

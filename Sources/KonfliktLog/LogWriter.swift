@@ -1,4 +1,5 @@
 import Foundation
+import KonfliktCore
 
 /// Appends events durably to this device's log file:
 /// exclusive `flock`, look only at the tail for the previous hash and sequence, one `write` of the
@@ -31,12 +32,16 @@ public struct LogWriter: Sendable {
     }
 
     /// Appends one event and returns once it is on disk. Any error means the event was NOT saved.
+    /// `visitDate` is the date of the visit the event is about (a follow-up's or an access's case): a
+    /// sealed body's own copy goes to this device's key for that year, so retention can forget it;
+    /// screenings and corrections carry their own, and without one the year of today is used.
     @discardableResult
-    public func append(_ body: EventBody, author: String, id: UUID = LogWriter.newID()) throws(LogError) -> AppendResult {
+    public func append(_ body: EventBody, author: String, id: UUID = LogWriter.newID(),
+                       visitDate: LocalDate? = nil) throws(LogError) -> AppendResult {
         // A file size limit must surface as EFBIG from write(2), not kill the process (set once).
         Self.ignoreFileSizeSignal
         // Decided before anything is opened: a refused body leaves no byte and no new file behind.
-        let sealer = try sealer(for: body)
+        let sealer = try sealer(for: body, visitYear: Self.visitYear(of: body, given: visitDate, now: now()))
         var warnings: [String] = []
         var number = currentFileNumber()
         while true {
@@ -122,6 +127,18 @@ public struct LogWriter: Sendable {
     }
 
     private static let ignoreFileSizeSignal: Void = { _ = signal(SIGXFSZ, SIG_IGN) }()
+
+    /// The visit year a body is partitioned by: `given`, else the body's own visit date, else today's
+    /// year (UTC).
+    static func visitYear(of body: EventBody, given: LocalDate?, now: Date) -> Int {
+        if let given { return given.year }
+        switch body {
+        case .screening(let screening): if let date = screening.visitDate { return date.year }
+        case .correction(let correction): if let date = correction.visitDate { return date.year }
+        default: break
+        }
+        return Int(Timestamp.format(now).prefix(4)) ?? 1970
+    }
 
     /// The longest line the writer appends (1 MiB). Inputs have their own, smaller limits; this one
     /// keeps any path that forgot to check from growing the log without bound.

@@ -85,10 +85,18 @@ public enum KeyRing {
     /// The team's private key, opened with the passphrase (from `KONFLIKT_PASSPHRASE_FILE` or the terminal).
     public static func unlockTeamKey(keyFile: String?, config: ConfigDirectory,
                                      environment: [String: String]) throws(KeyError) -> Curve25519.KeyAgreement.PrivateKey {
+        try unlockTeamKeys(keyFile: keyFile, config: config, environment: environment).current
+    }
+
+    /// The team's keys: the current one, the earlier ones (rotation), and the fingerprints of those
+    /// destroyed under retention; one passphrase.
+    public static func unlockTeamKeys(keyFile: String?, config: ConfigDirectory, environment: [String: String]) throws(KeyError)
+        -> (current: Curve25519.KeyAgreement.PrivateKey, previous: [Curve25519.KeyAgreement.PrivateKey], retired: [String]) {
         let path = teamKeyPath(keyFile: keyFile, config: config)
         let file = try TeamKeyFile.load(path: path)
         let passphrase = try Passphrase.read(prompt: "Adgangssætning til teamnøglen: ", environment: environment)
-        return try file.open(passphrase: passphrase, path: path)
+        let keys = try file.openAll(passphrase: passphrase, path: path)
+        return (keys.current, keys.previous, (file.retired ?? []).map(\.fingerprint))
     }
 
     /// Opens the team key (as a reader would) and checks it against the folder's `team.json` when there is
@@ -103,15 +111,34 @@ public enum KeyRing {
         return fingerprint
     }
 
-    /// The lead's keys: the team key and this device's key.
-    public static func lead(keyFile: String?, config: ConfigDirectory,
-                            environment: [String: String]) throws(KeyError) -> BodyKeys {
-        let team = try unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
-        return BodyKeys(team: team, device: try DeviceKey.load(config: config))
+    /// The lead's keys: the team key and this device's key; with `directory`, trusting the devices on
+    /// the signed list in its `team.json` and this device (see `ApprovalPolicy`).
+    public static func lead(keyFile: String?, config: ConfigDirectory, environment: [String: String],
+                            directory: DataDirectory? = nil) throws(KeyError) -> BodyKeys {
+        try leadWithApprover(keyFile: keyFile, config: config, environment: environment, directory: directory).keys
     }
 
-    /// A health visitor's keys: only this device's key (her own records and drafts).
+    /// As `lead`, also keeping the team key for approving devices (the review screen).
+    public static func leadWithApprover(keyFile: String?, config: ConfigDirectory, environment: [String: String],
+                                        directory: DataDirectory? = nil) throws(KeyError) -> (keys: BodyKeys, approver: LeadApprover) {
+        let team = try unlockTeamKeys(keyFile: keyFile, config: config, environment: environment)
+        let approver = LeadApprover(team: team.current.rawRepresentation)
+        let device = try DeviceKey.load(config: config)
+        let years = DeviceYearKeys.load(config: config)
+        let retired = Set(team.retired.compactMap { KeyFingerprint.keyID(fingerprint: $0) }
+                          + years.retired.map { KeyFingerprint.keyID($0) })
+        let privateKeys = [team.current] + team.previous + [device.privateKey] + years.all
+        guard let directory else { return (BodyKeys(privateKeys: privateKeys, retired: retired), approver) }
+        let policy = ApprovalPolicy.from(team: try TeamFile.load(directory: directory), teamKey: team.current,
+                                         ownFingerprint: device.fingerprint,
+                                         ownDevice: try? DeviceIdentity.load(config: config))
+        return (BodyKeys(privateKeys: privateKeys, policy: policy, retired: retired), approver)
+    }
+
+    /// A health visitor's keys: only this device's keys (her own records and drafts).
     public static func device(config: ConfigDirectory) throws(KeyError) -> BodyKeys {
-        BodyKeys(device: try DeviceKey.load(config: config))
+        let years = DeviceYearKeys.load(config: config)
+        return BodyKeys(privateKeys: [try DeviceKey.load(config: config).privateKey] + years.all,
+                        retired: Set(years.retired.map { KeyFingerprint.keyID($0) }))
     }
 }

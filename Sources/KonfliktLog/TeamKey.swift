@@ -15,6 +15,18 @@ public enum KeyFingerprint {
         Array(SHA256.hash(data: publicKey.rawRepresentation).prefix(8))
     }
 
+    /// The key id (8 bytes) of the key whose full fingerprint is `fingerprint` (its first 16 hex digits).
+    static func keyID(fingerprint: String) -> [UInt8]? {
+        let digits = Array(fingerprint.lowercased().utf8.prefix(16))
+        guard digits.count == 16 else { return nil }
+        var bytes: [UInt8] = []
+        for index in stride(from: 0, to: 16, by: 2) {
+            guard let byte = UInt8(String(decoding: digits[index..<index + 2], as: UTF8.self), radix: 16) else { return nil }
+            bytes.append(byte)
+        }
+        return bytes
+    }
+
     /// `3f2a-91bc-0d4e-77a1-c2e9-5b10`: the first 24 hex digits of `fingerprint`, in groups of four.
     public static func short(_ fingerprint: String) -> String {
         let digits = Array(fingerprint.prefix(24))
@@ -35,7 +47,7 @@ public enum KeyFingerprint {
 
 /// `<data>/team.json`: the team's public key and its fingerprint, written once by `konflikt team init`.
 /// Devices pin the fingerprint (`team trust`) and from then on encrypt every body to this key.
-/// (Approved device keys, signed by the lead, are to be listed here in a later version.)
+/// The devices the lead approved are listed in `approvals`, signed with a key derived from the team key.
 public struct TeamFile: Sendable, Hashable, Codable {
     /// The file's name in the data folder.
     public static let name = "team.json"
@@ -50,14 +62,17 @@ public struct TeamFile: Sendable, Hashable, Codable {
     public var fingerprint: String
     /// When the key was made (UTC, ISO 8601).
     public var created: String
+    /// The devices the lead approved, signed (nil until the first approval; older files have none).
+    public var approvals: DeviceApprovals?
 
     /// A team file for `key`.
-    public init(key: Curve25519.KeyAgreement.PublicKey, created: String) {
+    public init(key: Curve25519.KeyAgreement.PublicKey, created: String, approvals: DeviceApprovals? = nil) {
         version = 1
         algorithm = "X25519"
         publicKey = key.rawRepresentation.base64EncodedString()
         fingerprint = KeyFingerprint.of(key)
         self.created = created
+        self.approvals = approvals
     }
 
     /// The public key, after checking that it matches the fingerprint written beside it.
@@ -97,6 +112,16 @@ public struct TeamFile: Sendable, Hashable, Codable {
     public func save(directory: DataDirectory) throws(KeyError) {
         let path = directory.file(Self.name)
         guard !FileManager.default.fileExists(atPath: path) else { throw .teamKeyExists(path: path) }
+        try write(directory: directory)
+    }
+
+    /// Replaces `team.json` in `directory` atomically (a new approval list, or a rotated key).
+    public func replace(directory: DataDirectory) throws(KeyError) {
+        try write(directory: directory)
+    }
+
+    private func write(directory: DataDirectory) throws(KeyError) {
+        let path = directory.file(Self.name)
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
         do {
@@ -147,12 +172,39 @@ public struct TeamKeyFile: Sendable, Hashable, Codable {
     public var sealed: String
     /// The fingerprint of the matching public key (also the associated data of the seal).
     public var fingerprint: String
+    /// Earlier team keys (`konflikt team rotate`), sealed under the same passphrase-derived key, each
+    /// with its own nonce: the lead keeps reading old records with them until retention destroys them.
+    public var previous: [PreviousKey]?
+    /// Keys destroyed under the retention rules: only their fingerprints, so readers can tell "deleted
+    /// under retention" from "not for this key".
+    public var retired: [RetiredKey]?
+
+    /// An earlier team key, sealed.
+    public struct PreviousKey: Sendable, Hashable, Codable {
+        /// Its fingerprint (also the associated data of its seal).
+        public var fingerprint: String
+        /// The 12-byte nonce, base64.
+        public var nonce: String
+        /// The sealed 32-byte private key with its tag, base64.
+        public var sealed: String
+    }
+
+    /// A destroyed key.
+    public struct RetiredKey: Sendable, Hashable, Codable {
+        /// Its fingerprint.
+        public var fingerprint: String
+        /// The retention date it was destroyed for (records with visit dates before it).
+        public var before: String
+        /// When it was destroyed (UTC).
+        public var destroyed: String
+    }
 
     /// Parameters for new files: N = 2^16, r = 8, p = 1 (64 MiB, a fraction of a second).
     public static let defaultCost = (n: 1 << 16, r: 8, p: 1)
 
-    /// Seals `privateKey` under `passphrase`.
+    /// Seals `privateKey` (and the earlier keys `previous`) under `passphrase`.
     public static func seal(_ privateKey: Curve25519.KeyAgreement.PrivateKey, passphrase: [UInt8],
+                            previous: [Curve25519.KeyAgreement.PrivateKey] = [], retired: [RetiredKey] = [],
                             cost: (n: Int, r: Int, p: Int) = defaultCost) throws(KeyError) -> TeamKeyFile {
         var salt = [UInt8](repeating: 0, count: 16)
         var generator = SystemRandomNumberGenerator()
@@ -163,9 +215,16 @@ public struct TeamKeyFile: Sendable, Hashable, Codable {
             let key = try derive(passphrase: passphrase, kdf: kdf, salt: salt)
             let box = try ChaChaPoly.seal(privateKey.rawRepresentation, using: key,
                                           authenticating: associatedData(fingerprint))
+            let earlier = try previous.map { old in
+                let oldFingerprint = KeyFingerprint.of(old.publicKey)
+                let oldBox = try ChaChaPoly.seal(old.rawRepresentation, using: key, authenticating: associatedData(oldFingerprint))
+                return PreviousKey(fingerprint: oldFingerprint, nonce: Data(oldBox.nonce).base64EncodedString(),
+                                   sealed: (oldBox.ciphertext + oldBox.tag).base64EncodedString())
+            }
             return TeamKeyFile(version: 1, kdf: kdf, aead: "ChaCha20-Poly1305",
                                nonce: Data(box.nonce).base64EncodedString(),
-                               sealed: (box.ciphertext + box.tag).base64EncodedString(), fingerprint: fingerprint)
+                               sealed: (box.ciphertext + box.tag).base64EncodedString(), fingerprint: fingerprint,
+                               previous: earlier.isEmpty ? nil : earlier, retired: retired.isEmpty ? nil : retired)
         } catch {
             throw .cryptoFailure(reason: "\(error)")
         }
@@ -173,6 +232,12 @@ public struct TeamKeyFile: Sendable, Hashable, Codable {
 
     /// Opens the private key with `passphrase`; a wrong passphrase is `wrongPassphrase`, never garbage.
     public func open(passphrase: [UInt8], path: String) throws(KeyError) -> Curve25519.KeyAgreement.PrivateKey {
+        try openAll(passphrase: passphrase, path: path).current
+    }
+
+    /// Opens the current key and every earlier one with `passphrase` (one scrypt).
+    public func openAll(passphrase: [UInt8], path: String) throws(KeyError)
+        -> (current: Curve25519.KeyAgreement.PrivateKey, previous: [Curve25519.KeyAgreement.PrivateKey]) {
         guard version == 1, kdf.name == "scrypt", aead == "ChaCha20-Poly1305" else {
             throw .badKeyFile(path: path, reason: "ukendt version; opdatér konflikt")
         }
@@ -193,7 +258,32 @@ public struct TeamKeyFile: Sendable, Hashable, Codable {
               KeyFingerprint.of(privateKey.publicKey) == fingerprint else {
             throw .badKeyFile(path: path, reason: "nøglen passer ikke til sit fingeraftryk")
         }
-        return privateKey
+        var earlier: [Curve25519.KeyAgreement.PrivateKey] = []
+        for old in previous ?? [] {
+            guard let nonceBytes = Data(base64Encoded: old.nonce), let sealedBytes = Data(base64Encoded: old.sealed),
+                  sealedBytes.count == 48, let oldNonce = try? ChaChaPoly.Nonce(data: nonceBytes),
+                  let oldBox = try? ChaChaPoly.SealedBox(nonce: oldNonce, ciphertext: sealedBytes.prefix(32), tag: sealedBytes.suffix(16)),
+                  let oldRaw = try? ChaChaPoly.open(oldBox, using: key, authenticating: Self.associatedData(old.fingerprint)),
+                  let oldKey = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: oldRaw),
+                  KeyFingerprint.of(oldKey.publicKey) == old.fingerprint else {
+                throw .badKeyFile(path: path, reason: "en tidligere teamnøgle i filen er beskadiget")
+            }
+            earlier.append(oldKey)
+        }
+        return (privateKey, earlier)
+    }
+
+    /// Writes the key file to `path`, replacing the one there (rotation, retention) atomically.
+    public func replace(path: String) throws(KeyError) {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .prettyPrinted, .withoutEscapingSlashes]
+        do {
+            try FileModes.writeAtomically(try encoder.encode(self) + Data("\n".utf8), to: path)
+        } catch let error as SystemError {
+            throw .cannotWrite(path: path, reason: systemReason(error.code))
+        } catch {
+            throw .cannotWrite(path: path, reason: "\(error)")
+        }
     }
 
     /// Reads the key file at `path`.
@@ -252,5 +342,39 @@ extension TeamFile {
             throw error
         }
         return team
+    }
+}
+
+extension TeamFile {
+    /// `konflikt team rotate`: a new team key. The key file at `keyPath` keeps the old keys (sealed under
+    /// the same passphrase) so old records stay readable; `team.json` gets the new public key and the
+    /// approved-device list signed again with it. Devices refuse to write until their user confirms the
+    /// new fingerprint (`team trust`). If `team.json` cannot be written, the old key file is put back.
+    public static func rotate(keyPath: String, passphrase: [UInt8], directory: DataDirectory,
+                              created: String) throws(KeyError) -> TeamFile {
+        guard let team = try load(directory: directory) else { throw .noTeamFile(path: directory.file(name)) }
+        let file = try TeamKeyFile.load(path: keyPath)
+        let keys = try file.openAll(passphrase: passphrase, path: keyPath)
+        guard KeyFingerprint.of(keys.current.publicKey) == team.fingerprint.lowercased() else {
+            throw .fingerprintMismatch(given: KeyFingerprint.short(KeyFingerprint.of(keys.current.publicKey)),
+                                       found: KeyFingerprint.short(team.fingerprint))
+        }
+        let fresh = Curve25519.KeyAgreement.PrivateKey()
+        let sealed = try TeamKeyFile.seal(fresh, passphrase: passphrase, previous: [keys.current] + keys.previous,
+                                          retired: file.retired ?? [])
+        let devices = team.approvals.flatMap { $0.isValid(team: keys.current) ? $0.devices : nil } ?? []
+        let approvals = try DeviceApprovals.signed(devices, team: fresh)
+        guard let oldBytes = FileManager.default.contents(atPath: keyPath) else {
+            throw .badKeyFile(path: keyPath, reason: "filen kan ikke læses")
+        }
+        try sealed.replace(path: keyPath)
+        let rotated = TeamFile(key: fresh.publicKey, created: created, approvals: approvals)
+        do {
+            try rotated.replace(directory: directory)
+        } catch {
+            try? FileModes.writeAtomically(oldBytes, to: keyPath)
+            throw error
+        }
+        return rotated
     }
 }

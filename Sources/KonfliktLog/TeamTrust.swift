@@ -66,8 +66,11 @@ extension LogWriter {
     public enum Sealing: Sendable {
         /// Clear text: only for a folder without `team.json` (checked again at every append).
         case clear
-        /// Sealed to the team key and this device's key.
+        /// Sealed to the team key and this device's key with a fixed sealer (tests).
         case sealed(BodySealer)
+        /// Sealed to the team key and this device's key for the visit's year, authenticated by this
+        /// device's key (scheme mode 1): what `forDevice` sets up.
+        case authenticated(YearSealing)
         /// Not allowed: no sensitive body is written, and nothing at all reaches the disk.
         case refused(KeyError)
     }
@@ -86,9 +89,8 @@ extension LogWriter {
                 let teamKey = try team.key(path: directory.file(TeamFile.name))
                 let device = try DeviceKey.load(config: config)
                 let day = String(Timestamp.format(now()).prefix(10))
-                writer.sealing = .sealed(try BodySealer.load(
-                    config: config, recipients: [BodyRecipient(kind: .team, publicKey: teamKey),
-                                                 BodyRecipient(kind: .device, publicKey: device.publicKey)], day: day))
+                writer.sealing = .authenticated(YearSealing(config: config, team: teamKey.rawRepresentation,
+                                                            device: device.privateKey.rawRepresentation, day: day))
             }
         } catch {
             writer.sealing = .refused(error)
@@ -96,11 +98,14 @@ extension LogWriter {
         return writer
     }
 
-    /// The sealer for `body`, nil for clear text; throws when the body may not be written at all.
-    func sealer(for body: EventBody) throws(LogError) -> BodySealer? {
+    /// The sealer for `body` about a visit in `visitYear`, nil for clear text; throws when the body
+    /// may not be written at all.
+    func sealer(for body: EventBody, visitYear: Int) throws(LogError) -> BodySealer? {
         guard BodyCrypto.isSensitive(body) else { return nil }
         switch sealing {
         case .sealed(let sealer): return sealer
+        case .authenticated(let sealing):
+            do { return try sealing.sealer(visitYear: visitYear) } catch { throw .keys(error) }
         case .refused(let error): throw .keys(error)
         case .clear:
             // Never clear text into a folder that has a team key, whoever made this writer.
@@ -109,5 +114,27 @@ extension LogWriter {
             guard let team else { return nil }
             throw .keys(.untrustedTeamKey(shortFingerprint: KeyFingerprint.short(team.fingerprint)))
         }
+    }
+}
+
+/// What an authenticated writer needs to seal a body: the team's public key, this device's identity
+/// key (the HPKE sender) and the day; the device's own recipient key is the one for the visit's year
+/// (`DeviceYearKeys`), so retention can destroy it per year.
+public struct YearSealing: Sendable {
+    let config: ConfigDirectory
+    let team: Data
+    let device: Data
+    let day: String
+
+    /// The sealer for a visit in `visitYear` (the day's data key for that year, made on first use).
+    func sealer(visitYear: Int) throws(KeyError) -> BodySealer {
+        guard let teamKey = try? Curve25519.KeyAgreement.PublicKey(rawRepresentation: team),
+              let deviceKey = try? Curve25519.KeyAgreement.PrivateKey(rawRepresentation: device) else {
+            throw .cryptoFailure(reason: "ugyldig nøgle")
+        }
+        let yearKey = try DeviceYearKeys.key(for: visitYear, config: config)
+        return try BodySealer.load(config: config, recipients: [BodyRecipient(kind: .team, publicKey: teamKey),
+                                                                BodyRecipient(kind: .device, publicKey: yearKey.publicKey)],
+                                   sender: deviceKey, day: day)
     }
 }

@@ -167,6 +167,8 @@ public enum ExportRunner {
         do {
             let appended = try writer.append(.export(result.audit), author: author)
             for warning in appended.warnings { warn(warning) }
+            // Every export is also an access (issue 11): who took figures out, and when.
+            try writer.append(.access(AccessBody(kind: .export, export: appended.id)), author: author)
         } catch {
             unlink(url.path)
             throw .auditFailed(error)

@@ -39,6 +39,12 @@ public struct ReviewEnvironment {
     public var loadCase: (UUID) throws -> (Case?, CaseSummary?)
     /// The index's keyed hash of a typed CPR number (ten digits), for search.
     public var cprKey: (String) -> UInt64
+    /// Durably appends an `access` event (a case's details opened, its CPR number revealed) to the
+    /// reader's own log file; throws unless saved, and then nothing is shown.
+    public var recordAccess: (AccessBody.Kind, UUID) throws -> Void = { _, _ in }
+    /// The device keys waiting for the lead's approval, and approving one by fingerprint (`g` in the
+    /// list); nil where nothing can be approved (a folder without a team key).
+    public var devices: (waiting: () throws -> [WaitingDevice], approve: (String) throws -> Void)?
 
     /// Creates an environment.
     public init(form: Form, today: LocalDate, initials: String,
@@ -109,6 +115,7 @@ public final class ReviewScreen: Screen {
         case reason(ReasonState)
         case correction(CorrectionState)
         case search(TextField)
+        case devices(DeviceApprovalScreen)
 
         /// The page's kind, for tests.
         var kind: String {
@@ -119,6 +126,7 @@ public final class ReviewScreen: Screen {
             case .reason: return "reason"
             case .correction: return "correction"
             case .search: return "search"
+            case .devices: return "devices"
             }
         }
     }
@@ -254,9 +262,22 @@ public final class ReviewScreen: Screen {
         return nil
     }
 
+    /// Records that the lead looks at case `id`; false (with a message) when it could not be saved.
+    private func recordAccess(_ kind: AccessBody.Kind, _ id: UUID) -> Bool {
+        do {
+            try environment.recordAccess(kind, id)
+            return true
+        } catch let error as UserFacingError {
+            message = ScreenMessage("Adgangen kunne ikke registreres, så sagen vises ikke: " + error.danishDescription, .error)
+        } catch {
+            message = ScreenMessage("Adgangen kunne ikke registreres, så sagen vises ikke.", .error)
+        }
+        return false
+    }
+
     /// Opens the details of case `id` (the one place a case's details are opened).
     private func openDetail(_ id: UUID) {
-        guard let full = readCase(id) else { return }
+        guard let full = readCase(id), recordAccess(.details, id) else { return }
         page = .detail(DetailState(item: full))
     }
 
@@ -266,7 +287,7 @@ public final class ReviewScreen: Screen {
         if revealed == id {
             revealed = nil
             revealedCPR = nil
-        } else if let full = known ?? readCase(id) {
+        } else if let full = known ?? readCase(id), recordAccess(.cpr, id) {
             revealed = id
             revealedCPR = environment.form.text(role: .childCPR, in: full.answers)
         }
@@ -293,6 +314,12 @@ public final class ReviewScreen: Screen {
         case .reason(let state): handleReason(key, state)
         case .correction(let state): handleCorrection(key, state)
         case .search(let field): handleSearch(key, field)
+        case .devices(let screen):
+            screen.handle(key)
+            if screen.isDone {
+                page = .list
+                if screen.approvedAny { reload() }
+            }
         }
     }
 
@@ -328,6 +355,10 @@ public final class ReviewScreen: Screen {
             message = ScreenMessage("Loggen er læst igen.", .dim)
         case .function(1), .character("?"):
             message = ScreenMessage(Self.listHelp, .dim)
+        case .character("g"), .character("G"):
+            if let devices = environment.devices {
+                page = .devices(DeviceApprovalScreen(waiting: devices.waiting, approve: devices.approve))
+            }
         case .escape, .character("q"), .character("Q"), .ctrl("c"):
             finished = true
         default: break
@@ -337,7 +368,7 @@ public final class ReviewScreen: Screen {
     /// The list's keys in full (F1 / ?).
     static let listHelp = "↑↓ PgUp PgDn vælg · Enter åbn sagen · a alle/åbne sager · h filtrér på handling · "
         + "s filtrér på sundhedsplejerske · / søg på CPR-nummer eller fødselsdato · v vis/skjul CPR-nummer · "
-        + "l læs loggen igen · Esc luk gennemgangen"
+        + "l læs loggen igen · g godkend en enhed · Esc luk gennemgangen"
 
     private static func searchField() -> TextField {
         TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
@@ -593,6 +624,8 @@ public final class ReviewScreen: Screen {
     /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
         switch page {
+        case .devices(let screen):
+            screen.draw(on: terminal)
         case .list:
             Frame.draw(on: terminal, title: "Gennemgang – markerede familier", right: listCounts,
                        footer: "↑↓ vælg  Enter åbn  a alle/åbne  h handling  s SP  / søg CPR  v vis CPR  F1 hjælp  Esc luk",

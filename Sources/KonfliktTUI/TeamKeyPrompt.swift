@@ -2,7 +2,9 @@ import KonfliktCore
 
 /// Shown once, before anything is recorded into a data folder whose team key this device has not
 /// trusted yet: the key's fingerprint, to be compared aloud with the team lead's, and a yes/no. With
-/// `changed` it only warns that `team.json` holds another key than the trusted one (nothing will be saved).
+/// `changed` it warns that `team.json` holds another key than the trusted one: only `j`, after comparing
+/// the new fingerprint with the lead's (a key rotation), trusts it; anything else saves nothing. Both show
+/// this computer's own key, which the lead approves (`konflikt team approve`).
 public final class TeamKeyPrompt: Screen {
     /// What the folder's key is to this device.
     public enum Kind: Sendable, Equatable {
@@ -13,12 +15,15 @@ public final class TeamKeyPrompt: Screen {
     }
 
     private let kind: Kind
+    /// This computer's key fingerprint, short form (nil: not shown).
+    private let device: String?
     /// The user's answer: true when she confirmed the fingerprint; nil until answered.
     public private(set) var confirmed: Bool?
 
-    /// A prompt of `kind`.
-    public init(kind: Kind) {
+    /// A prompt of `kind`, showing this computer's key `device` (short form) for the lead to approve.
+    public init(kind: Kind, device: String? = nil) {
         self.kind = kind
+        self.device = device
     }
 
     /// Draws and handles keys until answered (or input ends: not confirmed).
@@ -40,7 +45,11 @@ public final class TeamKeyPrompt: Screen {
             default: break
             }
         case .changed:
-            if key != .resize { confirmed = false }
+            switch key {
+            case .resize: break
+            case .character("j"), .character("J"): confirmed = true
+            default: confirmed = false
+            }
         }
     }
 
@@ -66,13 +75,19 @@ public final class TeamKeyPrompt: Screen {
                 ("Datamappens team.json indeholder en anden nøgle end den, du har godkendt.", .error),
                 ("Godkendt: " + trusted, .normal), ("Fundet:   " + found, .normal), ("", .normal),
                 ("Der gemmes ingen screeninger, før den faglige leder har afklaret det.", .normal),
-                ("Der krypteres aldrig til en ny nøgle uden din godkendelse.", .normal),
+                ("Der krypteres aldrig til en ny nøgle uden din godkendelse.", .normal), ("", .normal),
+                ("Har lederen lavet en ny nøgle (konflikt team rotate), så læs den nye korte form", .normal),
+                ("op for hinanden, og tryk j, hvis den er den samme som lederens.", .normal),
             ]
+        }
+        if let device {
+            lines += [("", .normal), ("Denne computers nøgle: " + device, .bold),
+                      ("Læs den også op: lederen godkender computeren med konflikt team approve.", .dim)]
         }
         let footer: String
         switch kind {
         case .untrusted: footer = "j ja, godkend nøglen   n nej, ikke nu"
-        case .changed: footer = "Tryk en tast for at fortsætte"
+        case .changed: footer = "j ja, det er lederens nye nøgle   anden tast: gem intet"
         }
         Frame.draw(on: terminal, title: "konflikt", footer: footer) { frame in
             frame.scrolled(lines, scroll: 0, from: frame.top, column: 2)

@@ -11,11 +11,16 @@ enum CaseReading {
     /// (passphrase from `KONFLIKT_PASSPHRASE_FILE` or the terminal) and this device's key. Without them:
     /// a Danish message and exit 77, before anything is read.
     static func keys(directory: DataDirectory, keyFile: String?) throws -> BodyKeys? {
+        try keysAndApprover(directory: directory, keyFile: keyFile)?.keys
+    }
+
+    /// As `keys`, also keeping the team key for approving devices (the review screen).
+    static func keysAndApprover(directory: DataDirectory, keyFile: String?) throws -> (keys: BodyKeys, approver: LeadApprover)? {
         let environment = ProcessInfo.processInfo.environment
         do {
             guard try TeamFile.load(directory: directory) != nil else { return nil }
-            return try KeyRing.lead(keyFile: keyFile, config: ConfigDirectory.resolve(environment: environment),
-                                    environment: environment)
+            return try KeyRing.leadWithApprover(keyFile: keyFile, config: ConfigDirectory.resolve(environment: environment),
+                                                environment: environment, directory: directory)
         } catch {
             printError(error.danishDescription)
             throw ExitCode(error.exitCode)

@@ -44,8 +44,12 @@ struct DemoDataCommand: ParsableCommand {
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
             let started = Date()
             let team = try TeamFile.load(directory: directory)
-            let summary = try DemoData.write(form: form, to: directory, options: DemoDataOptions(
-                count: count, seed: seed, devices: devices, today: try Today.resolve(environment: environment), teamFile: team))
+            var options = DemoDataOptions(count: count, seed: seed, devices: devices, today: try Today.resolve(environment: environment),
+                                          teamFile: team)
+            // Sealed demo bodies are authenticated by this computer's key: `team approve` with its
+            // fingerprint brings the demo devices in.
+            if team != nil { options.sender = try DeviceKey.load(config: ConfigDirectory.resolve(environment: environment)).privateKey.rawRepresentation }
+            let summary = try DemoData.write(form: form, to: directory, options: options)
             let seconds = Date().timeIntervalSince(started)
             print("""
                 Demodata skrevet i \(directory.path): \(summary.screenings) screeninger, \(summary.corrections) rettelser, \

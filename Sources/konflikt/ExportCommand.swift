@@ -124,7 +124,8 @@ struct ExportCommand: ParsableCommand {
                 let result = try ExportRunner.build(parameters)
                 for warning in result.warnings { printError(warning) }
                 do throws(LogError) {
-                    _ = try context.append(.export(result.audit))
+                    let audit = try context.append(.export(result.audit))
+                    _ = try context.append(.access(AccessBody(kind: .export, export: audit.id)))
                 } catch {
                     throw ExportError.auditFailed(error)
                 }

@@ -77,7 +77,7 @@ struct FollowupCommand: ParsableCommand {
                 printError(problem.message)
                 throw ExitCode(ExitStatus.dataError)
             }
-            let result = try context.append(.followup(body))
+            let result = try context.append(.followup(body), visitDate: found.visitDate)
             print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
         }
     }

@@ -25,6 +25,8 @@ struct Konflikt: ParsableCommand {
             JournalCommand.self,
             TeamCommand.self,
             DeviceCommand.self,
+            InsightCommand.self,
+            RetentionCommand.self,
         ],
         defaultSubcommand: ScreenCommand.self
     )

@@ -27,8 +27,8 @@ struct LogContext {
     }
 
     /// Appends `body`, prints recovery warnings on standard error, and returns the result.
-    func append(_ body: EventBody) throws(LogError) -> AppendResult {
-        let result = try writer.append(body, author: author)
+    func append(_ body: EventBody, visitDate: LocalDate? = nil) throws(LogError) -> AppendResult {
+        let result = try writer.append(body, author: author, visitDate: visitDate)
         for warning in result.warnings { printError(warning) }
         return result
     }

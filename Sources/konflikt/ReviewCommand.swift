@@ -15,8 +15,11 @@ struct ReviewCommand: ParsableCommand {
     @Flag(name: .long, help: "Skriv listen som tekst (eller JSON med --json) i stedet for at åbne skærmbilledet.")
     var list = false
 
-    @Flag(name: .long, help: "Med --list: én JSON-genstand pr. sag.")
+    @Flag(name: .long, help: "Med --list eller --access-log: JSON.")
     var json = false
+
+    @Flag(name: .customLong("access-log"), help: "Vis hvem der har set hvilke sager, afsløret CPR-numre og lavet eksporter.")
+    var accessLog = false
 
     @Flag(name: .long, help: "Med --list: også lukkede sager (ellers kun åbne).")
     var all = false
@@ -40,7 +43,11 @@ struct ReviewCommand: ParsableCommand {
     var author: String?
 
     func validate() throws {
-        if !list, json || all || action != nil || visitor != nil {
+        if list, accessLog { throw ValidationError("--list og --access-log kan ikke bruges sammen.") }
+        if accessLog, all || action != nil || visitor != nil {
+            throw ValidationError("--all, --action og --visitor bruges sammen med --list, ikke --access-log.")
+        }
+        if !list, !accessLog, json || all || action != nil || visitor != nil {
             throw ValidationError("--json, --all, --action og --visitor bruges sammen med --list.")
         }
     }
@@ -49,6 +56,10 @@ struct ReviewCommand: ParsableCommand {
         let environment = ProcessInfo.processInfo.environment
         let today = try resolvedToday(environment)
         let directory = DataDirectory.resolve(option: data, environment: environment)
+        if accessLog {
+            try AccessLog.print(directory: directory, keyFile: keyFile, json: json)
+            return
+        }
         var loaded: Form?
         try reportingErrors {
             loaded = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
@@ -69,7 +80,7 @@ struct ReviewCommand: ParsableCommand {
             author = try validInitials(given, option: self.author != nil ? "--author" : "Initialerne")
         }
         // The passphrase is asked once, before the screen opens.
-        let keys = try CaseReading.keys(directory: directory, keyFile: keyFile)
+        let lead = try CaseReading.keysAndApprover(directory: directory, keyFile: keyFile)
         try reportingErrors {
             let terminal = try NCursesTerminal(environment: environment)
             defer { terminal.close() }
@@ -82,9 +93,23 @@ struct ReviewCommand: ParsableCommand {
                 }).ask(on: terminal)
             }
             guard let author else { return }
-            ReviewScreen.open(environment: ReviewWiring.environment(
+            let keys = KeysBox(value: lead?.keys)
+            var review = ReviewWiring.environment(
                 form: form, directory: directory, state: StateDirectory.resolve(environment: environment), config: config,
-                today: today, author: author, keys: { keys }), on: terminal)
+                today: today, author: author, keys: { keys.value })
+            if let approver = lead?.approver {
+                review.devices = (waiting: {
+                    try approver.waiting(directory: directory).map {
+                        WaitingDevice(fingerprint: $0.fingerprint, short: KeyFingerprint.short($0.fingerprint),
+                                      devices: $0.devices.sorted(), events: $0.events)
+                    }
+                }, approve: {
+                    try approver.approve(fingerprint: $0, directory: directory, now: Timestamp.format(Date()))
+                    // The next reading trusts the new list: the index is rebuilt and the device's events come in.
+                    keys.value = keys.value?.replacingPolicy(try approver.policy(directory: directory, config: config))
+                })
+            }
+            ReviewScreen.open(environment: review, on: terminal)
         }
     }
 
@@ -126,19 +151,25 @@ enum ReviewWiring {
     /// `keys` gives the keys that open sealed bodies (asked for once, on the first reading).
     static func environment(form: Form, directory: DataDirectory, state: StateDirectory, config: ConfigDirectory,
                             today: LocalDate, author: String, keys: @escaping () throws -> BodyKeys?) -> ReviewEnvironment {
-        let append: (EventBody) throws -> Void = { body in
+        let append: (EventBody, LocalDate?) throws -> Void = { body, visitDate in
             try directory.create()
             let writer = try LogWriter.forDevice(directory: directory, config: config)
-            _ = try writer.append(body, author: author)
+            _ = try writer.append(body, author: author, visitDate: visitDate)
         }
         let store = StoreBox()
-        return ReviewEnvironment(
+        // The visit date of case `id`, so a body about it is sealed with that year's keys.
+        let visitDate: (UUID) -> LocalDate? = { id in store.value?.summary(of: id, today: today)?.visitDate }
+        var environment = ReviewEnvironment(
             form: form, today: today, initials: author,
             load: { includeClosed, progress in
-                // The index is opened once per review and then only brought up to date.
-                if store.value == nil {
-                    store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
+                // The index is opened once per review (and again when the trusted devices changed),
+                // and then only brought up to date.
+                let current = try keys()
+                if store.value == nil || store.trust != current?.trustDigest {
+                    store.value = nil
+                    store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: current,
                                                      progress: progress)
+                    store.trust = current?.trustDigest
                 } else {
                     try store.value?.refresh(progress: progress)
                 }
@@ -146,8 +177,8 @@ enum ReviewWiring {
                 return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
                                   warnings: folderWarnings(directory) + opened.warnings)
             },
-            recordFollowup: { try append(.followup($0)) },
-            recordCorrection: { try append(.correction($0)) },
+            recordFollowup: { try append(.followup($0), visitDate($0.screening)) },
+            recordCorrection: { try append(.correction($0), nil) },
             loadCase: { id in
                 // Brought up to date first (the lead may just have appended), then the case is read again.
                 var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys())
@@ -159,10 +190,21 @@ enum ReviewWiring {
                 return (details, summary)
             },
             cprKey: { cpr in store.value?.cprKey(cpr) ?? 0 })
+        // Every look at a family is recorded in the lead's own log file (issue 11 point 6).
+        environment.recordAccess = { kind, id in try append(.access(AccessBody(kind: kind, cases: [id])), visitDate(id)) }
+        return environment
     }
 }
 
 /// The open case store of a review session (the screen runs on one thread).
 final class StoreBox {
     var value: CaseStore?
+    /// The trust digest of the keys the store was opened with.
+    var trust: String?
+}
+
+/// The lead's keys in a review session: replaced when a device is approved from the screen.
+final class KeysBox {
+    var value: BodyKeys?
+    init(value: BodyKeys?) { self.value = value }
 }

@@ -87,16 +87,20 @@ struct ScreenCommand: ParsableCommand {
     /// Before anything is recorded into a folder whose team key this device has not trusted: show the
     /// fingerprint and let her confirm it (then it is pinned), or warn that the key has changed.
     private func confirmTeamKey(directory: DataDirectory, config: ConfigDirectory, on terminal: any Terminal) throws {
+        let device = try? KeyFingerprint.short(DeviceKey.load(config: config).fingerprint)
         switch try TeamTrust.state(directory: directory, config: config) {
         case .untrusted(let team):
             let prompt = TeamKeyPrompt(kind: .untrusted(fingerprint: team.fingerprint,
-                                                        short: KeyFingerprint.short(team.fingerprint)))
+                                                        short: KeyFingerprint.short(team.fingerprint)), device: device)
             if prompt.run(on: terminal) {
                 try TeamTrust.trust(fingerprint: team.fingerprint, directory: directory, config: config)
             }
         case .changed(let trusted, let found):
-            _ = TeamKeyPrompt(kind: .changed(trusted: KeyFingerprint.short(trusted),
-                                             found: KeyFingerprint.short(found.fingerprint))).run(on: terminal)
+            // After the lead's `team rotate`: she may confirm the new fingerprint here.
+            if TeamKeyPrompt(kind: .changed(trusted: KeyFingerprint.short(trusted),
+                                            found: KeyFingerprint.short(found.fingerprint)), device: device).run(on: terminal) {
+                try TeamTrust.trust(fingerprint: found.fingerprint, directory: directory, config: config)
+            }
         case .noTeamKey, .trusted, .gone:
             break
         }
@@ -181,6 +185,6 @@ enum ScreenKeys {
             throw KeyError.passphraseUnavailable(
                 reason: "gennemgang og eksport fra menuen kræver teamnøglen; brug konflikt review eller konflikt export")
         }
-        return try KeyRing.lead(keyFile: nil, config: config, environment: environment)
+        return try KeyRing.lead(keyFile: nil, config: config, environment: environment, directory: directory)
     }
 }

@@ -8,7 +8,8 @@ struct TeamCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "team",
         abstract: "Teamnøglen: opret (faglig leder), vis fingeraftrykket, godkend på denne computer.",
-        subcommands: [TeamInitCommand.self, TeamShowCommand.self, TeamTrustCommand.self, TeamCheckCommand.self])
+        subcommands: [TeamInitCommand.self, TeamShowCommand.self, TeamTrustCommand.self, TeamCheckCommand.self,
+                      TeamApproveCommand.self, TeamDevicesCommand.self, TeamRotateCommand.self])
 }
 
 /// `konflikt team init [--key-file F]`: run once by the lead.
@@ -43,8 +44,12 @@ struct TeamInitCommand: ParsableCommand {
                                                  confirm: true, environment: environment)
             let team = try TeamFile.create(passphrase: passphrase, keyPath: keyPath, directory: directory,
                                            created: Timestamp.format(Date()))
-            // The lead's own device trusts the key it just made.
+            // The lead's own device trusts the key it just made, and is the first approved device.
             try TeamTrust.trust(fingerprint: team.fingerprint, directory: directory, config: config)
+            let teamKey = try TeamKeyFile.load(path: keyPath).open(passphrase: passphrase, path: keyPath)
+            try DeviceApprovalList.approve(fingerprint: try DeviceKey.load(config: config).fingerprint,
+                                           devices: [try DeviceIdentity.load(config: config)], team: teamKey,
+                                           directory: directory, now: Timestamp.format(Date()))
             print("""
                 Teamnøglen er oprettet.
                 Fingeraftryk: \(team.fingerprint)
@@ -188,6 +193,190 @@ struct DeviceShowCommand: ParsableCommand {
                 Enhed:        \(device)
                 Fingeraftryk: \(key.fingerprint)
                 Kort form:    \(KeyFingerprint.short(key.fingerprint))
+                """)
+        }
+    }
+}
+
+/// `konflikt team approve FINGERPRINT [--device ID]`: the lead approves a device key after comparing
+/// its fingerprint with the health visitor's (`konflikt device show` on her computer). From then on
+/// its records count in review and export; records it wrote before come in too.
+struct TeamApproveCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "approve",
+        abstract: "Godkend en enheds nøgle (faglig leder), når fingeraftrykket er sammenlignet med enhedens.",
+        discussion: """
+            Enhedens id findes i de hændelser, den allerede har skrevet i datamappen; har den intet skrevet \
+            endnu, angives id'et med --device (konflikt device show på enheden viser begge). Listen over \
+            godkendte enheder signeres med teamnøglen og gemmes i team.json.
+            """)
+
+    @Argument(help: "Enhedens fingeraftryk (64 hextegn) eller dets korte form, som konflikt device show viser det.")
+    var fingerprint: String
+
+    @Option(name: .long, help: "Enhedens id (16 hextegn), når den ikke har skrevet noget i datamappen endnu.")
+    var device: String?
+
+    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let config = ConfigDirectory.resolve(environment: environment)
+        guard let digits = KeyFingerprint.normalized(fingerprint) else {
+            printError(KeyError.notAFingerprint.danishDescription)
+            throw ExitCode(ExitStatus.usage)
+        }
+        if let device, !DeviceIdentity.isValid(device) {
+            printError("--device skal være enhedens id: 16 hextegn (konflikt device show på enheden).")
+            throw ExitCode(ExitStatus.usage)
+        }
+        try reportingErrors {
+            guard try TeamFile.load(directory: directory) != nil else {
+                throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
+            }
+            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let writers = try DeviceApprovalList.writers(directory: directory, team: team)
+                .values.filter { $0.fingerprint.hasPrefix(digits) }
+            guard writers.count <= 1 else {
+                throw ApprovalError.ambiguous(short: KeyFingerprint.short(digits))
+            }
+            let full: String
+            var devices = Set(device.map { [$0] } ?? [])
+            if let writer = writers.first {
+                full = writer.fingerprint
+                devices.formUnion(writer.devices)
+            } else {
+                guard digits.count == 64 else { throw ApprovalError.unknownShort(short: KeyFingerprint.short(digits)) }
+                guard !devices.isEmpty else { throw ApprovalError.needsDevice(short: KeyFingerprint.short(digits)) }
+                full = digits
+            }
+            try DeviceApprovalList.approve(fingerprint: full, devices: devices, team: team, directory: directory,
+                                           now: Timestamp.format(Date()))
+            let count = writers.first?.events ?? 0
+            print("Enheden \(devices.sorted().joined(separator: ", ")) med nøglen \(KeyFingerprint.short(full)) er godkendt"
+                  + (count > 0 ? "; dens \(count) hændelser tælles nu med." : "."))
+        }
+    }
+}
+
+/// Why `team approve` refused.
+enum ApprovalError: Error, UserFacingError {
+    /// A short fingerprint that matches more than one key in the log.
+    case ambiguous(short: String)
+    /// A short fingerprint of a key that has written nothing yet.
+    case unknownShort(short: String)
+    /// A key that has written nothing yet, without `--device`.
+    case needsDevice(short: String)
+
+    var danishDescription: String {
+        switch self {
+        case .ambiguous(let short):
+            return "Fingeraftrykket \(short) passer til flere enheder; angiv hele fingeraftrykket (64 hextegn). Intet er godkendt."
+        case .unknownShort(let short):
+            return "Ingen enhed med nøglen \(short) har skrevet i datamappen endnu; angiv hele fingeraftrykket (64 hextegn) og --device ID fra konflikt device show på enheden. Intet er godkendt."
+        case .needsDevice(let short):
+            return "Enheden med nøglen \(short) har ikke skrevet i datamappen endnu; angiv dens id med --device (konflikt device show på enheden). Intet er godkendt."
+        }
+    }
+
+    var exitCode: Int32 { ExitStatus.dataError }
+}
+
+/// `konflikt team devices [--json]`: the approved devices, and the device keys that wrote records in the
+/// folder but are not approved (waiting for the lead).
+struct TeamDevicesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "devices", abstract: "Vis godkendte enheder og enheder, der venter på godkendelse (faglig leder).")
+
+    @Flag(name: .long, help: "Skriv som JSON.")
+    var json = false
+
+    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let config = ConfigDirectory.resolve(environment: environment)
+        try reportingErrors {
+            guard let file = try TeamFile.load(directory: directory) else {
+                throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
+            }
+            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let approved = (file.approvals.flatMap { $0.isValid(team: team) ? $0.devices : nil }) ?? []
+            let writers = try DeviceApprovalList.writers(directory: directory, team: team)
+            let waiting = writers.values.filter { writer in
+                !approved.contains { $0.fingerprint == writer.fingerprint && writer.devices.isSubset(of: Set($0.devices)) }
+            }.sorted { $0.fingerprint < $1.fingerprint }
+            if json {
+                struct Row: Encodable { var fingerprint: String; var short: String; var devices: [String]; var events: Int?; var approved: Bool }
+                let rows = approved.map { Row(fingerprint: $0.fingerprint, short: KeyFingerprint.short($0.fingerprint),
+                                              devices: $0.devices, events: writers[$0.fingerprint]?.events, approved: true) }
+                    + waiting.map { Row(fingerprint: $0.fingerprint, short: KeyFingerprint.short($0.fingerprint),
+                                        devices: $0.devices.sorted(), events: $0.events, approved: false) }
+                let encoder = JSONEncoder()
+                encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+                print(String(decoding: try encoder.encode(rows), as: UTF8.self))
+                return
+            }
+            var lines = ["Godkendte enheder:"]
+            lines += approved.isEmpty ? ["  (ingen)"] : approved.map { "  \(KeyFingerprint.short($0.fingerprint))  \($0.devices.joined(separator: ", "))" }
+            lines.append("Venter på godkendelse:")
+            lines += waiting.isEmpty ? ["  (ingen)"] : waiting.map {
+                "  \(KeyFingerprint.short($0.fingerprint))  \($0.devices.sorted().joined(separator: ", "))  (\($0.events) hændelser)  konflikt team approve \($0.fingerprint)"
+            }
+            print(lines.joined(separator: "\n"))
+        }
+    }
+}
+
+/// `konflikt team rotate [--key-file F]`: a new team key (at least once per calendar year of visits, so
+/// retention can destroy old keys). Old records stay readable with the old keys kept in the key file.
+struct TeamRotateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rotate",
+        abstract: "Lav en ny teamnøgle (faglig leder, mindst én gang om året); gamle registreringer kan stadig læses.",
+        discussion: """
+            Den nye private nøgle gemmes i samme nøglefil under samme adgangssætning sammen med de gamle; \
+            team.json får den nye offentlige nøgle og listen over godkendte enheder signeret igen. Hver \
+            sundhedsplejerske godkender det nye fingeraftryk (konflikt team trust, eller j ved start), før \
+            hun kan gemme igen. Tag en ny sikkerhedskopi af nøglefilen.
+            """)
+
+    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+
+    func run() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let config = ConfigDirectory.resolve(environment: environment)
+        let keyPath = KeyRing.teamKeyPath(keyFile: keyFile, config: config)
+        try reportingErrors {
+            guard try TeamFile.load(directory: directory) != nil else {
+                throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
+            }
+            _ = try TeamKeyFile.load(path: keyPath)
+            let passphrase = try Passphrase.read(prompt: "Adgangssætning til teamnøglen: ", environment: environment)
+            let team = try TeamFile.rotate(keyPath: keyPath, passphrase: passphrase, directory: directory,
+                                           created: Timestamp.format(Date()))
+            try TeamTrust.trust(fingerprint: team.fingerprint, directory: directory, config: config)
+            print("""
+                Ny teamnøgle.
+                Fingeraftryk: \(team.fingerprint)
+                Kort form:    \(KeyFingerprint.short(team.fingerprint))
+                De gamle nøgler ligger stadig i \(keyPath), så gamle registreringer kan læses.
+                Hver sundhedsplejerske skal godkende det nye fingeraftryk, før hun kan gemme igen. Tag en ny sikkerhedskopi af nøglefilen.
                 """)
         }
     }

@@ -23,6 +23,12 @@ struct VerifyCommand: ParsableCommand {
     @Flag(name: .customLong("skip-bodies"), help: "Kontrollér kun linjernes form, hash og kæde, ikke at indholdet kan læses (hurtigere).")
     var skipBodies = false
 
+    @Flag(name: .long, help: "Kontrollér også ægtheden med teamnøglen (faglig leder): hvilken godkendt enhed skrev hver hændelse.")
+    var key = false
+
+    @Option(name: .customLong("key-file"), help: "Med --key: teamnøglens fil (ellers den i konfigurationsmappen).")
+    var keyFile: String?
+
     func run() throws {
         try reportingErrors {
             let directory = DataDirectory.resolve(option: data, environment: ProcessInfo.processInfo.environment)
@@ -53,7 +59,15 @@ struct VerifyCommand: ParsableCommand {
                 }
             }
             for problem in witnessed { printError(problem) }
-            if !report.intact || !witnessed.isEmpty { throw ExitCode(ExitStatus.problemsFound) }
+            var authentic = true
+            if key {
+                let keys = try KeyRing.lead(keyFile: keyFile, config: ConfigDirectory.resolve(environment: ProcessInfo.processInfo.environment),
+                                            environment: ProcessInfo.processInfo.environment, directory: directory)
+                let check = try Authenticity.check(directory: directory, keys: keys)
+                print(check.text)
+                authentic = check.unauthentic.isEmpty && check.unapproved == 0
+            }
+            if !report.intact || !witnessed.isEmpty || !authentic { throw ExitCode(ExitStatus.problemsFound) }
         }
     }
 
@@ -84,5 +98,50 @@ struct VerifyCommand: ParsableCommand {
             lines.append("\(report.access.count) problem(er) med rettigheder eller ejer i \(directory.path).")
         }
         return lines.joined(separator: "\n")
+    }
+}
+
+/// `verify --key`: every readable event checked for who wrote it, with the lead's keys and approvals.
+enum Authenticity {
+    struct Result {
+        var authenticated = 0
+        var unapproved = 0
+        var erased = 0
+        var unauthentic: [String] = []
+        var unreadable = 0
+
+        /// Danish lines for the report.
+        var text: String {
+            var lines = ["Ægthed (med teamnøglen): \(authenticated) hændelser er skrevet af en godkendt enhed."]
+            if unapproved > 0 {
+                lines.append("FEJL: \(unapproved) hændelser fra en enhed, der ikke er godkendt (konflikt team devices viser dem).")
+            }
+            if !unauthentic.isEmpty {
+                lines.append("FEJL: \(unauthentic.count) hændelser kan ikke godkendes (ændret kuvert, eller skrevet igen med en anden enheds nøgle):")
+                lines += unauthentic.prefix(20).map { "  \($0)" }
+            }
+            if erased > 0 { lines.append("\(erased) hændelser er slettet efter reglerne for opbevaring (nøglerne er destrueret).") }
+            if unreadable > 0 { lines.append("\(unreadable) linjer kunne ikke læses (se ovenfor).") }
+            return lines.joined(separator: "\n")
+        }
+    }
+
+    static func check(directory: DataDirectory, keys: BodyKeys) throws -> Result {
+        var result = Result()
+        let problems = try LogReader.forEachEvent(in: directory, keys: keys) { located in
+            switch located.event.body {
+            case .export, .access: return
+            case .screening, .correction, .followup:
+                if keys.admits(located.event) { result.authenticated += 1 } else { result.unapproved += 1 }
+            }
+        }
+        for problem in problems {
+            switch problem {
+            case .unauthenticBody: result.unauthentic.append(problem.danishDescription)
+            case .erasedBody: result.erased += 1
+            default: result.unreadable += 1
+            }
+        }
+        return result
     }
 }

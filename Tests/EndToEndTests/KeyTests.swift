@@ -244,6 +244,9 @@ import Testing
         #expect(recorded.status == 0, "\(recorded.stderr)")
         let decision = try #require(try JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
         let id = try #require(decision["id"] as? String)
+        // The lead approves the health visitor's device (issue 17), so its records count.
+        let visitorKey = try AuthenticityTests.device(setup.visitor).fingerprint
+        #expect(try Binary.run(["team", "approve", visitorKey], environment: setup.lead).status == 0)
 
         // Without the passphrase: exit 77 and a Danish message, never an empty list.
         var noKey = setup.lead

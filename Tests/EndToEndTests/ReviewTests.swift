@@ -126,7 +126,15 @@ import Testing
         let leadFiles = files.subtracting(healthVisitorFiles)
         #expect(leadFiles.count == 1)
         let leadLog = try String(contentsOf: data.appendingPathComponent(try #require(leadFiles.first)), encoding: .utf8)
-        let event = try #require(try JSONSerialization.jsonObject(with: Data(leadLog.utf8)) as? [String: Any])
+        let events = leadLog.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+        // Opening the case's details was recorded first, as an access (issue 11 point 6).
+        #expect(events.map { $0["type"] as? String } == ["access", "followup"])
+        let access = try #require(events.first?["body"] as? [String: Any])
+        #expect(access["kind"] as? String == "details")
+        #expect(access["cases"] as? [String] == [ids.report])
+        let event = try #require(events.last)
         #expect(event["type"] as? String == "followup")
         #expect(event["author"] as? String == "LE")
         let body = try #require(event["body"] as? [String: Any])

@@ -236,7 +236,7 @@ import KonfliktTestSupport
         #expect(sealedBytes.range(of: Data(device.utf8)) == nil)
         #expect(sealedBytes.range(of: Data(schema.signature.utf8)) == nil)
         let key = try #require(lead.cacheKey(label: CaseStore.cacheLabel))
-        let opened = try #require(CaseIndex.decode(sealedBytes, schema: schema, key: key))
+        let opened = try #require(CaseIndex.decode(sealedBytes, schema: schema, key: key, trust: lead.trustDigest))
         #expect(opened.records.map { Self.recordKey($0, opened) } == sealed.index.records.map { Self.recordKey($0, sealed.index) })
         #expect(CaseIndex.decode(sealedBytes, schema: schema) == nil)
         let stranger = BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()])

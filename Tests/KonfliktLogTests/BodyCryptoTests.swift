@@ -158,14 +158,17 @@ import KonfliktTestSupport
         let team = PrivateKey(), device = PrivateKey()
         let recipients = [BodyRecipient(kind: .team, publicKey: team.publicKey),
                           BodyRecipient(kind: .device, publicKey: device.publicKey)]
-        let first = try BodySealer.load(config: config, recipients: recipients, day: "2026-11-30")
-        let again = try BodySealer.load(config: config, recipients: recipients, day: "2026-11-30")
+        let first = try BodySealer.load(config: config, recipients: recipients, sender: device, day: "2026-11-30")
+        let again = try BodySealer.load(config: config, recipients: recipients, sender: device, day: "2026-11-30")
         #expect(first.header == again.header)
-        let nextDay = try BodySealer.load(config: config, recipients: recipients, day: "2026-12-01")
+        let nextDay = try BodySealer.load(config: config, recipients: recipients, sender: device, day: "2026-12-01")
         #expect(nextDay.header != first.header)
         let otherTeam = try BodySealer.load(config: config, recipients: [BodyRecipient(kind: .team, publicKey: PrivateKey().publicKey),
-                                                                         recipients[1]], day: "2026-12-01")
+                                                                         recipients[1]], sender: device, day: "2026-12-01")
         #expect(otherTeam.header != nextDay.header)
+        let otherSender = try BodySealer.load(config: config, recipients: recipients, sender: PrivateKey(), day: "2026-12-01")
+        #expect(otherSender.header != nextDay.header)
+        #expect(nextDay.header[1] == BodyCrypto.authMode)
         let mode = try FileManager.default.attributesOfItem(atPath: config.file(BodySealer.fileName))[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
