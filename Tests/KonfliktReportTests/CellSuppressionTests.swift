@@ -60,6 +60,38 @@ import Testing
         }
     }
 
+    /// Four months of 20 screenings, one "won't say" in each, totals only: `<5` four times adding up to
+    /// `alle` = `<5` could only be 1 + 1 + 1 + 1 = 4, however many other cells were hidden. Such a cell is
+    /// withheld (`..`, 0 or more) instead, and the exact oracle then finds nothing to pin.
+    @Test func smallCellsThatCanOnlyBeOneAreWithheld() throws {
+        let form = try FormLoader.load(data: Data(Self.smallForm.utf8), path: "konfliktscreening.yaml")
+        var builder = ReportTableBuilder(layout: ReportLayout(form: form), options: ReportOptions(granularity: .month, totalsOnly: true))
+        for month in 1...4 {
+            for n in 0..<20 {
+                let date = try #require(LocalDate(year: 2026, month: month, day: 1 + n))
+                let level = n == 0 ? "vil_ikke_svare" : "lavt"
+                var answers = ["informeret": ["ja"], "konfliktniveau": [level]]
+                if n == 0 { answers["vold_mellem_foraeldre"] = ["nej"] }
+                builder.add(ScreeningFacts(visit: "2mdr", date: date, formVersion: 1, answers: answers,
+                                           recommended: [n == 0 ? "opfoelgning" : "ingen"]))
+            }
+        }
+        let table = builder.table(dataFingerprint: "")
+        let s = CellSuppression.apply(to: table, minCell: 5)
+        Self.checkMarks(s)
+        let column = try #require(table.layout.column(id: "konfliktniveau.vil_ikke_svare"))
+        #expect(table.rows.map { $0.values[column] } == [1, 1, 1, 1, 4])
+        let texts = table.rows.indices.map { s.text(row: $0, column: column) }
+        #expect(texts.contains(".."), "\(texts)")
+        #expect(texts.allSatisfy { $0 == "<5" || $0 == ".." }, "\(texts)")
+        #expect(s.unresolved == 0)
+        for verdict in try ExactOracle.verdicts(s, relations: ReportRelations.relations(in: table)) {
+            let id = "\(table.layout.columns[verdict.cell.column].id) \(table.rows[verdict.cell.row].period) = \(verdict.truth)"
+            #expect(!verdict.pinned || (verdict.withheld && verdict.truth == 0), "\(id) can be worked out")
+            #expect(!verdict.smallFromShownNumbers, "\(id): the shown numbers put it within 1–4")
+        }
+    }
+
     @Test func relationsTheRulesMakeCertainAreFound() throws {
         let form = try F.form()
         let layout = ReportLayout(form: form)
