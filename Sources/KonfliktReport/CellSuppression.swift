@@ -230,96 +230,134 @@ struct BoundsAudit {
     let ceiling: Int
 
     /// A relation over hidden cells only (shown cells folded into the constant): Σ c·x (= or ≤) k.
+    /// Cells are numbered `row · width + column` (see `cellNumber`), terms sorted by cell, no zeros.
     struct Reduced {
-        var terms: [CellPosition: Int]
+        var terms: [(cell: Int, coefficient: Int)]
         var equal: Bool
         var constant: Int
+
+        /// The coefficient of `cell`, if the relation has it.
+        func coefficient(of cell: Int) -> Int? {
+            var low = 0, high = terms.count - 1
+            while low <= high {
+                let middle = (low + high) / 2
+                if terms[middle].cell == cell { return terms[middle].coefficient }
+                if terms[middle].cell < cell { low = middle + 1 } else { high = middle - 1 }
+            }
+            return nil
+        }
+    }
+
+    /// The widest row: cells are numbered `row · width + column`, so the audit works on arrays, not on
+    /// dictionaries keyed by position (hashing positions was most of an export's time).
+    var width: Int { marks.map(\.count).max() ?? 0 }
+
+    func cellNumber(_ cell: CellPosition) -> Int { cell.row * width + cell.column }
+
+    /// `a` + `sign`·`b`, both sorted by cell, without zero terms.
+    static func combine(_ a: [(cell: Int, coefficient: Int)], _ b: [(cell: Int, coefficient: Int)],
+                        sign: Int) -> [(cell: Int, coefficient: Int)] {
+        var result: [(cell: Int, coefficient: Int)] = []
+        result.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i].cell < b[j].cell) {
+                result.append(a[i]); i += 1
+            } else if i == a.count || b[j].cell < a[i].cell {
+                result.append((b[j].cell, sign * b[j].coefficient)); j += 1
+            } else {
+                let sum = a[i].coefficient + sign * b[j].coefficient
+                if sum != 0 { result.append((a[i].cell, sum)) }
+                i += 1; j += 1
+            }
+        }
+        return result
     }
 
     /// The relations over hidden cells, with the pairwise combinations described above.
     func reduced() -> [Reduced] {
         var result: [Reduced] = []
         for relation in relations {
-            var terms: [CellPosition: Int] = [:]
+            var terms: [(cell: Int, coefficient: Int)] = []
             var constant = relation.constant
             for term in relation.terms {
                 if marks[term.cell.row][term.cell.column] == .shown {
                     constant -= term.coefficient * value(term.cell)
                 } else {
-                    terms[term.cell, default: 0] += term.coefficient
+                    terms.append((cellNumber(term.cell), term.coefficient))
                 }
             }
-            terms = terms.filter { $0.value != 0 }
+            terms.sort { $0.cell < $1.cell }
+            terms = Self.combine([], terms, sign: 1)       // merges repeated cells, drops zeros
             if !terms.isEmpty { result.append(Reduced(terms: terms, equal: relation.kind == .equal, constant: constant)) }
         }
-        let originals = result.count
-        // Pairs already combined, as i·count + j (a set of two-element arrays cost most of the export's
-        // time at a million events: an allocation and an array hash per pair).
-        let pairBase = result.count + 1
+        let count = result.count
+        var byHidden: [Int: [Int]] = [:]
+        for (index, relation) in result.enumerated() { for term in relation.terms { byHidden[term.cell, default: []].append(index) } }
+        // Pairs already combined, as i·count + j.
         var seen = Set<Int>()
-        for round in 0..<1 {
-            var byHidden: [CellPosition: [Int]] = [:]
-            for (index, relation) in result.enumerated() { for cell in relation.terms.keys { byHidden[cell, default: []].append(index) } }
-            var combined: [Reduced] = []
-            for (cell, indices) in byHidden.sorted(by: { ($0.key.row, $0.key.column) < ($1.key.row, $1.key.column) }) {
-                for i in indices {
-                    for j in indices where j != i && (round == 0 || i >= originals || j >= originals) && seen.insert(i * pairBase + j).inserted {
-                        let a = result[i], b = result[j]
-                        guard let ca = a.terms[cell], let cb = b.terms[cell], abs(ca) == abs(cb) else { continue }
-                        // b + sign·a cancels `cell`; an inequality can only be added, an equality with either sign.
-                        let sign = ca == cb ? -1 : 1
-                        guard a.equal || sign == 1 else { continue }
-                        var terms = b.terms
-                        for (other, coefficient) in a.terms { terms[other, default: 0] += sign * coefficient }
-                        terms = terms.filter { $0.value != 0 }
-                        guard !terms.isEmpty, terms.count < max(a.terms.count, b.terms.count) else { continue }
-                        combined.append(Reduced(terms: terms, equal: a.equal && b.equal, constant: b.constant + sign * a.constant))
-                    }
+        var combined: [Reduced] = []
+        for (cell, indices) in byHidden.sorted(by: { $0.key < $1.key }) {
+            for i in indices {
+                for j in indices where j != i && seen.insert(i * count + j).inserted {
+                    let a = result[i], b = result[j]
+                    guard let ca = a.coefficient(of: cell), let cb = b.coefficient(of: cell), abs(ca) == abs(cb) else { continue }
+                    // b + sign·a cancels `cell`; an inequality can only be added, an equality with either sign.
+                    let sign = ca == cb ? -1 : 1
+                    guard a.equal || sign == 1 else { continue }
+                    let terms = Self.combine(b.terms, a.terms, sign: sign)
+                    guard !terms.isEmpty, terms.count < max(a.terms.count, b.terms.count) else { continue }
+                    combined.append(Reduced(terms: terms, equal: a.equal && b.equal, constant: b.constant + sign * a.constant))
                 }
             }
-            result += combined
         }
-        return result
+        return result + combined
     }
 
     /// The range of every hidden cell, with the marks or (`usingMarks` false) from the shown numbers alone.
-    func ranges(usingMarks: Bool = true) -> [CellPosition: (lo: Int, hi: Int)] {
-        var bounds: [CellPosition: (lo: Int, hi: Int)] = [:]
+    func ranges(usingMarks: Bool = true, relations given: [Reduced]? = nil) -> [CellPosition: (lo: Int, hi: Int)] {
+        let width = self.width
+        let size = marks.count * width
+        var hidden = [Bool](repeating: false, count: size)
+        var low = [Int](repeating: 0, count: size), high = [Int](repeating: 0, count: size)
         for (row, line) in marks.enumerated() {
             for (column, mark) in line.enumerated() where mark != .shown {
-                let cell = CellPosition(row: row, column: column)
-                if !usingMarks { bounds[cell] = (0, ceiling); continue }
-                switch mark {
-                case .small: bounds[cell] = (1, minCell - 1)
-                case .withheld: bounds[cell] = (0, ceiling)
-                case .protecting, .shown: bounds[cell] = (minCell, ceiling)
+                let cell = row * width + column
+                hidden[cell] = true
+                let range: (Int, Int)
+                if !usingMarks { range = (0, ceiling) } else {
+                    switch mark {
+                    case .small: range = (1, minCell - 1)
+                    case .withheld: range = (0, ceiling)
+                    case .protecting, .shown: range = (minCell, ceiling)
+                    }
                 }
+                (low[cell], high[cell]) = range
             }
         }
-        let relations = reduced()
-        var uses: [CellPosition: [Int]] = [:]
-        for (index, relation) in relations.enumerated() { for cell in relation.terms.keys { uses[cell, default: []].append(index) } }
+        let relations = given ?? reduced()
+        var uses = [[Int]](repeating: [], count: size)
+        for (index, relation) in relations.enumerated() { for term in relation.terms { uses[term.cell].append(index) } }
         var queue = Array(relations.indices.reversed())
-        var queued = Set(queue)
+        var queued = [Bool](repeating: true, count: relations.count)
         var steps = 0
         while let index = queue.popLast(), steps < 400_000 {
-            queued.remove(index)
+            queued[index] = false
             steps += 1
             let relation = relations[index]
             var minSum = 0, maxSum = 0
-            for (cell, c) in relation.terms {
-                guard let range = bounds[cell] else { continue }
-                minSum += c > 0 ? c * range.lo : c * range.hi
-                maxSum += c > 0 ? c * range.hi : c * range.lo
+            for (cell, c) in relation.terms where hidden[cell] {
+                minSum += c > 0 ? c * low[cell] : c * high[cell]
+                maxSum += c > 0 ? c * high[cell] : c * low[cell]
             }
-            for (cell, c) in relation.terms {
-                guard let range = bounds[cell] else { continue }
-                let ownMin = c > 0 ? c * range.lo : c * range.hi
-                let ownMax = c > 0 ? c * range.hi : c * range.lo
+            for (cell, c) in relation.terms where hidden[cell] {
+                let rangeLo = low[cell], rangeHi = high[cell]
+                let ownMin = c > 0 ? c * rangeLo : c * rangeHi
+                let ownMax = c > 0 ? c * rangeHi : c * rangeLo
                 // c·x ≤ k − (minSum − ownMin); with equality also c·x ≥ k − (maxSum − ownMax).
                 let upper = relation.constant - (minSum - ownMin)
                 let lower = relation.constant - (maxSum - ownMax)
-                var lo = range.lo, hi = range.hi
+                var lo = rangeLo, hi = rangeHi
                 if c > 0 {
                     hi = min(hi, Self.floorDivide(upper, c))
                     if relation.equal { lo = max(lo, Self.ceilDivide(lower, c)) }
@@ -327,14 +365,19 @@ struct BoundsAudit {
                     lo = max(lo, Self.ceilDivide(upper, c))
                     if relation.equal { hi = min(hi, Self.floorDivide(lower, c)) }
                 }
-                if lo > range.lo || hi < range.hi, lo <= hi {
-                    bounds[cell] = (lo, hi)
-                    for other in uses[cell] ?? [] where !queued.contains(other) {
+                if lo > rangeLo || hi < rangeHi, lo <= hi {
+                    low[cell] = lo
+                    high[cell] = hi
+                    for other in uses[cell] where !queued[other] {
                         queue.append(other)
-                        queued.insert(other)
+                        queued[other] = true
                     }
                 }
             }
+        }
+        var bounds: [CellPosition: (lo: Int, hi: Int)] = [:]
+        for cell in 0..<size where hidden[cell] {
+            bounds[CellPosition(row: cell / width, column: cell % width)] = (low[cell], high[cell])
         }
         return bounds
     }
@@ -351,7 +394,9 @@ struct BoundsAudit {
 
     /// The hidden cells (table order) a reader can narrow too far, not counting `skipping`.
     func failures(skipping: Set<CellPosition>) -> [CellPosition] {
-        let all = ranges()
+        // The reduced relations depend only on which cells are hidden: made once for both audits.
+        let relations = reduced()
+        let all = ranges(relations: relations)
         let ordered = all.keys.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
         var result: [CellPosition] = []
         for cell in ordered where !skipping.contains(cell) {
@@ -360,7 +405,7 @@ struct BoundsAudit {
                 result.append(cell)
             }
         }
-        let unmarked = ranges(usingMarks: false)
+        let unmarked = ranges(usingMarks: false, relations: relations)
         for cell in ordered where !skipping.contains(cell) && marks[cell.row][cell.column] == .small {
             // One value of slack above N−1: bounds propagation is weaker than solving exactly.
             if let range = unmarked[cell], range.lo >= 1, range.hi <= minCell, !result.contains(cell) { result.append(cell) }
