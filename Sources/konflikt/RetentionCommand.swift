@@ -23,11 +23,7 @@ struct RetentionCommand: ParsableCommand {
     @Option(name: .long, help: "Samme dato igen, som bekræftelse (til scripts).")
     var confirm: String?
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
@@ -55,9 +51,9 @@ struct RetentionCommand: ParsableCommand {
             printError("Datoen blev ikke bekræftet (\(typed.isEmpty ? "tom" : "anden dato")). Intet er slettet.")
             throw ExitCode(ExitStatus.usage)
         }
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
-        let keyPath = KeyRing.teamKeyPath(keyFile: keyFile, config: config)
+        let keyPath = KeyRing.teamKeyPath(keyFile: lead.keyFile, config: config)
         try reportingErrors {
             var team: (path: String, passphrase: [UInt8])?
             if FileManager.default.fileExists(atPath: keyPath) {

@@ -137,6 +137,15 @@ struct TeamTrustCommand: ParsableCommand {
     }
 }
 
+/// The options of the lead's key commands: the private team key's file and the data folder.
+struct LeadKeyOptions: ParsableArguments {
+    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
+    var keyFile: String?
+
+    @Option(name: .long, help: "Datamappen med logfilerne.")
+    var data: String?
+}
+
 /// `konflikt team check [--key-file F]`: opens the private key with the passphrase and compares it with
 /// `team.json` — for the lead to test the key and every backup of it.
 struct TeamCheckCommand: ParsableCommand {
@@ -144,18 +153,14 @@ struct TeamCheckCommand: ParsableCommand {
         commandName: "check",
         abstract: "Kontrollér at den private teamnøgle kan åbnes med adgangssætningen og passer til team.json (fx en sikkerhedskopi).")
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
         try reportingErrors {
-            let fingerprint = try KeyRing.checkTeamKey(keyFile: keyFile, config: config, directory: directory,
+            let fingerprint = try KeyRing.checkTeamKey(keyFile: lead.keyFile, config: config, directory: directory,
                                                        environment: environment)
             print("Teamnøglen kan åbnes, og den passer til datamappens teamnøgle (\(KeyFingerprint.short(fingerprint))).")
         }
@@ -218,15 +223,11 @@ struct TeamApproveCommand: ParsableCommand {
     @Option(name: .long, help: "Enhedens id (16 hextegn), når den ikke har skrevet noget i datamappen endnu.")
     var device: String?
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
         guard let digits = KeyFingerprint.normalized(fingerprint) else {
             printError(KeyError.notAFingerprint.danishDescription)
@@ -240,7 +241,7 @@ struct TeamApproveCommand: ParsableCommand {
             guard try TeamFile.load(directory: directory) != nil else {
                 throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
             }
-            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let team = try KeyRing.unlockTeamKey(keyFile: lead.keyFile, config: config, environment: environment)
             let writers = try DeviceApprovalList.writers(directory: directory, team: team)
                 .values.filter { $0.fingerprint.hasPrefix(digits) }
             guard writers.count <= 1 else {
@@ -282,11 +283,7 @@ struct TeamApproveLegacyCommand: ParsableCommand {
     @Flag(name: .long, help: "Godkend de ældre hændelser i alle logfiler.")
     var all = false
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func validate() throws {
         guard all != !files.isEmpty else {
@@ -296,13 +293,13 @@ struct TeamApproveLegacyCommand: ParsableCommand {
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
         try reportingErrors {
             guard try TeamFile.load(directory: directory) != nil else {
                 throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
             }
-            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let team = try KeyRing.unlockTeamKey(keyFile: lead.keyFile, config: config, environment: environment)
             let legacy = try DeviceApprovalList.legacyRecords(directory: directory, team: team)
             let names = all ? legacy.keys.sorted() : files.map { $0.hasSuffix(".jsonl") ? $0 : $0 + ".jsonl" }
             if let missing = names.first(where: { legacy[$0] == nil }) {
@@ -354,21 +351,17 @@ struct TeamDevicesCommand: ParsableCommand {
     @Flag(name: .long, help: "Skriv som JSON.")
     var json = false
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
         try reportingErrors {
             guard let file = try TeamFile.load(directory: directory) else {
                 throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
             }
-            let team = try KeyRing.unlockTeamKey(keyFile: keyFile, config: config, environment: environment)
+            let team = try KeyRing.unlockTeamKey(keyFile: lead.keyFile, config: config, environment: environment)
             let approved = (file.approvals.flatMap { $0.isValid(team: team) ? $0.devices : nil }) ?? []
             let writers = try DeviceApprovalList.writers(directory: directory, team: team)
             let waiting = writers.values.filter { writer in
@@ -419,17 +412,13 @@ struct TeamRotateCommand: ParsableCommand {
             hun kan gemme igen. Tag en ny sikkerhedskopi af nøglefilen.
             """)
 
-    @Option(name: .long, help: "Fil med den private teamnøgle (ellers team-key.json i indstillingsmappen).")
-    var keyFile: String?
-
-    @Option(name: .long, help: "Datamappen med logfilerne.")
-    var data: String?
+    @OptionGroup var lead: LeadKeyOptions
 
     func run() throws {
         let environment = ProcessInfo.processInfo.environment
-        let directory = DataDirectory.resolve(option: data, environment: environment)
+        let directory = DataDirectory.resolve(option: lead.data, environment: environment)
         let config = ConfigDirectory.resolve(environment: environment)
-        let keyPath = KeyRing.teamKeyPath(keyFile: keyFile, config: config)
+        let keyPath = KeyRing.teamKeyPath(keyFile: lead.keyFile, config: config)
         try reportingErrors {
             guard try TeamFile.load(directory: directory) != nil else {
                 throw KeyError.noTeamFile(path: directory.file(TeamFile.name))
