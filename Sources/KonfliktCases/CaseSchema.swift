@@ -33,12 +33,12 @@ public struct CaseSchema: Sendable, Hashable {
     public init(form: Form) throws(CaseIndexError) {
         formID = form.id
         formFingerprint = form.fingerprint
-        // By the roles the form declares; a form that declares none (older or small test forms) is read
-        // with the shipped form's ids, as `ReportLayout` does, so its export and review keep their rows.
-        visitQuestion = form.field(role: .visit)?.id ?? "besoeg"
-        dateQuestion = form.field(role: .visitDate)?.id ?? "besoegsdato"
-        cprQuestion = form.field(role: .childCPR)?.id ?? "barn_cpr"
-        informedQuestion = form.field(role: .informed)?.id ?? "informeret"
+        // By the roles the form declares, as `ReportLayout` finds them; a form without a role has no such
+        // question here (an empty id matches none).
+        visitQuestion = form.field(role: .visit)?.id ?? ""
+        dateQuestion = form.field(role: .visitDate)?.id ?? ""
+        cprQuestion = form.field(role: .childCPR)?.id ?? ""
+        informedQuestion = form.field(role: .informed)?.id ?? ""
         visits = form.question(id: visitQuestion)?.choices.map(\.id) ?? []
         // Most severe first (as a decision orders them), then form order: the order actions are shown in.
         actions = form.actions.enumerated().sorted { ($0.element.severity, -$0.offset) > ($1.element.severity, -$1.offset) }
