@@ -193,21 +193,27 @@ struct Family {
         visitDate = today.adding(days: -rng.below(730))
         let minute = 8 * 60 + rng.below(7 * 60)
         screeningTime = Int64(visitDate.dayNumber) * 86_400_000 + Int64(minute - 60) * 60_000 + Int64(rng.below(60_000))
-        let visit = rng.chance(0.55) ? "2mdr" : "8mdr"
-        let age = visit == "2mdr" ? 42 + rng.below(50) : 225 + rng.below(60)
+        // The visit question's first choice is the early visit (two months), its last the late one.
+        let visits = form.field(role: .visit)?.choices.map(\.id) ?? []
+        let early = rng.chance(0.55)
+        let visit = (early ? visits.first : visits.last) ?? ""
+        let age = early ? 42 + rng.below(50) : 225 + rng.below(60)
         let birth = visitDate.adding(days: -age)
         let centuryDigit = 5 + rng.below(4)             // 5–8: born 2000–2057
         let cpr = String(format: "%02d%02d%02d-%d%03d", birth.day, birth.month, birth.year % 100, centuryDigit, rng.below(1000))
         let initials = DemoData.initials(device)
         // The visit, its date, the child and the health visitor by the roles the form declares.
-        func id(_ role: FieldRole, _ fallback: String) -> String { form.field(role: role)?.id ?? fallback }
-        var base: Answers = [
-            id(.visit, "besoeg"): .string(visit), id(.visitDate, "besoegsdato"): .string(visitDate.iso),
-            id(.childCPR, "barn_cpr"): .string(cpr), id(.author, "sundhedsplejerske"): .string(initials),
-            id(.participants, "deltagere"): .strings(rng.pick([(["mor", "far"], 0.68), (["mor"], 0.25),
-                                                                (["mor", "medmor"], 0.05), (["far"], 0.02)])),
-            "informeret": .bool(rng.chance(0.96)),
-        ]
+        // A role the form does not declare is left out (the random draws stay the same either way).
+        var base: Answers = [:]
+        func set(_ role: FieldRole, _ value: AnswerValue) {
+            if let field = form.field(role: role) { base[field.id] = value }
+        }
+        set(.visit, .string(visit))
+        set(.visitDate, .string(visitDate.iso))
+        set(.childCPR, .string(cpr))
+        set(.author, .string(initials))
+        set(.participants, .strings(rng.pick([(["mor", "far"], 0.68), (["mor"], 0.25), (["mor", "medmor"], 0.05), (["far"], 0.02)])))
+        set(.informed, .bool(rng.chance(0.96)))
         // A few visits without the screening (the partner was present, an interpreter was needed, …).
         if let screened = form.field(role: .screened) {
             let asked = rng.chance(0.95)
