@@ -105,44 +105,55 @@ extension ReviewList.Item {
     /// The item as one line of JSON, written by hand: the same bytes as `JSONEncoder` with sorted keys
     /// and unescaped slashes (a test compares them), about twenty times faster for long lists.
     public func jsonLine() -> String {
-        var out = "{"
+        var out: [UInt8] = []
+        appendJSON(to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `jsonLine()`'s bytes to `out` (UTF-8), without building a string per line.
+    public func appendJSON(to out: inout [UInt8]) {
         var first = true
-        func key(_ name: String) {
-            out += (first ? "\"" : ",\"") + name + "\":"
+        func key(_ name: StaticString) {
+            if !first { out.append(0x2C) }
+            out.append(0x22)
+            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
+            out += [0x22, 0x3A]
             first = false
         }
+        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
         func string(_ text: String) { JSONString.append(text, to: &out) }
         func map(_ values: [String: String]) {
-            out += "{"
+            out.append(0x7B)
             for (index, pair) in values.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out += "," }
+                if index > 0 { out.append(0x2C) }
                 string(pair.key)
-                out += ":"
+                out.append(0x3A)
                 string(pair.value)
             }
-            out += "}"
+            out.append(0x7D)
         }
+        out.append(0x7B)
         key("actions")
-        out += "["
+        out.append(0x5B)
         for (index, action) in actions.enumerated() {
-            if index > 0 { out += "," }
+            if index > 0 { out.append(0x2C) }
             string(action)
         }
-        out += "]"
+        out.append(0x5D)
         key("author"); string(author)
         key("child"); string(child)
-        key("corrections"); out += String(corrections)
+        key("corrections"); raw(String(corrections))
         key("date"); string(date)
-        key("days_open"); out += days_open.map(String.init) ?? "null"
+        key("days_open"); raw(days_open.map(String.init) ?? "null")
         key("deadlines"); map(deadlines)
         key("device"); string(device)
         key("id"); string(id)
-        key("open"); out += open ? "true" : "false"
-        key("overdue"); out += overdue ? "true" : "false"
-        key("overridden"); out += overridden ? "true" : "false"
+        key("open"); raw(open ? "true" : "false")
+        key("overdue"); raw(overdue ? "true" : "false")
+        key("overridden"); raw(overridden ? "true" : "false")
         key("status"); map(status)
         key("visit")
-        if let visit { string(visit) } else { out += "null" }
-        return out + "}"
+        if let visit { string(visit) } else { raw("null") }
+        out.append(0x7D)
     }
 }

@@ -17,6 +17,9 @@ import KonfliktCore
             var appended = "prefix:"
             JSONString.append(text, to: &appended)
             #expect(appended == "prefix:" + expected)
+            var bytes = Array("prefix:".utf8)
+            JSONString.append(text, to: &bytes)
+            #expect(bytes == Array(("prefix:" + expected).utf8))
         }
     }
 }
