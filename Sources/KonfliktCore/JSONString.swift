@@ -1,3 +1,5 @@
+import Foundation
+
 /// JSON string literals written by hand, byte for byte as Foundation's `JSONEncoder` writes them: `"`
 /// and `\` escaped with a backslash, `\n`, `\r`, `\t`, `\b` and `\f` by name, other control characters
 /// below U+0020 as `\u00xx` (lower-case hex), everything else as it is (UTF-8, `/` unescaped). The one
@@ -61,5 +63,30 @@ public enum JSONString {
             out.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[start..<utf8.count]))
         }
         out.append(0x22)
+    }
+}
+
+extension UUID {
+    /// The id in lower case, as the log writes it (`uuidString.lowercased()` without its cost: the review
+    /// list writes one per case).
+    public var lowercaseText: String {
+        let hex = Array("0123456789abcdef".utf8)
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(36)
+        withUnsafeBytes(of: uuid) { raw in
+            for (index, byte) in raw.enumerated() {
+                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(0x2D) }
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0x0F)])
+            }
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The id as two numbers in the order of its text (for sorting without building the text).
+    public var sortKey: (UInt64, UInt64) {
+        withUnsafeBytes(of: uuid) { raw in
+            (raw.prefix(8).reduce(0) { $0 << 8 | UInt64($1) }, raw.suffix(8).reduce(0) { $0 << 8 | UInt64($1) })
+        }
     }
 }

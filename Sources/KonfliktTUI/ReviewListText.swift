@@ -54,7 +54,7 @@ extension ReviewList {
         for state in case_.actions { if let deadline = state.deadline { deadlines[state.action] = deadline.iso } }
         return Item(actions: case_.actions.map(\.action), author: case_.author, child: row.maskedCPR,
                     corrections: case_.corrections, date: row.date.iso, days_open: row.daysOpen,
-                    deadlines: deadlines, device: case_.device, id: case_.id.uuidString.lowercased(),
+                    deadlines: deadlines, device: case_.device, id: case_.id.lowercaseText,
                     open: case_.isOpen, overdue: case_.isOverdue, overridden: case_.overridden,
                     status: Dictionary(case_.actions.map { ($0.action, jsonStatus($0.status)) }, uniquingKeysWith: { a, _ in a }),
                     visit: row.visit)
@@ -90,7 +90,7 @@ extension ReviewList {
             let days = row.daysOpen.map(String.init) ?? "–"
             lines.append([
                 pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),
-                pad(days, 5), pad(row.item.id.uuidString.lowercased(), 37), actions,
+                pad(days, 5), pad(row.item.id.lowercaseText, 37), actions,
             ].joined(separator: " "))
         }
         return lines.joined(separator: "\n") + "\n"
