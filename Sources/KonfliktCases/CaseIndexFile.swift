@@ -192,8 +192,8 @@ struct PartialIndex: Sendable {
     let totalRecords: Int
     /// Whether the `rest` section and the `history` section are still unread.
     var restUnread = true, historyUnread = true
-    /// The sorted id table, once read.
-    var ids: [UInt64]?
+    /// The sorted id table (8 bytes each, little-endian), once read.
+    var ids: Data?
 }
 
 extension CaseIndex {
@@ -504,17 +504,21 @@ extension CaseIndex {
         guard var partial, partial.restUnread else { return false }
         if partial.ids == nil {
             guard let bytes = partial.source.section(.ids), bytes.count == partial.totalRecords * 8 else { return nil }
-            partial.ids = BinaryReader.read(bytes) { input in (0..<partial.totalRecords).compactMap { _ in input.uint64() } }
+            partial.ids = bytes
             self.partial = partial
         }
         guard let ids = partial.ids else { return nil }
         let wanted = Self.idPrefix(id)
-        var low = 0, high = ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ids[middle] < wanted { low = middle + 1 } else { high = middle }
+        // A binary search in the table's bytes, read in place.
+        return ids.withUnsafeBytes { raw in
+            func at(_ index: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            var low = 0, high = raw.count / 8
+            while low < high {
+                let middle = (low + high) / 2
+                if at(middle) < wanted { low = middle + 1 } else { high = middle }
+            }
+            return low < raw.count / 8 && at(low) == wanted
         }
-        return low < ids.count && ids[low] == wanted
     }
 
     /// `readAll`, remembering a failure: the update that asked then rebuilds the index from the log.

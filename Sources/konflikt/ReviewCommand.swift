@@ -128,10 +128,9 @@ struct ReviewCommand: ParsableCommand {
                 output.reserveCapacity(1 << 20 + 4096)
                 for (index, row) in rows.enumerated() {
                     output += index == 0 ? [0x0A] : [0x2C, 0x0A]
-                    var item = ReviewList.item(row)
                     // Authors written by older versions or other tools were never checked as initials.
-                    if !Initials.isValid(item.author) { item.author = maskCPR(item.author) }
-                    item.appendJSON(to: &output)
+                    let author = row.item.author
+                    ReviewList.appendJSON(row, author: Initials.isValid(author) ? author : maskCPR(author), to: &output)
                     if output.count >= 1 << 20 {
                         FileHandle.standardOutput.write(Data(output))
                         output.removeAll(keepingCapacity: true)
