@@ -36,6 +36,10 @@ struct RetentionCommand: ParsableCommand {
             printError("--before " + refusal)
             throw ExitCode(ExitStatus.usage)
         }
+        if let confirm, LocalDate(iso: confirm) != date {
+            printError("Datoen blev ikke bekræftet (anden dato). Intet er slettet.")
+            throw ExitCode(ExitStatus.usage)
+        }
         if confirm == nil, isatty(0) == 0 {
             printError("Bekræft med --confirm \(date.iso), eller kør kommandoen i en terminal. Intet er slettet.")
             throw ExitCode(ExitStatus.usage)
