@@ -35,8 +35,10 @@ enum CaseReading {
     }
 
     /// Opens the case index of `directory` for `form`; a data folder that does not exist is an error (74).
+    /// `scope` `.flagged` reads the flagged cases first and the rest of a saved index only when needed
+    /// (the list, and commands about one case).
     /// In a folder with a team key the team key is needed (see `keys`).
-    static func open(directory: DataDirectory, form: Form, keyFile: String? = nil) throws -> CaseStore {
+    static func open(directory: DataDirectory, form: Form, keyFile: String? = nil, scope: IndexScope = .all) throws -> CaseStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             printError("Datamappen \(directory.path) findes ikke.")
@@ -44,15 +46,16 @@ enum CaseReading {
         }
         let keys = try keys(directory: directory, keyFile: keyFile)
         let state = StateDirectory.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore.open(directory: directory, state: state, form: form, keys: keys)
+        let store = try CaseStore.open(directory: directory, state: state, form: form, keys: keys, scope: scope)
         for warning in store.warnings { printError(warning) }
         return store
     }
 
     /// As `open`, loading the form from `formsOption`.
-    static func open(directory: DataDirectory, formsOption: String?, keyFile: String? = nil) throws -> CaseStore {
+    static func open(directory: DataDirectory, formsOption: String?, keyFile: String? = nil,
+                     scope: IndexScope = .all) throws -> CaseStore {
         let environment = ProcessInfo.processInfo.environment
         let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: formsOption, environment: environment))
-        return try open(directory: directory, form: form, keyFile: keyFile)
+        return try open(directory: directory, form: form, keyFile: keyFile, scope: scope)
     }
 }

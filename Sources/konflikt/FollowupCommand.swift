@@ -60,7 +60,7 @@ struct FollowupCommand: ParsableCommand {
         try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            var store = try CaseReading.open(directory: context.directory, formsOption: forms, keyFile: keyFile)
+            var store = try CaseReading.open(directory: context.directory, formsOption: forms, keyFile: keyFile, scope: .flagged)
             guard let found = try store.details(screening, today: today) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
