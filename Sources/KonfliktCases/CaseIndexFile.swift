@@ -9,6 +9,9 @@ public enum IndexScope: Sendable {
     case all
     /// The flagged records first; the other records, the history and the id table when needed.
     case flagged
+    /// No records at first: for looking a child up by CPR number (`CaseStore.hasScreening`) through the
+    /// CPR table; everything else is read when needed.
+    case lookup
 }
 
 /// The case index's file (format 6): a prefix, a table of sections, and the sections, each checked
@@ -19,9 +22,10 @@ public enum IndexScope: Sendable {
 /// - the section count (UInt32) and each section's stored length (UInt64);
 /// - the sections: `head` (schema signature, trust, CPR secret, files, strings, orphans, problems,
 ///   counts), `flagged` (the records of cases flagged at some point, with their positions),
-///   `rest` (the other records), `history` (corrections and follow-ups per screening) and `ids`
+///   `rest` (the other records), `history` (corrections and follow-ups per screening), `ids`
 ///   (the sorted first 8 bytes of every screening id, to learn that a new screening is new without
-///   reading the other records).
+///   reading the other records) and `cprs` (the keyed CPR hash and the visit of every screening with a
+///   CPR number, sorted, to tell whether a child was screened at a visit without reading any record).
 ///
 /// In clear, a section is followed by the SHA-256 of the prefix, the generation, its number and its
 /// bytes. Sealed, it is one ChaCha20-Poly1305 box with the prefix, the generation and its number as
@@ -33,7 +37,7 @@ enum IndexFormat {
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
 
-    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids }
+    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids, cprs }
 
     static func prefix(_ mode: Mode) -> [UInt8] {
         var out = BinaryWriter()
@@ -186,12 +190,14 @@ final class IndexSource: Sendable {
 struct PartialIndex: Sendable {
     let source: IndexSource
     /// The positions (in the full reading order) of the records read from the `flagged` section: the
-    /// first `flaggedPositions.count` of `records`.
-    let flaggedPositions: [Int32]
+    /// first `flaggedPositions.count` of `records` (none while that section is unread).
+    var flaggedPositions: [Int32]
     /// How many records the file holds.
     let totalRecords: Int
-    /// Whether the `rest` section and the `history` section are still unread.
-    var restUnread = true, historyUnread = true
+    /// Whether the `flagged`, `rest` and `history` sections are still unread.
+    var flaggedUnread = true, restUnread = true, historyUnread = true
+    /// The sorted CPR table (9 bytes an entry), once read.
+    var cprs: Data?
     /// The sorted id table (8 bytes each, little-endian), once read.
     var ids: Data?
 }
@@ -259,7 +265,14 @@ extension CaseIndex {
         var ids = BinaryWriter()
         ids.reserve(records.count * 8)
         for id in records.map({ Self.idPrefix($0.id) }).sorted() { ids.uint64(id) }
-        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data], key: key)
+        var cprs = BinaryWriter()
+        let visits = records.filter { $0.cprKey != 0 }.map { CPRVisit(key: $0.cprKey, visit: $0.visit) }.sorted()
+        cprs.reserve(visits.count * 9)
+        for entry in visits {
+            cprs.uint64(entry.key)
+            cprs.bytes([UInt8(bitPattern: entry.visit)])
+        }
+        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data, cprs.data], key: key)
     }
 
     /// The first 8 bytes of `id`, as the id table keeps them.
@@ -366,30 +379,51 @@ extension CaseIndex {
 
     private static func read(_ source: IndexSource, schema: CaseSchema, trust: String, scope: IndexScope) -> CaseIndex? {
         guard let head = source.section(.head),
-              let (decoded, totalRecords) = BinaryReader.read(head, { input in decodeHead(&input, schema: schema, trust: trust) }),
-              let flagged = source.section(.flagged) else { return nil }
+              let (decoded, totalRecords) = BinaryReader.read(head, { input in decodeHead(&input, schema: schema, trust: trust) })
+        else { return nil }
         var index = decoded
-        guard let positions = BinaryReader.read(flagged, { input -> [Int32]? in
-            guard let count = input.count(), count <= totalRecords else { return nil }
+        index.partial = PartialIndex(source: source, flaggedPositions: [], totalRecords: totalRecords)
+        index.positionsBuilt = false
+        switch scope {
+        case .lookup: break
+        case .flagged: guard index.readFlagged() else { return nil }
+        case .all: guard index.readAll() else { return nil }
+        }
+        return index
+    }
+
+    /// Reads the `flagged` section of a partly read index: its records go first in `records`, before
+    /// any folded since. False when it cannot be read or trusted.
+    mutating func readFlagged() -> Bool {
+        guard var partial, partial.flaggedUnread else { return true }
+        let total = partial.totalRecords
+        guard let bytes = partial.source.section(.flagged), let (places, flagged) = BinaryReader.read(bytes, {
+            input -> ([Int32], [CaseRecord])? in
+            guard let count = input.count(), count <= total else { return nil }
             var positions: [Int32] = []
             positions.reserveCapacity(count)
-            index.records.reserveCapacity(count)
             var previous: Int64 = -1
             for _ in 0..<count {
-                guard let step = input.varint(), step > 0, previous + Int64(step) < Int64(totalRecords) else { return nil }
+                guard let step = input.varint(), step > 0, previous + Int64(step) < Int64(total) else { return nil }
                 previous += Int64(step)
                 positions.append(Int32(previous))
             }
+            var flagged: [CaseRecord] = []
+            flagged.reserveCapacity(count)
             for _ in 0..<count {
-                guard let record = decodeRecord(&input) else { return nil }
-                index.records.append(record)
+                guard let record = Self.decodeRecord(&input) else { return nil }
+                flagged.append(record)
             }
-            return input.atEnd ? positions : nil
-        }) else { return nil }
-        index.partial = PartialIndex(source: source, flaggedPositions: positions, totalRecords: totalRecords)
-        index.positionsBuilt = false
-        if scope == .all, !index.readAll() { return nil }
-        return index
+            return input.atEnd ? (positions, flagged) : nil
+        }) else { return false }
+        records = flagged + records
+        positions = [:]
+        positionsBuilt = false
+        scansLeft = 64
+        partial.flaggedPositions = places
+        partial.flaggedUnread = false
+        self.partial = partial
+        return true
     }
 
     /// The head section, and how many records the file holds.
@@ -448,7 +482,7 @@ extension CaseIndex {
     /// reading order, before the records folded since) and the history. False when they cannot be read
     /// or trusted (then the index must be rebuilt from the log).
     public mutating func readAll() -> Bool {
-        guard var partial else { return true }
+        guard readFlagged(), var partial else { return partial == nil }
         if partial.restUnread {
             let loaded = records
             guard let bytes = partial.source.section(.rest), let merged = BinaryReader.read(bytes, { input -> [CaseRecord]? in
@@ -527,5 +561,57 @@ extension CaseIndex {
         if readAll() { return true }
         lost = true
         return false
+    }
+}
+
+/// An entry of the CPR table: a screening's keyed CPR hash and its visit.
+struct CPRVisit: Comparable {
+    var key: UInt64
+    var visit: Int8
+
+    static func < (lhs: CPRVisit, rhs: CPRVisit) -> Bool { (lhs.key, lhs.visit) < (rhs.key, rhs.visit) }
+}
+
+extension CaseIndex {
+    // MARK: Looking a child up
+
+    /// Whether the index holds a screening of the child whose keyed CPR hash is `key` at the visit with
+    /// position `visit` (in the answers in force). A partly read index answers from its CPR table and
+    /// the screenings folded since it was saved; the records are read only when the table cannot be.
+    public mutating func hasScreening(cprKey key: UInt64, visit: Int8) -> Bool {
+        guard key != 0 else { return false }
+        // While the other records are unread, no saved record has changed since the save (a correction or
+        // a follow-up reads them all first), so the table is true for them.
+        if let partial, partial.restUnread, let inTable = cprTableHolds(key, visit: visit) {
+            let since = partial.flaggedUnread ? 0 : partial.flaggedPositions.count
+            return inTable || records[since...].contains { $0.cprKey == key && $0.visit == visit }
+        }
+        guard readAll() else { return false }
+        return records.contains { $0.cprKey == key && $0.visit == visit }
+    }
+
+    /// Whether the CPR table holds (`key`, `visit`); nil when it cannot be read or trusted.
+    private mutating func cprTableHolds(_ key: UInt64, visit: Int8) -> Bool? {
+        guard var partial else { return nil }
+        if partial.cprs == nil {
+            guard let bytes = partial.source.section(.cprs), bytes.count % 9 == 0 else { return nil }
+            partial.cprs = bytes
+            self.partial = partial
+        }
+        guard let table = partial.cprs else { return nil }
+        return table.withUnsafeBytes { raw in
+            let count = raw.count / 9
+            func entry(_ index: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 9, as: UInt64.self)) }
+            var low = 0, high = count
+            while low < high {
+                let middle = (low + high) / 2
+                if entry(middle) < key { low = middle + 1 } else { high = middle }
+            }
+            while low < count, entry(low) == key {
+                if Int8(bitPattern: raw[low * 9 + 8]) == visit { return true }
+                low += 1
+            }
+            return false
+        }
     }
 }

@@ -159,6 +159,13 @@ public struct CaseStore: Sendable {
         CaseIndex.cprKey(String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self), secret: index.cprSecret)
     }
 
+    /// Whether the child with CPR number `cpr` (the dash and spaces ignored) was screened at the visit
+    /// `visit` (a choice id of the visit question). Opened with `IndexScope.lookup`, no record is read.
+    public mutating func hasScreening(cpr: String, visit: String) -> Bool {
+        guard let position = index.schema.visits.firstIndex(of: visit) else { return false }
+        return index.hasScreening(cprKey: cprKey(cpr), visit: Int8(clamping: position))
+    }
+
     /// The full case `id` read again from the log; nil when there is no such screening.
     public mutating func details(_ id: UUID, today: LocalDate) throws -> Case? {
         try index.details(id, directory: directory, today: today, keys: keys)

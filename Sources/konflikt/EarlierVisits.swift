@@ -12,12 +12,8 @@ enum EarlierVisits {
               let visit = form.text(role: .visit, in: answers) else { return [] }
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue,
-              let store = try? CaseStore.open(directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
-                                              form: form) else { return [] }
-        let visits = store.index.schema.visits
-        let same = store.index.records(cpr: cpr.normalized.filter(\.isNumber)).contains { record in
-            record.visit >= 0 && Int(record.visit) < visits.count && visits[Int(record.visit)] == visit
-        }
-        return same ? [form.alreadyScreenedWarning(answers)] : []
+              var store = try? CaseStore.open(directory: directory, state: StateDirectory.resolve(environment: ProcessInfo.processInfo.environment),
+                                              form: form, scope: .lookup) else { return [] }
+        return store.hasScreening(cpr: cpr.normalized, visit: visit) ? [form.alreadyScreenedWarning(answers)] : []
     }
 }

@@ -187,4 +187,74 @@ import KonfliktTestSupport
             #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .flagged) == nil)
         }
     }
+
+    /// The "already screened at this visit" check reads no record: the CPR table answers for the saved
+    /// screenings, the screenings folded since answer for themselves, and a correction makes the reader
+    /// read everything (a record may have changed).
+    @Test func aChildIsLookedUpInTheCPRTableWithoutReadingRecords() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 36, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let visits = full.index.schema.visits
+        let sampled = full.index.records.filter { $0.cprKey != 0 && $0.visit >= 0 }.prefix(40)
+        #expect(sampled.count == 40)
+        // The keyed hash is one-way, so the numbers are found again from the log's answers.
+        let scratch = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: Self.today))
+        var numbers: [UUID: String] = [:]
+        for item in scratch.cases { if let cpr = form.text(role: .childCPR, in: item.answers) { numbers[item.id] = cpr } }
+        var lookup = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .lookup)
+        #expect(lookup.index.records.isEmpty)
+        for record in sampled {
+            let cpr = try #require(numbers[record.id])
+            let visit = visits[Int(record.visit)]
+            let atVisit = lookup.hasScreening(cpr: cpr, visit: visit)
+            #expect(atVisit)
+            // The other visit: the table says what a full reader says.
+            for other in visits where other != visit {
+                var complete = full
+                let (fromTable, fromRecords) = (lookup.hasScreening(cpr: cpr, visit: other), complete.hasScreening(cpr: cpr, visit: other))
+                #expect(fromTable == fromRecords)
+            }
+        }
+        let stranger = lookup.hasScreening(cpr: "0101011234", visit: visits[0])
+        #expect(!stranger)
+        #expect(lookup.index.records.isEmpty && !lookup.index.isComplete)
+
+        // A new screening, not saved yet: found among the screenings folded since.
+        try LogWriter(directory: dir.data, device: "ny-enhed").append(Self.flaggedScreeningOf("0202029876", form), author: "NY")
+        var after = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .lookup)
+        #expect(after.index.records.count == 1)
+        let (at2, at8) = (after.hasScreening(cpr: "020202-9876", visit: "2mdr"), after.hasScreening(cpr: "020202-9876", visit: "8mdr"))
+        #expect(at2 && !at8)
+
+        // A correction that moves a sampled child to the other visit: the reader reads everything, and
+        // the answer follows the correction.
+        let moved = try #require(sampled.first)
+        let movedCPR = try #require(numbers[moved.id])
+        let from = visits[Int(moved.visit)], to = try #require(visits.first { $0 != from })
+        let original = try #require(scratch.cases.first { $0.id == moved.id })
+        var answers = original.answers
+        answers[try #require(form.field(role: .visit)).id] = .string(to)
+        let twinBefore = scratch.cases.contains {
+            $0.id != moved.id && form.text(role: .childCPR, in: $0.answers) == movedCPR && form.text(role: .visit, in: $0.answers) == from
+        }
+        try LogWriter(directory: dir.data, device: "leder").append(.correction(CorrectionBody(
+            screening: moved.id, answers: answers, decision: form.decide(answers, today: Self.today),
+            visitDate: original.visitDate, reason: "Forkert besøg")), author: "LE")
+        var corrected = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .lookup)
+        #expect(corrected.index.isComplete)
+        let (atNew, atOld) = (corrected.hasScreening(cpr: movedCPR, visit: to), corrected.hasScreening(cpr: movedCPR, visit: from))
+        #expect(atNew)
+        #expect(atOld == twinBefore)
+    }
+
+    static func flaggedScreeningOf(_ cpr: String, _ form: Form) -> EventBody {
+        guard case .screening(var body) = flaggedScreening(form), let field = form.field(role: .childCPR) else {
+            return flaggedScreening(form)
+        }
+        body.answers[field.id] = .string(cpr)
+        return .screening(body)
+    }
 }
