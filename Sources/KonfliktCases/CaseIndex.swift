@@ -26,7 +26,8 @@ struct HistoryEntry: Sendable, Hashable {
     var kind: UInt8
     /// The follow-up's action bit (-1 for corrections or unknown actions).
     var action: Int8
-    /// The follow-up's status (0 done, 1 declined, 2 not relevant) for follow-ups.
+    /// The follow-up's status code for follow-ups (`StatusCodes`: its position in the action's statuses
+    /// plus one, or `StatusCodes.unknown`).
     var status: UInt8
     var place: LinePlace
     var time: EventTime
@@ -122,7 +123,7 @@ public struct CaseIndex: Sendable {
                 visitDay: CaseRecord.noDay, screeningDay: screeningDay(recorded), visit: -1,
                 flags: body.form == schema.formID ? 0 : CaseRecord.Flag.otherForm,
                 formVersion: Int32(clamping: body.formVersion), birth: -1, cprKey: 0, recommended: 0, inForce: 0,
-                tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
+                tracked: 0, closed: 0, statuses: StatusCodes(), answers: AnswerBits(), corrections: 0, followups: 0)
             apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
                   to: &record)
             if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
@@ -160,8 +161,9 @@ public struct CaseIndex: Sendable {
         case .followup(let body):
             let time = EventTime(day: Int32(clamping: body.date.dayNumber), millis: CaseRules.millis(event.timestamp),
                                  id: event.id)
-            let status: UInt8 = body.status == .udfoert ? 0 : body.status == .afvist ? 1 : 2
-            let entry = HistoryEntry(kind: 1, action: Int8(schema.actionBit(body.action) ?? -1), status: status,
+            let bit = schema.actionBit(body.action) ?? -1
+            let status = schema.statusCode(body.status, bit: bit)
+            let entry = HistoryEntry(kind: 1, action: Int8(bit), status: status,
                                      place: place, time: time)
             guard let position = position(of: body.screening) else {
                 pending[body.screening, default: []].append(entry)
@@ -173,14 +175,8 @@ public struct CaseIndex: Sendable {
             record.followups += 1
             if entry.action >= 0, CaseRules.followupTakesOver(time, over: inForce) {
                 let mask: UInt64 = 1 << UInt64(entry.action)
-                record.done &= ~mask
-                record.declined &= ~mask
-                record.notRelevant &= ~mask
-                switch status {
-                case 0: record.done |= mask
-                case 1: record.declined |= mask
-                default: record.notRelevant |= mask
-                }
+                record.statuses.set(status, bit: bit)
+                if schema.status(code: status, bit: bit).closes { record.closed |= mask } else { record.closed &= ~mask }
             }
             records[Int(position)] = record
         case .export, .access:
@@ -397,7 +393,8 @@ public struct CaseIndex: Sendable {
                                  keys: BodyKeys? = nil) throws -> Case? {
         guard let record = record(id), let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
-                                                     flaggingActions: schema.flaggingActions, today: today))
+                                                     flaggingActions: schema.flaggingActions, today: today,
+                                                     statuses: schema.statusesByAction))
         var places: [(String, LinePlace)] = [(name, record.place)]
         for entry in history[id] ?? [] {
             if let file = fileName(entry.place.file) { places.append((file, entry.place)) }
@@ -414,7 +411,7 @@ public struct CaseIndex: Sendable {
     // MARK: Persistence
 
     /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 5
+    static let formatVersion: UInt32 = 6
     private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
     /// The mode byte after the version: the body in clear with a SHA-256 trailer, or sealed.
     private enum Mode: UInt8 { case clear = 0, sealed = 1 }
@@ -486,8 +483,8 @@ public struct CaseIndex: Sendable {
             out.varint(UInt64(record.formVersion))
             out.signed(Int64(record.birth))
             out.uint64(record.cprKey)
-            for mask in [record.recommended, record.inForce, record.tracked, record.done, record.declined,
-                         record.notRelevant, record.answers.low, record.answers.high] { out.varint(mask) }
+            for mask in [record.recommended, record.inForce, record.tracked, record.closed] + record.statuses.list
+                + [record.answers.low, record.answers.high] { out.varint(mask) }
             out.varint(UInt64(record.corrections))
             out.varint(UInt64(record.followups))
         }
@@ -590,7 +587,8 @@ public struct CaseIndex: Sendable {
                   let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
                   let cprKey = input.uint64() else { return nil }
             guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
-                  let done = input.varint(), let declined = input.varint(), let notRelevant = input.varint(),
+                  let closed = input.varint(), let plane0 = input.varint(), let plane1 = input.varint(),
+                  let plane2 = input.varint(), let plane3 = input.varint(),
                   let answersLow = input.varint(), let answersHigh = input.varint(),
                   let corrections = input.varint(), let followups = input.varint() else { return nil }
             index.records.append(CaseRecord(
@@ -599,8 +597,8 @@ public struct CaseIndex: Sendable {
                 visitDay: visitDelta.map { Int32(clamping: $0 + screeningDay) } ?? CaseRecord.noDay,
                 screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
                 formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
-                recommended: recommended, inForce: inForce, tracked: tracked, done: done, declined: declined,
-                notRelevant: notRelevant, answers: AnswerBits(low: answersLow, high: answersHigh),
+                recommended: recommended, inForce: inForce, tracked: tracked, closed: closed,
+                statuses: StatusCodes(plane0, plane1, plane2, plane3), answers: AnswerBits(low: answersLow, high: answersHigh),
                 corrections: Int32(clamping: corrections), followups: Int32(clamping: followups)))
         }
         func entries() -> [UUID: [HistoryEntry]]? {

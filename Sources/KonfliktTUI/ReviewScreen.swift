@@ -432,25 +432,28 @@ public final class ReviewScreen: Screen {
     private func startFollowup(_ detail: DetailState) -> FollowupState {
         let item = detail.item
         let options = item.actions.map { ChoiceOption(id: $0.action, label: actionLabel($0.action) + " (\($0.status.label))") }
-        let firstOpen = item.actions.first { $0.status == .open }?.action ?? item.actions.first?.action
+        let firstOpen = item.actions.first { !$0.status.closes }?.action ?? item.actions.first?.action
         return FollowupState(
             detail: detail,
             action: ChoiceField(options: options, selectedID: firstOpen),
-            status: ChoiceField(options: FollowupStatus.allCases.map {
-                ChoiceOption(id: $0.rawValue, label: statusText($0, action: firstOpen ?? ""))
-            }, selectedID: FollowupStatus.udfoert.rawValue),
+            status: statusField(action: firstOpen ?? "", selected: nil),
             date: DateField(date: environment.today),
             note: TextField(maxLength: 500))
     }
 
-    /// The Danish wording of a status for an action: "done" in the action's own words (the form's
-    /// `done_label`), so no code names the shipped form's actions.
-    func statusText(_ status: FollowupStatus, action: String) -> String {
-        switch status {
-        case .udfoert: return environment.form.action(id: action)?.doneLabel ?? "Udført"
-        case .afvist: return "Afvist af familien"
-        case .ikkeRelevant: return "Ikke relevant (skriv hvorfor i noten)"
-        }
+    /// The statuses of `action` from the form, in form order, each in the action's own words (e.g. the
+    /// course's "Kontakt givet …"), so no code names the shipped form's actions or statuses. Selects
+    /// `selected` when the action has it, else the first.
+    func statusField(action: String, selected: String?) -> ChoiceField {
+        let statuses = environment.form.statuses(ofAction: action)
+        let keep = selected.flatMap { id in statuses.contains { $0.id == id } ? id : nil }
+        return ChoiceField(options: statuses.map { ChoiceOption(id: $0.id, label: $0.label) },
+                           selectedID: keep ?? statuses.first?.id)
+    }
+
+    /// The Danish wording of status `id` for an action: the form's label for it, else the id.
+    func statusText(_ id: String, action: String) -> String {
+        environment.form.statuses(ofAction: action).first { $0.id == id }?.label ?? id
     }
 
     private func handleFollowup(_ key: Key, _ state: FollowupState) {
@@ -484,13 +487,12 @@ public final class ReviewScreen: Screen {
         }
         switch state.focus {
         case 0:
+            let before = state.action.answer
             _ = state.action.handle(key)
-            // The status texts follow the chosen action.
-            if case .string(let action)? = state.action.answer {
-                let selected: String? = { if case .string(let id)? = state.status.answer { return id } else { return nil } }()
-                state.status = ChoiceField(options: FollowupStatus.allCases.map {
-                    ChoiceOption(id: $0.rawValue, label: statusText($0, action: action))
-                }, selectedID: selected)
+            // The statuses follow the chosen action (each action has its own, from the form); another
+            // action starts at its first status.
+            if case .string(let action)? = state.action.answer, state.action.answer != before {
+                state.status = statusField(action: action, selected: nil)
             }
         case 1: _ = state.status.handle(key)
         case 2: _ = state.date.handle(key)
@@ -505,7 +507,7 @@ public final class ReviewScreen: Screen {
         guard case .string(let action)? = state.action.answer else {
             state.error = "Vælg handlingen."; state.focus = 0; return
         }
-        guard case .string(let statusID)? = state.status.answer, let status = FollowupStatus(rawValue: statusID) else {
+        guard case .string(let status)? = state.status.answer else {
             state.error = "Vælg hvad der er sket."; state.focus = 1; return
         }
         if let problem = state.date.validationError() { state.error = problem; state.focus = 2; return }
@@ -518,6 +520,7 @@ public final class ReviewScreen: Screen {
             state.error = problem.message
             switch problem {
             case .unknownAction: state.focus = 0
+            case .unknownStatus: state.focus = 1
             case .date: state.focus = 2
             case .note: state.focus = 3
             }
@@ -539,7 +542,7 @@ public final class ReviewScreen: Screen {
             state.error = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
             return
         }
-        let saved = "Gemt: \(actionLabel(body.action)) – \(body.status.label)."
+        let saved = "Gemt: \(actionLabel(body.action)) – \(statusShortLabel(body.status, action: body.action))."
         if let item = refresh(body.screening) {
             page = .detail(DetailState(item: item, scroll: state.detail.scroll))
             message = ScreenMessage(saved, .success)
@@ -620,6 +623,12 @@ public final class ReviewScreen: Screen {
     // MARK: - Drawing
 
     private func actionLabel(_ id: String) -> String { environment.form.action(id: id)?.label ?? id }
+
+    /// The short label of status `id` for an action ("udført", "kontakt givet"), or "ukendt status"
+    /// with the id for one the form does not know.
+    private func statusShortLabel(_ id: String, action: String) -> String {
+        environment.form.statusShortLabel(id, action: action)
+    }
 
     /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
@@ -808,7 +817,7 @@ public final class ReviewScreen: Screen {
         add("Status", .title, indent: 1)
         for state in item.actions {
             var text = "\(actionLabel(state.action)): \(state.status.label)"
-            if let deadline = state.deadline, state.status == .open { text += ", frist \(deadline.danish)" }
+            if let deadline = state.deadline, !state.status.closes { text += ", frist \(deadline.danish)" }
             add(text, state.overdue ? .error : .normal)
         }
         if item.actions.isEmpty { add("Ingen markerede handlinger.", .dim) }
@@ -821,7 +830,7 @@ public final class ReviewScreen: Screen {
         }
         for followup in item.followups {
             var text = "\(Self.time(followup.timestamp))  Opfølgning af \(followup.author): "
-                + "\(actionLabel(followup.body.action)) – \(followup.body.status.label) \(followup.body.date.danish)"
+                + "\(actionLabel(followup.body.action)) – \(statusShortLabel(followup.body.status, action: followup.body.action)) \(followup.body.date.danish)"
             if !followup.body.note.isEmpty { text += ". Note: \(followup.body.note)" }
             history.append((followup.timestamp, text))
         }

@@ -65,10 +65,10 @@ import Testing
                    day: 106)
         try append(F.correction(form, of: F.id(2), F.answers(date: d("2026-01-06"), level: "middel", violence: "nej")), day: 100)
         // Follow-ups: two reports sent (udfoert), one course enrolment, one declined.
-        try append(F.followup(of: F.id(20), action: "underretning", status: .udfoert, date: d("2026-03-11")), day: 70)
-        try append(F.followup(of: F.id(31), action: "underretning", status: .udfoert, date: d("2026-03-11")), day: 70)
-        try append(F.followup(of: F.id(19), action: "gruppeforloeb", status: .udfoert, date: d("2026-03-20")), day: 79)
-        try append(F.followup(of: F.id(20), action: "gruppeforloeb", status: .afvist, date: d("2026-03-21")), day: 80)
+        try append(F.followup(of: F.id(20), action: "underretning", status: "udfoert", date: d("2026-03-11")), day: 70)
+        try append(F.followup(of: F.id(31), action: "underretning", status: "udfoert", date: d("2026-03-11")), day: 70)
+        try append(F.followup(of: F.id(19), action: "gruppeforloeb", status: "udfoert", date: d("2026-03-20")), day: 79)
+        try append(F.followup(of: F.id(20), action: "gruppeforloeb", status: "afvist", date: d("2026-03-21")), day: 80)
         return data
     }
 
