@@ -281,8 +281,7 @@ final class ReviewFixture {
         #expect(terminal.contains("Gemt: Underretning til Familierådgivningen – udført."))
         let row = try #require(screen.rows.first { $0.item.id == fixture.exposedID })
         #expect(row.item.actions.first { $0.action == "underretning" }?.status.key == "udfoert")
-        // The course's statuses are its path (kontakt givet, startet, gennemført, afvist, …): the fourth.
-        press(screen, terminal, [.escape, .enter, .character("o"), .character("2"), .tab, .character("4"), .enter, .enter, .enter, .enter])
+        press(screen, terminal, [.escape, .enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter, .enter])
         #expect(terminal.contains("– afvist. Sagen er"))   // "… Sagen er lukket", cut at 80 columns
         #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
         #expect(loads.value == 1)
@@ -309,8 +308,9 @@ final class ReviewFixture {
     @Test func followupDatesAndClosedActionsFollowOneRule() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
-        // The course case (visit 20-11-2026): a date before the visit.
-        press(screen, terminal, [.down, .enter, .character("o"), .tab, .tab] + Array(repeating: Key.backspace, count: 10)
+        // The course case (visit 20-11-2026), completed (the third of the course's statuses): a date
+        // before the visit.
+        press(screen, terminal, [.down, .enter, .character("o"), .tab, .character("3"), .tab] + Array(repeating: Key.backspace, count: 10)
               + keys("19-11-2026") + [.function(10)])
         #expect(terminal.contains("ligger før besøget (20-11-2026)"))
         #expect(!terminal.contains("Gem denne opfølgning?"))
@@ -464,16 +464,17 @@ final class ReviewFixture {
     @Test func theFollowupPageOffersTheCoursePathForTheCourse() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
-        press(screen, terminal, [.enter, .character("o"), .character("2")])
+        press(screen, terminal, [.down, .enter, .character("o")])                 // the course case
+        #expect(terminal.contains("(•) 1 Tilbud om gruppeforløb"))
         let course = try #require(fixture.form.action(id: "gruppeforloeb"))
         #expect(course.statuses.map(\.id) == ["kontakt_givet", "startet", "gennemfoert", "afvist", "ikke_relevant", "udfoert"])
-        for status in course.statuses { #expect(terminal.contains(status.label), "\(status.label)") }
+        for status in course.statuses { #expect(terminal.contains(status.label), "\(status.label)\n\(terminal.text)") }
         #expect(!terminal.contains("Udført – underretningen er sendt"))
-        press(screen, terminal, [.tab, .character("1"), .enter, .enter, .enter, .enter])
+        press(screen, terminal, [.tab, .character("1"), .function(10), .enter])
         #expect(terminal.contains("Gemt: Tilbud om gruppeforløb (Sammen uden vold) – kontakt givet."))
         guard case .followup(let body)? = try fixture.leadEvents().last?.body else { Issue.record("no follow-up"); return }
         #expect(body.action == "gruppeforloeb" && body.status == "kontakt_givet")
-        let row = try #require(screen.rows.first { $0.item.id == fixture.exposedID })
+        let row = try #require(screen.rows.first { $0.item.id == fixture.courseID })
         let state = try #require(row.item.actions.first { $0.action == "gruppeforloeb" })
         #expect(state.status.key == "kontakt_givet" && !state.status.closes)
         #expect(row.item.isOpen)
