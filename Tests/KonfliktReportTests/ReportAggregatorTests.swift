@@ -37,7 +37,7 @@ import Testing
         #expect(F.value(table, "2026K1", "2mdr", "anbefalet.ingen") == 1)
         #expect(F.value(table, "2026K2", "i alt", "screeninger") == 0)
         #expect(F.value(table, "2026K4", "8mdr", "screeninger") == 1)
-        #expect(table.formVersions == [2])
+        #expect(table.formVersions == [3])
         #expect(table.screeningsCounted == 4)
         // The visit question is the row dimension; text, CPR and date questions are never columns.
         let ids = table.layout.columns.map(\.id)
@@ -201,7 +201,7 @@ import Testing
         #expect(F.value(table, "2026K1", "i alt", "screeninger") == 1)
         #expect(table.otherFormScreenings == 1)
         #expect(table.orphans == 1)
-        #expect(table.formVersions == [2])
+        #expect(table.formVersions == [3])
     }
 
     @Test func aNewReportQuestionGetsItsColumnsFromTheFormFile() throws {
