@@ -542,7 +542,7 @@ public final class ReviewScreen: Screen {
             state.error = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
             return
         }
-        let saved = "Gemt: \(actionLabel(body.action)) – \(statusShortLabel(body.status, action: body.action))."
+        let saved = "Gemt: \(actionLabel(body.action)) – \(environment.form.statusShortLabel(body.status, action: body.action))."
         if let item = refresh(body.screening) {
             page = .detail(DetailState(item: item, scroll: state.detail.scroll))
             message = ScreenMessage(saved, .success)
@@ -623,12 +623,6 @@ public final class ReviewScreen: Screen {
     // MARK: - Drawing
 
     private func actionLabel(_ id: String) -> String { environment.form.action(id: id)?.label ?? id }
-
-    /// The short label of status `id` for an action ("udført", "kontakt givet"), or "ukendt status"
-    /// with the id for one the form does not know.
-    private func statusShortLabel(_ id: String, action: String) -> String {
-        environment.form.statusShortLabel(id, action: action)
-    }
 
     /// Draws the current page in the shared frame.
     public func draw(on terminal: Terminal) {
@@ -830,7 +824,7 @@ public final class ReviewScreen: Screen {
         }
         for followup in item.followups {
             var text = "\(Self.time(followup.timestamp))  Opfølgning af \(followup.author): "
-                + "\(actionLabel(followup.body.action)) – \(statusShortLabel(followup.body.status, action: followup.body.action)) \(followup.body.date.danish)"
+                + "\(actionLabel(followup.body.action)) – \(environment.form.statusShortLabel(followup.body.status, action: followup.body.action)) \(followup.body.date.danish)"
             if !followup.body.note.isEmpty { text += ". Note: \(followup.body.note)" }
             history.append((followup.timestamp, text))
         }
