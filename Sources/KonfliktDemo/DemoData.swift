@@ -263,15 +263,19 @@ struct Family {
             let deadline = form.action(id: action)?.deadlineDays ?? 14
             let done = daysAgo > deadline * 2 ? rng.chance(0.88) : rng.chance(0.3)
             guard done else { continue }
-            // The action's path from the form: its steps that leave it open (e.g. contact given, started),
-            // each taken in order, and some paths stop at one of them; then one closing status, the
-            // first most often (done, or the course completed).
+            // The action's path from the form: its steps that leave it open (e.g. contact given, started)
+            // in order; some paths stop at one of them (more often for recent cases), the others end in a
+            // closing status, the first most often (done, or the course completed).
             let statuses = form.statuses(ofAction: action)
-            var path = statuses.filter { !$0.closes }.prefix { _ in rng.chance(0.9) }.map { $0 }
-            let stopsEarly = !path.isEmpty && rng.chance(daysAgo > deadline * 2 ? 0.15 : 0.5)
-            let closing = statuses.filter(\.closes)
-            if !stopsEarly, !closing.isEmpty {
-                path.append(rng.pick(closing.enumerated().map { ($0.element, $0.offset == 0 ? 0.75 : 0.25 / Double($0.offset)) }))
+            let steps = statuses.filter { !$0.closes }, closing = statuses.filter(\.closes)
+            var path: [FollowupStatus]
+            if !steps.isEmpty, rng.chance(daysAgo > deadline * 2 ? 0.15 : 0.5) {
+                path = Array(steps.prefix(1 + rng.below(steps.count)))
+            } else {
+                path = steps.filter { _ in rng.chance(0.9) }
+                if !closing.isEmpty {
+                    path.append(rng.pick(closing.enumerated().map { ($0.element, $0.offset == 0 ? 0.75 : 0.25 / Double($0.offset)) }))
+                }
             }
             var day = min(Int(start) + rng.below(max(1, deadline * 2)), today.dayNumber)
             var earliest = (correctionTime ?? screeningTime) + 1
