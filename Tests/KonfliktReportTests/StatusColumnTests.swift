@@ -61,4 +61,31 @@ import Testing
             #expect(sum == relation.constant, "\(relation.reason)")
         }
     }
+
+    /// The HTML report's course chart follows the course's statuses in form order, then "no follow-up
+    /// yet"; "ukendt status" only when there are any; the "done" bar is the first closing status.
+    @Test func theCourseChartFollowsTheFormsOrder() throws {
+        let form = try F.form()
+        let layout = ReportLayout(form: form)
+        let date = try #require(LocalDate(year: 2026, month: 3, day: 2))
+        func charts(_ statuses: [String]) -> [BarChart] {
+            var builder = ReportTableBuilder(layout: layout, options: ReportOptions(granularity: .year))
+            for status in statuses {
+                builder.add(ScreeningFacts(visit: "2mdr", date: date, formVersion: 3, answers: [:], recommended: ["gruppeforloeb"],
+                                           statuses: ["gruppeforloeb": status]))
+            }
+            let suppressed = CellSuppression.apply(to: builder.table(dataFingerprint: ""), minCell: 5)
+            return HTMLReport(document: ExportDocument(table: suppressed, created: Date(timeIntervalSince1970: 0))).charts()
+        }
+        let plain = charts(Array(repeating: "startet", count: 30) + Array(repeating: "gennemfoert", count: 10)
+                           + Array(repeating: "udfoert", count: 7))
+        let course = try #require(plain.first { $0.title.hasPrefix("Opfølgning på Gruppeforløb") })
+        #expect(course.groups.map(\.label) == ["kontakt givet", "startet", "gennemført", "afvist", "ikke relevant",
+                                                 "tilmeldt/henvist", "ingen opfølgning endnu"])
+        #expect(course.groups.map(\.values) == [[.count(0)], [.count(30)], [.count(10)], [.count(0)], [.count(0)], [.count(7)], [.count(0)]])
+        let done = try #require(plain.first { $0.id == "a1" }?.groups.first { $0.label == "Gruppeforløb" })
+        #expect(done.values.last == .count(10))                             // gennemført, not tilmeldt/henvist
+        let unknown = try #require(charts(["venteliste"]).first { $0.title.hasPrefix("Opfølgning på Gruppeforløb") })
+        #expect(unknown.groups.map(\.label).contains("ukendt status"))
+    }
 }
