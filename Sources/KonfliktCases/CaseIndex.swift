@@ -44,11 +44,11 @@ public struct CaseIndex: Sendable {
     /// The schema (from the form).
     public let schema: CaseSchema
     /// The log files read, in the order of their numbers in `LinePlace.file`.
-    public private(set) var files: [FileMark] = []
+    public internal(set) var files: [FileMark] = []
     /// Devices and initials.
-    public private(set) var strings: [String] = []
+    public internal(set) var strings: [String] = []
     /// One record per screening, in reading order.
-    public private(set) var records: [CaseRecord] = []
+    public internal(set) var records: [CaseRecord] = []
     /// Corrections and follow-ups per screening, for details and for deciding which is in force.
     var history: [UUID: [HistoryEntry]] = [:]
     /// Corrections and follow-ups whose screening has not been read (yet): orphans while it stays so.
@@ -56,26 +56,30 @@ public struct CaseIndex: Sendable {
     /// Screenings with an id already read: never counted twice.
     var duplicates: [LinePlace] = []
     /// Lines that could not be read (Danish, with file and line).
-    public private(set) var problems: [String] = []
+    public internal(set) var problems: [String] = []
     /// The secret for `cprKey` (32 random bytes).
     let cprSecret: [UInt8]
     /// What the reader trusts (`BodyKeys.trustDigest`): part of the validity key, so approving a
     /// device or destroying a key rebuilds the index.
     let trust: String
     /// Screenings, corrections and follow-ups left out because no approved device wrote them.
-    public private(set) var unapproved = 0
+    public internal(set) var unapproved = 0
     /// Events whose bodies were destroyed under the retention rules.
-    public private(set) var erased = 0
+    public internal(set) var erased = 0
     /// Of the lines read in this session that could not be read, those that failed authentication
     /// (never saved: while there are any the index is not saved, so they are counted on every reading).
-    public private(set) var unauthentic = 0
+    public internal(set) var unauthentic = 0
+    /// While only part of a saved index is read (`IndexScope.flagged`): what is still in its file.
+    var partial: PartialIndex?
+    /// A part of the saved index that was needed could not be read: the update rebuilds.
+    var lost = false
 
-    private var stringIndex: [String: Int32] = [:]
-    private var positions: [UUID: Int32] = [:]
-    private var positionsBuilt = true
+    var stringIndex: [String: Int32] = [:]
+    var positions: [UUID: Int32] = [:]
+    var positionsBuilt = true
     /// Lookups answered by scanning before the position table is built (for a loaded index).
-    private var scansLeft = 64
-    private var fileNumbers: [String: Int32] = [:]
+    var scansLeft = 64
+    var fileNumbers: [String: Int32] = [:]
     /// The Danish day of each UTC hour met while folding (looking it up in the calendar is slow).
     private var dayOfHour: [Int64: Int32] = [:]
 
@@ -94,10 +98,14 @@ public struct CaseIndex: Sendable {
 
     /// The record of case `id`, if the index has it.
     public mutating func record(_ id: UUID) -> CaseRecord? {
-        position(of: id).map { records[Int($0)] }
+        if let found = position(of: id) { return records[Int(found)] }
+        // In a partly read index, the case may be among the records not read yet.
+        guard partial?.restUnread == true, unreadMayHold(id) != false, readAll() else { return nil }
+        return position(of: id).map { records[Int($0)] }
     }
 
-    /// The records whose CPR number is `digits` (ten digits): by keyed hash.
+    /// The records whose CPR number is `digits` (ten digits): by keyed hash. In a partly read index,
+    /// only among the records read.
     public func records(cpr digits: String) -> [CaseRecord] {
         let key = Self.cprKey(digits, secret: cprSecret)
         return records.filter { $0.cprKey == key && key != 0 }
@@ -112,6 +120,11 @@ public struct CaseIndex: Sendable {
                               length: Int32(clamping: located.length))
         switch event.body {
         case .screening(let body):
+            // A partly read index learns from its id table that the screening is new; only when it may
+            // not be does it read the rest.
+            if partial?.restUnread == true, unreadMayHold(event.id) != false {
+                guard readAllOrLose() else { return }
+            }
             guard position(of: event.id) == nil else {
                 duplicates.append(place)
                 return
@@ -141,6 +154,7 @@ public struct CaseIndex: Sendable {
                     file: waiting.place.file, directory: directory, keys: keys)
             }
         case .correction(let body):
+            guard readAllOrLose() else { return }
             let time = EventTime(millis: CaseRules.millis(event.timestamp), id: event.id)
             let entry = HistoryEntry(kind: 0, action: -1, status: 0, place: place, time: time)
             guard let position = position(of: body.screening) else {
@@ -159,6 +173,7 @@ public struct CaseIndex: Sendable {
             }
             records[Int(position)] = record
         case .followup(let body):
+            guard readAllOrLose() else { return }
             let time = EventTime(day: Int32(clamping: body.date.dayNumber), millis: CaseRules.millis(event.timestamp),
                                  id: event.id)
             let bit = schema.actionBit(body.action) ?? -1
@@ -290,6 +305,18 @@ public struct CaseIndex: Sendable {
     /// any error) the index must not be used or saved.
     public mutating func update(directory: DataDirectory, keys: BodyKeys? = nil,
                                 progress: (Double) -> Bool = { _ in true }) throws -> UpdateReport {
+        var report = try updateOnce(directory: directory, keys: keys, progress: progress)
+        if lost {
+            // The part of the saved index the new events needed could not be read: from scratch.
+            reset()
+            report = try updateOnce(directory: directory, keys: keys, progress: progress)
+            report.rebuiltBecause = report.rebuiltBecause ?? "det gemte sagsindeks ikke kunne læses"
+        }
+        return report
+    }
+
+    private mutating func updateOnce(directory: DataDirectory, keys: BodyKeys?,
+                                     progress: (Double) -> Bool) throws -> UpdateReport {
         let names = try directory.logFiles()
         var sizes: [String: Int64] = [:]
         for name in names {
@@ -391,6 +418,10 @@ public struct CaseIndex: Sendable {
     /// and folded by `CaseRules`; nil when the index has no such screening.
     public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate,
                                  keys: BodyKeys? = nil) throws -> Case? {
+        if !readHistory() {
+            reset()
+            _ = try update(directory: directory, keys: keys)
+        }
         guard let record = record(id), let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
                                                      flaggingActions: schema.flaggingActions, today: today,
@@ -406,237 +437,6 @@ public struct CaseIndex: Sendable {
                                     length: Int(place.length)))
         }
         return folder.finish().cases.first { $0.id == id }
-    }
-
-    // MARK: Persistence
-
-    /// The index's file format version; another version is rebuilt.
-    static let formatVersion: UInt32 = 6
-    private static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
-    /// The mode byte after the version: the body in clear with a SHA-256 trailer, or sealed.
-    private enum Mode: UInt8 { case clear = 0, sealed = 1 }
-
-    /// The bytes before the body: magic, format version and mode (the sealed body's associated data).
-    private static func prefix(_ mode: Mode) -> [UInt8] {
-        var out = BinaryWriter()
-        out.bytes(magic)
-        out.uint32(formatVersion)
-        out.bytes([mode.rawValue])
-        return out.data
-    }
-
-    /// The index as bytes: the prefix, then the body (see `decode`). With `key` (derived from the
-    /// reader's private key, `BodyKeys.cacheKey`), the body is sealed with ChaCha20-Poly1305, so the
-    /// birth dates, actions and answer bits it holds are as safe on a lost laptop as the log itself;
-    /// without a key (a folder without a team key, whose log is in clear too), it is followed by its
-    /// SHA-256 so that damage is found.
-    public func encoded(sealedWith key: SymmetricKey? = nil) throws -> Data {
-        let body = encodedBody()
-        guard let key else {
-            var out = Self.prefix(.clear)
-            out.reserveCapacity(out.count + body.count + 32)
-            out += body
-            out += Array(SHA256.hash(data: body))
-            return Data(out)
-        }
-        let prefix = Self.prefix(.sealed)
-        let sealed = try ChaChaPoly.seal(body, using: key, authenticating: prefix)
-        var out = Data(prefix)
-        out.append(sealed.combined)
-        return out
-    }
-
-    /// The body: everything after the prefix, in clear.
-    private func encodedBody() -> [UInt8] {
-        var out = BinaryWriter()
-        out.reserve(records.count * 72 + history.count * 48 + 4096)
-        out.string(schema.signature)
-        out.string(trust)
-        out.bytes(cprSecret)
-        out.varint(UInt64(files.count))
-        for file in files {
-            out.string(file.name)
-            out.varint(UInt64(file.end))
-            out.varint(UInt64(file.lines))
-            out.signed(file.lastOffset)
-            out.varint(UInt64(file.lastLength))
-            out.varint(UInt64(file.lastDigest.count))
-            out.bytes(file.lastDigest)
-            out.string(file.headHash)
-        }
-        out.varint(UInt64(strings.count))
-        for text in strings { out.string(text) }
-        out.varint(UInt64(records.count))
-        for record in records {
-            out.uuid(record.id)
-            out.place(record.place)
-            out.varint(UInt64(record.device))
-            out.varint(UInt64(record.author))
-            out.signed(record.recorded)
-            // Optional values: 0 for none, else 1 + the zig-zag of the difference (a visit the day before
-            // the screening is -1, never confused with none).
-            out.optional(record.correctedAt == CaseRecord.noCorrection ? nil : record.correctedAt - record.recorded)
-            out.optional(record.visitDay == CaseRecord.noDay ? nil : Int64(record.visitDay) - Int64(record.screeningDay))
-            out.signed(Int64(record.screeningDay))
-            out.signed(Int64(record.visit))
-            out.varint(UInt64(record.flags))
-            out.varint(UInt64(record.formVersion))
-            out.signed(Int64(record.birth))
-            out.uint64(record.cprKey)
-            for mask in [record.recommended, record.inForce, record.tracked, record.closed] + record.statuses.list
-                + [record.answers.low, record.answers.high] { out.varint(mask) }
-            out.varint(UInt64(record.corrections))
-            out.varint(UInt64(record.followups))
-        }
-        func entries(_ table: [UUID: [HistoryEntry]]) {
-            out.varint(UInt64(table.count))
-            for (id, list) in table {          // order does not matter to the reader
-                out.uuid(id)
-                out.varint(UInt64(list.count))
-                for entry in list {
-                    out.varint(UInt64(entry.kind))
-                    out.signed(Int64(entry.action))
-                    out.varint(UInt64(entry.status))
-                    out.place(entry.place)
-                    out.signed(Int64(entry.time.day))
-                    out.signed(entry.time.millis)
-                    out.uuid(entry.time.id)
-                }
-            }
-        }
-        entries(history)
-        entries(pending)
-        out.varint(UInt64(duplicates.count))
-        for place in duplicates { out.place(place) }
-        out.varint(UInt64(problems.count))
-        for problem in problems { out.string(problem) }
-        out.varint(UInt64(unapproved))
-        out.varint(UInt64(erased))
-        return out.data
-    }
-
-    /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
-    /// form or schema, a damaged or truncated file, a sealed index without its key or with another
-    /// key, a clear index where a key is given): the caller then rebuilds.
-    public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil, trust: String = "") -> CaseIndex? {
-        if let key {
-            guard let body = openSealed({ data }, key: key) else { return nil }
-            return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
-        }
-        return decodeClear(data, schema: schema, trust: trust)
-    }
-
-    /// The index saved at `path`, as `decode` reads it. A sealed file is let go as soon as its box is
-    /// made, and the box as soon as it is opened, so that no more than two copies of the index's bytes
-    /// are in memory at a time (the file holds tens of megabytes at a million events).
-    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?, trust: String = "") -> CaseIndex? {
-        let read = { try? Data(contentsOf: URL(fileURLWithPath: path)) }
-        guard let key else { return read().flatMap { decodeClear($0, schema: schema, trust: trust) } }
-        guard let body = openSealed(read, key: key) else { return nil }
-        return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
-    }
-
-    /// The body of a sealed index (from `read`), or nil when it is not one or does not open with `key`.
-    private static func openSealed(_ read: () -> Data?, key: SymmetricKey) -> Data? {
-        let sealed = prefix(.sealed)
-        func box() -> ChaChaPoly.SealedBox? {
-            guard let data = read(), data.count > sealed.count + 28, data.prefix(sealed.count).elementsEqual(sealed) else {
-                return nil
-            }
-            return try? ChaChaPoly.SealedBox(combined: data.dropFirst(sealed.count))
-        }
-        guard let box = box() else { return nil }
-        return try? ChaChaPoly.open(box, using: key, authenticating: sealed)
-    }
-
-    /// A clear index: the prefix, the body and the body's SHA-256.
-    private static func decodeClear(_ data: Data, schema: CaseSchema, trust: String) -> CaseIndex? {
-        let clear = prefix(.clear)
-        guard data.count > clear.count + 32, data.prefix(clear.count).elementsEqual(clear) else { return nil }
-        let body = data[data.startIndex + clear.count ..< data.endIndex - 32]
-        guard Array(SHA256.hash(data: body)) == Array(data.suffix(32)) else { return nil }
-        return BinaryReader.read(body) { input in decode(&input, schema: schema, trust: trust) }
-    }
-
-    /// Reads an index body written by `encodedBody` from `input`.
-    private static func decode(_ input: inout BinaryReader, schema: CaseSchema, trust: String) -> CaseIndex? {
-        guard input.string() == schema.signature, input.string() == trust, let secret = input.bytes(32) else { return nil }
-        var index = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
-        guard let fileCount = input.count() else { return nil }
-        for number in 0..<fileCount {
-            guard let name = input.string(), let end = input.varint(), let lines = input.varint(),
-                  let lastOffset = input.signed(), let lastLength = input.varint(), let digestCount = input.count(),
-                  let digest = input.bytes(digestCount), let head = input.string() else { return nil }
-            index.files.append(FileMark(name: name, end: Int64(end), lines: Int32(clamping: lines),
-                                        lastOffset: lastOffset, lastLength: Int32(clamping: lastLength),
-                                        lastDigest: digest, headHash: head))
-            index.fileNumbers[name] = Int32(number)
-        }
-        guard let stringCount = input.count() else { return nil }
-        for number in 0..<stringCount {
-            guard let text = input.string() else { return nil }
-            index.strings.append(text)
-            index.stringIndex[text] = Int32(number)
-        }
-        guard let recordCount = input.count() else { return nil }
-        index.records.reserveCapacity(recordCount)
-        for _ in 0..<recordCount {
-            guard let id = input.uuid(), let place = input.place(), let device = input.varint(),
-                  let author = input.varint(), let recorded = input.signed(), let corrected = input.optional(),
-                  let visitDelta = input.optional(), let screeningDay = input.signed(), let visit = input.signed(),
-                  let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
-                  let cprKey = input.uint64() else { return nil }
-            guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
-                  let closed = input.varint(), let plane0 = input.varint(), let plane1 = input.varint(),
-                  let plane2 = input.varint(), let plane3 = input.varint(),
-                  let answersLow = input.varint(), let answersHigh = input.varint(),
-                  let corrections = input.varint(), let followups = input.varint() else { return nil }
-            index.records.append(CaseRecord(
-                id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
-                recorded: recorded, correctedAt: corrected.map { recorded + $0 } ?? CaseRecord.noCorrection,
-                visitDay: visitDelta.map { Int32(clamping: $0 + screeningDay) } ?? CaseRecord.noDay,
-                screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
-                formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
-                recommended: recommended, inForce: inForce, tracked: tracked, closed: closed,
-                statuses: StatusCodes(plane0, plane1, plane2, plane3), answers: AnswerBits(low: answersLow, high: answersHigh),
-                corrections: Int32(clamping: corrections), followups: Int32(clamping: followups)))
-        }
-        func entries() -> [UUID: [HistoryEntry]]? {
-            guard let count = input.count() else { return nil }
-            var table: [UUID: [HistoryEntry]] = [:]
-            for _ in 0..<count {
-                guard let id = input.uuid(), let listCount = input.count() else { return nil }
-                var list: [HistoryEntry] = []
-                for _ in 0..<listCount {
-                    guard let kind = input.varint(), let action = input.signed(), let status = input.varint(),
-                          let place = input.place(), let day = input.signed(), let millis = input.signed(),
-                          let eventID = input.uuid() else { return nil }
-                    list.append(HistoryEntry(kind: UInt8(clamping: kind), action: Int8(clamping: action),
-                                             status: UInt8(clamping: status), place: place,
-                                             time: EventTime(day: Int32(clamping: day), millis: millis, id: eventID)))
-                }
-                table[id] = list
-            }
-            return table
-        }
-        guard let history = entries(), let pending = entries(), let duplicateCount = input.count() else { return nil }
-        index.history = history
-        index.pending = pending
-        for _ in 0..<duplicateCount {
-            guard let place = input.place() else { return nil }
-            index.duplicates.append(place)
-        }
-        guard let problemCount = input.count() else { return nil }
-        for _ in 0..<problemCount {
-            guard let text = input.string() else { return nil }
-            index.problems.append(text)
-        }
-        guard let unapproved = input.varint(), let erased = input.varint() else { return nil }
-        index.unapproved = Int(clamping: unapproved)
-        index.erased = Int(clamping: erased)
-        guard input.atEnd else { return nil }
-        index.positionsBuilt = false
-        return index
     }
 }
 

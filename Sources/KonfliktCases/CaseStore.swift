@@ -79,14 +79,15 @@ public struct CaseStore: Sendable {
     /// Opens and updates the index for `form` (see `CaseIndex.update` for `progress`). A missing,
     /// damaged or outdated index file is rebuilt from the log.
     public static func open(directory: DataDirectory, state: StateDirectory, form: Form, keys: BodyKeys? = nil,
-                            saveAfterBytes: Int64 = defaultSaveAfterBytes,
+                            scope: IndexScope = .all, saveAfterBytes: Int64 = defaultSaveAfterBytes,
                             progress: (Double) -> Bool = { _ in true }) throws -> CaseStore {
         let schema = try CaseSchema(form: form)
         let name = indexFileName(for: directory)
         let trust = keys?.trustDigest ?? ""
         var index: CaseIndex
         var loaded = false
-        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel), trust: trust) {
+        if let saved = CaseIndex.load(path: state.file(name), schema: schema, key: keys?.cacheKey(label: Self.cacheLabel), trust: trust,
+                                        scope: scope) {
             index = saved
             loaded = true
         } else {
@@ -110,7 +111,8 @@ public struct CaseStore: Sendable {
         // (tens of megabytes at a million events): the saved index may lag the log by less than
         // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte).
         let worthSaving = !savedIndexLoaded || report.rebuiltBecause != nil || report.bytesRead >= saveAfterBytes
-        if report.changed, report.newProblems == 0, worthSaving {
+        // A partly read index is completed before it is saved; when that fails, the next reader rebuilds.
+        if report.changed, report.newProblems == 0, worthSaving, index.readAll() {
             do {
                 let bytes = try index.encoded(sealedWith: keys?.cacheKey(label: Self.cacheLabel))
                 try state.write(bytes, to: Self.indexFileName(for: directory), durable: false)
@@ -144,7 +146,8 @@ public struct CaseStore: Sendable {
         index.record(id).map { summary($0, today: today) }
     }
 
-    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order.
+    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order (all
+    /// of them also in an index opened with `IndexScope.flagged`).
     public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
         index.records.lazy.filter { includeClosed ? $0.wasFlagged : $0.isFlagged && $0.isOpen }

@@ -83,7 +83,7 @@ public enum ReviewList {
 
     /// A sort key: smaller is more urgent.
     private static func urgency(_ row: ReviewRow, _ severity: [String: Int])
-        -> (Int, Int, Int, Int, String) {
+        -> (Int, Int, Int, Int, UInt64, UInt64) {
         let item = row.item
         let open = item.actions.filter { !$0.status.closes }
         let group = item.isOverdue ? 0 : item.isOpen ? 1 : 2
@@ -91,6 +91,7 @@ public enum ReviewList {
         let deadline = open.compactMap(\.deadline).map(\.dayNumber).min() ?? Int.max
         // Closed cases: newest first.
         let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
-        return (group, -topSeverity, group == 2 ? 0 : deadline, age, item.id.uuidString)
+        let id = item.id.sortKey          // the order of the id's text, without building it
+        return (group, -topSeverity, group == 2 ? 0 : deadline, age, id.0, id.1)
     }
 }

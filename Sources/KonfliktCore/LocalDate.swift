@@ -133,26 +133,42 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
 
     /// `YYYY-MM-DD`.
     public var iso: String {
-        Self.digits([(year, 4), (month, 2), (day, 2)])
+        Self.digits(year, 4, month, 2, day, 2)
     }
 
     /// `dd-mm-åååå`, the form shown to Danish users.
     public var danish: String {
-        Self.digits([(day, 2), (month, 2), (year, 4)])
+        Self.digits(day, 2, month, 2, year, 4)
     }
 
-    /// Zero-padded numbers joined by `-` (what `String(format: "%04d-%02d-%02d")` gives, without its
-    /// cost: the review prints a date or two for each of thousands of cases).
-    private static func digits(_ parts: [(Int, Int)]) -> String {
+    /// Three zero-padded numbers joined by `-` (what `String(format: "%04d-%02d-%02d")` gives, without
+    /// its cost: the review prints a date or two for each of thousands of cases).
+    private static func digits(_ a: Int, _ aWidth: Int, _ b: Int, _ bWidth: Int, _ c: Int, _ cWidth: Int) -> String {
         var bytes: [UInt8] = []
-        bytes.reserveCapacity(11)
-        for (index, (value, width)) in parts.enumerated() {
-            if index > 0 { bytes.append(UInt8(ascii: "-")) }
-            let text = Array(String(value).utf8)   // never negative: years 1–9999, months, days
-            if text.count < width { bytes += Array(repeating: UInt8(ascii: "0"), count: width - text.count) }
-            bytes += text
-        }
+        bytes.reserveCapacity(16)
+        append(a, width: aWidth, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        append(b, width: bWidth, to: &bytes)
+        bytes.append(UInt8(ascii: "-"))
+        append(c, width: cWidth, to: &bytes)
         return String(decoding: bytes, as: UTF8.self)
+    }
+
+    /// The decimal digits of `value` (never negative here: years 1–9999, months, days), zero-padded to `width`.
+    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
+        let value = max(0, value)
+        var divisor = 1, digits = 1
+        while value / divisor >= 10 {
+            divisor *= 10
+            digits += 1
+        }
+        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
+        var rest = value
+        while divisor > 0 {
+            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
+            rest %= divisor
+            divisor /= 10
+        }
     }
 
     public var description: String { iso }

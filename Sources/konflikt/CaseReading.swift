@@ -29,7 +29,7 @@ enum CaseReading {
 
     /// Opens the case index of `directory` for `form`; a data folder that does not exist is an error (74).
     /// In a folder with a team key the team key is needed (see `keys`).
-    static func open(directory: DataDirectory, form: Form, keyFile: String? = nil) throws -> CaseStore {
+    static func open(directory: DataDirectory, form: Form, keyFile: String? = nil, scope: IndexScope = .all) throws -> CaseStore {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: directory.path, isDirectory: &isDirectory), isDirectory.boolValue else {
             printError("Datamappen \(directory.path) findes ikke.")
@@ -37,7 +37,7 @@ enum CaseReading {
         }
         let keys = try keys(directory: directory, keyFile: keyFile)
         let state = StateDirectory.resolve(environment: ProcessInfo.processInfo.environment)
-        let store = try CaseStore.open(directory: directory, state: state, form: form, keys: keys)
+        let store = try CaseStore.open(directory: directory, state: state, form: form, keys: keys, scope: scope)
         for warning in store.warnings { printError(warning) }
         return store
     }

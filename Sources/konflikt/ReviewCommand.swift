@@ -116,27 +116,28 @@ struct ReviewCommand: ParsableCommand {
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
         let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
-            let store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile)
+            // The list needs the flagged cases only: the other records stay in the index file.
+            let store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile, scope: .flagged)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
             let rows = ReviewList.rows(store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
                                        today: today)
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
                 // Written in blocks of about 1 MB, so that the output never sits whole in memory.
-                var output = Data("[".utf8)
+                var output: [UInt8] = Array("[".utf8)
+                output.reserveCapacity(1 << 20 + 4096)
                 for (index, row) in rows.enumerated() {
-                    output += Data((index == 0 ? "\n" : ",\n").utf8)
-                    var item = ReviewList.item(row)
+                    output += index == 0 ? [0x0A] : [0x2C, 0x0A]
                     // Authors written by older versions or other tools were never checked as initials.
-                    if !Initials.isValid(item.author) { item.author = maskCPR(item.author) }
-                    output += Data(item.jsonLine().utf8)
+                    let author = row.item.author
+                    ReviewList.appendJSON(row, author: Initials.isValid(author) ? author : maskCPR(author), to: &output)
                     if output.count >= 1 << 20 {
-                        FileHandle.standardOutput.write(output)
+                        FileHandle.standardOutput.write(Data(output))
                         output.removeAll(keepingCapacity: true)
                     }
                 }
-                output += Data((rows.isEmpty ? "]\n" : "\n]\n").utf8)
-                FileHandle.standardOutput.write(output)
+                output += Array((rows.isEmpty ? "]\n" : "\n]\n").utf8)
+                FileHandle.standardOutput.write(Data(output))
             } else {
                 FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
             }
@@ -168,7 +169,7 @@ enum ReviewWiring {
                 if store.value == nil || store.trust != current?.trustDigest {
                     store.value = nil
                     store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: current,
-                                                     progress: progress)
+                                                     scope: .flagged, progress: progress)
                     store.trust = current?.trustDigest
                 } else {
                     try store.value?.refresh(progress: progress)
@@ -181,7 +182,8 @@ enum ReviewWiring {
             recordCorrection: { try append(.correction($0), nil) },
             loadCase: { id in
                 // Brought up to date first (the lead may just have appended), then the case is read again.
-                var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys())
+                var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
+                                                               scope: .flagged)
                 store.value = nil           // so the index is changed in place, not copied
                 try opened.refresh()
                 let details = try opened.details(id, today: today)

@@ -17,6 +17,18 @@ import KonfliktCore
             var appended = "prefix:"
             JSONString.append(text, to: &appended)
             #expect(appended == "prefix:" + expected)
+            var bytes = Array("prefix:".utf8)
+            JSONString.append(text, to: &bytes)
+            #expect(bytes == Array(("prefix:" + expected).utf8))
         }
+    }
+
+    @Test func idsAreWrittenAndOrderedAsTheirText() {
+        var ids = (0..<500).map { _ in UUID() }
+        ids += [UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                UUID(uuid: (255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255, 255)),
+                UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 9, 255, 0, 0, 0, 0, 0, 0, 0)), UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 10, 0, 0, 0, 0, 0, 0, 0, 0))]
+        for id in ids { #expect(id.lowercaseText == id.uuidString.lowercased()) }
+        #expect(ids.sorted { $0.sortKey < $1.sortKey } == ids.sorted { $0.uuidString < $1.uuidString })
     }
 }

@@ -58,6 +58,9 @@ import Testing
         var date = start
         for _ in 0..<70_000 {
             #expect(LocalDate(dayNumber: date.dayNumber) == date)
+            // The hand-written digits are what the format string gives, in both orders.
+            #expect(date.iso == String(format: "%04d-%02d-%02d", date.year, date.month, date.day))
+            #expect(date.danish == String(format: "%02d-%02d-%04d", date.day, date.month, date.year))
             date = date.adding(days: 1)
         }
         #expect(LocalDate(iso: "1970-01-01")?.dayNumber == 0)

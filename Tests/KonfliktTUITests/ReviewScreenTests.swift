@@ -573,6 +573,10 @@ final class Counter {
         for row in ReviewList.rows(load.cases, filter: ReviewFilter(includeClosed: true), form: fixture.form,
                                    today: ReviewFixture.today) {
             items.append(ReviewList.item(row))
+            // The list's direct writer gives the item's bytes.
+            var direct: [UInt8] = []
+            ReviewList.appendJSON(row, author: row.item.author, to: &direct)
+            #expect(String(decoding: direct, as: UTF8.self) == ReviewList.item(row).jsonLine())
         }
         #expect(items.count > tricky.count)
         for item in items {

@@ -1,0 +1,532 @@
+import Crypto
+import Foundation
+import KonfliktLog
+
+/// How much of a saved index a reader needs at first: all of it (the export, a correction), or the
+/// flagged cases only (the team lead's list), the rest read when something asks for it.
+public enum IndexScope: Sendable {
+    /// Every record and the history.
+    case all
+    /// The flagged records first; the other records, the history and the id table when needed.
+    case flagged
+}
+
+/// The case index's file (format 7): a prefix, a table of sections, and the sections, each checked
+/// on its own, so that a reader reads only the sections it needs.
+///
+/// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
+/// - a generation: 16 random bytes, new at every save;
+/// - the section count (UInt32) and each section's stored length (UInt64);
+/// - the sections: `head` (schema signature, trust, CPR secret, files, strings, orphans, problems,
+///   counts), `flagged` (the records of cases flagged at some point, with their positions),
+///   `rest` (the other records), `history` (corrections and follow-ups per screening) and `ids`
+///   (the sorted first 8 bytes of every screening id, to learn that a new screening is new without
+///   reading the other records).
+///
+/// In clear, a section is followed by the SHA-256 of the prefix, the generation, its number and its
+/// bytes. Sealed, it is one ChaCha20-Poly1305 box with the prefix, the generation and its number as
+/// associated data. Either way a section of another save, another number or a flipped byte is not
+/// trusted, and the index is rebuilt from the log.
+enum IndexFormat {
+    static let version: UInt32 = 7
+    static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
+
+    enum Mode: UInt8 { case clear = 0, sealed = 1 }
+
+    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids }
+
+    static func prefix(_ mode: Mode) -> [UInt8] {
+        var out = BinaryWriter()
+        out.bytes(magic)
+        out.uint32(version)
+        out.bytes([mode.rawValue])
+        return out.data
+    }
+
+    /// What a section is bound to: the prefix, the save's generation and the section's number.
+    static func binding(_ mode: Mode, generation: [UInt8], section: Section) -> [UInt8] {
+        var out = BinaryWriter()
+        out.bytes(prefix(mode))
+        out.bytes(generation)
+        out.uint32(UInt32(section.rawValue))
+        return out.data
+    }
+
+    /// The bytes of a whole index file with `sections` (in `Section` order), written straight into
+    /// one buffer (at a million events the index holds tens of megabytes).
+    static func file(_ sections: [[UInt8]], key: SymmetricKey?) throws -> Data {
+        let mode: Mode = key == nil ? .clear : .sealed
+        let generation = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
+        // A sealed section is its nonce, its bytes and its tag; a clear one its bytes and their SHA-256.
+        let lengths = sections.map { key == nil ? $0.count + 32 : 12 + $0.count + 16 }
+        var head = BinaryWriter()
+        head.bytes(prefix(mode))
+        head.bytes(generation)
+        head.uint32(UInt32(sections.count))
+        for length in lengths { head.uint64(UInt64(length)) }
+        var out = Data(capacity: head.data.count + lengths.reduce(0, +))
+        out.append(contentsOf: head.data)
+        for (number, body) in sections.enumerated() {
+            guard let section = Section(rawValue: number) else { continue }
+            let bound = binding(mode, generation: generation, section: section)
+            if let key {
+                out.append(try ChaChaPoly.seal(body, using: key, authenticating: bound).combined)
+            } else {
+                var hasher = SHA256()
+                hasher.update(data: bound)
+                hasher.update(data: body)
+                out.append(contentsOf: body)
+                out.append(contentsOf: Array(hasher.finalize()))
+            }
+        }
+        guard out.count == head.data.count + lengths.reduce(0, +) else { throw CocoaError(.fileWriteUnknown) }
+        return out
+    }
+}
+
+/// Where the bytes of a saved index are read from: an open file (kept open, so that a reader that read
+/// only part of it reads the rest from the same file even after another reader saved a new one) or
+/// bytes in memory.
+final class IndexSource: Sendable {
+    private let read: @Sendable (Int64, Int) -> Data?
+    private let close: @Sendable () -> Void
+    let mode: IndexFormat.Mode
+    let generation: [UInt8]
+    /// The key's bytes (`SymmetricKey` is not `Sendable`), nil for a clear index.
+    private let keyBytes: [UInt8]?
+    /// Offset and stored length of each section.
+    let places: [(offset: Int64, length: Int)]
+
+    private init?(read: @escaping @Sendable (Int64, Int) -> Data?, size: Int64, key: SymmetricKey?,
+                  close: @escaping @Sendable () -> Void) {
+        self.read = read
+        self.close = close
+        keyBytes = key?.withUnsafeBytes { Array($0) }
+        let prefixLength = IndexFormat.prefix(.clear).count
+        let fixed = prefixLength + 16 + 4
+        guard size >= Int64(fixed), let start = read(0, fixed) else { return nil }
+        let bytes = Array(start)
+        let mode: IndexFormat.Mode = key == nil ? .clear : .sealed
+        guard bytes.prefix(prefixLength).elementsEqual(IndexFormat.prefix(mode)) else { return nil }
+        self.mode = mode
+        generation = Array(bytes[prefixLength ..< prefixLength + 16])
+        let count = bytes[fixed - 4 ..< fixed].reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard count == IndexFormat.Section.allCases.count, let table = read(Int64(fixed), count * 8) else { return nil }
+        var offset = Int64(fixed + count * 8)
+        var places: [(offset: Int64, length: Int)] = []
+        let lengths = BinaryReader.read(table) { input in (0..<count).compactMap { _ in input.uint64() } }
+        for length in lengths {
+            guard length <= UInt64(size), offset + Int64(length) <= size else { return nil }
+            places.append((offset, Int(length)))
+            offset += Int64(length)
+        }
+        guard places.count == count, offset == size else { return nil }
+        self.places = places
+    }
+
+    deinit { close() }
+
+    /// The saved index at `path`, kept open; nil when there is none or it is not of this format and mode.
+    static func file(path: String, key: SymmetricKey?) -> IndexSource? {
+        let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { return nil }
+        var status = stat()
+        guard fstat(fd, &status) == 0 else {
+            _ = Foundation.close(fd)
+            return nil
+        }
+        let source = IndexSource(read: { offset, length in
+            var data = Data(count: length)
+            let done = data.withUnsafeMutableBytes { raw -> Int in
+                var done = 0
+                while done < length {
+                    let got = pread(fd, raw.baseAddress! + done, length - done, off_t(offset) + off_t(done))
+                    if got < 0, errno == EINTR { continue }
+                    guard got > 0 else { break }
+                    done += got
+                }
+                return done
+            }
+            return done == length ? data : nil
+        }, size: Int64(status.st_size), key: key, close: { _ = Foundation.close(fd) })
+        if source == nil { _ = Foundation.close(fd) }
+        return source
+    }
+
+    /// An index in memory.
+    static func bytes(_ data: Data, key: SymmetricKey?) -> IndexSource? {
+        IndexSource(read: { offset, length in
+            guard offset >= 0, Int(offset) + length <= data.count else { return nil }
+            let start = data.startIndex + Int(offset)
+            return data.subdata(in: start ..< start + length)
+        }, size: Int64(data.count), key: key, close: {})
+    }
+
+    /// The bytes of `section`, checked (clear) or opened (sealed); nil when they are not to be trusted.
+    func section(_ section: IndexFormat.Section) -> Data? {
+        let place = places[section.rawValue]
+        guard let stored = read(place.offset, place.length) else { return nil }
+        let bound = IndexFormat.binding(mode, generation: generation, section: section)
+        if let keyBytes {
+            let key = SymmetricKey(data: keyBytes)
+            guard let box = try? ChaChaPoly.SealedBox(combined: stored) else { return nil }
+            return try? ChaChaPoly.open(box, using: key, authenticating: bound)
+        }
+        guard stored.count >= 32 else { return nil }
+        let body = stored.prefix(stored.count - 32)
+        var hasher = SHA256()
+        hasher.update(data: bound)
+        hasher.update(data: body)
+        guard Array(hasher.finalize()).elementsEqual(stored.suffix(32)) else { return nil }
+        return body
+    }
+}
+
+/// What of a partly read index is still in its file.
+struct PartialIndex: Sendable {
+    let source: IndexSource
+    /// The positions (in the full reading order) of the records read from the `flagged` section: the
+    /// first `flaggedPositions.count` of `records`.
+    let flaggedPositions: [Int32]
+    /// How many records the file holds.
+    let totalRecords: Int
+    /// Whether the `rest` section and the `history` section are still unread.
+    var restUnread = true, historyUnread = true
+    /// The sorted id table (8 bytes each, little-endian), once read.
+    var ids: Data?
+}
+
+extension CaseIndex {
+    // MARK: Persistence
+
+    /// The index's file format version; another version is rebuilt.
+    static var formatVersion: UInt32 { IndexFormat.version }
+
+    /// The index as bytes (see `IndexFormat`). With `key` (derived from the reader's private key,
+    /// `BodyKeys.cacheKey`), every section is sealed with ChaCha20-Poly1305, so the birth dates,
+    /// actions and answer bits it holds are as safe on a lost laptop as the log itself; without a key
+    /// (a folder without a team key, whose log is in clear too), each is followed by its SHA-256 so
+    /// that damage is found. An index read only in part must be completed first (`readAll`).
+    public func encoded(sealedWith key: SymmetricKey? = nil) throws -> Data {
+        guard partial == nil else { throw CocoaError(.fileReadUnknown) }
+        var flaggedPositions: [Int32] = []
+        var flagged = BinaryWriter(), rest = BinaryWriter()
+        rest.reserve(records.count * 64)
+        var flaggedCount = 0
+        for (position, record) in records.enumerated() where record.wasFlagged {
+            flaggedPositions.append(Int32(position))
+            flaggedCount += 1
+        }
+        flagged.reserve(flaggedCount * 72 + 16)
+        flagged.varint(UInt64(flaggedCount))
+        var previous: Int32 = -1
+        for position in flaggedPositions {
+            flagged.varint(UInt64(position - previous))
+            previous = position
+        }
+        rest.varint(UInt64(records.count - flaggedCount))
+        for record in records {
+            if record.wasFlagged { Self.encode(record, to: &flagged) } else { Self.encode(record, to: &rest) }
+        }
+        var head = BinaryWriter()
+        head.string(schema.signature)
+        head.string(trust)
+        head.bytes(cprSecret)
+        head.varint(UInt64(files.count))
+        for file in files {
+            head.string(file.name)
+            head.varint(UInt64(file.end))
+            head.varint(UInt64(file.lines))
+            head.signed(file.lastOffset)
+            head.varint(UInt64(file.lastLength))
+            head.varint(UInt64(file.lastDigest.count))
+            head.bytes(file.lastDigest)
+            head.string(file.headHash)
+        }
+        head.varint(UInt64(strings.count))
+        for text in strings { head.string(text) }
+        head.varint(UInt64(records.count))
+        Self.encode(pending, to: &head)
+        head.varint(UInt64(duplicates.count))
+        for place in duplicates { head.place(place) }
+        head.varint(UInt64(problems.count))
+        for problem in problems { head.string(problem) }
+        head.varint(UInt64(unapproved))
+        head.varint(UInt64(erased))
+        var history = BinaryWriter()
+        history.reserve(self.history.count * 64)
+        Self.encode(self.history, to: &history)
+        var ids = BinaryWriter()
+        ids.reserve(records.count * 8)
+        for id in records.map({ Self.idPrefix($0.id) }).sorted() { ids.uint64(id) }
+        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data], key: key)
+    }
+
+    /// The first 8 bytes of `id`, as the id table keeps them.
+    static func idPrefix(_ id: UUID) -> UInt64 {
+        let u = id.uuid
+        return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    private static func encode(_ record: CaseRecord, to out: inout BinaryWriter) {
+        out.uuid(record.id)
+        out.place(record.place)
+        out.varint(UInt64(record.device))
+        out.varint(UInt64(record.author))
+        out.signed(record.recorded)
+        // Optional values: 0 for none, else 1 + the zig-zag of the difference (a visit the day before
+        // the screening is -1, never confused with none).
+        out.optional(record.correctedAt == CaseRecord.noCorrection ? nil : record.correctedAt - record.recorded)
+        out.optional(record.visitDay == CaseRecord.noDay ? nil : Int64(record.visitDay) - Int64(record.screeningDay))
+        out.signed(Int64(record.screeningDay))
+        out.signed(Int64(record.visit))
+        out.varint(UInt64(record.flags))
+        out.varint(UInt64(record.formVersion))
+        out.signed(Int64(record.birth))
+        out.uint64(record.cprKey)
+        for mask in [record.recommended, record.inForce, record.tracked, record.closed] + record.statuses.list
+            + [record.answers.low, record.answers.high] { out.varint(mask) }
+        out.varint(UInt64(record.corrections))
+        out.varint(UInt64(record.followups))
+    }
+
+    private static func decodeRecord(_ input: inout BinaryReader) -> CaseRecord? {
+        guard let id = input.uuid(), let place = input.place(), let device = input.varint(),
+              let author = input.varint(), let recorded = input.signed(), let corrected = input.optional(),
+              let visitDelta = input.optional(), let screeningDay = input.signed(), let visit = input.signed(),
+              let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
+              let cprKey = input.uint64() else { return nil }
+        guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
+              let closed = input.varint(), let plane0 = input.varint(), let plane1 = input.varint(),
+              let plane2 = input.varint(), let plane3 = input.varint(),
+              let answersLow = input.varint(), let answersHigh = input.varint(),
+              let corrections = input.varint(), let followups = input.varint() else { return nil }
+        return CaseRecord(
+            id: id, place: place, device: Int32(clamping: device), author: Int32(clamping: author),
+            recorded: recorded, correctedAt: corrected.map { recorded + $0 } ?? CaseRecord.noCorrection,
+            visitDay: visitDelta.map { Int32(clamping: $0 + screeningDay) } ?? CaseRecord.noDay,
+            screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
+            formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
+            recommended: recommended, inForce: inForce, tracked: tracked, closed: closed,
+            statuses: StatusCodes(plane0, plane1, plane2, plane3), answers: AnswerBits(low: answersLow, high: answersHigh),
+            corrections: Int32(clamping: corrections), followups: Int32(clamping: followups))
+    }
+
+    private static func encode(_ table: [UUID: [HistoryEntry]], to out: inout BinaryWriter) {
+        out.varint(UInt64(table.count))
+        for (id, list) in table {          // order does not matter to the reader
+            out.uuid(id)
+            out.varint(UInt64(list.count))
+            for entry in list {
+                out.varint(UInt64(entry.kind))
+                out.signed(Int64(entry.action))
+                out.varint(UInt64(entry.status))
+                out.place(entry.place)
+                out.signed(Int64(entry.time.day))
+                out.signed(entry.time.millis)
+                out.uuid(entry.time.id)
+            }
+        }
+    }
+
+    private static func decodeEntries(_ input: inout BinaryReader) -> [UUID: [HistoryEntry]]? {
+        guard let count = input.count() else { return nil }
+        var table: [UUID: [HistoryEntry]] = [:]
+        table.reserveCapacity(count)
+        for _ in 0..<count {
+            guard let id = input.uuid(), let listCount = input.count() else { return nil }
+            var list: [HistoryEntry] = []
+            list.reserveCapacity(listCount)
+            for _ in 0..<listCount {
+                guard let kind = input.varint(), let action = input.signed(), let status = input.varint(),
+                      let place = input.place(), let day = input.signed(), let millis = input.signed(),
+                      let eventID = input.uuid() else { return nil }
+                list.append(HistoryEntry(kind: UInt8(clamping: kind), action: Int8(clamping: action),
+                                         status: UInt8(clamping: status), place: place,
+                                         time: EventTime(day: Int32(clamping: day), millis: millis, id: eventID)))
+            }
+            table[id] = list
+        }
+        return table
+    }
+
+    /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
+    /// form or schema, a damaged or truncated file, a sealed index without its key or with another
+    /// key, a clear index where a key is given): the caller then rebuilds.
+    public static func decode(_ data: Data, schema: CaseSchema, key: SymmetricKey? = nil, trust: String = "",
+                              scope: IndexScope = .all) -> CaseIndex? {
+        IndexSource.bytes(data, key: key).flatMap { read($0, schema: schema, trust: trust, scope: scope) }
+    }
+
+    /// The index saved at `path`, as `decode` reads it, reading only the sections `scope` needs; the
+    /// file stays open while sections are still unread.
+    public static func load(path: String, schema: CaseSchema, key: SymmetricKey?, trust: String = "",
+                            scope: IndexScope = .all) -> CaseIndex? {
+        IndexSource.file(path: path, key: key).flatMap { read($0, schema: schema, trust: trust, scope: scope) }
+    }
+
+    private static func read(_ source: IndexSource, schema: CaseSchema, trust: String, scope: IndexScope) -> CaseIndex? {
+        guard let head = source.section(.head),
+              let (decoded, totalRecords) = BinaryReader.read(head, { input in decodeHead(&input, schema: schema, trust: trust) }),
+              let flagged = source.section(.flagged) else { return nil }
+        var index = decoded
+        guard let positions = BinaryReader.read(flagged, { input -> [Int32]? in
+            guard let count = input.count(), count <= totalRecords else { return nil }
+            var positions: [Int32] = []
+            positions.reserveCapacity(count)
+            index.records.reserveCapacity(count)
+            var previous: Int64 = -1
+            for _ in 0..<count {
+                guard let step = input.varint(), step > 0, previous + Int64(step) < Int64(totalRecords) else { return nil }
+                previous += Int64(step)
+                positions.append(Int32(previous))
+            }
+            for _ in 0..<count {
+                guard let record = decodeRecord(&input) else { return nil }
+                index.records.append(record)
+            }
+            return input.atEnd ? positions : nil
+        }) else { return nil }
+        index.partial = PartialIndex(source: source, flaggedPositions: positions, totalRecords: totalRecords)
+        index.positionsBuilt = false
+        if scope == .all, !index.readAll() { return nil }
+        return index
+    }
+
+    /// The head section, and how many records the file holds.
+    private static func decodeHead(_ input: inout BinaryReader, schema: CaseSchema, trust: String) -> (CaseIndex, Int)? {
+        guard input.string() == schema.signature, input.string() == trust, let secret = input.bytes(32) else { return nil }
+        var index = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
+        guard let fileCount = input.count() else { return nil }
+        for number in 0..<fileCount {
+            guard let name = input.string(), let end = input.varint(), let lines = input.varint(),
+                  let lastOffset = input.signed(), let lastLength = input.varint(), let digestCount = input.count(),
+                  let digest = input.bytes(digestCount), let head = input.string() else { return nil }
+            index.files.append(FileMark(name: name, end: Int64(end), lines: Int32(clamping: lines),
+                                        lastOffset: lastOffset, lastLength: Int32(clamping: lastLength),
+                                        lastDigest: digest, headHash: head))
+            index.fileNumbers[name] = Int32(number)
+        }
+        guard let stringCount = input.count() else { return nil }
+        for number in 0..<stringCount {
+            guard let text = input.string() else { return nil }
+            index.strings.append(text)
+            index.stringIndex[text] = Int32(number)
+        }
+        guard let recordCount = input.varint(), recordCount < 1 << 31 else { return nil }
+        return decodeHeadTail(&input, index: index).map { ($0, Int(recordCount)) }
+    }
+
+    private static func decodeHeadTail(_ input: inout BinaryReader, index: CaseIndex) -> CaseIndex? {
+        var index = index
+        guard let pending = decodeEntries(&input), let duplicateCount = input.count() else { return nil }
+        index.pending = pending
+        for _ in 0..<duplicateCount {
+            guard let place = input.place() else { return nil }
+            index.duplicates.append(place)
+        }
+        guard let problemCount = input.count() else { return nil }
+        for _ in 0..<problemCount {
+            guard let text = input.string() else { return nil }
+            index.problems.append(text)
+        }
+        guard let unapproved = input.varint(), let erased = input.varint() else { return nil }
+        index.unapproved = Int(clamping: unapproved)
+        index.erased = Int(clamping: erased)
+        guard input.atEnd else { return nil }
+        return index
+    }
+}
+
+extension CaseIndex {
+    // MARK: Reading the rest of a partly read index
+
+    /// Whether every record and the history are read (an index read with `IndexScope.flagged` is not,
+    /// until something needs the rest).
+    public var isComplete: Bool { partial == nil }
+
+    /// Reads what a partly read index left in its file: the other records (each in its place in the
+    /// reading order, before the records folded since) and the history. False when they cannot be read
+    /// or trusted (then the index must be rebuilt from the log).
+    public mutating func readAll() -> Bool {
+        guard var partial else { return true }
+        if partial.restUnread {
+            let loaded = records
+            guard let bytes = partial.source.section(.rest), let merged = BinaryReader.read(bytes, { input -> [CaseRecord]? in
+                let flaggedCount = partial.flaggedPositions.count
+                guard let count = input.count(), count + flaggedCount == partial.totalRecords,
+                      flaggedCount <= loaded.count else { return nil }
+                var merged: [CaseRecord] = []
+                merged.reserveCapacity(loaded.count + count)
+                var flagged = 0
+                for position in 0..<Int32(partial.totalRecords) {
+                    if flagged < flaggedCount, partial.flaggedPositions[flagged] == position {
+                        merged.append(loaded[flagged])
+                        flagged += 1
+                    } else {
+                        guard let record = Self.decodeRecord(&input) else { return nil }
+                        merged.append(record)
+                    }
+                }
+                guard input.atEnd, flagged == flaggedCount else { return nil }
+                merged += loaded[flaggedCount...]
+                return merged
+            }) else { return false }
+            records = merged
+            positions = [:]
+            positionsBuilt = false
+            scansLeft = 64
+            partial.restUnread = false
+            partial.ids = nil
+            self.partial = partial
+        }
+        return readHistory()
+    }
+
+    /// Reads the history section of a partly read index (for a case's details). False when it cannot
+    /// be read or trusted.
+    mutating func readHistory() -> Bool {
+        guard var partial else { return true }
+        if partial.historyUnread {
+            guard let bytes = partial.source.section(.history), let table = BinaryReader.read(bytes, { input in
+                Self.decodeEntries(&input).flatMap { input.atEnd ? $0 : nil }
+            }) else { return false }
+            // Nothing is added to the history while it is unread (a correction or follow-up reads all first).
+            history = table
+            partial.historyUnread = false
+        }
+        self.partial = partial.restUnread ? partial : nil
+        return true
+    }
+
+    /// Whether a screening `id` may be among the records not read yet, by the id table (read once);
+    /// nil when the table cannot be read or trusted.
+    mutating func unreadMayHold(_ id: UUID) -> Bool? {
+        guard var partial, partial.restUnread else { return false }
+        if partial.ids == nil {
+            guard let bytes = partial.source.section(.ids), bytes.count == partial.totalRecords * 8 else { return nil }
+            partial.ids = bytes
+            self.partial = partial
+        }
+        guard let ids = partial.ids else { return nil }
+        let wanted = Self.idPrefix(id)
+        // A binary search in the table's bytes, read in place.
+        return ids.withUnsafeBytes { raw in
+            func at(_ index: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
+            var low = 0, high = raw.count / 8
+            while low < high {
+                let middle = (low + high) / 2
+                if at(middle) < wanted { low = middle + 1 } else { high = middle }
+            }
+            return low < raw.count / 8 && at(low) == wanted
+        }
+    }
+
+    /// `readAll`, remembering a failure: the update that asked then rebuilds the index from the log.
+    mutating func readAllOrLose() -> Bool {
+        guard !lost else { return false }
+        if readAll() { return true }
+        lost = true
+        return false
+    }
+}

@@ -1,0 +1,176 @@
+import Foundation
+import KonfliktCore
+import Testing
+@testable import KonfliktCases
+@testable import KonfliktLog
+import KonfliktTestSupport
+
+/// The team lead's list reads only the flagged cases of a saved index (`IndexScope.flagged`); the other
+/// records, the history and the id table stay in the file until something needs them. Whatever is read
+/// and whatever was appended since, the list is the one a fold from scratch gives.
+@Suite struct PartialIndexTests {
+    static let today = CaseIndexTests.today
+
+    /// The flagged cases as the list sees them (open only, and all).
+    static func listed(_ store: CaseStore) -> [[CaseIndexTests.Seen]] {
+        [false, true].map { all in
+            store.flaggedCases(includeClosed: all, today: today).map { item in
+                CaseIndexTests.Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: item.visit ?? "-",
+                                    date: (item.visitDate ?? item.screeningDate).iso, child: item.maskedCPR,
+                                    actions: item.actions.map { "\($0.action):\($0.status.key):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
+                                        .joined(separator: ","),
+                                    overridden: item.overridden, corrections: item.corrections, flagged: item.flagged)
+            }.sorted()
+        }
+    }
+
+    /// The list of a reader that rebuilds the index from the log in a fresh state folder.
+    static func fromScratch(_ dir: TemporaryDirectory, _ form: Form) throws -> [[CaseIndexTests.Seen]] {
+        let fresh = TemporaryDirectory()
+        return listed(try CaseStore.open(directory: dir.data, state: fresh.state, form: form))
+    }
+
+    /// A new screening that flags the case (high conflict, a report recommended).
+    static func flaggedScreening(_ form: Form) -> EventBody {
+        let answers: Answers = ["besoeg": .string("2mdr"), "besoegsdato": .string("2026-11-20"),
+                                "konfliktniveau": .string("hoejt"), "vold_mellem_foraeldre": .string("ja_aktuel"),
+                                "barn_udsat": .string("ja")]
+        return .screening(ScreeningBody(form: form.id, formVersion: form.version, formFingerprint: form.fingerprint,
+                                        answers: answers, decision: form.decide(answers, today: today),
+                                        visitDate: LocalDate(iso: "2026-11-20"), override: nil))
+    }
+
+    @Test func theListReadsOnlyTheFlaggedRecordsAndShowsWhatAFoldFromScratchShows() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 400, seed: 31, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let flaggedCount = full.index.records.filter(\.wasFlagged).count
+        #expect(flaggedCount > 0 && flaggedCount < full.index.records.count)
+
+        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        #expect(!list.index.isComplete)
+        #expect(list.index.records.count == flaggedCount)
+        #expect(list.report.bytesRead == 0)
+        #expect(Self.listed(list) == Self.listed(full))
+        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(list.warnings.isEmpty)
+    }
+
+    @Test func aNewScreeningIsFoundNewByTheIdTableAndTheRestStaysUnread() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 32, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        try LogWriter(directory: dir.data, device: "ny-enhed").append(Self.flaggedScreening(form), author: "NY")
+
+        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        #expect(list.report.bytesRead > 0 && list.report.rebuiltBecause == nil)
+        #expect(!list.index.isComplete)
+        #expect(list.index.records.count == full.index.records.filter(\.wasFlagged).count + 1)
+        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(Self.listed(list)[0].contains { $0.author == "NY" })
+
+        // Asking for the rest later puts every record in its place, the new one last.
+        var index = list.index
+        let readAll = index.readAll()
+        #expect(readAll)
+        #expect(index.isComplete)
+        #expect(index.records.dropLast().map(\.id) == full.index.records.map(\.id))
+        #expect(index.records.last?.id == list.index.records.last?.id)
+
+        // A screening with an id the saved index already holds (a copied line) is a duplicate, found in
+        // the id table, which makes the reader read the rest.
+        let first = try #require(try dir.data.logFiles().lazy.compactMap { name in
+            try Sample.lines(dir.data.file(name)).first { $0.range(of: Data(#""type":"screening""#.utf8)) != nil }
+        }.first)
+        try Sample.write(lines: [first], to: dir.data.file("kopi.jsonl"))
+        let again = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        let duplicates = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: Self.today))
+        #expect(again.index.orphanCount == duplicates.orphans.count && again.index.orphanCount > 0)
+        #expect(again.index.isComplete)
+        #expect(Self.listed(again) == (try Self.fromScratch(dir, form)))
+    }
+
+    @Test func aFollowupReadsTheRestAndADamagedRestMeansARebuild() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 33, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let open = try #require(full.flaggedCases(includeClosed: false, today: Self.today).first { !$0.actions.isEmpty })
+        let action = try #require(open.actions.first { $0.status == .open }).action
+        try LogWriter(directory: dir.data, device: "leder").append(.followup(FollowupBody(
+            screening: open.id, action: action, status: "udfoert", date: Self.today, note: "Talt med familien")), author: "LE")
+
+        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        #expect(list.index.isComplete)        // the follow-up needed the case's history
+        #expect(list.report.rebuiltBecause == nil)
+        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(!list.flaggedCases(includeClosed: true, today: Self.today).contains {
+            $0.id == open.id && $0.actions.contains { $0.action == action && $0.status == .open }
+        })
+
+        // The same follow-up read against an index whose `rest` section is damaged: the section is not
+        // trusted, and the reader rebuilds from the log instead of folding into half an index.
+        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        try FileManager.default.removeItem(atPath: path)
+        try FileManager.default.moveItem(atPath: dir.data.file("leder.jsonl"), toPath: dir.path + "/leder.jsonl")
+        _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let source6 = try #require(IndexSource.bytes(bytes, key: nil))
+        let rest = source6.places[IndexFormat.Section.rest.rawValue]
+        bytes[Int(rest.offset) + rest.length / 2] ^= 0x20
+        try bytes.write(to: URL(fileURLWithPath: path))
+        try FileManager.default.moveItem(atPath: dir.path + "/leder.jsonl", toPath: dir.data.file("leder.jsonl"))
+        let rebuilt = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        #expect(rebuilt.report.rebuiltBecause != nil)
+        #expect(Self.listed(rebuilt) == (try Self.fromScratch(dir, form)))
+    }
+
+    @Test func aCaseOpenedFromTheListIsReadWithItsHistory() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 34, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let withHistory = try #require(full.index.records.first { $0.wasFlagged && $0.followups + $0.corrections > 0 })
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        let details = try #require(try list.details(withHistory.id, today: Self.today))
+        var complete = full
+        let expected = try #require(try complete.details(withHistory.id, today: Self.today))
+        #expect(details.followups.count == expected.followups.count)
+        #expect(details.corrections.count == expected.corrections.count)
+        #expect(details.followups.count + details.corrections.count > 0)
+        // An id that is in no record is not found, whatever is read to learn it.
+        let unknown = try list.details(UUID(), today: Self.today)
+        #expect(unknown == nil)
+    }
+
+    @Test func sectionsOfAnotherSaveAreNotTrusted() throws {
+        let form = try Sample.form()
+        let schema = try CaseSchema(form: form)
+        let source = try CaseIndexTests.demo(count: 120, seed: 35, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let one = try store.index.encoded()
+        let two = try store.index.encoded()
+        #expect(one != two)                      // a new generation at every save
+        #expect(CaseIndex.decode(one, schema: schema) != nil && CaseIndex.decode(two, schema: schema) != nil)
+        // The `flagged` section of the second save spliced into the first: same length, other generation.
+        let first = try #require(IndexSource.bytes(one, key: nil)), second = try #require(IndexSource.bytes(two, key: nil))
+        let a = first.places[IndexFormat.Section.flagged.rawValue], b = second.places[IndexFormat.Section.flagged.rawValue]
+        #expect(a.length == b.length)
+        var spliced = one
+        spliced.replaceSubrange(Int(a.offset) ..< Int(a.offset) + a.length, with: two[Int(b.offset) ..< Int(b.offset) + b.length])
+        #expect(CaseIndex.decode(spliced, schema: schema) == nil)
+        #expect(CaseIndex.decode(spliced, schema: schema, scope: .flagged) == nil)
+        // Cut short anywhere: not trusted.
+        for cut in [10, one.count / 3, one.count - 1] {
+            #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .flagged) == nil)
+        }
+    }
+}
