@@ -101,7 +101,7 @@ import KonfliktTestSupport
         try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
         let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
         let open = try #require(full.flaggedCases(includeClosed: false, today: Self.today).first { !$0.actions.isEmpty })
-        let action = try #require(open.actions.first { $0.status == .open }).action
+        let action = try #require(open.actions.first { !$0.status.closes }).action
         try LogWriter(directory: dir.data, device: "leder").append(.followup(FollowupBody(
             screening: open.id, action: action, status: "udfoert", date: Self.today, note: "Talt med familien")), author: "LE")
 
@@ -110,7 +110,7 @@ import KonfliktTestSupport
         #expect(list.report.rebuiltBecause == nil)
         #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
         #expect(!list.flaggedCases(includeClosed: true, today: Self.today).contains {
-            $0.id == open.id && $0.actions.contains { $0.action == action && $0.status == .open }
+            $0.id == open.id && $0.actions.contains { $0.action == action && !$0.status.closes }
         })
 
         // The same follow-up read against an index whose `rest` section is damaged: the section is not
