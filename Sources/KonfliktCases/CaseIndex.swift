@@ -100,7 +100,7 @@ public struct CaseIndex: Sendable {
     public mutating func record(_ id: UUID) -> CaseRecord? {
         if let found = position(of: id) { return records[Int(found)] }
         // In a partly read index, the case may be among the records not read yet.
-        guard partial?.restUnread == true, unreadMayHold(id) != false, readAll() else { return nil }
+        guard partial?.restUnread == true, unreadMayHold(id) != false, readAllOrLose() else { return nil }
         return position(of: id).map { records[Int($0)] }
     }
 
@@ -418,11 +418,16 @@ public struct CaseIndex: Sendable {
     /// and folded by `CaseRules`; nil when the index has no such screening.
     public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate,
                                  keys: BodyKeys? = nil) throws -> Case? {
-        if !readHistory() {
+        // A partly read index reads the history, and the other records when the case is not among the
+        // flagged; when a part cannot be read or trusted, the index is rebuilt from the log first.
+        if !readHistory() { lost = true }
+        var found = lost ? nil : record(id)
+        if lost {
             reset()
             _ = try update(directory: directory, keys: keys)
+            found = record(id)
         }
-        guard let record = record(id), let name = fileName(record.place.file) else { return nil }
+        guard let record = found, let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
                                                      flaggingActions: schema.flaggingActions, today: today,
                                                      statuses: schema.statusesByAction))

@@ -28,6 +28,8 @@ enum CaseReading {
     }
 
     /// Opens the case index of `directory` for `form`; a data folder that does not exist is an error (74).
+    /// `scope` `.flagged` reads the flagged cases first and the rest of a saved index only when needed
+    /// (the list, and commands about one case).
     /// In a folder with a team key the team key is needed (see `keys`).
     static func open(directory: DataDirectory, form: Form, keyFile: String? = nil, scope: IndexScope = .all) throws -> CaseStore {
         var isDirectory: ObjCBool = false
@@ -43,9 +45,10 @@ enum CaseReading {
     }
 
     /// As `open`, loading the form from `formsOption`.
-    static func open(directory: DataDirectory, formsOption: String?, keyFile: String? = nil) throws -> CaseStore {
+    static func open(directory: DataDirectory, formsOption: String?, keyFile: String? = nil,
+                     scope: IndexScope = .all) throws -> CaseStore {
         let environment = ProcessInfo.processInfo.environment
         let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: formsOption, environment: environment))
-        return try open(directory: directory, form: form, keyFile: keyFile)
+        return try open(directory: directory, form: form, keyFile: keyFile, scope: scope)
     }
 }

@@ -147,6 +147,20 @@ import KonfliktTestSupport
         // An id that is in no record is not found, whatever is read to learn it.
         let unknown = try list.details(UUID(), today: Self.today)
         #expect(unknown == nil)
+
+        // A case that is not among the flagged, opened through a list whose `rest` section is damaged:
+        // the index is rebuilt from the log, and the case is still found.
+        let quiet = try #require(full.index.records.first { !$0.wasFlagged })
+        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let rest = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.rest.rawValue]
+        bytes[Int(rest.offset) + rest.length / 3] ^= 0x04
+        try bytes.write(to: URL(fileURLWithPath: path))
+        var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        #expect(damaged.report.rebuiltBecause == nil)          // the damage is not read yet
+        let found = try damaged.details(quiet.id, today: Self.today)
+        #expect(found?.id == quiet.id)
+        #expect(damaged.index.isComplete)
     }
 
     @Test func sectionsOfAnotherSaveAreNotTrusted() throws {
