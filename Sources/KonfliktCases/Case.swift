@@ -30,6 +30,8 @@ public struct Case: Sendable, Hashable {
     public var visitDate: LocalDate?
     /// The health visitor's override, if any.
     public var override: Override?
+    /// The answers, decision and override as the screening recorded them, before any correction.
+    public var recorded: CaseVersion
     /// Every correction, oldest first.
     public var corrections: [CorrectionRecord]
     /// Every follow-up, oldest first.
@@ -47,6 +49,23 @@ public struct Case: Sendable, Hashable {
     public var isOverdue: Bool { actions.contains { $0.overdue } }
 }
 
+/// The answers of a case at one point: as screened, or as one correction left them.
+public struct CaseVersion: Sendable, Hashable {
+    /// The complete answers.
+    public var answers: Answers
+    /// The decision made from them.
+    public var decision: Decision
+    /// The override given with them (for a correction: a new one; nil keeps the earlier one).
+    public var override: Override?
+
+    /// A version.
+    public init(answers: Answers, decision: Decision, override: Override?) {
+        self.answers = answers
+        self.decision = decision
+        self.override = override
+    }
+}
+
 /// A correction applied to a case.
 public struct CorrectionRecord: Sendable, Hashable {
     /// The correction event's id.
@@ -57,6 +76,8 @@ public struct CorrectionRecord: Sendable, Hashable {
     public var author: String
     /// Why.
     public var reason: String
+    /// The answers, decision and any new override the correction brought.
+    public var version: CaseVersion
 }
 
 /// A follow-up recorded on a case.

@@ -101,7 +101,9 @@ public struct CaseFolder: Sendable {
                 id: event.id, file: located.file, line: located.line, device: event.device, author: event.author,
                 timestamp: event.timestamp, screeningDate: CaseRules.screeningDay(event.timestamp), form: body.form,
                 formVersion: body.formVersion, answers: body.answers, decision: body.decision,
-                visitDate: body.visitDate, override: body.override, corrections: [], followups: [], flagged: false,
+                visitDate: body.visitDate, override: body.override,
+                recorded: CaseVersion(answers: body.answers, decision: body.decision, override: body.override),
+                corrections: [], followups: [], flagged: false,
                 actions: [])
             refresh(&state)
             cases[event.id] = state
@@ -112,7 +114,9 @@ public struct CaseFolder: Sendable {
                 return
             }
             state.corrections.append(CorrectionRecord(id: event.id, timestamp: event.timestamp,
-                                                      author: event.author, reason: body.reason))
+                                                      author: event.author, reason: body.reason,
+                                                      version: CaseVersion(answers: body.answers, decision: body.decision,
+                                                                           override: body.override)))
             let time = EventTime(millis: CaseRules.millis(event.timestamp), id: event.id)
             if CaseRules.correctionTakesOver(time, over: correctionInForce[body.screening]) {
                 correctionInForce[body.screening] = time

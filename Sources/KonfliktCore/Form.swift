@@ -39,6 +39,20 @@ public enum FieldRole: String, Sendable, Hashable, CaseIterable {
     /// The roles every screening form must declare exactly once.
     public static let required: [FieldRole] = [.visit, .visitDate, .childCPR, .author]
 
+    /// What the program cannot do when a form has no question with this role, in Danish; nil for a
+    /// required role (missing it is a problem) and for `participants` (only the demo data fills it in).
+    public var lostWithout: String? {
+        switch self {
+        case .visit, .visitDate, .childCPR, .author, .participants: return nil
+        case .informed:
+            return "eksporten kan ikke tælle, om forældrene fik at vide før spørgsmålet, at konflikter kan vokse"
+        case .screened:
+            return "alle besøg regnes som screenet, og journalnotatet kan ikke sige, at spørgsmålet ikke blev stillet"
+        case .notScreenedReason:
+            return "journalnotatet kan ikke sige, hvorfor spørgsmålet ikke blev stillet"
+        }
+    }
+
     /// The question kind a question with this role must have.
     public var kind: QuestionKind {
         switch self {
@@ -322,6 +336,17 @@ public struct Form: Sendable {
 
     /// The required roles the form does not declare (reported by `konflikt check`).
     public var missingRoles: [FieldRole] { FieldRole.required.filter { field(role: $0) == nil } }
+
+    /// The roles the program uses but does not require, which the form does not declare, with what is
+    /// lost (warned by `konflikt check`). The reason a screening was not done matters only when the form
+    /// asks whether it was.
+    public var missingUsefulRoles: [(role: FieldRole, lost: String)] {
+        FieldRole.allCases.compactMap { role in
+            guard let lost = role.lostWithout, field(role: role) == nil else { return nil }
+            if role == .notScreenedReason, field(role: .screened) == nil { return nil }
+            return (role, lost)
+        }
+    }
 
     /// The rule `id`, if any.
     public func rule(id: String) -> Rule? { rules.first { $0.id == id } }

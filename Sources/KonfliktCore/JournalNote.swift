@@ -92,8 +92,8 @@ public enum JournalNote {
         return items.filter { seen.insert($0).inserted }
     }
 
-    /// How an answer reads in the note ("Højt", "Ja", "20-11-2026", "Mor, Far").
-    static func display(_ answer: AnswerValue, for question: Question) -> String {
+    /// How an answer reads in the note ("Højt.", "Ja.", "20-11-2026.", "Mor, Far.").
+    public static func display(_ answer: AnswerValue, for question: Question) -> String {
         switch answer {
         case .bool(let value): return value ? "Ja." : "Nej."
         case .string(let text):

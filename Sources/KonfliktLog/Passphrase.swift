@@ -99,6 +99,15 @@ public enum KeyRing {
         return (keys.current, keys.previous, (file.retired ?? []).map(\.fingerprint))
     }
 
+    /// As `unlockTeamKeys`, with the passphrase already read.
+    static func unlockTeamKeys(keyFile: String?, config: ConfigDirectory, passphrase: [UInt8]) throws(KeyError)
+        -> (current: Curve25519.KeyAgreement.PrivateKey, previous: [Curve25519.KeyAgreement.PrivateKey], retired: [String]) {
+        let path = teamKeyPath(keyFile: keyFile, config: config)
+        let file = try TeamKeyFile.load(path: path)
+        let keys = try file.openAll(passphrase: passphrase, path: path)
+        return (keys.current, keys.previous, (file.retired ?? []).map(\.fingerprint))
+    }
+
     /// Opens the team key (as a reader would) and checks it against the folder's `team.json` when there is
     /// one; returns the key's fingerprint. For the lead to test a key file and its backup.
     public static func checkTeamKey(keyFile: String?, config: ConfigDirectory, directory: DataDirectory,
@@ -121,7 +130,17 @@ public enum KeyRing {
     /// As `lead`, also keeping the team key for approving devices (the review screen).
     public static func leadWithApprover(keyFile: String?, config: ConfigDirectory, environment: [String: String],
                                         directory: DataDirectory? = nil) throws(KeyError) -> (keys: BodyKeys, approver: LeadApprover) {
-        let team = try unlockTeamKeys(keyFile: keyFile, config: config, environment: environment)
+        // A missing or damaged key file is said before the passphrase is asked for.
+        _ = try TeamKeyFile.load(path: teamKeyPath(keyFile: keyFile, config: config))
+        let passphrase = try Passphrase.read(prompt: "Adgangssætning til teamnøglen: ", environment: environment)
+        return try leadWithApprover(keyFile: keyFile, config: config, passphrase: passphrase, directory: directory)
+    }
+
+    /// As `leadWithApprover`, with the passphrase already read (the review keeps it for retention, which
+    /// seals the key file again without the destroyed keys, and then opens the keys that are left).
+    public static func leadWithApprover(keyFile: String?, config: ConfigDirectory, passphrase: [UInt8],
+                                        directory: DataDirectory? = nil) throws(KeyError) -> (keys: BodyKeys, approver: LeadApprover) {
+        let team = try unlockTeamKeys(keyFile: keyFile, config: config, passphrase: passphrase)
         let approver = LeadApprover(team: team.current.rawRepresentation)
         let device = try DeviceKey.load(config: config)
         let years = DeviceYearKeys.load(config: config)

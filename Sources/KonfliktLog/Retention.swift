@@ -24,7 +24,51 @@ public enum Retention {
         public var deviceYears: [Int] = []
         /// Records whose team key was destroyed now.
         public var erasedRecords = 0
+        /// Whether the lead's team keys were looked at (run with the team key file).
+        public var lead = false
+
+        /// An outcome with nothing destroyed.
+        public init() {}
+
+        /// What the run did, or (`planned`) what it will do, as Danish lines: the team keys destroyed or
+        /// kept, the device's years, and that the log stays as it is. The one wording of `konflikt
+        /// retention` and of the review screen.
+        public func lines(before: LocalDate, planned: Bool) -> [String] {
+            var lines: [String] = []
+            if lead {
+                let keys = teamKeys.map(KeyFingerprint.short).joined(separator: ", ")
+                if teamKeys.isEmpty {
+                    lines.append("Ingen teamnøgle bruges kun til besøg før \(before.iso).")
+                } else if planned {
+                    lines.append("Destrueres: \(teamKeys.count) teamnøgle(r) (\(keys)): \(erasedRecords) registreringer kan aldrig læses igen.")
+                } else {
+                    lines.append("Destrueret \(teamKeys.count) teamnøgle(r) (\(keys)): \(erasedRecords) registreringer kan ikke længere læses.")
+                }
+                for (fingerprint, count) in keptTeamKeys.sorted(by: { $0.key < $1.key }) {
+                    lines.append("Beholdt teamnøglen \(KeyFingerprint.short(fingerprint)): \(count) registreringer med den handler om besøg fra \(before.iso) eller senere.")
+                }
+            }
+            let years = deviceYears.map(String.init).joined(separator: ", ")
+            if deviceYears.isEmpty {
+                lines.append("Denne computer har ingen årsnøgler fra før \(before.year).")
+            } else {
+                lines.append(planned ? "Destrueres: denne computers nøgler for besøgsårene \(years)."
+                                     : "Destrueret denne computers nøgler for besøgsårene \(years).")
+            }
+            return lines
+        }
     }
+
+    /// Why `before` cannot be used on `today` (a Danish sentence), or nil: a date after today would make
+    /// records about visits still to come unreadable.
+    public static func refusal(before: LocalDate, today: LocalDate) -> String? {
+        before <= today ? nil
+            : "\(before.iso) ligger efter i dag; nye registreringer ville blive ulæselige. Intet er slettet."
+    }
+
+    /// What stays after retention and what the lead must do, in Danish (shown before and after a run).
+    public static let whatStays = "Loggen er uændret og kan stadig kontrolleres (konflikt verify): konvolutterne "
+        + "(hvem der registrerede hvad og hvornår) bliver. Slet også gamle sikkerhedskopier af nøglefilerne."
 
     /// One sealed record as the scan sees it.
     struct Seen {
@@ -105,28 +149,54 @@ public enum Retention {
         return (destroy, kept, erased)
     }
 
-    /// Destroys the lead's team keys that are needed only for visits before `before` (rewriting the key
-    /// file at `keyPath` without them, atomically) and this device's year keys before that year, the
-    /// day's cached data key and the reader's case indexes in `state`.
-    public static func run(before: LocalDate, directory: DataDirectory, config: ConfigDirectory, state: StateDirectory,
-                           team: (path: String, passphrase: [UInt8])?, now: String) throws -> Outcome {
+    /// What `run` would do now, without destroying anything: the team keys it would destroy (with the
+    /// records that become unreadable) and keep, and this device's years.
+    public static func preview(before: LocalDate, directory: DataDirectory, config: ConfigDirectory,
+                               team: (path: String, passphrase: [UInt8])?) throws -> Outcome {
+        try prepare(before: before, directory: directory, config: config, team: team).outcome
+    }
+
+    /// The decisions of a run, made before anything is destroyed.
+    private struct Prepared {
         var outcome = Outcome()
+        var file: TeamKeyFile?
+        var current: Curve25519.KeyAgreement.PrivateKey?
+        var remaining: [Curve25519.KeyAgreement.PrivateKey] = []
+    }
+
+    private static func prepare(before: LocalDate, directory: DataDirectory, config: ConfigDirectory,
+                                team: (path: String, passphrase: [UInt8])?) throws -> Prepared {
+        var prepared = Prepared()
         if let team {
             let file = try TeamKeyFile.load(path: team.path)
             let keys = try file.openAll(passphrase: team.passphrase, path: team.path)
             let plan = try plan(directory: directory, current: keys.current, previous: keys.previous, before: before)
-            outcome.keptTeamKeys = plan.kept
-            if !plan.destroy.isEmpty {
-                let gone = Set(plan.destroy.map { KeyFingerprint.of($0.publicKey) })
-                let remaining = keys.previous.filter { !gone.contains(KeyFingerprint.of($0.publicKey)) }
-                let retired = (file.retired ?? []) + gone.sorted().map {
-                    TeamKeyFile.RetiredKey(fingerprint: $0, before: before.iso, destroyed: now)
-                }
-                let sealed = try TeamKeyFile.seal(keys.current, passphrase: team.passphrase, previous: remaining, retired: retired)
-                try sealed.replace(path: team.path)
-                outcome.teamKeys = gone.sorted()
-                outcome.erasedRecords = plan.erased
+            let gone = Set(plan.destroy.map { KeyFingerprint.of($0.publicKey) })
+            prepared.file = file
+            prepared.current = keys.current
+            prepared.remaining = keys.previous.filter { !gone.contains(KeyFingerprint.of($0.publicKey)) }
+            prepared.outcome.lead = true
+            prepared.outcome.keptTeamKeys = plan.kept
+            prepared.outcome.teamKeys = gone.sorted()
+            prepared.outcome.erasedRecords = plan.destroy.isEmpty ? 0 : plan.erased
+        }
+        prepared.outcome.deviceYears = DeviceYearKeys.load(config: config).keys.keys.filter { $0 < before.year }.sorted()
+        return prepared
+    }
+
+    /// Destroys the lead's team keys that are needed only for visits before `before` (rewriting the key
+    /// file at `team.path` without them, atomically) and this device's year keys before that year, the
+    /// day's cached data key and the reader's case indexes in `state`.
+    public static func run(before: LocalDate, directory: DataDirectory, config: ConfigDirectory, state: StateDirectory,
+                           team: (path: String, passphrase: [UInt8])?, now: String) throws -> Outcome {
+        let prepared = try prepare(before: before, directory: directory, config: config, team: team)
+        var outcome = prepared.outcome
+        if let team, let file = prepared.file, let current = prepared.current, !outcome.teamKeys.isEmpty {
+            let retired = (file.retired ?? []) + outcome.teamKeys.map {
+                TeamKeyFile.RetiredKey(fingerprint: $0, before: before.iso, destroyed: now)
             }
+            let sealed = try TeamKeyFile.seal(current, passphrase: team.passphrase, previous: prepared.remaining, retired: retired)
+            try sealed.replace(path: team.path)
         }
         outcome.deviceYears = try DeviceYearKeys.destroy(before: before.year, config: config)
         // The day's data key opens that day's bodies directly; it costs only a new key to drop it.

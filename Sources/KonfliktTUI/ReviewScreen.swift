@@ -45,6 +45,9 @@ public struct ReviewEnvironment {
     /// The device keys waiting for the lead's approval, and approving one by fingerprint (`g` in the
     /// list); nil where nothing can be approved (a folder without a team key).
     public var devices: (waiting: () throws -> [WaitingDevice], approve: (String) throws -> Void)?
+    /// Deleting records under the retention rules (`o` in the list, the same steps as `konflikt
+    /// retention`); nil where it cannot be done here (the start menu's review, without the passphrase).
+    public var retention: RetentionActions?
 
     /// Creates an environment.
     public init(form: Form, today: LocalDate, initials: String,
@@ -116,6 +119,7 @@ public final class ReviewScreen: Screen {
         case correction(CorrectionState)
         case search(TextField)
         case devices(DeviceApprovalScreen)
+        case retention(RetentionScreen)
 
         /// The page's kind, for tests.
         var kind: String {
@@ -127,6 +131,7 @@ public final class ReviewScreen: Screen {
             case .correction: return "correction"
             case .search: return "search"
             case .devices: return "devices"
+            case .retention: return "retention"
             }
         }
     }
@@ -320,6 +325,17 @@ public final class ReviewScreen: Screen {
                 page = .list
                 if screen.approvedAny { reload() }
             }
+        case .retention(let screen):
+            screen.handle(key)
+            if screen.isDone {
+                page = .list
+                if screen.destroyed {
+                    // The index is rebuilt with the keys left: the list then says how many were deleted.
+                    reload()
+                } else if screen.cancelled {
+                    message = ScreenMessage("Intet er slettet.", .dim)
+                }
+            }
         }
     }
 
@@ -359,6 +375,13 @@ public final class ReviewScreen: Screen {
             if let devices = environment.devices {
                 page = .devices(DeviceApprovalScreen(waiting: devices.waiting, approve: devices.approve))
             }
+        case .character("o"), .character("O"):
+            if let retention = environment.retention {
+                page = .retention(RetentionScreen(actions: retention, today: environment.today))
+            } else {
+                message = ScreenMessage("Sletning efter reglerne for opbevaring: brug konflikt review (med teamnøglen) "
+                                        + "eller konflikt retention.", .error)
+            }
         case .escape, .character("q"), .character("Q"), .ctrl("c"):
             finished = true
         default: break
@@ -368,7 +391,7 @@ public final class ReviewScreen: Screen {
     /// The list's keys in full (F1 / ?).
     static let listHelp = "↑↓ PgUp PgDn vælg · Enter åbn sagen · a alle/åbne sager · h filtrér på handling · "
         + "s filtrér på sundhedsplejerske · / søg på CPR-nummer eller fødselsdato · v vis/skjul CPR-nummer · "
-        + "l læs loggen igen · g godkend en enhed · Esc luk gennemgangen"
+        + "l læs loggen igen · g godkend en enhed · o slet efter reglerne for opbevaring · Esc luk gennemgangen"
 
     private static func searchField() -> TextField {
         TextField(text: "", maxLength: 11, allowed: { $0.isNumber || $0 == "-" })
@@ -628,6 +651,8 @@ public final class ReviewScreen: Screen {
     public func draw(on terminal: Terminal) {
         switch page {
         case .devices(let screen):
+            screen.draw(on: terminal)
+        case .retention(let screen):
             screen.draw(on: terminal)
         case .list:
             Frame.draw(on: terminal, title: "Gennemgang – markerede familier", right: listCounts,

@@ -14,13 +14,20 @@ enum CaseReading {
         try keysAndApprover(directory: directory, keyFile: keyFile)?.keys
     }
 
-    /// As `keys`, also keeping the team key for approving devices (the review screen).
-    static func keysAndApprover(directory: DataDirectory, keyFile: String?) throws -> (keys: BodyKeys, approver: LeadApprover)? {
+    /// As `keys`, also keeping the team key for approving devices and the passphrase for retention (the
+    /// review screen: asked once, before the screen opens).
+    static func keysAndApprover(directory: DataDirectory, keyFile: String?) throws
+        -> (keys: BodyKeys, approver: LeadApprover, passphrase: [UInt8])? {
         let environment = ProcessInfo.processInfo.environment
         do {
             guard try TeamFile.load(directory: directory) != nil else { return nil }
-            return try KeyRing.leadWithApprover(keyFile: keyFile, config: ConfigDirectory.resolve(environment: environment),
-                                                environment: environment, directory: directory)
+            let config = ConfigDirectory.resolve(environment: environment)
+            // A missing or damaged key file is said before the passphrase is asked for.
+            _ = try TeamKeyFile.load(path: KeyRing.teamKeyPath(keyFile: keyFile, config: config))
+            let passphrase = try Passphrase.read(prompt: "Adgangssætning til teamnøglen: ", environment: environment)
+            let lead = try KeyRing.leadWithApprover(keyFile: keyFile, config: config,
+                                                    passphrase: passphrase, directory: directory)
+            return (lead.keys, lead.approver, passphrase)
         } catch {
             printError(error.danishDescription)
             throw ExitCode(error.exitCode)

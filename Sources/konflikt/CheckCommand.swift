@@ -43,6 +43,9 @@ struct CheckCommand: ParsableCommand {
             for notice in form.notices {
                 print("\(notice.file):\(notice.line):\(notice.column): advarsel: \(notice.message)")
             }
+            for (role, lost) in form.missingUsefulRoles {
+                print("\(form.path):1:1: advarsel: Formularen har intet spørgsmål med role: \(role.rawValue); \(lost).")
+            }
         }
         guard problems.isEmpty else {
             printError("\(problems.count) problem(er) fundet; ret dem, før formularen bruges.")

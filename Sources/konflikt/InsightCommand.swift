@@ -51,41 +51,7 @@ struct InsightCommand: ParsableCommand {
             // Recorded before anything is shown: no access without its trace.
             let latest = cases.compactMap(\.visitDate).max()
             _ = try context.append(.access(AccessBody(kind: .insight, cases: cases.map(\.id))), visitDate: latest)
-            FileHandle.standardOutput.write(Data(Self.text(cases, cpr: cpr, form: form, today: today).utf8))
+            FileHandle.standardOutput.write(Data(InsightPrintout.text(cases, cpr: cpr, form: form, today: today).utf8))
         }
-    }
-
-    /// The printout: a header, then each screening with its corrections and follow-ups.
-    static func text(_ cases: [Case], cpr: CPRNumber, form: Form, today: LocalDate) -> String {
-        var out = """
-            Indsigt: alt registreret om barnet \(cpr.normalized)
-            Udskrevet \(today.iso) fra konflikt. \(cases.count) screening(er).
-
-            """
-        if cases.isEmpty { out += "\nDer er ikke registreret noget om barnet.\n" }
-        for (number, item) in cases.enumerated() {
-            out += "\n=== Screening \(number + 1) af \(cases.count) ===\n"
-            out += "Id: \(item.id.uuidString.lowercased())\n"
-            out += "Registreret: \(item.timestamp) af \(item.author) (enhed \(item.device))\n"
-            if let visit = item.visitDate { out += "Besøgsdato: \(visit.iso)\n" }
-            out += "Formular: \(item.form) version \(item.formVersion)\n\n"
-            out += JournalNote.text(form: form, answers: item.answers, decision: item.decision,
-                                    override: item.override.map { ($0.actions, $0.reason) })
-            if !item.corrections.isEmpty {
-                out += "\nRettelser (svarene ovenfor er de gældende):\n"
-                for correction in item.corrections {
-                    out += "- \(correction.timestamp) af \(correction.author): \(correction.reason)\n"
-                }
-            }
-            if !item.followups.isEmpty {
-                out += "\nOpfølgning:\n"
-                for followup in item.followups {
-                    let action = form.action(id: followup.body.action)?.label ?? followup.body.action
-                    out += "- \(followup.body.date.iso) \(action): \(form.statusShortLabel(followup.body.status, action: followup.body.action)) (registreret \(followup.timestamp) af \(followup.author))"
-                    out += followup.body.note.isEmpty ? "\n" : "\n  \(followup.body.note)\n"
-                }
-            }
-        }
-        return out
     }
 }

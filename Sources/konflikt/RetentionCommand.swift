@@ -32,23 +32,16 @@ struct RetentionCommand: ParsableCommand {
             throw ExitCode(ExitStatus.usage)
         }
         let today = try resolvedToday(environment)
-        guard date <= today else {
-            printError("--before \(date.iso) ligger efter i dag; nye registreringer ville blive ulæselige. Intet er slettet.")
+        if let refusal = Retention.refusal(before: date, today: today) {
+            printError("--before " + refusal)
             throw ExitCode(ExitStatus.usage)
         }
-        let typed: String
-        if let confirm {
-            typed = confirm
-        } else {
-            guard isatty(0) != 0 else {
-                printError("Bekræft med --confirm \(date.iso), eller kør kommandoen i en terminal. Intet er slettet.")
-                throw ExitCode(ExitStatus.usage)
-            }
-            FileHandle.standardError.write(Data("Alle registreringer med besøg før \(date.iso) bliver ulæselige for altid. Skriv datoen igen for at fortsætte: ".utf8))
-            typed = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
+        if let confirm, LocalDate(iso: confirm) != date {
+            printError("Datoen blev ikke bekræftet (anden dato). Intet er slettet.")
+            throw ExitCode(ExitStatus.usage)
         }
-        guard LocalDate(iso: typed) == date else {
-            printError("Datoen blev ikke bekræftet (\(typed.isEmpty ? "tom" : "anden dato")). Intet er slettet.")
+        if confirm == nil, isatty(0) == 0 {
+            printError("Bekræft med --confirm \(date.iso), eller kør kommandoen i en terminal. Intet er slettet.")
             throw ExitCode(ExitStatus.usage)
         }
         let directory = DataDirectory.resolve(option: lead.data, environment: environment)
@@ -59,23 +52,27 @@ struct RetentionCommand: ParsableCommand {
             if FileManager.default.fileExists(atPath: keyPath) {
                 team = (keyPath, try Passphrase.read(prompt: "Adgangssætning til teamnøglen: ", environment: environment))
             }
+            let typed: String
+            if let confirm {
+                typed = confirm
+            } else {
+                // In a terminal: what will happen first (the same wording as the review screen), then the date again.
+                let preview = try Retention.preview(before: date, directory: directory, config: config, team: team)
+                let text = (preview.lines(before: date, planned: true) + [
+                    "Det kan ikke fortrydes. " + Retention.whatStays,
+                    "Alle registreringer med besøg før \(date.iso) bliver ulæselige for altid. Skriv datoen igen for at fortsætte: ",
+                ]).joined(separator: "\n")
+                FileHandle.standardError.write(Data(text.utf8))
+                typed = readLine()?.trimmingCharacters(in: .whitespaces) ?? ""
+            }
+            guard LocalDate(iso: typed) == date else {
+                printError("Datoen blev ikke bekræftet (\(typed.isEmpty ? "tom" : "anden dato")). Intet er slettet.")
+                throw ExitCode(ExitStatus.usage)
+            }
             let outcome = try Retention.run(before: date, directory: directory, config: config,
                                             state: StateDirectory.resolve(environment: environment), team: team,
                                             now: Timestamp.format(Date()))
-            var lines: [String] = []
-            if team != nil {
-                lines.append(outcome.teamKeys.isEmpty
-                    ? "Ingen teamnøgle bruges kun til besøg før \(date.iso)."
-                    : "Destrueret \(outcome.teamKeys.count) teamnøgle(r) (\(outcome.teamKeys.map(KeyFingerprint.short).joined(separator: ", "))): \(outcome.erasedRecords) registreringer kan ikke længere læses.")
-                for (fingerprint, count) in outcome.keptTeamKeys.sorted(by: { $0.key < $1.key }) {
-                    lines.append("Beholdt teamnøglen \(KeyFingerprint.short(fingerprint)): \(count) registreringer med den handler om besøg fra \(date.iso) eller senere.")
-                }
-            }
-            lines.append(outcome.deviceYears.isEmpty
-                ? "Denne computer har ingen årsnøgler fra før \(date.year)."
-                : "Destrueret denne computers nøgler for besøgsårene \(outcome.deviceYears.map(String.init).joined(separator: ", ")).")
-            lines.append("Loggen er uændret og kan stadig kontrolleres (konflikt verify). Slet også gamle sikkerhedskopier af nøglefilerne.")
-            print(lines.joined(separator: "\n"))
+            print((outcome.lines(before: date, planned: false) + [Retention.whatStays]).joined(separator: "\n"))
         }
     }
 }

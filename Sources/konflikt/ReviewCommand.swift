@@ -109,6 +109,22 @@ struct ReviewCommand: ParsableCommand {
                     keys.value = keys.value?.replacingPolicy(try approver.policy(directory: directory, config: config))
                 })
             }
+            if let lead {
+                // The same two steps as `konflikt retention`, with the passphrase asked before the screen opened.
+                let team = (path: KeyRing.teamKeyPath(keyFile: keyFile, config: config), passphrase: lead.passphrase)
+                let state = StateDirectory.resolve(environment: environment)
+                let keyFile = keyFile
+                review.retention = RetentionActions(preview: { date in
+                    try Retention.preview(before: date, directory: directory, config: config, team: team)
+                }, run: { date in
+                    let outcome = try Retention.run(before: date, directory: directory, config: config, state: state, team: team,
+                                                    now: Timestamp.format(Date()))
+                    // The keys left: the next reading rebuilds the index and counts what was deleted.
+                    keys.value = try KeyRing.leadWithApprover(keyFile: keyFile, config: config, passphrase: team.passphrase,
+                                                              directory: directory).keys
+                    return outcome
+                })
+            }
             ReviewScreen.open(environment: review, on: terminal)
         }
     }

@@ -157,6 +157,34 @@ import Testing
         #expect(again.stdout.contains("Rollen 'visit_date' kræver et spørgsmål af typen date; 'sundhedsplejerske' er text."), "\(again.stdout)")
     }
 
+    @Test func checkWarnsWithoutFailingWhenARoleTheProgramUsesIsMissing() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-roles-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let shipped = try Binary.run(["check", "--forms", forms])
+        #expect(shipped.status == 0)
+        #expect(!shipped.stdout.contains("intet spørgsmål med role"), "\(shipped.stdout)")
+        let text = try String(contentsOfFile: forms + "/konfliktscreening.yaml", encoding: .utf8)
+        let file = dir.appendingPathComponent("konfliktscreening.yaml")
+        try Data(text.replacingOccurrences(of: "        role: informed\n", with: "").utf8).write(to: file)
+        let result = try Binary.run(["check", "--forms", dir.path])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("\(file.path):1:1: advarsel: Formularen har intet spørgsmål med role: informed; eksporten kan ikke tælle"),
+                "\(result.stdout)")
+        #expect(result.stdout.contains("OK:"))
+        // Without the screened question the reason why is not needed either: one warning, not two.
+        try Data(text.replacingOccurrences(of: "        role: screened\n", with: "").utf8).write(to: file)
+        let screened = try Binary.run(["check", "--forms", dir.path])
+        #expect(screened.status == 0, "\(screened.stdout)")
+        #expect(screened.stdout.contains("advarsel: Formularen har intet spørgsmål med role: screened; alle besøg regnes som screenet"),
+                "\(screened.stdout)")
+        #expect(!screened.stdout.contains("role: not_screened_reason"), "\(screened.stdout)")
+        try Data(text.replacingOccurrences(of: "        role: not_screened_reason\n", with: "").utf8).write(to: file)
+        let reason = try Binary.run(["check", "--forms", dir.path])
+        #expect(reason.status == 0, "\(reason.stdout)")
+        #expect(reason.stdout.contains("advarsel: Formularen har intet spørgsmål med role: not_screened_reason"), "\(reason.stdout)")
+    }
+
     @Test func leafletInDanishAndEnglishWithoutInventedNumbers() throws {
         let da = try Binary.run(["leaflet", "--forms", forms])
         #expect(da.status == 0)

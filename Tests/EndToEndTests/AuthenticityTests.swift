@@ -319,6 +319,13 @@ import Testing
         let correction = try Binary.run(["correct", id, "--answers", answersFile.path, "--author", "LE"],
                                         stdin: "Forkert konfliktniveau tastet", environment: setup.lead)
         #expect(correction.status == 0, "\(correction.stderr)")
+        // A second correction, later: only the note changes.
+        try KeyTests.secretAnswers.replacingOccurrences(of: "\"hoejt\"", with: "\"middel\"")
+            .replacingOccurrences(of: "Skænderier om natten", with: "Skænderier om morgenen")
+            .write(to: answersFile, atomically: true, encoding: .utf8)
+        let second = try Binary.run(["correct", id, "--answers", answersFile.path, "--author", "LE"],
+                                    stdin: "Noten var skrevet forkert", environment: setup.lead)
+        #expect(second.status == 0, "\(second.stderr)")
         let followup = try Binary.run(["followup", id, "--action", "underretning", "--status", "udfoert",
                                        "--date", "2026-11-22", "--author", "LE"], stdin: "Sendt til Familierådgivningen", environment: setup.lead)
         #expect(followup.status == 0, "\(followup.stderr)")
@@ -331,6 +338,22 @@ import Testing
         #expect(insight.stdout.contains("Forkert konfliktniveau tastet"))
         #expect(insight.stdout.contains("Sendt til Familierådgivningen"))
         #expect(insight.stdout.contains("Middel"))
+        // Each correction in order, with its reason, its answers (what changed, and what it was before)
+        // and the recommendation when it changed (GDPR art. 15: everything, not only what is in force).
+        let text = insight.stdout
+        let first = try #require(text.range(of: "Rettelse 1 af 2"), "\(text)")
+        let later = try #require(text.range(of: "Rettelse 2 af 2"), "\(text)")
+        #expect(first.lowerBound < later.lowerBound)
+        let one = String(text[first.lowerBound..<later.lowerBound])
+        let two = String(text[later.lowerBound...])
+        #expect(one.contains("Begrundelse: Forkert konfliktniveau tastet"), "\(one)")
+        #expect(one.contains("- Hvordan er konfliktniveauet i jeres familie? Middel. (før: Højt.)"), "\(one)")
+        #expect(one.contains("- Note: Skænderier om natten.\n"), "\(one)")
+        #expect(one.contains("Anbefaling efter rettelsen:") || one.contains("Anbefalingen er uændret:"), "\(one)")
+        #expect(two.contains("Begrundelse: Noten var skrevet forkert"), "\(two)")
+        #expect(two.contains("- Note: Skænderier om morgenen. (før: Skænderier om natten.)"), "\(two)")
+        #expect(two.contains("- Hvordan er konfliktniveauet i jeres familie? Middel.\n"), "\(two)")
+        #expect(two.contains("Anbefalingen er uændret:"), "\(two)")
         let none = try Binary.run(["insight", "--author", "LE"], stdin: "010101-1234", environment: setup.lead)
         #expect(none.status == 0)
         #expect(none.stdout.contains("Der er ikke registreret noget om barnet."))
@@ -349,7 +372,7 @@ import Testing
         #expect(!log.stdout.contains("150926"))
         for name in try FileManager.default.contentsOfDirectory(atPath: setup.data.path) {
             let bytes = try Data(contentsOf: setup.data.appendingPathComponent(name))
-            for secret in ["150926-4123", "1509264123", "Sendt til Familie", "Forkert konflikt"] {
+            for secret in ["150926-4123", "1509264123", "Sendt til Familie", "Forkert konflikt", "Noten var skrevet", "om morgenen"] {
                 #expect(bytes.range(of: Data(secret.utf8)) == nil, "\(secret) in \(name)")
             }
         }

@@ -28,6 +28,10 @@ final class TmuxSession {
             if let value = Int32(status) { return value }
             Thread.sleep(forTimeInterval: 0.05)
         } while Date() < deadline
+        // Say why: still running, killed by a signal, or the session gone.
+        let state = try tmux(["display-message", "-p", "-t", name,
+                              "dead=#{pane_dead} signal=#{pane_dead_signal} pid=#{pane_pid} command=#{pane_current_command}"])
+        Issue.record("Programmet sluttede ikke med en status: \(state.trimmingCharacters(in: .whitespacesAndNewlines)). Skærmen var:\n\(try screen())")
         return nil
     }
 

@@ -16,6 +16,7 @@ import Testing
         #expect(form.field(role: .screened)?.id == "screening_gennemfoert")
         #expect(form.field(role: .notScreenedReason)?.id == "screening_ikke_aarsag")
         #expect(form.missingRoles.isEmpty)
+        #expect(form.missingUsefulRoles.isEmpty)
         #expect(form.field(role: .visit)?.choices.map(\.ageDays) == [21...135, 180...335])
         let answers = Fixtures.lowConflict
         #expect(form.text(role: .author, in: answers) == "AB")
@@ -41,6 +42,8 @@ import Testing
         let url = try Fixtures.writeForm(Fixtures.miniForm)
         let form = try FormLoader.load(url: url)
         #expect(form.missingRoles == FieldRole.required)
+        // Without a screened question there is no reason-why to miss either.
+        #expect(form.missingUsefulRoles.map(\.role) == [.informed, .screened])
         #expect(form.field(role: .visit) == nil)
         #expect(form.decide([:], today: Fixtures.today).warnings.isEmpty)
     }
