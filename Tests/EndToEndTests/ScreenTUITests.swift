@@ -339,7 +339,7 @@ import Testing
         var environment = tmux.environment
         environment["KONFLIKT_STATE"] = blocker.appendingPathComponent("state").path
         tmux.environment = environment
-        try tmux.start()
+        try tmux.start(recordingExit: true)
         try tmux.waitFor("kan ikke skrives")
         try tmux.waitFor("KONFLIKT_STATE")
         #expect(!(try tmux.screen()).contains("Initialer"))

@@ -102,7 +102,7 @@ import Testing
         let keysBefore = try Data(contentsOf: keyFile)
 
         let tmux = try session(setup.lead)
-        try tmux.start(["review", "--author", "LE"])
+        try tmux.start(["review", "--author", "LE"], recordingExit: true)
         try tmux.waitFor("2 sager")
         // Esc after seeing what would happen: nothing is deleted.
         try tmux.type("o")

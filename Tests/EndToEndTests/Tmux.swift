@@ -23,6 +23,8 @@ final class TmuxSession {
     func exitStatus(timeout: Double = 10) throws -> Int32? {
         let deadline = Date().addingTimeInterval(Self.scaled(timeout))
         repeat {
+            if let recorded = try? String(contentsOf: exitFile, encoding: .utf8),
+               let value = Int32(recorded.trimmingCharacters(in: .whitespacesAndNewlines)) { return value }
             let status = try tmux(["display-message", "-p", "-t", name, "#{pane_dead_status}"])
                 .trimmingCharacters(in: .whitespacesAndNewlines)
             if let value = Int32(status) { return value }
@@ -108,7 +110,11 @@ final class TmuxSession {
 
     /// Starts `konflikt arguments…` in a new session (the previous one, if any, must have ended).
     /// `launcher` goes before the binary (e.g. `["env", "-u", "TERM"]`).
-    func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24, launcher: [String] = []) throws {
+    /// Starts the binary with `arguments` in a new session. With `recordingExit`, a shell around it writes
+    /// its exit status to a file for `exitStatus` (tmux 3.3a's `pane_dead_status` stays empty for some
+    /// programs that end, one run in three in a loop on this machine, whatever `remain-on-exit` says).
+    func start(_ arguments: [String] = [], columns: Int = 80, rows: Int = 24, launcher: [String] = [],
+               recordingExit: Bool = false) throws {
         // After the last session was killed the server takes a moment to go; a session started on its
         // socket meanwhile dies with it ("server exited unexpectedly") and the screen stays empty. So
         // wait while a server still answers with no session of ours (at most 5 s).
@@ -117,12 +123,19 @@ final class TmuxSession {
               !(try tmux(["list-sessions", "-F", "#{session_name}"])).contains(name) {
             usleep(50_000)
         }
-        var command = ["new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", "-c", root.path]
+        // `remain-on-exit` is set for the server before the session starts, in the same tmux command: set
+        // after it, a program that ends at once (a refused state folder) can be gone with its screen
+        // before the option holds. Its exit status still needs `recordingExit` (see above).
+        var command = ["start-server", ";", "set-option", "-g", "remain-on-exit", "on", ";",
+                       "new-session", "-d", "-s", name, "-x", "\(columns)", "-y", "\(rows)", "-c", root.path]
         for (key, value) in environment.sorted(by: { $0.key < $1.key }) { command += ["-e", "\(key)=\(value)"] }
-        command += launcher + [Binary.path] + arguments
+        let recorder = recordingExit ? ["sh", "-c", "\"$@\"; echo $? > '\(exitFile.path)'", "sh"] : []
+        command += recorder + launcher + [Binary.path] + arguments
         try tmux(command)
-        try tmux(["set-option", "-t", name, "remain-on-exit", "on"])
     }
+
+    /// Where a session started `recordingExit` writes the program's exit status.
+    var exitFile: URL { root.appendingPathComponent("exit-status") }
 
     /// Types literal text.
     func type(_ text: String) throws { try tmux(["send-keys", "-t", name, "-l", text]) }
