@@ -43,8 +43,8 @@ public struct Case: Sendable, Hashable {
 
     /// The actions in force: the override's if any, else the decision's.
     public var effectiveActions: [String] { override?.actions ?? decision.actions }
-    /// Whether any tracked action is still open.
-    public var isOpen: Bool { actions.contains { $0.status == .open } }
+    /// Whether any tracked action is still open (not closed by its latest follow-up).
+    public var isOpen: Bool { actions.contains { !$0.status.closes } }
     /// Whether any tracked action is open past its deadline.
     public var isOverdue: Bool { actions.contains { $0.overdue } }
 }
@@ -92,33 +92,42 @@ public struct FollowupRecord: Sendable, Hashable {
     public var body: FollowupBody
 }
 
-/// Where a flagged action stands.
-public enum ActionStatus: String, Sendable, Hashable, Codable {
-    /// Nothing recorded yet.
-    case open
-    /// Done (`udfoert`).
-    case done
-    /// Declined (`afvist`).
-    case declined
-    /// Not relevant (`ikke_relevant`).
-    case notRelevant = "not_relevant"
+/// Where a flagged action stands: the status of its latest follow-up, read through the form.
+public struct ActionStatus: Sendable, Hashable {
+    /// The status id of the follow-up in force, as the log has it; nil when there is none yet.
+    public let id: String?
+    /// The form's status with that id; nil without a follow-up, or when the form does not know the id
+    /// (a follow-up recorded with another version of the form).
+    public let status: FollowupStatus?
 
-    init(_ status: FollowupStatus) {
-        switch status {
-        case .udfoert: self = .done
-        case .afvist: self = .declined
-        case .ikkeRelevant: self = .notRelevant
-        }
+    /// A status: `id` as read from the log, `status` the form's meaning of it.
+    public init(id: String?, status: FollowupStatus?) {
+        self.id = id
+        self.status = status
     }
 
-    /// The Danish label.
+    /// No follow-up yet.
+    public static let open = ActionStatus(id: nil, status: nil)
+
+    /// Whether the status closes the action. Without a follow-up, with a status that records a step on
+    /// the way (e.g. the course has started) or with a status the form does not know, the action is open.
+    public var closes: Bool { status?.closes ?? false }
+
+    /// Whether the log gave a status id the form does not know for the action.
+    public var isUnknown: Bool { id != nil && status == nil }
+
+    /// The short Danish label: "åben" without a follow-up, the status's short label, or "ukendt status"
+    /// for one the form does not know.
     public var label: String {
-        switch self {
-        case .open: return "åben"
-        case .done: return "udført"
-        case .declined: return "afvist"
-        case .notRelevant: return "ikke relevant"
-        }
+        guard id != nil else { return "åben" }
+        return status?.shortLabel ?? "ukendt status"
+    }
+
+    /// The status id, `FollowupStatus.openID` without a follow-up, or `FollowupStatus.unknownID` for an
+    /// id the form does not know (the review list's JSON, the export's column ids).
+    public var key: String {
+        guard let id else { return FollowupStatus.openID }
+        return status == nil ? FollowupStatus.unknownID : id
     }
 }
 

@@ -10,17 +10,28 @@ public struct FoldOptions: Sendable {
     public var flaggingActions: Set<String>
     /// Today's date, for overdue.
     public var today: LocalDate
+    /// The follow-up statuses per action id (from the form); an action without an entry has
+    /// `FollowupStatus.defaults`.
+    public var statuses: [String: [FollowupStatus]]
 
     /// Options for folding.
-    public init(deadlineDays: [String: Int] = [:], flaggingActions: Set<String> = [], today: LocalDate) {
+    public init(deadlineDays: [String: Int] = [:], flaggingActions: Set<String> = [], today: LocalDate,
+                statuses: [String: [FollowupStatus]] = [:]) {
         self.deadlineDays = deadlineDays
         self.flaggingActions = flaggingActions
         self.today = today
+        self.statuses = statuses
     }
 
     /// The options for `form`.
     public init(form: Form, today: LocalDate) {
-        self.init(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today)
+        self.init(deadlineDays: form.deadlineDays, flaggingActions: form.flaggingActionIDs, today: today,
+                  statuses: form.statusesByAction)
+    }
+
+    /// The statuses of `action`.
+    func statuses(of action: String) -> [FollowupStatus] {
+        statuses[action] ?? FollowupStatus.defaults(doneLabel: "Udført")
     }
 }
 
@@ -162,7 +173,7 @@ public struct CaseFolder: Sendable {
         let start = state.visitDate ?? state.screeningDate
         state.actions = tracked.map { action in
             let followup = inForce[action]?.record
-            let status = followup.map { ActionStatus($0.body.status) } ?? .open
+            let status = CaseRules.status(id: followup?.body.status, statuses: options.statuses(of: action))
             let deadline = CaseRules.deadline(of: action, from: start, deadlineDays: options.deadlineDays)
             return ActionState(action: action, status: status, deadline: deadline,
                                overdue: CaseRules.isOverdue(status: status, deadline: deadline, today: options.today),

@@ -26,7 +26,8 @@ struct HistoryEntry: Sendable, Hashable {
     var kind: UInt8
     /// The follow-up's action bit (-1 for corrections or unknown actions).
     var action: Int8
-    /// The follow-up's status (0 done, 1 declined, 2 not relevant) for follow-ups.
+    /// The follow-up's status code for follow-ups (`StatusCodes`: its position in the action's statuses
+    /// plus one, or `StatusCodes.unknown`).
     var status: UInt8
     var place: LinePlace
     var time: EventTime
@@ -135,7 +136,7 @@ public struct CaseIndex: Sendable {
                 visitDay: CaseRecord.noDay, screeningDay: screeningDay(recorded), visit: -1,
                 flags: body.form == schema.formID ? 0 : CaseRecord.Flag.otherForm,
                 formVersion: Int32(clamping: body.formVersion), birth: -1, cprKey: 0, recommended: 0, inForce: 0,
-                tracked: 0, done: 0, declined: 0, notRelevant: 0, answers: AnswerBits(), corrections: 0, followups: 0)
+                tracked: 0, closed: 0, statuses: StatusCodes(), answers: AnswerBits(), corrections: 0, followups: 0)
             apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
                   to: &record)
             if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
@@ -175,8 +176,9 @@ public struct CaseIndex: Sendable {
             guard readAllOrLose() else { return }
             let time = EventTime(day: Int32(clamping: body.date.dayNumber), millis: CaseRules.millis(event.timestamp),
                                  id: event.id)
-            let status: UInt8 = body.status == .udfoert ? 0 : body.status == .afvist ? 1 : 2
-            let entry = HistoryEntry(kind: 1, action: Int8(schema.actionBit(body.action) ?? -1), status: status,
+            let bit = schema.actionBit(body.action) ?? -1
+            let status = schema.statusCode(body.status, bit: bit)
+            let entry = HistoryEntry(kind: 1, action: Int8(bit), status: status,
                                      place: place, time: time)
             guard let position = position(of: body.screening) else {
                 pending[body.screening, default: []].append(entry)
@@ -188,14 +190,8 @@ public struct CaseIndex: Sendable {
             record.followups += 1
             if entry.action >= 0, CaseRules.followupTakesOver(time, over: inForce) {
                 let mask: UInt64 = 1 << UInt64(entry.action)
-                record.done &= ~mask
-                record.declined &= ~mask
-                record.notRelevant &= ~mask
-                switch status {
-                case 0: record.done |= mask
-                case 1: record.declined |= mask
-                default: record.notRelevant |= mask
-                }
+                record.statuses.set(status, bit: bit)
+                if schema.status(code: status, bit: bit).closes { record.closed |= mask } else { record.closed &= ~mask }
             }
             records[Int(position)] = record
         case .export, .access:
@@ -433,7 +429,8 @@ public struct CaseIndex: Sendable {
         }
         guard let record = found, let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
-                                                     flaggingActions: schema.flaggingActions, today: today))
+                                                     flaggingActions: schema.flaggingActions, today: today,
+                                                     statuses: schema.statusesByAction))
         var places: [(String, LinePlace)] = [(name, record.place)]
         for entry in history[id] ?? [] {
             if let file = fileName(entry.place.file) { places.append((file, entry.place)) }

@@ -14,7 +14,7 @@ public enum IndexScope: Sendable {
     case lookup
 }
 
-/// The case index's file (format 6): a prefix, a table of sections, and the sections, each checked
+/// The case index's file (format 7): a prefix, a table of sections, and the sections, each checked
 /// on its own, so that a reader reads only the sections it needs.
 ///
 /// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
@@ -32,7 +32,7 @@ public enum IndexScope: Sendable {
 /// associated data. Either way a section of another save, another number or a flipped byte is not
 /// trusted, and the index is rebuilt from the log.
 enum IndexFormat {
-    static let version: UInt32 = 6
+    static let version: UInt32 = 7
     static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
@@ -297,8 +297,8 @@ extension CaseIndex {
         out.varint(UInt64(record.formVersion))
         out.signed(Int64(record.birth))
         out.uint64(record.cprKey)
-        for mask in [record.recommended, record.inForce, record.tracked, record.done, record.declined,
-                     record.notRelevant, record.answers.low, record.answers.high] { out.varint(mask) }
+        for mask in [record.recommended, record.inForce, record.tracked, record.closed] + record.statuses.list
+            + [record.answers.low, record.answers.high] { out.varint(mask) }
         out.varint(UInt64(record.corrections))
         out.varint(UInt64(record.followups))
     }
@@ -310,7 +310,8 @@ extension CaseIndex {
               let flags = input.varint(), let formVersion = input.varint(), let birth = input.signed(),
               let cprKey = input.uint64() else { return nil }
         guard let recommended = input.varint(), let inForce = input.varint(), let tracked = input.varint(),
-              let done = input.varint(), let declined = input.varint(), let notRelevant = input.varint(),
+              let closed = input.varint(), let plane0 = input.varint(), let plane1 = input.varint(),
+              let plane2 = input.varint(), let plane3 = input.varint(),
               let answersLow = input.varint(), let answersHigh = input.varint(),
               let corrections = input.varint(), let followups = input.varint() else { return nil }
         return CaseRecord(
@@ -319,8 +320,8 @@ extension CaseIndex {
             visitDay: visitDelta.map { Int32(clamping: $0 + screeningDay) } ?? CaseRecord.noDay,
             screeningDay: Int32(clamping: screeningDay), visit: Int8(clamping: visit), flags: UInt8(clamping: flags),
             formVersion: Int32(clamping: formVersion), birth: Int32(clamping: birth), cprKey: cprKey,
-            recommended: recommended, inForce: inForce, tracked: tracked, done: done, declined: declined,
-            notRelevant: notRelevant, answers: AnswerBits(low: answersLow, high: answersHigh),
+            recommended: recommended, inForce: inForce, tracked: tracked, closed: closed,
+            statuses: StatusCodes(plane0, plane1, plane2, plane3), answers: AnswerBits(low: answersLow, high: answersHigh),
             corrections: Int32(clamping: corrections), followups: Int32(clamping: followups))
     }
 

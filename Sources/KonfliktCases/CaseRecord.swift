@@ -46,8 +46,10 @@ public struct CaseRecord: Sendable, Hashable {
     public var cprKey: UInt64
     /// Actions recommended by the decision in force, and in force after an override (action bits).
     public var recommended: UInt64, inForce: UInt64
-    /// Tracked actions (for the team lead) and, per action, the follow-up status in force.
-    public var tracked: UInt64, done: UInt64, declined: UInt64, notRelevant: UInt64
+    /// Tracked actions (for the team lead), and the actions whose follow-up status in force closes them.
+    public var tracked: UInt64, closed: UInt64
+    /// Per action, the follow-up status in force as its position in the action's statuses.
+    public var statuses: StatusCodes
     /// The kept answer values in force.
     public var answers: AnswerBits
     /// How many corrections and follow-ups point at the case.
@@ -81,20 +83,16 @@ public struct CaseRecord: Sendable, Hashable {
     public var isOverridden: Bool { flags & Flag.overridden != 0 }
     /// Whether the screening was made with another form.
     public var isOtherForm: Bool { flags & Flag.otherForm != 0 }
-    /// The tracked actions that have no follow-up status yet.
-    public var openActions: UInt64 { tracked & ~(done | declined | notRelevant) }
+    /// The tracked actions not closed by their follow-up status in force.
+    public var openActions: UInt64 { tracked & ~closed }
     /// Whether any tracked action is open.
     public var isOpen: Bool { openActions != 0 }
     /// The day the case counts from: the visit date, else the screening day.
     public var startDay: Int32 { visitDay != Self.noDay ? visitDay : screeningDay }
 
-    /// The status of the action with bit `bit`.
-    public func status(ofBit bit: Int) -> ActionStatus {
-        let mask: UInt64 = 1 << UInt64(bit)
-        if done & mask != 0 { return .done }
-        if declined & mask != 0 { return .declined }
-        if notRelevant & mask != 0 { return .notRelevant }
-        return .open
+    /// The status of the action with bit `bit`, read through the schema's statuses for it.
+    public func status(ofBit bit: Int, schema: CaseSchema) -> ActionStatus {
+        schema.status(code: statuses.code(bit), bit: bit)
     }
 
     /// The tracked actions with status, deadline and overdue, in the order of the actions in force
@@ -104,7 +102,7 @@ public struct CaseRecord: Sendable, Hashable {
         return schema.actions.indices.compactMap { bit -> ActionState? in
             guard tracked & (1 << UInt64(bit)) != 0 else { return nil }
             let action = schema.actions[bit]
-            let status = status(ofBit: bit)
+            let status = status(ofBit: bit, schema: schema)
             let deadline = CaseRules.deadline(of: action, from: start, deadlineDays: schema.deadlineDays)
             return ActionState(action: action, status: status, deadline: deadline,
                                overdue: CaseRules.isOverdue(status: status, deadline: deadline, today: today),
@@ -125,5 +123,56 @@ public struct CaseRecord: Sendable, Hashable {
         guard birth >= 0 else { return nil }
         let digits = String(birth)
         return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    }
+}
+
+/// The follow-up status in force of each action of a record, as a 4-bit code per action bit, kept in
+/// four bit planes (plane k holds bit k of every action's code), so a record stays fixed-size: 0 is no
+/// follow-up, 1…14 the status's position in the action's statuses plus one, 15 an id the form does not
+/// know for the action.
+public struct StatusCodes: Sendable, Hashable {
+    /// The bit planes, lowest bit first.
+    public var planes: (UInt64, UInt64, UInt64, UInt64)
+
+    /// No follow-up.
+    public static let none: UInt8 = 0
+    /// A status id the form does not know for the action.
+    public static let unknown: UInt8 = 15
+
+    /// No follow-up on any action.
+    public init() { planes = (0, 0, 0, 0) }
+
+    /// Codes from their planes (as `encoded` writes them).
+    init(_ p0: UInt64, _ p1: UInt64, _ p2: UInt64, _ p3: UInt64) { planes = (p0, p1, p2, p3) }
+
+    /// The code of the action with bit `bit`.
+    public func code(_ bit: Int) -> UInt8 {
+        let shift = UInt64(bit)
+        return UInt8((planes.0 >> shift) & 1) | UInt8((planes.1 >> shift) & 1) << 1
+            | UInt8((planes.2 >> shift) & 1) << 2 | UInt8((planes.3 >> shift) & 1) << 3
+    }
+
+    /// Sets the code of the action with bit `bit`.
+    mutating func set(_ code: UInt8, bit: Int) {
+        let mask: UInt64 = 1 << UInt64(bit)
+        func apply(_ plane: inout UInt64, _ k: UInt8) {
+            if code & (1 << k) != 0 { plane |= mask } else { plane &= ~mask }
+        }
+        apply(&planes.0, 0)
+        apply(&planes.1, 1)
+        apply(&planes.2, 2)
+        apply(&planes.3, 3)
+    }
+
+    /// The planes as a list, for writing.
+    var list: [UInt64] { [planes.0, planes.1, planes.2, planes.3] }
+
+    public static func == (lhs: StatusCodes, rhs: StatusCodes) -> Bool { lhs.list == rhs.list }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(planes.0)
+        hasher.combine(planes.1)
+        hasher.combine(planes.2)
+        hasher.combine(planes.3)
     }
 }

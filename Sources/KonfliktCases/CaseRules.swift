@@ -7,11 +7,14 @@ import KonfliktLog
 ///
 /// - The latest correction (by timestamp, then id) gives the answers, the decision and the visit date
 ///   in force; an override stays until a correction brings another.
-/// - Per action, the latest follow-up (by its date, then timestamp, then id) gives the action's status.
+/// - Per action, the latest follow-up (by its date, then timestamp, then id) gives the action's status,
+///   read through the form's statuses for the action: the action is closed when that status `closes`.
+///   A status that does not close it (the course has started) or an id the form does not know (another
+///   form version) leaves it open.
 /// - A case is flagged when its decision flags it or it was overridden. The tracked actions are the
 ///   override's, else the flagging actions of a flagging decision.
-/// - An action's deadline counts from the visit date, else the screening date; an open action past
-///   its deadline is overdue.
+/// - An action's deadline counts from the visit date, else the screening date; an action not closed
+///   past its deadline is overdue.
 public enum CaseRules {
     /// Whether a correction recorded at `candidate` takes over from the one in force (nil when none):
     /// the later one, and of two recorded in the same millisecond the one with the greater id, so the
@@ -43,9 +46,16 @@ public enum CaseRules {
         deadlineDays[action].map { start.adding(days: $0) }
     }
 
-    /// Whether an action with `status` and `deadline` is overdue on `today`.
+    /// The status of an action whose latest follow-up has status `id` (nil when none), given the
+    /// action's statuses in the form.
+    public static func status(id: String?, statuses: [FollowupStatus]) -> ActionStatus {
+        guard let id else { return .open }
+        return ActionStatus(id: id, status: statuses.first { $0.id == id })
+    }
+
+    /// Whether an action with `status` and `deadline` is overdue on `today`: not closed and past it.
     public static func isOverdue(status: ActionStatus, deadline: LocalDate?, today: LocalDate) -> Bool {
-        status == .open && deadline.map { today > $0 } == true
+        !status.closes && deadline.map { today > $0 } == true
     }
 
     /// Milliseconds since 1970 of a timestamp as written (`YYYY-MM-DDTHH:MM:SS(.mmm)Z`); the one place

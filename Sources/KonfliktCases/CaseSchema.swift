@@ -19,6 +19,9 @@ public struct CaseSchema: Sendable, Hashable {
     public let deadlineDays: [String: Int]
     /// The flagging actions.
     public let flaggingActions: Set<String>
+    /// The follow-up statuses of each action, by action bit; a record keeps a status as its position
+    /// here (see `StatusCodes`).
+    public let statuses: [[FollowupStatus]]
     /// The answer values kept per screening: (question, value) in order; a value's bit is its position.
     /// Yes/no questions give `ja` and `nej`.
     public let answerValues: [AnswerValueKey]
@@ -45,6 +48,7 @@ public struct CaseSchema: Sendable, Hashable {
             .map(\.element.id)
         deadlineDays = form.deadlineDays
         flaggingActions = form.flaggingActionIDs
+        statuses = actions.map { form.statuses(ofAction: $0) }
         var values: [AnswerValueKey] = []
         var bits: [String: [String: Int]] = [:]
         for question in form.questions where question.report || question.id == informedQuestion {
@@ -70,11 +74,37 @@ public struct CaseSchema: Sendable, Hashable {
     /// What makes an index made under this schema usable: the form's fingerprint and the kept values.
     var signature: String {
         ([formID, formFingerprint, visitQuestion, dateQuestion, cprQuestion, informedQuestion]
-         + visits + ["|"] + actions + ["|"] + answerValues.map { "\($0.question)=\($0.value)" }).joined(separator: "\u{1F}")
+         + visits + ["|"] + actions + ["|"] + answerValues.map { "\($0.question)=\($0.value)" } + ["|"]
+         + statuses.map { $0.map { "\($0.id)=\($0.closes ? 1 : 0)" }.joined(separator: ",") }).joined(separator: "\u{1F}")
     }
 
     /// The bit of action `id`, if the form has it.
     public func actionBit(_ id: String) -> Int? { actions.firstIndex(of: id) }
+
+    /// The statuses of each action by id, for folding a case's details.
+    var statusesByAction: [String: [FollowupStatus]] {
+        Dictionary(zip(actions, statuses).map { ($0, $1) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The code a record keeps for a follow-up with status `id` on the action with bit `bit`: its
+    /// position in the action's statuses plus one, or `StatusCodes.unknown` for an id the form does not
+    /// give the action.
+    func statusCode(_ id: String, bit: Int) -> UInt8 {
+        guard bit >= 0, bit < statuses.count, let index = statuses[bit].firstIndex(where: { $0.id == id }) else {
+            return StatusCodes.unknown
+        }
+        return UInt8(index + 1)
+    }
+
+    /// The status of the action with bit `bit` whose record keeps `code`.
+    public func status(code: UInt8, bit: Int) -> ActionStatus {
+        guard code != StatusCodes.none, bit >= 0, bit < statuses.count else { return .open }
+        let list = statuses[bit]
+        guard code != StatusCodes.unknown, Int(code) <= list.count else {
+            return ActionStatus(id: FollowupStatus.unknownID, status: nil)
+        }
+        return CaseRules.status(id: list[Int(code) - 1].id, statuses: list)
+    }
 
     /// The bit of the answer `value` to `question`, if it is kept.
     public func answerBit(question: String, value: String) -> Int? { answerBit[question]?[value] }

@@ -36,7 +36,7 @@ public struct CaseSummary: Sendable, Hashable {
     /// When the screening was recorded (UTC, as the writer writes it).
     public var timestamp: String { Timestamp.format(Date(timeIntervalSince1970: Double(recorded) / 1000)) }
     /// Whether any tracked action is open.
-    public var isOpen: Bool { actions.contains { $0.status == .open } }
+    public var isOpen: Bool { actions.contains { !$0.status.closes } }
     /// Whether any tracked action is open past its deadline.
     public var isOverdue: Bool { actions.contains { $0.overdue } }
 }

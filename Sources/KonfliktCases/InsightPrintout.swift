@@ -31,7 +31,7 @@ public enum InsightPrintout {
                 out += "\nOpfølgning:\n"
                 for followup in item.followups {
                     let action = form.action(id: followup.body.action)?.label ?? followup.body.action
-                    out += "- \(followup.body.date.iso) \(action): \(followup.body.status.label) (registreret \(followup.timestamp) af \(followup.author))"
+                    out += "- \(followup.body.date.iso) \(action): \(form.statusShortLabel(followup.body.status, action: followup.body.action)) (registreret \(followup.timestamp) af \(followup.author))"
                     out += followup.body.note.isEmpty ? "\n" : "\n  \(followup.body.note)\n"
                 }
             }

@@ -85,7 +85,7 @@ public enum ReviewList {
     private static func urgency(_ row: ReviewRow, _ severity: [String: Int])
         -> (Int, Int, Int, Int, UInt64, UInt64) {
         let item = row.item
-        let open = item.actions.filter { $0.status == .open }
+        let open = item.actions.filter { !$0.status.closes }
         let group = item.isOverdue ? 0 : item.isOpen ? 1 : 2
         let topSeverity = open.map { severity[$0.action] ?? 0 }.max() ?? 0
         let deadline = open.compactMap(\.deadline).map(\.dayNumber).min() ?? Int.max

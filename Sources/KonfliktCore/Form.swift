@@ -165,6 +165,12 @@ public struct FormAction: Sendable, Hashable {
     /// How a follow-up with status "done" reads for this action, e.g. "Udført – underretningen er
     /// sendt" (`done_label`, else "Udført").
     public let doneLabel: String
+    /// The follow-up statuses the team lead can record, in form order (`statuses:`, else
+    /// `FollowupStatus.defaults`). At least one closes the action.
+    public let statuses: [FollowupStatus]
+
+    /// The status with `id`, if the action has it.
+    public func status(id: String) -> FollowupStatus? { statuses.first { $0.id == id } }
 }
 
 /// A rule: when its condition holds it recommends its action, with a reason and a legal basis.
@@ -310,6 +316,23 @@ public struct Form: Sendable {
 
     /// The action `id`, if any.
     public func action(id: String) -> FormAction? { actions.first { $0.id == id } }
+
+    /// The follow-up statuses of action `id`; an action the form does not know (from another form
+    /// version) gets `FollowupStatus.defaults`, as it would have had before statuses were form data.
+    public func statuses(ofAction id: String) -> [FollowupStatus] {
+        action(id: id)?.statuses ?? FollowupStatus.defaults(doneLabel: "Udført")
+    }
+
+    /// The short label of follow-up status `id` of action `action` ("udført", "kontakt givet"), or
+    /// "ukendt status (id)" for an id the form does not give the action.
+    public func statusShortLabel(_ id: String, action: String) -> String {
+        statuses(ofAction: action).first { $0.id == id }?.shortLabel ?? "ukendt status (\(id))"
+    }
+
+    /// The follow-up statuses per action id (every action of the form).
+    public var statusesByAction: [String: [FollowupStatus]] {
+        Dictionary(actions.map { ($0.id, $0.statuses) }, uniquingKeysWith: { a, _ in a })
+    }
 
     /// The required roles the form does not declare (reported by `konflikt check`).
     public var missingRoles: [FieldRole] { FieldRole.required.filter { field(role: $0) == nil } }

@@ -236,7 +236,7 @@ struct FormBuilder {
             guard let a = mapping(node, what: "en handling",
                                   required: ["id", "label", "severity", "flags", "instruction"],
                                   optional: ["deadline_days", "family_info", "banner", "resources", "waits_for", "waiting_action",
-                                             "short_label", "done_label"]) else { continue }
+                                             "short_label", "done_label", "statuses"]) else { continue }
             guard let aid = identifier(a["id"]?.value, "Handlingens id") else { continue }
             if actions.contains(where: { $0.id == aid }) {
                 fail(a["id"]?.value, "Handlings-id '\(aid)' bruges mere end én gang."); continue
@@ -249,17 +249,29 @@ struct FormBuilder {
                 shortLabel = given
             }
             if let deadline, deadline < 0 { fail(a["deadline_days"]?.value, "deadline_days kan ikke være negativ.") }
+            let flags = bool(a["flags"]?.value, "flags") ?? false
+            let doneLabel = nonEmptyString(a["done_label"]?.value, "done_label") ?? "Udført"
+            var statuses = FollowupStatus.defaults(doneLabel: doneLabel)
+            if let statusesNode = a["statuses"] {
+                if !flags {
+                    fail(statusesNode.key, "Handlingen '\(aid)' markerer ikke sagen (flags: false), så den har ingen opfølgning og kan ikke have 'statuses'.")
+                }
+                if a["done_label"] != nil {
+                    fail(a["done_label"]?.key, "Handlingen '\(aid)' har både 'done_label' og 'statuses'; skriv teksten som label på statussen i stedet.")
+                }
+                statuses = followupStatuses(statusesNode.value, action: aid)
+            }
             actions.append(FormAction(
                 id: aid, label: label,
                 severity: int(a["severity"]?.value, "severity") ?? 0,
-                flags: bool(a["flags"]?.value, "flags") ?? false, deadlineDays: deadline,
+                flags: flags, deadlineDays: deadline,
                 instruction: nonEmptyString(a["instruction"]?.value, "instruction") ?? "",
                 familyInfo: string(a["family_info"]?.value, "family_info") ?? "",
                 banner: string(a["banner"]?.value, "banner") ?? "",
                 resources: idList(a["resources"]?.value, "resources"),
                 waitsFor: idList(a["waits_for"]?.value, "waits_for"),
                 waitingAction: identifier(a["waiting_action"]?.value, "waiting_action"),
-                shortLabel: shortLabel, doneLabel: nonEmptyString(a["done_label"]?.value, "done_label") ?? "Udført"))
+                shortLabel: shortLabel, doneLabel: doneLabel, statuses: statuses))
             actionNodes[aid] = a
         }
         let actionIDs = Set(actions.map(\.id))
@@ -360,6 +372,43 @@ struct FormBuilder {
     }
 
     func action(_ id: String, in actions: [FormAction]) -> FormAction? { actions.first { $0.id == id } }
+
+    /// An action's `statuses:`: a list of `{id, label, closes, report_label?, needs_note?}` with unique
+    /// identifier ids (none of `FollowupStatus.reservedIDs`), at least one that closes the action, and at
+    /// most `FollowupStatus.maxPerAction`.
+    mutating func followupStatuses(_ node: Node, action: String) -> [FollowupStatus] {
+        guard let items = sequence(node, "statuses") else { return [] }
+        var result: [FollowupStatus] = []
+        var seen = Set<String>()
+        for item in items {
+            guard let s = mapping(item, what: "en status", required: ["id", "label", "closes"],
+                                  optional: ["report_label", "needs_note"]) else { continue }
+            let label = nonEmptyString(s["label"]?.value, "Statussens label")
+            let closes = bool(s["closes"]?.value, "closes")
+            let reportLabel = nonEmptyString(s["report_label"]?.value, "report_label")
+            let needsNote = bool(s["needs_note"]?.value, "needs_note") ?? false
+            guard let id = identifier(s["id"]?.value, "Statussens id") else { continue }
+            if FollowupStatus.reservedIDs.contains(id) {
+                fail(s["id"]?.value, "Status-id '\(id)' er reserveret til eksporten (\(FollowupStatus.reservedIDs.sorted().joined(separator: ", "))); vælg et andet id.")
+                continue
+            }
+            if !seen.insert(id).inserted {
+                fail(s["id"]?.value, "Status-id '\(id)' står to gange i handlingen '\(action)'.")
+                continue
+            }
+            if let label, let closes {
+                result.append(FollowupStatus(id: id, label: label, closes: closes, shortLabel: reportLabel, needsNote: needsNote))
+            }
+        }
+        if items.isEmpty {
+            fail(node, "Handlingen '\(action)' har en tom 'statuses'; giv mindst én status, eller udelad nøglen.")
+        } else if items.count > FollowupStatus.maxPerAction {
+            fail(node, "Handlingen '\(action)' har \(items.count) statusser; der kan højst være \(FollowupStatus.maxPerAction).")
+        } else if !result.isEmpty, !result.contains(where: \.closes) {
+            fail(node, "Handlingen '\(action)' har ingen status med closes: true; mindst én status skal afslutte handlingen.")
+        }
+        return result
+    }
 
     /// A list of ids (`[a, b]`), each checked as an identifier.
     mutating func idList(_ node: Node?, _ what: String) -> [String] {

@@ -263,13 +263,31 @@ struct Family {
             let deadline = form.action(id: action)?.deadlineDays ?? 14
             let done = daysAgo > deadline * 2 ? rng.chance(0.88) : rng.chance(0.3)
             guard done else { continue }
-            let day = min(Int(start) + rng.below(max(1, deadline * 2)), today.dayNumber)
-            let status: FollowupStatus = rng.pick([(.udfoert, 0.75), (.afvist, 0.15), (.ikkeRelevant, 0.10)])
-            let note = status == .ikkeRelevant ? "Fiktiv note: familien er flyttet fra kommunen." : ""
-            let time = Int64(day) * 86_400_000 + 13 * 3_600_000 + Int64(rng.below(3_600_000))
-            followups.append((max(time, (correctionTime ?? screeningTime) + 1),
-                              FollowupBody(screening: Self.id(seed: seed, index: index, kind: 0), action: action,
-                                           status: status, date: LocalDate(dayNumber: day), note: note)))
+            // The action's path from the form: its steps that leave it open (e.g. contact given, started)
+            // in order; some paths stop at one of them (more often for recent cases), the others end in a
+            // closing status, the first most often (done, or the course completed).
+            let statuses = form.statuses(ofAction: action)
+            let steps = statuses.filter { !$0.closes }, closing = statuses.filter(\.closes)
+            var path: [FollowupStatus]
+            if !steps.isEmpty, rng.chance(daysAgo > deadline * 2 ? 0.15 : 0.5) {
+                path = Array(steps.prefix(1 + rng.below(steps.count)))
+            } else {
+                path = steps.filter { _ in rng.chance(0.9) }
+                if !closing.isEmpty {
+                    path.append(rng.pick(closing.enumerated().map { ($0.element, $0.offset == 0 ? 0.75 : 0.25 / Double($0.offset)) }))
+                }
+            }
+            var day = min(Int(start) + rng.below(max(1, deadline * 2)), today.dayNumber)
+            var earliest = (correctionTime ?? screeningTime) + 1
+            for status in path {
+                let note = status.needsNote ? "Fiktiv note: familien er flyttet fra kommunen." : ""
+                let time = max(Int64(day) * 86_400_000 + 13 * 3_600_000 + Int64(rng.below(3_600_000)), earliest)
+                earliest = time + 1
+                followups.append((time,
+                                  FollowupBody(screening: Self.id(seed: seed, index: index, kind: 0), action: action,
+                                               status: status.id, date: LocalDate(dayNumber: day), note: note)))
+                day = min(day + 1 + rng.below(max(1, deadline)), today.dayNumber)
+            }
         }
         self.followups = followups
     }

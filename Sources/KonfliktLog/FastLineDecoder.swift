@@ -137,14 +137,12 @@ struct FastLineDecoder {
     }
 
     private mutating func followup() throws(Reject) -> FollowupBody {
-        var screening: UUID?, action: String?, status: FollowupStatus?, date: LocalDate?, note: String?
+        var screening: UUID?, action: String?, status: String?, date: LocalDate?, note: String?
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
             case "screening": try Self.once(&screening, reader.uuid())
             case "action": try Self.once(&action, reader.string())
-            case "status":
-                guard let value = FollowupStatus(rawValue: try reader.string()) else { throw Reject() }
-                try Self.once(&status, value)
+            case "status": try Self.once(&status, reader.string())
             case "date": try Self.once(&date, reader.date())
             case "note": try Self.once(&note, reader.string())
             default: try reader.skipValue(depth: 0)

@@ -1,40 +1,24 @@
 import Foundation
 import KonfliktCore
 
-/// What the team lead did about one flagged action of a screening.
-public enum FollowupStatus: String, Sendable, Hashable, Codable, CaseIterable {
-    /// Done.
-    case udfoert
-    /// Declined (e.g. the family said no).
-    case afvist
-    /// Not relevant after all.
-    case ikkeRelevant = "ikke_relevant"
-
-    /// The Danish label.
-    public var label: String {
-        switch self {
-        case .udfoert: return "udført"
-        case .afvist: return "afvist"
-        case .ikkeRelevant: return "ikke relevant"
-        }
-    }
-}
-
 /// The body of a `followup` event.
 public struct FollowupBody: Sendable, Hashable, Codable {
     /// The id of the screening event.
     public var screening: UUID
     /// The flagged action this is about.
     public var action: String
-    /// What became of it.
-    public var status: FollowupStatus
+    /// What became of it: the id of one of the action's statuses in the form (`udfoert`,
+    /// `kontakt_givet`, …). The log keeps the id as written; what it means (its label, whether it closes
+    /// the action) comes from the form when the case is read, and an id the form does not know is read
+    /// as an open status, never refused.
+    public var status: String
     /// When it happened.
     public var date: LocalDate
     /// A free-text note (may be empty).
     public var note: String
 
     /// A follow-up body.
-    public init(screening: UUID, action: String, status: FollowupStatus, date: LocalDate, note: String) {
+    public init(screening: UUID, action: String, status: String, date: LocalDate, note: String) {
         self.screening = screening
         self.action = action
         self.status = status

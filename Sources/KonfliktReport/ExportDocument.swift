@@ -110,7 +110,20 @@ public struct ExportDocument: Sendable {
         result.append(("Anbefalet", "handlinger, som reglerne anbefalede ud fra svarene"))
         result.append(("Endelig", "handlinger efter sundhedsplejerskens eventuelle tilsidesættelse (med skriftlig begrundelse)"))
         result.append(("Anbefaling tilsidesat", "screeninger, hvor sundhedsplejersken valgte andre handlinger end de anbefalede"))
-        result.append(("udført, afvist, ikke relevant", "status for den seneste opfølgning på en endelig handling"))
+        var labels: [String] = [], open: [String] = []
+        for action in layout.actions {
+            for case .form(let status) in action.statuses {
+                if !labels.contains(status.shortLabel) { labels.append(status.shortLabel) }
+                if !status.closes, !open.contains(status.shortLabel) { open.append(status.shortLabel) }
+            }
+        }
+        if !labels.isEmpty {
+            result.append((labels.joined(separator: ", "), "status for den seneste opfølgning på en endelig handling (formularens statusser for handlingen)"))
+        }
+        if !open.isEmpty {
+            result.append((open.joined(separator: ", "), "trin på vejen, som ikke afslutter handlingen: den tæller stadig som åben og kan komme over fristen"))
+        }
+        result.append(("ukendt status", "den seneste opfølgning har en status, som denne version af formularen ikke kender for handlingen (registreret med en anden version); handlingen tæller som åben"))
         result.append(("ingen opfølgning endnu", "endelige handlinger uden registreret opfølgning"))
         result.append(("<\(table.minCell), x, \(SuppressedTable.withheldText), 0", hidingExplanation))
         return result

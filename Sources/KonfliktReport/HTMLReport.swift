@@ -122,18 +122,24 @@ public struct HTMLReport: Sendable {
                 BarChart.Group(label: answer.label, values: [value(overall, question.columns[offset])])
             }))
         }
-        let doneIndex = ReportStatus.allCases.firstIndex(of: .udfoert) ?? 0
+        // "Udført" is each action's first closing status in form order (udført, or the course's
+        // gennemført); an action without follow-up statuses has none.
         charts.append(BarChart(id: "a1", title: "Anbefalede, endelige og udførte handlinger \(span)",
                                series: ["Anbefalet", "Endelig", "Udført"],
                                groups: layout.actions.map { action in
             BarChart.Group(label: action.label, values: [value(overall, action.recommendedColumn), value(overall, action.finalColumn)]
-                + (action.statusColumns.isEmpty ? [.count(0)] : [value(overall, action.statusColumns[doneIndex])]))
+                + [action.firstClosingColumn.map { value(overall, $0) } ?? .count(0)])
         }))
+        // The follow-up path of each flagging action: its statuses in form order, then "no follow-up
+        // yet"; "ukendt status" only when there are any.
         for (index, action) in layout.actions.enumerated() where !action.statusColumns.isEmpty {
+            let groups = zip(action.statuses, action.statusColumns).compactMap { status, column -> BarChart.Group? in
+                let shown = value(overall, column)
+                if status == .unknown, shown == .count(0) { return nil }
+                return BarChart.Group(label: status.label, values: [shown])
+            }
             charts.append(BarChart(id: "f\(index + 1)", title: "Opfølgning på \(action.label) \(span)", series: ["Screeninger"],
-                                   groups: ReportStatus.allCases.enumerated().map { offset, status in
-                BarChart.Group(label: status.label, values: [value(overall, action.statusColumns[offset])])
-            }))
+                                   groups: groups))
         }
         return charts
     }

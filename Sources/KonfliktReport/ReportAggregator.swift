@@ -40,7 +40,7 @@ public enum ReportAggregator {
                                answersLow: record.answers.low & countedAnswers.low,
                                answersHigh: record.answers.high & countedAnswers.high,
                                recommended: record.recommended, inForce: record.inForce, tracked: record.tracked,
-                               done: record.done, declined: record.declined, notRelevant: record.notRelevant,
+                               statuses: record.statuses,
                                overridden: record.isOverridden)
             groups[key, default: (position, 0)].count += 1
         }
@@ -56,14 +56,10 @@ public enum ReportAggregator {
         for (bit, key) in schema.answerValues.enumerated() where record.answers.contains(bit) && countedAnswers.contains(bit) {
             answers[key.question, default: []].append(key.value)
         }
-        var statuses: [String: FollowupStatus] = [:]
+        var statuses: [String: String] = [:]
         for (bit, action) in schema.actions.enumerated() where record.tracked & (1 << UInt64(bit)) != 0 {
-            switch record.status(ofBit: bit) {
-            case .done: statuses[action] = .udfoert
-            case .declined: statuses[action] = .afvist
-            case .notRelevant: statuses[action] = .ikkeRelevant
-            case .open: break
-            }
+            let status = record.status(ofBit: bit, schema: schema)
+            if status.id != nil { statuses[action] = status.key }
         }
         let visit = record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil
         return ScreeningFacts(visit: visit, date: LocalDate(dayNumber: Int(record.startDay)),
@@ -78,7 +74,8 @@ public enum ReportAggregator {
         var visit: Int8
         var formVersion: Int32
         var answersLow: UInt64, answersHigh: UInt64
-        var recommended: UInt64, inForce: UInt64, tracked: UInt64, done: UInt64, declined: UInt64, notRelevant: UInt64
+        var recommended: UInt64, inForce: UInt64, tracked: UInt64
+        var statuses: StatusCodes
         var overridden: Bool
     }
 

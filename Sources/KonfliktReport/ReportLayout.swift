@@ -27,35 +27,38 @@ public struct ReportColumn: Sendable, Hashable {
     public let kind: Kind
 }
 
-/// Where a flagging action stands, from its latest follow-up.
-public enum ReportStatus: String, Sendable, Hashable, CaseIterable {
-    /// The latest follow-up says done.
-    case udfoert
-    /// The latest follow-up says declined.
-    case afvist
-    /// The latest follow-up says not relevant.
-    case ikkeRelevant = "ikke_relevant"
+/// Where a flagging action stands, from its latest follow-up: one status column each.
+public enum ReportStatus: Sendable, Hashable {
+    /// The latest follow-up has this status of the action's statuses in the form.
+    case form(FollowupStatus)
+    /// The latest follow-up has a status id the form does not know for the action (another form
+    /// version): counted apart, and the action counts as open.
+    case unknown
     /// No follow-up yet.
-    case aaben
+    case none
 
-    /// The Danish label.
-    public var label: String {
+    /// The key in column ids: the status id, `ukendt` or `aaben`.
+    public var id: String {
         switch self {
-        case .udfoert: return "udført"
-        case .afvist: return "afvist"
-        case .ikkeRelevant: return "ikke relevant"
-        case .aaben: return "ingen opfølgning endnu"
+        case .form(let status): return status.id
+        case .unknown: return FollowupStatus.unknownID
+        case .none: return FollowupStatus.openID
         }
     }
 
-    /// The status of a follow-up, or `aaben` without one.
-    init(_ status: FollowupStatus?) {
-        switch status {
-        case .udfoert?: self = .udfoert
-        case .afvist?: self = .afvist
-        case .ikkeRelevant?: self = .ikkeRelevant
-        case nil: self = .aaben
+    /// The short Danish label (the status's `report_label`, else its label).
+    public var label: String {
+        switch self {
+        case .form(let status): return status.shortLabel
+        case .unknown: return "ukendt status"
+        case .none: return "ingen opfølgning endnu"
         }
+    }
+
+    /// The columns of an action with `statuses`: the form's statuses in form order, then unknown,
+    /// then none.
+    static func all(_ statuses: [FollowupStatus]) -> [ReportStatus] {
+        statuses.map { .form($0) } + [.unknown, .none]
     }
 }
 
@@ -93,8 +96,28 @@ public struct ReportAction: Sendable {
     public let recommendedColumn: Int
     /// The final (after overrides) column.
     public let finalColumn: Int
-    /// The status columns (flagging actions only), in `ReportStatus.allCases` order.
+    /// The statuses counted (flagging actions only), in column order (`ReportStatus.all`).
+    public let statuses: [ReportStatus]
+    /// The status columns (flagging actions only), one per entry of `statuses`.
     public let statusColumns: [Int]
+
+    /// The status column of a follow-up with status `id` (nil: no follow-up yet); an id the action does
+    /// not have goes to the unknown column.
+    func statusColumn(_ id: String?) -> Int? {
+        let wanted: ReportStatus
+        if let id {
+            wanted = statuses.first { if case .form(let status) = $0 { return status.id == id } else { return false } } ?? .unknown
+        } else {
+            wanted = .none
+        }
+        return statuses.firstIndex(of: wanted).map { statusColumns[$0] }
+    }
+
+    /// The column of the action's first closing status (the chart's "done"), if it has one.
+    public var firstClosingColumn: Int? {
+        statuses.firstIndex { if case .form(let status) = $0 { return status.closes } else { return false } }
+            .map { statusColumns[$0] }
+    }
 }
 
 /// The columns of an export, taken from a form: which questions are counted is decided by the form
@@ -102,8 +125,9 @@ public struct ReportAction: Sendable {
 ///
 /// Columns in order: screenings; one per answer value of every `report: true` choice, multichoice
 /// or yes/no question except the visit question (the rows); per action, recommended; per action,
-/// final (after overrides); overrides; per flagging action, one per follow-up status. Headers use the
-/// form's `report_label`; the full texts go in the legend.
+/// final (after overrides); overrides; per flagging action, one per follow-up status of the action in
+/// form order, then "ukendt status" and "ingen opfølgning endnu". Headers use the form's
+/// `report_label`; the full texts go in the legend.
 public struct ReportLayout: Sendable {
     /// The form's id; screenings of other forms are not counted.
     public let formID: String
@@ -178,17 +202,16 @@ public struct ReportLayout: Sendable {
         var actions: [ReportAction] = []
         for (index, action) in form.actions.enumerated() {
             var statusColumns: [Int] = []
-            if action.flags {
-                for status in ReportStatus.allCases {
-                    statusColumns.append(columns.count)
-                    columns.append(ReportColumn(id: "status.\(action.id).\(status.rawValue)",
-                                                header: "\(action.shortLabel): \(status.label)",
-                                                kind: .status(action: action.id, status: status)))
-                }
+            let statuses = action.flags ? ReportStatus.all(action.statuses) : []
+            for status in statuses {
+                statusColumns.append(columns.count)
+                columns.append(ReportColumn(id: "status.\(action.id).\(status.id)",
+                                            header: "\(action.shortLabel): \(status.label)",
+                                            kind: .status(action: action.id, status: status)))
             }
             actions.append(ReportAction(id: action.id, label: action.shortLabel, fullLabel: action.label,
                                         flags: action.flags, recommendedColumn: recommended[index],
-                                        finalColumn: final[index], statusColumns: statusColumns))
+                                        finalColumn: final[index], statuses: statuses, statusColumns: statusColumns))
         }
         self.columns = columns
         self.questions = questions
@@ -211,10 +234,7 @@ public struct ReportLayout: Sendable {
             if facts.recommended.contains(action.id) { result.append(action.recommendedColumn) }
             if facts.final.contains(action.id) {
                 result.append(action.finalColumn)
-                if action.flags {
-                    let status = ReportStatus(facts.statuses[action.id])
-                    if let index = ReportStatus.allCases.firstIndex(of: status) { result.append(action.statusColumns[index]) }
-                }
+                if action.flags, let column = action.statusColumn(facts.statuses[action.id]) { result.append(column) }
             }
         }
         if facts.overridden { result.append(overridesColumn) }

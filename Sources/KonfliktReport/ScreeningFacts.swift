@@ -24,13 +24,14 @@ public struct ScreeningFacts: Sendable, Hashable {
     public var final: [String]
     /// Whether the health visitor overrode the recommendation.
     public var overridden: Bool
-    /// Per action: the latest follow-up's status, when there is one.
-    public var statuses: [String: FollowupStatus]
+    /// Per action: the latest follow-up's status id, when there is one (an id the form does not know
+    /// for the action is counted as `ukendt`).
+    public var statuses: [String: String]
 
     /// Facts about one screening.
     public init(visit: String?, date: LocalDate, formVersion: Int, answers: [String: [String]],
                 recommended: [String], final: [String]? = nil, overridden: Bool = false,
-                statuses: [String: FollowupStatus] = [:]) {
+                statuses: [String: String] = [:]) {
         self.visit = visit
         self.date = date
         self.formVersion = formVersion

@@ -117,15 +117,11 @@ extension ReviewList {
         out.append(0x7D)
     }
 
-    /// An action's status in `review --list --json`: `open`, or the follow-up status as the log and
-    /// `konflikt followup --status` spell it (`udfoert`, `afvist`, `ikke_relevant`).
+    /// An action's status in `review --list --json`: `open` without a follow-up, else the status id as
+    /// the log and `konflikt followup --status` spell it (`udfoert`, `kontakt_givet`, …), or `ukendt`
+    /// for an id the form does not know for the action.
     static func jsonStatus(_ status: ActionStatus) -> String {
-        switch status {
-        case .open: return "open"
-        case .done: return FollowupStatus.udfoert.rawValue
-        case .declined: return FollowupStatus.afvist.rawValue
-        case .notRelevant: return FollowupStatus.ikkeRelevant.rawValue
-        }
+        status.id == nil ? "open" : status.key
     }
 
     /// The short Danish name of an action for the table.

@@ -455,25 +455,28 @@ public final class ReviewScreen: Screen {
     private func startFollowup(_ detail: DetailState) -> FollowupState {
         let item = detail.item
         let options = item.actions.map { ChoiceOption(id: $0.action, label: actionLabel($0.action) + " (\($0.status.label))") }
-        let firstOpen = item.actions.first { $0.status == .open }?.action ?? item.actions.first?.action
+        let firstOpen = item.actions.first { !$0.status.closes }?.action ?? item.actions.first?.action
         return FollowupState(
             detail: detail,
             action: ChoiceField(options: options, selectedID: firstOpen),
-            status: ChoiceField(options: FollowupStatus.allCases.map {
-                ChoiceOption(id: $0.rawValue, label: statusText($0, action: firstOpen ?? ""))
-            }, selectedID: FollowupStatus.udfoert.rawValue),
+            status: statusField(action: firstOpen ?? "", selected: nil),
             date: DateField(date: environment.today),
             note: TextField(maxLength: 500))
     }
 
-    /// The Danish wording of a status for an action: "done" in the action's own words (the form's
-    /// `done_label`), so no code names the shipped form's actions.
-    func statusText(_ status: FollowupStatus, action: String) -> String {
-        switch status {
-        case .udfoert: return environment.form.action(id: action)?.doneLabel ?? "Udført"
-        case .afvist: return "Afvist af familien"
-        case .ikkeRelevant: return "Ikke relevant (skriv hvorfor i noten)"
-        }
+    /// The statuses of `action` from the form, in form order, each in the action's own words (e.g. the
+    /// course's "Kontakt givet …"), so no code names the shipped form's actions or statuses. Selects
+    /// `selected` when the action has it, else the first.
+    func statusField(action: String, selected: String?) -> ChoiceField {
+        let statuses = environment.form.statuses(ofAction: action)
+        let keep = selected.flatMap { id in statuses.contains { $0.id == id } ? id : nil }
+        return ChoiceField(options: statuses.map { ChoiceOption(id: $0.id, label: $0.label) },
+                           selectedID: keep ?? statuses.first?.id)
+    }
+
+    /// The Danish wording of status `id` for an action: the form's label for it, else the id.
+    func statusText(_ id: String, action: String) -> String {
+        environment.form.statuses(ofAction: action).first { $0.id == id }?.label ?? id
     }
 
     private func handleFollowup(_ key: Key, _ state: FollowupState) {
@@ -507,13 +510,12 @@ public final class ReviewScreen: Screen {
         }
         switch state.focus {
         case 0:
+            let before = state.action.answer
             _ = state.action.handle(key)
-            // The status texts follow the chosen action.
-            if case .string(let action)? = state.action.answer {
-                let selected: String? = { if case .string(let id)? = state.status.answer { return id } else { return nil } }()
-                state.status = ChoiceField(options: FollowupStatus.allCases.map {
-                    ChoiceOption(id: $0.rawValue, label: statusText($0, action: action))
-                }, selectedID: selected)
+            // The statuses follow the chosen action (each action has its own, from the form); another
+            // action starts at its first status.
+            if case .string(let action)? = state.action.answer, state.action.answer != before {
+                state.status = statusField(action: action, selected: nil)
             }
         case 1: _ = state.status.handle(key)
         case 2: _ = state.date.handle(key)
@@ -528,7 +530,7 @@ public final class ReviewScreen: Screen {
         guard case .string(let action)? = state.action.answer else {
             state.error = "Vælg handlingen."; state.focus = 0; return
         }
-        guard case .string(let statusID)? = state.status.answer, let status = FollowupStatus(rawValue: statusID) else {
+        guard case .string(let status)? = state.status.answer else {
             state.error = "Vælg hvad der er sket."; state.focus = 1; return
         }
         if let problem = state.date.validationError() { state.error = problem; state.focus = 2; return }
@@ -541,6 +543,7 @@ public final class ReviewScreen: Screen {
             state.error = problem.message
             switch problem {
             case .unknownAction: state.focus = 0
+            case .unknownStatus: state.focus = 1
             case .date: state.focus = 2
             case .note: state.focus = 3
             }
@@ -562,7 +565,7 @@ public final class ReviewScreen: Screen {
             state.error = "Ikke gemt: opfølgningen kunne ikke skrives til loggen."
             return
         }
-        let saved = "Gemt: \(actionLabel(body.action)) – \(body.status.label)."
+        let saved = "Gemt: \(actionLabel(body.action)) – \(environment.form.statusShortLabel(body.status, action: body.action))."
         if let item = refresh(body.screening) {
             page = .detail(DetailState(item: item, scroll: state.detail.scroll))
             message = ScreenMessage(saved, .success)
@@ -833,7 +836,7 @@ public final class ReviewScreen: Screen {
         add("Status", .title, indent: 1)
         for state in item.actions {
             var text = "\(actionLabel(state.action)): \(state.status.label)"
-            if let deadline = state.deadline, state.status == .open { text += ", frist \(deadline.danish)" }
+            if let deadline = state.deadline, !state.status.closes { text += ", frist \(deadline.danish)" }
             add(text, state.overdue ? .error : .normal)
         }
         if item.actions.isEmpty { add("Ingen markerede handlinger.", .dim) }
@@ -846,7 +849,7 @@ public final class ReviewScreen: Screen {
         }
         for followup in item.followups {
             var text = "\(Self.time(followup.timestamp))  Opfølgning af \(followup.author): "
-                + "\(actionLabel(followup.body.action)) – \(followup.body.status.label) \(followup.body.date.danish)"
+                + "\(actionLabel(followup.body.action)) – \(environment.form.statusShortLabel(followup.body.status, action: followup.body.action)) \(followup.body.date.danish)"
             if !followup.body.note.isEmpty { text += ". Note: \(followup.body.note)" }
             history.append((followup.timestamp, text))
         }

@@ -18,7 +18,7 @@ struct FollowupCommand: ParsableCommand {
     @Option(name: .long, help: "Handlingens id, fx underretning.")
     var action: String
 
-    @Option(name: .long, help: "udfoert, afvist eller ikke_relevant.")
+    @Option(name: .long, help: "En af handlingens statusser i formularen, fx udfoert, afvist, ikke_relevant, eller for gruppeforløbet kontakt_givet, startet, gennemfoert.")
     var status: String
 
     @Option(name: .long, help: "Datoen (ÅÅÅÅ-MM-DD); i dag hvis udeladt.")
@@ -41,8 +41,9 @@ struct FollowupCommand: ParsableCommand {
 
     func run() throws {
         guard let screening = UUID(uuidString: id) else { throw usage("\"\(id)\" er ikke et gyldigt id.") }
-        guard let followupStatus = FollowupStatus(rawValue: status) else {
-            throw usage("Status skal være udfoert, afvist eller ikke_relevant.")
+        guard !status.isEmpty, status.utf8.count <= 64,
+              status.allSatisfy({ ($0.isASCII && ($0.isLetter || $0.isNumber)) || $0 == "_" || $0 == "-" }) else {
+            throw usage("Status skal være et status-id fra formularen, fx udfoert (kun a-z, 0-9, _ og -).")
         }
         let today = try resolvedToday()
         var day = today
@@ -60,16 +61,18 @@ struct FollowupCommand: ParsableCommand {
         try checkNoteLength(text, what: "Noten")
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            var store = try CaseReading.open(directory: context.directory, formsOption: forms, keyFile: keyFile, scope: .flagged)
+            let environment = ProcessInfo.processInfo.environment
+            let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
+            var store = try CaseReading.open(directory: context.directory, form: form, keyFile: keyFile, scope: .flagged)
             guard let found = try store.details(screening, today: today) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)
             }
-            let body = FollowupBody(screening: screening, action: action, status: followupStatus, date: day,
-                                    note: text)
-            // The same rule as the review screen: a date between the visit and today, a note for
-            // "ikke relevant" and for a second follow-up on a closed action.
-            if let problem = FollowupCheck.problem(body, on: found, today: today, form: nil) {
+            let body = FollowupBody(screening: screening, action: action, status: status, date: day, note: text)
+            // The same rule as the review screen: one of the action's statuses in the form, a date
+            // between the visit and today, a note where the status needs one and for a second
+            // follow-up on a closed action.
+            if let problem = FollowupCheck.problem(body, on: found, today: today, form: form) {
                 if case .note = problem {
                     printError(problem.message + " Giv noten med --note-file eller på standard input.")
                     throw ExitCode(ExitStatus.dataError)
@@ -78,7 +81,7 @@ struct FollowupCommand: ParsableCommand {
                 throw ExitCode(ExitStatus.dataError)
             }
             let result = try context.append(.followup(body), visitDate: found.visitDate)
-            print("Opfølgning gemt (\(action): \(followupStatus.label)), id \(result.id.uuidString.lowercased()).")
+            print("Opfølgning gemt (\(action): \(form.statusShortLabel(status, action: action))), id \(result.id.uuidString.lowercased()).")
         }
     }
 

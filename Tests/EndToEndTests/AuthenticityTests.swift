@@ -74,7 +74,7 @@ import Testing
         #expect(try Binary.run(["team", "trust", try setup.fingerprint().short], environment: attacker).status == 0)
         let config = ConfigDirectory(path: try #require(attacker["KONFLIKT_CONFIG"]))
         let directory = DataDirectory(path: setup.data.path)
-        let close = FollowupBody(screening: try #require(UUID(uuidString: id)), action: "underretning", status: .udfoert,
+        let close = FollowupBody(screening: try #require(UUID(uuidString: id)), action: "underretning", status: "udfoert",
                                  date: try #require(LocalDate(iso: "2026-11-22")), note: "lukket")
         try LogWriter.forDevice(directory: directory, config: config).append(.followup(close), author: "XY")
         let team = try #require(try TeamFile.load(directory: directory)).key(path: "team.json")
@@ -134,7 +134,7 @@ import Testing
         // Approved as the file was: a record without a sender appended later to the same file, or put
         // in a file of its own, closes nothing.
         let directory = DataDirectory(path: setup.data.path)
-        let close = FollowupBody(screening: try #require(UUID(uuidString: id)), action: "underretning", status: .udfoert,
+        let close = FollowupBody(screening: try #require(UUID(uuidString: id)), action: "underretning", status: "udfoert",
                                  date: try #require(LocalDate(iso: "2026-11-22")), note: "lukket")
         let team = try #require(try TeamFile.load(directory: directory)).key(path: "team.json")
         for device in [String(file.dropLast(".jsonl".count)), "0123456789abcdef"] {

@@ -52,7 +52,7 @@ import Testing
         #expect(json["actions"] as? [String] == ["gruppeforloeb"])
         #expect(json["flagged"] as? Bool == true)
         #expect(json["form"] as? String == "konfliktscreening")
-        #expect(json["formVersion"] as? Int == 2)
+        #expect(json["formVersion"] as? Int == 3)
         let rules = try #require(json["rules"] as? [[String: Any]])
         #expect(rules.map { $0["id"] as? String } == ["gruppeforloeb"])
         #expect(json["warnings"] as? [Any] != nil)

@@ -72,6 +72,23 @@ import Testing
         #expect((levels["hoejt"] ?? 0) > 20 && (levels["hoejt"] ?? 0) < 200)
         #expect(reports > 0 && reports < 200)                    // reports are rare
         #expect(overdue > 0 && overrides > 0 && corrected > 0 && closed > 0)
+        // Issue 13: follow-ups use the form's statuses for each action, and an action with steps that
+        // leave it open (the course: kontakt givet, startet) has cases that stop at each step.
+        var latest: [String: Set<String>] = [:]
+        for item in folded.cases {
+            for followup in item.followups {
+                #expect(form.statuses(ofAction: followup.body.action).contains { $0.id == followup.body.status },
+                        "\(followup.body.action): \(followup.body.status)")
+            }
+            for state in item.actions where state.status.id != nil { latest[state.action, default: []].insert(state.status.key) }
+        }
+        let withSteps = form.actions.filter { $0.flags && $0.statuses.contains { !$0.closes } }
+        #expect(!withSteps.isEmpty)
+        for action in withSteps {
+            let seen = latest[action.id] ?? []
+            for step in action.statuses where !step.closes { #expect(seen.contains(step.id), "\(action.id) never stops at \(step.id)") }
+            #expect(action.statuses.contains { $0.closes && seen.contains($0.id) }, "\(action.id) is never closed")
+        }
     }
 
     @Test func refusesADataDirectoryThatAlreadyHoldsLogs() throws {

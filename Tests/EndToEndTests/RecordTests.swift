@@ -114,6 +114,64 @@ import Testing
         #expect(try followups() == 2)
     }
 
+    /// Issue 13: `followup --status` takes the action's statuses from the form. A status the action does
+    /// not have is refused in Danish with the valid ones listed, and nothing is written; the course's
+    /// steps keep the case open until a closing status.
+    @Test func followupStatusesComeFromTheFormAndAnInvalidOneWritesNothing() throws {
+        let (env, root) = try makeEnvironment()
+        defer { try? FileManager.default.removeItem(at: root) }
+        let recorded = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        let id = try #require(json["id"] as? String)
+        #expect((json["actions"] as? [String])?.contains("gruppeforloeb") == true)
+        let data = URL(fileURLWithPath: env["KONFLIKT_DATA"] ?? "")
+        func logBytes() throws -> [String: Data] {
+            var files: [String: Data] = [:]
+            for file in try FileManager.default.contentsOfDirectory(atPath: data.path) where file.hasSuffix(".jsonl") {
+                files[file] = try Data(contentsOf: data.appendingPathComponent(file))
+            }
+            return files
+        }
+        func followup(_ status: String, note: String = "") throws -> (status: Int32, stdout: String, stderr: String) {
+            let result = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", status, "--author", "LE"],
+                                        stdin: note, environment: env)
+            return (result.status, result.stdout, result.stderr)
+        }
+        func courseStatus() throws -> (status: String?, open: Bool?) {
+            let listed = try Binary.run(["review", "--list", "--json", "--all"], environment: env)
+            #expect(listed.status == 0, "\(listed.stderr)")
+            let items = try #require(JSONSerialization.jsonObject(with: Data(listed.stdout.utf8)) as? [[String: Any]])
+            let item = try #require(items.first { $0["id"] as? String == id })
+            return ((item["status"] as? [String: String])?["gruppeforloeb"], item["open"] as? Bool)
+        }
+        let before = try logBytes()
+        let wrong = try followup("tilmeldt")
+        #expect(wrong.status == 65)
+        #expect(wrong.stderr.contains("Status \"tilmeldt\" findes ikke for Tilbud om gruppeforløb"), "\(wrong.stderr)")
+        #expect(wrong.stderr.contains("kontakt_givet (kontakt givet)") && wrong.stderr.contains("gennemfoert (gennemført)"),
+                "\(wrong.stderr)")
+        #expect(try logBytes() == before)
+        let malformed = try followup("ikke et id")
+        #expect(malformed.status == 64)
+        #expect(malformed.stderr.contains("Status skal være et status-id fra formularen"), "\(malformed.stderr)")
+        #expect(try logBytes() == before)
+
+        let contact = try followup("kontakt_givet")
+        #expect(contact.status == 0, "\(contact.stderr)")
+        #expect(contact.stdout.contains("Opfølgning gemt (gruppeforloeb: kontakt givet)"), "\(contact.stdout)")
+        #expect(try courseStatus() == ("kontakt_givet", true))
+        let started = try followup("startet")                          // a step on the way needs no note
+        #expect(started.status == 0, "\(started.stderr)")
+        #expect(try courseStatus() == ("startet", true))
+        let completed = try followup("gennemfoert")
+        #expect(completed.status == 0, "\(completed.stderr)")
+        #expect(try courseStatus() == ("gennemfoert", false))
+        let again = try followup("startet")                            // closed: a new follow-up needs a note
+        #expect(again.status == 65)
+        #expect(again.stderr.contains("er allerede lukket"), "\(again.stderr)")
+    }
+
     /// Issue 15, item 10: a `KONFLIKT_TODAY` that is not a date is said, not ignored.
     @Test func aTodayThatIsNotADateIsAUsageError() throws {
         let (env, root) = try makeEnvironment()

@@ -24,7 +24,7 @@ import KonfliktTestSupport
         let team = PrivateKey(), visitor = PrivateKey(), other = PrivateKey()
         let id = try Self.writer(dir, device: "visitor", team: team, sender: visitor)
             .append(Sample.screening(level: "hoejt", actions: ["underretning"], flagged: true), author: "AB").id
-        let close = FollowupBody(screening: id, action: "underretning", status: .udfoert,
+        let close = FollowupBody(screening: id, action: "underretning", status: "udfoert",
                                  date: LocalDate(year: 2026, month: 3, day: 5)!, note: "")
         try Self.writer(dir, device: "other", team: team, sender: other).append(.followup(close), author: "XY")
         try Self.writer(dir, device: "other", team: team, sender: other).append(Sample.screening(flagged: true), author: "XY")

@@ -24,7 +24,7 @@ import KonfliktTestSupport
         store.index.records.map { store.summary($0, today: today) }.map { item in
             Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: item.visit ?? "-",
                  date: (item.visitDate ?? item.screeningDate).iso, child: item.maskedCPR,
-                 actions: item.actions.map { "\($0.action):\($0.status.rawValue):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
+                 actions: item.actions.map { "\($0.action):\($0.status.key):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
                     .joined(separator: ","),
                  overridden: item.overridden, corrections: item.corrections, flagged: item.flagged)
         }.sorted()
@@ -38,7 +38,7 @@ import KonfliktTestSupport
             if case .string(let text)? = item.answers["besoeg"] { visit = text }
             return Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: visit,
                         date: (item.visitDate ?? item.screeningDate).iso, child: child,
-                        actions: item.actions.map { "\($0.action):\($0.status.rawValue):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
+                        actions: item.actions.map { "\($0.action):\($0.status.key):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
                             .joined(separator: ","),
                         overridden: item.override != nil, corrections: item.corrections.count, flagged: item.flagged)
         }.sorted()

@@ -20,7 +20,7 @@ import Testing
         #expect(decision.rules.isEmpty)
         #expect(decision.flagged == false)
         #expect(decision.form == "konfliktscreening")
-        #expect(decision.formVersion == 2)
+        #expect(decision.formVersion == 3)
         #expect(decision.formFingerprint.count == 64)
     }
 

@@ -15,7 +15,7 @@ import Testing
         let form = try Fixtures.defaultForm()
         #expect(form.steps.map(\.title) == ["Besøget", "Information", "Screening", "Vurdering", "Tilbud"])
         #expect(form.question(id: "konfliktniveau")?.text == "Hvordan er konfliktniveauet i jeres familie?")
-        #expect(form.version == 2)
+        #expect(form.version == 3)
         // Version 2 adds questions and keeps every id of version 1, in the same order.
         let v1 = ["besoeg", "besoegsdato", "barn_cpr", "sundhedsplejerske", "deltagere", "informeret", "konfliktniveau",
                   "vold_mellem_foraeldre", "bekymring_trivsel", "barn_udsat", "interesse_gruppeforloeb", "samtykke_kontakt",

@@ -128,7 +128,7 @@ import KonfliktTestSupport
         var writer = LogWriter(directory: folder.data, device: "deva")
         writer.sealing = .authenticated(sealing)
         try writer.append(BodyCryptoTests.sensitiveScreening(), author: "AB")         // visit 2026-03-02
-        try writer.append(.followup(FollowupBody(screening: UUID(), action: "underretning", status: .udfoert,
+        try writer.append(.followup(FollowupBody(screening: UUID(), action: "underretning", status: "udfoert",
                                                  date: try #require(LocalDate(year: 2026, month: 11, day: 30)), note: "x")),
                           author: "AB", visitDate: LocalDate(year: 2025, month: 5, day: 1))
         let years = DeviceYearKeys.load(config: config)

@@ -237,7 +237,7 @@ import KonfliktTestSupport
             decision: Sample.decision(actions: ["gruppeforloeb"], flagged: true), visitDate: nil,
             reason: "Moren rettede niveauet bagefter")), author: "LE")
         try writer.append(.followup(FollowupBody(
-            screening: screening, action: "underretning", status: .udfoert, date: LocalDate(year: 2026, month: 3, day: 3)!,
+            screening: screening, action: "underretning", status: "udfoert", date: LocalDate(year: 2026, month: 3, day: 3)!,
             note: "Sendt til Familierådgivningen")), author: "LE")
         var everything = Data()
         for name in try FileManager.default.contentsOfDirectory(atPath: folder.data.path) {

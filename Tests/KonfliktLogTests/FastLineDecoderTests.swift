@@ -111,6 +111,8 @@ import Testing
         line(type: "correction", body: #"{"answers":{},"decision":\#(decision),"override":{"actions":[],"reason":""},"reason":"r","screening":"\#(id.uppercased())"}"#),
         line(type: "followup", body: #"{"action":"underretning","date":"2026-03-03","note":"Sendt \u2013 ok","screening":"\#(id)","status":"udfoert"}"#),
         line(type: "followup", body: #"{"action":"a","date":"2026-03-03","note":"","screening":"\#(id)","status":"ikke_relevant","x":null}"#),
+        // A status id is read as written; what it means comes from the form (another version may not know it).
+        line(type: "followup", body: #"{"action":"gruppeforloeb","date":"2026-03-03","note":"","screening":"\#(id)","status":"gjort"}"#),
         line(type: "export", body: #"{"parameters":{"period":"2026Q1","format":"csv","\u00e6":"ø"}}"#),
         line(type: "export", body: #"{"parameters":{}}"#),
     ])
@@ -166,7 +168,7 @@ import Testing
         (line(body: screening()).replacingOccurrences(of: #""seq":3"#, with: #""seq":03"#), .badEvent(file: "f.jsonl", line: 7, reason: "ikke gyldig JSON eller mangler felter")),
         (line(id: "e621e1f8c36c495a93fc0c247a3e6e5f", body: screening()), .badEvent(file: "f.jsonl", line: 7, reason: "ugyldigt id")),
         (line(id: "e621e1f8-c36c-495a-93fc-0c247a3e6e5g", body: screening()), .badEvent(file: "f.jsonl", line: 7, reason: "ugyldigt id")),
-        (line(type: "followup", body: #"{"action":"a","date":"2026-03-03","note":"","screening":"\#(id)","status":"gjort"}"#), .badEvent(file: "f.jsonl", line: 7, reason: "indholdet passer ikke til typen followup")),
+        (line(type: "followup", body: #"{"action":"a","date":"2026-03-03","note":"","screening":"\#(id)","status":7}"#), .badEvent(file: "f.jsonl", line: 7, reason: "indholdet passer ikke til typen followup")),
         (line(type: "besked", body: "{}"), .unknownEventType(file: "f.jsonl", line: 7, type: "besked")),
         (line(version: "2", body: screening()), .unsupportedVersion(file: "f.jsonl", line: 7, version: 2)),
         (line(body: screening()).replacingOccurrences(of: #""body":"#, with: #""enc":{"k":"x"},"body":"#), .encryptedBody(file: "f.jsonl", line: 7)),

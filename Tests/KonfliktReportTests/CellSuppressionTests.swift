@@ -484,9 +484,11 @@ enum RandomLog {
             events.append(F.event(next(), F.timestamp(day: Int.random(in: 0...spanDays, using: &rng)), F.correction(form, of: id, randomAnswers())))
         }
         for id in screenings where Int.random(in: 0..<3, using: &rng) == 0 {
-            events.append(F.event(next(), F.timestamp(day: Int.random(in: 0...spanDays, using: &rng)),
-                                  F.followup(of: id, action: ["underretning", "gruppeforloeb"].randomElement(using: &rng)!,
-                                             status: FollowupStatus.allCases.randomElement(using: &rng)!,
+            let timestamp = F.timestamp(day: Int.random(in: 0...spanDays, using: &rng))
+            let action = ["underretning", "gruppeforloeb"].randomElement(using: &rng)!
+            events.append(F.event(next(), timestamp,
+                                  F.followup(of: id, action: action,
+                                             status: form.statuses(ofAction: action).map(\.id).randomElement(using: &rng)!,
                                              date: LocalDate(year: 2026, month: Int.random(in: 1...12, using: &rng), day: 1)!,
                                              note: "Opfølgningsnote \(UInt32.random(in: 0...UInt32.max, using: &rng))")))
         }

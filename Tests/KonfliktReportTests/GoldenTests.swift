@@ -65,10 +65,14 @@ import Testing
                    day: 106)
         try append(F.correction(form, of: F.id(2), F.answers(date: d("2026-01-06"), level: "middel", violence: "nej")), day: 100)
         // Follow-ups: two reports sent (udfoert), one course enrolment, one declined.
-        try append(F.followup(of: F.id(20), action: "underretning", status: .udfoert, date: d("2026-03-11")), day: 70)
-        try append(F.followup(of: F.id(31), action: "underretning", status: .udfoert, date: d("2026-03-11")), day: 70)
-        try append(F.followup(of: F.id(19), action: "gruppeforloeb", status: .udfoert, date: d("2026-03-20")), day: 79)
-        try append(F.followup(of: F.id(20), action: "gruppeforloeb", status: .afvist, date: d("2026-03-21")), day: 80)
+        try append(F.followup(of: F.id(20), action: "underretning", status: "udfoert", date: d("2026-03-11")), day: 70)
+        try append(F.followup(of: F.id(31), action: "underretning", status: "udfoert", date: d("2026-03-11")), day: 70)
+        try append(F.followup(of: F.id(19), action: "gruppeforloeb", status: "udfoert", date: d("2026-03-20")), day: 79)
+        try append(F.followup(of: F.id(20), action: "gruppeforloeb", status: "afvist", date: d("2026-03-21")), day: 80)
+        // The course's path (issue 13): contact given, then started; the course stays open. Screening 19's
+        // `udfoert` above is an old record on the course: it still closes it and counts as tilmeldt/henvist.
+        try append(F.followup(of: F.id(21), action: "gruppeforloeb", status: "kontakt_givet", date: d("2026-03-12")), day: 71)
+        try append(F.followup(of: F.id(21), action: "gruppeforloeb", status: "startet", date: d("2026-03-26")), day: 85)
         return data
     }
 

@@ -64,7 +64,7 @@ import KonfliktCases
         #expect(html.contains("<script>\(HTMLReport.script)</script>"))
         // Header: period, form version, fingerprint; the paragraph on hidden numbers; the legend.
         #expect(html.contains("<dt>Perioder</dt><dd>2026K1 til 2026K2</dd>"))
-        #expect(html.contains("<dt>Formular</dt><dd>konfliktscreening version 2</dd>"))
+        #expect(html.contains("<dt>Formular</dt><dd>konfliktscreening version 3</dd>"))
         #expect(html.firstMatch(of: #/<dt>Datafingeraftryk</dt><dd>[0-9a-f]{64}</dd>/#) != nil)
         #expect(html.contains("Sådan er små tal skjult"))
         #expect(html.contains("det står som x og er altid 5 eller mere"))

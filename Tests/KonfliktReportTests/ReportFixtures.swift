@@ -79,7 +79,7 @@ enum ReportFixtures {
                                           override: override, reason: reason))
     }
 
-    static func followup(of screening: UUID, action: String, status: FollowupStatus, date: LocalDate,
+    static func followup(of screening: UUID, action: String, status: String, date: LocalDate,
                          note: String = "Sendt til rådgiveren") -> EventBody {
         .followup(FollowupBody(screening: screening, action: action, status: status, date: date, note: note))
     }

@@ -247,7 +247,7 @@ final class ReviewFixture {
         var events = try fixture.leadEvents()
         #expect(events.count == 1)
         guard case .followup(let first)? = events.first?.body else { Issue.record("no follow-up"); return }
-        #expect(first.screening == fixture.exposedID && first.action == "underretning" && first.status == .udfoert)
+        #expect(first.screening == fixture.exposedID && first.action == "underretning" && first.status == "udfoert")
         #expect(first.date == ReviewFixture.today && first.note == "Sendt til Familierådgivningen")
         #expect(events.first?.author == "LE")
         press(screen, terminal, [.escape])
@@ -280,7 +280,7 @@ final class ReviewFixture {
         press(screen, terminal, [.tab, .tab, .tab] + keys("Sendt") + [.enter, .enter])
         #expect(terminal.contains("Gemt: Underretning til Familierådgivningen – udført."))
         let row = try #require(screen.rows.first { $0.item.id == fixture.exposedID })
-        #expect(row.item.actions.first { $0.action == "underretning" }?.status == .done)
+        #expect(row.item.actions.first { $0.action == "underretning" }?.status.key == "udfoert")
         press(screen, terminal, [.escape, .enter, .character("o"), .character("2"), .tab, .character("2"), .enter, .enter, .enter, .enter])
         #expect(terminal.contains("– afvist. Sagen er"))   // "… Sagen er lukket", cut at 80 columns
         #expect(!screen.rows.contains { $0.item.id == fixture.exposedID })
@@ -292,7 +292,7 @@ final class ReviewFixture {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
         press(screen, terminal, [.down, .down, .enter, .character("o"), .tab, .character("3"), .enter, .enter, .enter])
-        #expect(terminal.contains("Skriv i noten, hvorfor handlingen ikke er relevant."))
+        #expect(terminal.contains("Skriv i noten, hvorfor status er \"ikke relevant\"."))
         #expect(try fixture.leadEvents().isEmpty)
         press(screen, terminal, [.backtab] + Array(repeating: Key.backspace, count: 10) + keys("01-01-2027") + [.tab] +
               keys("Familien er flyttet") + [.enter])
@@ -308,8 +308,9 @@ final class ReviewFixture {
     @Test func followupDatesAndClosedActionsFollowOneRule() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
-        // The course case (visit 20-11-2026): a date before the visit.
-        press(screen, terminal, [.down, .enter, .character("o"), .tab, .tab] + Array(repeating: Key.backspace, count: 10)
+        // The course case (visit 20-11-2026), completed (the third of the course's statuses): a date
+        // before the visit.
+        press(screen, terminal, [.down, .enter, .character("o"), .tab, .character("3"), .tab] + Array(repeating: Key.backspace, count: 10)
               + keys("19-11-2026") + [.function(10)])
         #expect(terminal.contains("ligger før besøget (20-11-2026)"))
         #expect(!terminal.contains("Gem denne opfølgning?"))
@@ -445,13 +446,38 @@ final class ReviewFixture {
         #expect(ReviewScreen.describe(.number(1e300), question: question).contains("e"))   // no crash on any number
     }
 
-    /// Status texts come from the form's actions (`done_label`), not from ids in the code.
-    @Test func statusTextsComeFromTheFormsDoneLabels() throws {
+    /// Status texts come from the form's actions (`statuses`, else the defaults with `done_label`), not
+    /// from ids in the code.
+    @Test func statusTextsComeFromTheFormsStatuses() throws {
         let fixture = try ReviewFixture()
         let screen = ReviewScreen(environment: fixture.environment())
         for action in fixture.form.actions {
-            #expect(screen.statusText(.udfoert, action: action.id) == action.doneLabel)
+            #expect(screen.statusField(action: action.id, selected: nil).options.map(\.label) == action.statuses.map(\.label))
+            for status in action.statuses { #expect(screen.statusText(status.id, action: action.id) == status.label) }
         }
+        let report = try #require(fixture.form.action(id: "underretning"))
+        #expect(screen.statusText("udfoert", action: report.id) == report.doneLabel)
+    }
+
+    /// Issue 13: the review screen offers the course's path for the course, from the form, and a step
+    /// that leaves it open (kontakt givet) keeps the case among the open ones.
+    @Test func theFollowupPageOffersTheCoursePathForTheCourse() throws {
+        let fixture = try ReviewFixture()
+        let (screen, terminal) = open(fixture)
+        press(screen, terminal, [.down, .enter, .character("o")])                 // the course case
+        #expect(terminal.contains("(•) 1 Tilbud om gruppeforløb"))
+        let course = try #require(fixture.form.action(id: "gruppeforloeb"))
+        #expect(course.statuses.map(\.id) == ["kontakt_givet", "startet", "gennemfoert", "afvist", "ikke_relevant", "udfoert"])
+        for status in course.statuses { #expect(terminal.contains(status.label), "\(status.label)\n\(terminal.text)") }
+        #expect(!terminal.contains("Udført – underretningen er sendt"))
+        press(screen, terminal, [.tab, .character("1"), .function(10), .enter])
+        #expect(terminal.contains("Gemt: Tilbud om gruppeforløb (Sammen uden vold) – kontakt givet."))
+        guard case .followup(let body)? = try fixture.leadEvents().last?.body else { Issue.record("no follow-up"); return }
+        #expect(body.action == "gruppeforloeb" && body.status == "kontakt_givet")
+        let row = try #require(screen.rows.first { $0.item.id == fixture.courseID })
+        let state = try #require(row.item.actions.first { $0.action == "gruppeforloeb" })
+        #expect(state.status.key == "kontakt_givet" && !state.status.closes)
+        #expect(row.item.isOpen)
     }
 
     @Test func leavingACorrectionSavesNothing() throws {
