@@ -14,7 +14,7 @@ public enum IndexScope: Sendable {
     case lookup
 }
 
-/// The case index's file (format 7): a prefix, a table of sections, and the sections, each checked
+/// The case index's file (format 8): a prefix, a table of sections, and the sections, each checked
 /// on its own, so that a reader reads only the sections it needs.
 ///
 /// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
@@ -32,7 +32,7 @@ public enum IndexScope: Sendable {
 /// associated data. Either way a section of another save, another number or a flipped byte is not
 /// trusted, and the index is rebuilt from the log.
 enum IndexFormat {
-    static let version: UInt32 = 7
+    static let version: UInt32 = 8
     static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
