@@ -264,9 +264,13 @@ extension CaseIndex {
         Self.encode(self.history, to: &history)
         var ids = BinaryWriter()
         ids.reserve(records.count * 8)
-        for id in records.map({ Self.idPrefix($0.id) }).sorted() { ids.uint64(id) }
+        var prefixes = records.map { Self.idPrefix($0.id) }
+        prefixes.sort()
+        for id in prefixes { ids.uint64(id) }
         var cprs = BinaryWriter()
-        let visits = records.filter { $0.cprKey != 0 }.map { CPRVisit(key: $0.cprKey, visit: $0.visit) }.sorted()
+        // Lazily, so the records are not copied to be filtered (a million records are 170 MB).
+        var visits = Array(records.lazy.filter { $0.cprKey != 0 }.map { CPRVisit(key: $0.cprKey, visit: $0.visit) })
+        visits.sort()
         cprs.reserve(visits.count * 9)
         for entry in visits {
             cprs.uint64(entry.key)
