@@ -265,6 +265,14 @@ public struct CaseIndex: Sendable {
         return number
     }
 
+    /// Drops the id table after `records` were rearranged (a partly read index read more); it is built
+    /// again when many ids are asked for.
+    mutating func forgetPositions() {
+        positions = [:]
+        positionsBuilt = false
+        scansLeft = 64
+    }
+
     private mutating func position(of id: UUID) -> Int32? {
         // A loaded index finds its first few ids by a scan (a few ms at a million records) and builds
         // the table only when many are asked for: one new event should not cost a million-entry table.

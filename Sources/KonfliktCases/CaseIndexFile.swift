@@ -56,6 +56,14 @@ enum IndexFormat {
         return out.data
     }
 
+    /// A clear section's trailer: the SHA-256 of what it is bound to and its bytes.
+    static func checksum(_ bound: [UInt8], _ body: some DataProtocol) -> [UInt8] {
+        var hasher = SHA256()
+        hasher.update(data: bound)
+        hasher.update(data: body)
+        return Array(hasher.finalize())
+    }
+
     /// The bytes of a whole index file with `sections` (in `Section` order), written straight into
     /// one buffer (at a million events the index holds tens of megabytes).
     static func file(_ sections: [[UInt8]], key: SymmetricKey?) throws -> Data {
@@ -76,11 +84,8 @@ enum IndexFormat {
             if let key {
                 out.append(try ChaChaPoly.seal(body, using: key, authenticating: bound).combined)
             } else {
-                var hasher = SHA256()
-                hasher.update(data: bound)
-                hasher.update(data: body)
                 out.append(contentsOf: body)
-                out.append(contentsOf: Array(hasher.finalize()))
+                out.append(contentsOf: checksum(bound, body))
             }
         }
         guard out.count == head.data.count + lengths.reduce(0, +) else { throw CocoaError(.fileWriteUnknown) }
@@ -141,17 +146,7 @@ final class IndexSource: Sendable {
         }
         let source = IndexSource(read: { offset, length in
             var data = Data(count: length)
-            let done = data.withUnsafeMutableBytes { raw -> Int in
-                var done = 0
-                while done < length {
-                    let got = pread(fd, raw.baseAddress! + done, length - done, off_t(offset) + off_t(done))
-                    if got < 0, errno == EINTR { continue }
-                    guard got > 0 else { break }
-                    done += got
-                }
-                return done
-            }
-            return done == length ? data : nil
+            return data.withUnsafeMutableBytes { ExactRead.fill($0, fd: fd, offset: offset) } ? data : nil
         }, size: Int64(status.st_size), key: key, close: { _ = Foundation.close(fd) })
         if source == nil { _ = Foundation.close(fd) }
         return source
@@ -178,10 +173,7 @@ final class IndexSource: Sendable {
         }
         guard stored.count >= 32 else { return nil }
         let body = stored.prefix(stored.count - 32)
-        var hasher = SHA256()
-        hasher.update(data: bound)
-        hasher.update(data: body)
-        guard Array(hasher.finalize()).elementsEqual(stored.suffix(32)) else { return nil }
+        guard IndexFormat.checksum(bound, body).elementsEqual(stored.suffix(32)) else { return nil }
         return body
     }
 }
@@ -422,9 +414,7 @@ extension CaseIndex {
             return input.atEnd ? (positions, flagged) : nil
         }) else { return false }
         records = flagged + records
-        positions = [:]
-        positionsBuilt = false
-        scansLeft = 64
+        forgetPositions()
         partial.flaggedPositions = places
         partial.flaggedUnread = false
         self.partial = partial
@@ -511,9 +501,7 @@ extension CaseIndex {
                 return merged
             }) else { return false }
             records = merged
-            positions = [:]
-            positionsBuilt = false
-            scansLeft = 64
+            forgetPositions()
             partial.restUnread = false
             partial.ids = nil
             self.partial = partial

@@ -147,7 +147,8 @@ public struct CaseStore: Sendable {
     }
 
     /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order (all
-    /// of them also in an index opened with `IndexScope.flagged`).
+    /// of them also in an index opened with `IndexScope.flagged`; an index opened with `.lookup` is for
+    /// `hasScreening` only).
     public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
         index.records.lazy.filter { includeClosed ? $0.wasFlagged : $0.isFlagged && $0.isOpen }

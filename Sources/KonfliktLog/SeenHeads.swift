@@ -112,14 +112,7 @@ public struct SeenHeads: Sendable, Codable, Equatable {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var bytes = [UInt8](repeating: 0, count: count)
-        var done = 0
-        while done < count {
-            let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, count - done, off_t(offset) + off_t(done)) }
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { return nil }
-            done += n
-        }
-        return bytes
+        return bytes.withUnsafeMutableBytes { ExactRead.fill($0, fd: fd, offset: offset) } ? bytes : nil
     }
 
     private static func hex<D: Sequence>(_ digest: D) -> String where D.Element == UInt8 {

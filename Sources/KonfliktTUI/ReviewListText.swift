@@ -64,56 +64,68 @@ extension ReviewList {
     /// building the item and its two dictionaries (the list at a million events has 23,000 lines).
     public static func appendJSON(_ row: ReviewRow, author: String, to out: inout [UInt8]) {
         let case_ = row.item
-        // The item's maps are written sorted by action id; an action appears once (a bit in the index).
+        // The maps are written sorted by action id; an action appears once (a bit in the index).
         let sorted = case_.actions.sorted { $0.action < $1.action }
+        writeJSON(actions: case_.actions.map(\.action), author: author, child: row.maskedCPR,
+                  corrections: case_.corrections, date: row.date.iso, daysOpen: row.daysOpen,
+                  deadlines: sorted.compactMap { state in state.deadline.map { (state.action, $0.iso) } },
+                  device: case_.device, id: case_.id.lowercaseText, open: case_.isOpen, overdue: case_.isOverdue,
+                  overridden: case_.overridden, status: sorted.map { ($0.action, jsonStatus($0.status)) },
+                  visit: row.visit, to: &out)
+    }
+
+    /// The one writer of a `review --list --json` line: keys in alphabetical order, the two maps given
+    /// as pairs already sorted by key, strings escaped as `JSONEncoder` escapes them.
+    static func writeJSON(actions: [String], author: String, child: String, corrections: Int, date: String,
+                          daysOpen: Int?, deadlines: [(String, String)], device: String, id: String, open: Bool,
+                          overdue: Bool, overridden: Bool, status: [(String, String)], visit: String?,
+                          to out: inout [UInt8]) {
         func string(_ text: String) { JSONString.append(text, to: &out) }
         func raw(_ text: StaticString) {
             out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
+        func flag(_ value: Bool) { if value { raw("true") } else { raw("false") } }
+        func map(_ pairs: [(String, String)]) {
+            out.append(0x7B)
+            for (index, pair) in pairs.enumerated() {
+                if index > 0 { out.append(0x2C) }
+                string(pair.0)
+                out.append(0x3A)
+                string(pair.1)
+            }
+            out.append(0x7D)
+        }
         raw("{\"actions\":[")
-        for (index, state) in case_.actions.enumerated() {
+        for (index, action) in actions.enumerated() {
             if index > 0 { out.append(0x2C) }
-            string(state.action)
+            string(action)
         }
         raw("],\"author\":")
         string(author)
         raw(",\"child\":")
-        string(row.maskedCPR)
+        string(child)
         raw(",\"corrections\":")
-        out.append(contentsOf: String(case_.corrections).utf8)
+        out.append(contentsOf: String(corrections).utf8)
         raw(",\"date\":")
-        string(row.date.iso)
+        string(date)
         raw(",\"days_open\":")
-        if let days = row.daysOpen { out.append(contentsOf: String(days).utf8) } else { raw("null") }
-        raw(",\"deadlines\":{")
-        var first = true
-        for state in sorted {
-            guard let deadline = state.deadline else { continue }
-            if !first { out.append(0x2C) }
-            first = false
-            string(state.action)
-            out.append(0x3A)
-            string(deadline.iso)
-        }
-        raw("},\"device\":")
-        string(case_.device)
+        if let daysOpen { out.append(contentsOf: String(daysOpen).utf8) } else { raw("null") }
+        raw(",\"deadlines\":")
+        map(deadlines)
+        raw(",\"device\":")
+        string(device)
         raw(",\"id\":")
-        string(case_.id.lowercaseText)
+        string(id)
         raw(",\"open\":")
-        if case_.isOpen { raw("true") } else { raw("false") }
+        flag(open)
         raw(",\"overdue\":")
-        if case_.isOverdue { raw("true") } else { raw("false") }
+        flag(overdue)
         raw(",\"overridden\":")
-        if case_.overridden { raw("true") } else { raw("false") }
-        raw(",\"status\":{")
-        for (index, state) in sorted.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            string(state.action)
-            out.append(0x3A)
-            string(jsonStatus(state.status))
-        }
-        raw("},\"visit\":")
-        if let visit = row.visit { string(visit) } else { raw("null") }
+        flag(overridden)
+        raw(",\"status\":")
+        map(status)
+        raw(",\"visit\":")
+        if let visit { string(visit) } else { raw("null") }
         out.append(0x7D)
     }
 
@@ -155,58 +167,17 @@ extension ReviewList {
 }
 
 extension ReviewList.Item {
-    /// The item as one line of JSON, written by hand: the same bytes as `JSONEncoder` with sorted keys
-    /// and unescaped slashes (a test compares them), about twenty times faster for long lists.
+    /// The item as one line of JSON, written by hand (`ReviewList.writeJSON`): the same bytes as
+    /// `JSONEncoder` with sorted keys and unescaped slashes (a test compares them), about twenty times
+    /// faster for long lists.
     public func jsonLine() -> String {
         var out: [UInt8] = []
-        appendJSON(to: &out)
+        func sorted(_ map: [String: String]) -> [(String, String)] {
+            map.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        }
+        ReviewList.writeJSON(actions: actions, author: author, child: child, corrections: corrections, date: date,
+                             daysOpen: days_open, deadlines: sorted(deadlines), device: device, id: id, open: open,
+                             overdue: overdue, overridden: overridden, status: sorted(status), visit: visit, to: &out)
         return String(decoding: out, as: UTF8.self)
-    }
-
-    /// Appends `jsonLine()`'s bytes to `out` (UTF-8), without building a string per line.
-    private func appendJSON(to out: inout [UInt8]) {
-        var first = true
-        func key(_ name: StaticString) {
-            if !first { out.append(0x2C) }
-            out.append(0x22)
-            out.append(contentsOf: UnsafeBufferPointer(start: name.utf8Start, count: name.utf8CodeUnitCount))
-            out += [0x22, 0x3A]
-            first = false
-        }
-        func raw(_ text: String) { out.append(contentsOf: text.utf8) }
-        func string(_ text: String) { JSONString.append(text, to: &out) }
-        func map(_ values: [String: String]) {
-            out.append(0x7B)
-            for (index, pair) in values.sorted(by: { $0.key < $1.key }).enumerated() {
-                if index > 0 { out.append(0x2C) }
-                string(pair.key)
-                out.append(0x3A)
-                string(pair.value)
-            }
-            out.append(0x7D)
-        }
-        out.append(0x7B)
-        key("actions")
-        out.append(0x5B)
-        for (index, action) in actions.enumerated() {
-            if index > 0 { out.append(0x2C) }
-            string(action)
-        }
-        out.append(0x5D)
-        key("author"); string(author)
-        key("child"); string(child)
-        key("corrections"); raw(String(corrections))
-        key("date"); string(date)
-        key("days_open"); raw(days_open.map(String.init) ?? "null")
-        key("deadlines"); map(deadlines)
-        key("device"); string(device)
-        key("id"); string(id)
-        key("open"); raw(open ? "true" : "false")
-        key("overdue"); raw(overdue ? "true" : "false")
-        key("overridden"); raw(overridden ? "true" : "false")
-        key("status"); map(status)
-        key("visit")
-        if let visit { string(visit) } else { raw("null") }
-        out.append(0x7D)
     }
 }

@@ -30,6 +30,24 @@ import KonfliktTestSupport
         return listed(try CaseStore.open(directory: dir.data, state: fresh.state, form: form))
     }
 
+    /// Demo data of `count` screenings in a fresh folder, with the index built and saved by a full reader.
+    static func savedIndex(count: Int, seed: UInt64) throws -> (Form, TemporaryDirectory, CaseStore) {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: count, seed: seed, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        return (form, dir, try CaseStore.open(directory: dir.data, state: dir.state, form: form))
+    }
+
+    /// Flips bits `mask` of one byte of the saved index's `rest` section (`1/part` of the way in).
+    static func flipByte(inRestOf dir: TemporaryDirectory, at part: Int, with mask: UInt8) throws {
+        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let rest = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.rest.rawValue]
+        bytes[Int(rest.offset) + rest.length / part] ^= mask
+        try bytes.write(to: URL(fileURLWithPath: path))
+    }
+
     /// A new screening that flags the case (high conflict, a report recommended).
     static func flaggedScreening(_ form: Form) -> EventBody {
         let answers: Answers = ["besoeg": .string("2mdr"), "besoegsdato": .string("2026-11-20"),
@@ -41,11 +59,7 @@ import KonfliktTestSupport
     }
 
     @Test func theListReadsOnlyTheFlaggedRecordsAndShowsWhatAFoldFromScratchShows() throws {
-        let form = try Sample.form()
-        let source = try CaseIndexTests.demo(count: 400, seed: 31, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let (form, dir, full) = try Self.savedIndex(count: 400, seed: 31)
         let flaggedCount = full.index.records.filter(\.wasFlagged).count
         #expect(flaggedCount > 0 && flaggedCount < full.index.records.count)
 
@@ -59,11 +73,7 @@ import KonfliktTestSupport
     }
 
     @Test func aNewScreeningIsFoundNewByTheIdTableAndTheRestStaysUnread() throws {
-        let form = try Sample.form()
-        let source = try CaseIndexTests.demo(count: 300, seed: 32, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 32)
         try LogWriter(directory: dir.data, device: "ny-enhed").append(Self.flaggedScreening(form), author: "NY")
 
         let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
@@ -95,11 +105,7 @@ import KonfliktTestSupport
     }
 
     @Test func aFollowupReadsTheRestAndADamagedRestMeansARebuild() throws {
-        let form = try Sample.form()
-        let source = try CaseIndexTests.demo(count: 300, seed: 33, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 33)
         let open = try #require(full.flaggedCases(includeClosed: false, today: Self.today).first { !$0.actions.isEmpty })
         let action = try #require(open.actions.first { !$0.status.closes }).action
         try LogWriter(directory: dir.data, device: "leder").append(.followup(FollowupBody(
@@ -119,11 +125,7 @@ import KonfliktTestSupport
         try FileManager.default.removeItem(atPath: path)
         try FileManager.default.moveItem(atPath: dir.data.file("leder.jsonl"), toPath: dir.path + "/leder.jsonl")
         _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let source6 = try #require(IndexSource.bytes(bytes, key: nil))
-        let rest = source6.places[IndexFormat.Section.rest.rawValue]
-        bytes[Int(rest.offset) + rest.length / 2] ^= 0x20
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try Self.flipByte(inRestOf: dir, at: 2, with: 0x20)
         try FileManager.default.moveItem(atPath: dir.path + "/leder.jsonl", toPath: dir.data.file("leder.jsonl"))
         let rebuilt = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
         #expect(rebuilt.report.rebuiltBecause != nil)
@@ -131,11 +133,7 @@ import KonfliktTestSupport
     }
 
     @Test func aCaseOpenedFromTheListIsReadWithItsHistory() throws {
-        let form = try Sample.form()
-        let source = try CaseIndexTests.demo(count: 300, seed: 34, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 34)
         let withHistory = try #require(full.index.records.first { $0.wasFlagged && $0.followups + $0.corrections > 0 })
         var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
         let details = try #require(try list.details(withHistory.id, today: Self.today))
@@ -151,11 +149,7 @@ import KonfliktTestSupport
         // A case that is not among the flagged, opened through a list whose `rest` section is damaged:
         // the index is rebuilt from the log, and the case is still found.
         let quiet = try #require(full.index.records.first { !$0.wasFlagged })
-        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
-        var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let rest = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.rest.rawValue]
-        bytes[Int(rest.offset) + rest.length / 3] ^= 0x04
-        try bytes.write(to: URL(fileURLWithPath: path))
+        try Self.flipByte(inRestOf: dir, at: 3, with: 0x04)
         var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
         #expect(damaged.report.rebuiltBecause == nil)          // the damage is not read yet
         let found = try damaged.details(quiet.id, today: Self.today)
@@ -164,12 +158,8 @@ import KonfliktTestSupport
     }
 
     @Test func sectionsOfAnotherSaveAreNotTrusted() throws {
-        let form = try Sample.form()
+        let (form, _, store) = try Self.savedIndex(count: 120, seed: 35)
         let schema = try CaseSchema(form: form)
-        let source = try CaseIndexTests.demo(count: 120, seed: 35, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
         let one = try store.index.encoded()
         let two = try store.index.encoded()
         #expect(one != two)                      // a new generation at every save
@@ -192,11 +182,7 @@ import KonfliktTestSupport
     /// screenings, the screenings folded since answer for themselves, and a correction makes the reader
     /// read everything (a record may have changed).
     @Test func aChildIsLookedUpInTheCPRTableWithoutReadingRecords() throws {
-        let form = try Sample.form()
-        let source = try CaseIndexTests.demo(count: 300, seed: 36, form: form)
-        let dir = TemporaryDirectory()
-        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
-        let full = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 36)
         let visits = full.index.schema.visits
         let sampled = full.index.records.filter { $0.cprKey != 0 && $0.visit >= 0 }.prefix(40)
         #expect(sampled.count == 40)
