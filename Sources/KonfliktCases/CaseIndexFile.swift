@@ -2,8 +2,9 @@ import Crypto
 import Foundation
 import KonfliktLog
 
-/// How much of a saved index a reader needs at first: all of it (the export, a correction), or the
-/// flagged cases only (the team lead's list), the rest read when something asks for it.
+/// How much of a saved index a reader needs at first: all of it (a correction), the flagged cases only
+/// (the team lead's list), or the export's tallies only (the export), the rest read when something
+/// asks for it.
 public enum IndexScope: Sendable {
     /// Every record and the history.
     case all
@@ -12,9 +13,13 @@ public enum IndexScope: Sendable {
     /// No records at first: for looking a child up by CPR number (`CaseStore.hasScreening`) through the
     /// CPR table; everything else is read when needed.
     case lookup
+    /// No records at first, the export's tallies instead (`CaseIndex.tallies`): the export counts the
+    /// saved tallies and the screenings folded since; everything else is read when needed (a
+    /// correction or a follow-up of a saved screening reads every record, and the export counts those).
+    case tallies
 }
 
-/// The case index's file (format 8): a prefix, a table of sections, and the sections, each checked
+/// The case index's file (format 9): a prefix, a table of sections, and the sections, each checked
 /// on its own, so that a reader reads only the sections it needs.
 ///
 /// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
@@ -24,20 +29,23 @@ public enum IndexScope: Sendable {
 ///   counts), `flagged` (the records of cases flagged at some point, with their positions),
 ///   `rest` (the other records), `history` (corrections and follow-ups per screening), `ids`
 ///   (the sorted first 8 bytes of every screening id, to learn that a new screening is new without
-///   reading the other records) and `cprs` (the keyed CPR hash and the visit of every screening with a
-///   CPR number, sorted, to tell whether a child was screened at a visit without reading any record).
+///   reading the other records), `cprs` (the keyed CPR hash and the visit of every screening with a
+///   CPR number, sorted, to tell whether a child was screened at a visit without reading any record)
+///   and `tallies` (the export's counts: the distinct `TallyKey`s of the records, at day granularity,
+///   with how many records share each, and how many records are of other forms, so the export reads
+///   no record).
 ///
 /// In clear, a section is followed by the SHA-256 of the prefix, the generation, its number and its
 /// bytes. Sealed, it is one ChaCha20-Poly1305 box with the prefix, the generation and its number as
 /// associated data. Either way a section of another save, another number or a flipped byte is not
 /// trusted, and the index is rebuilt from the log.
 enum IndexFormat {
-    static let version: UInt32 = 8
+    static let version: UInt32 = 9
     static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
 
-    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids, cprs }
+    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids, cprs, tallies }
 
     static func prefix(_ mode: Mode) -> [UInt8] {
         var out = BinaryWriter()
@@ -192,6 +200,9 @@ struct PartialIndex: Sendable {
     var cprs: Data?
     /// The sorted id table (8 bytes each, little-endian), once read.
     var ids: Data?
+    /// The export's tallies, once read (`IndexScope.tallies`); true for the saved records while the
+    /// other records are unread.
+    var tallies: SavedTallies?
 }
 
 extension CaseIndex {
@@ -268,7 +279,9 @@ extension CaseIndex {
             cprs.uint64(entry.key)
             cprs.bytes([UInt8(bitPattern: entry.visit)])
         }
-        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data, cprs.data], key: key)
+        let tallies = encodedTallies()
+        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data, cprs.data, tallies],
+                                    key: key)
     }
 
     /// The first 8 bytes of `id`, as the id table keeps them.
@@ -384,6 +397,8 @@ extension CaseIndex {
         switch scope {
         case .lookup: break
         case .flagged: guard index.readFlagged() else { return nil }
+        // Tallies that cannot be read or trusted: the records are, most likely (else a rebuild).
+        case .tallies: guard index.readTallies() || index.readAll() else { return nil }
         case .all: guard index.readAll() else { return nil }
         }
         return index
@@ -504,6 +519,7 @@ extension CaseIndex {
             forgetPositions()
             partial.restUnread = false
             partial.ids = nil
+            partial.tallies = nil
             self.partial = partial
         }
         return readHistory()

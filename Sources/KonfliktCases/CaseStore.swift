@@ -148,11 +148,24 @@ public struct CaseStore: Sendable {
 
     /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order (all
     /// of them also in an index opened with `IndexScope.flagged`; an index opened with `.lookup` is for
-    /// `hasScreening` only).
+    /// `hasScreening` only, one opened with `.tallies` for `tallies` only).
     public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
         index.records.lazy.filter { includeClosed ? $0.wasFlagged : $0.isFlagged && $0.isOpen }
             .map { summary($0, today: today) }
+    }
+
+    /// Calls `body` with the export's tally key of every screening of the form and how many screenings
+    /// share it; returns how many screenings of other forms there are (see `CaseIndex.tallies`). Opened
+    /// with `IndexScope.all` or `.tallies`, nothing more is read; opened with another scope, the rest of
+    /// the saved index is read first, and the index is rebuilt from the log when it cannot be.
+    public mutating func tallies(_ body: (TallyKey, Int) -> Void) throws -> Int {
+        if let otherForm = index.tallies(body) { return otherForm }
+        if !index.readAll() {
+            index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
+            try refresh()
+        }
+        return index.tallies(body) ?? 0
     }
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.

@@ -120,9 +120,12 @@ public enum ExportRunner {
     public static func build(_ parameters: ExportParameters) throws(ExportError) -> ExportResult {
         try parameters.validate()
         let store: CaseStore
+        let table: ReportTable
         do {
+            // The saved tallies instead of every record: the export counts, it needs no case.
             store = try CaseStore.open(directory: parameters.data, state: parameters.state, form: parameters.form,
-                                       keys: parameters.keys)
+                                       keys: parameters.keys, scope: .tallies)
+            table = try ReportAggregator.table(store, layout: ReportLayout(form: parameters.form), options: parameters.options)
         } catch let error as LogError {
             throw .readFailed(error)
         } catch let error as CaseIndexError {
@@ -130,7 +133,6 @@ public enum ExportRunner {
         } catch {
             throw .readFailed(.readFailed(path: parameters.data.path, reason: "\(error)"))
         }
-        let table = ReportAggregator.table(store, layout: ReportLayout(form: parameters.form), options: parameters.options)
         let suppressed = CellSuppression.apply(to: table, minCell: parameters.minCell)
         let document = ExportDocument(table: suppressed, created: parameters.now, owner: parameters.owner)
         var warnings = store.warnings

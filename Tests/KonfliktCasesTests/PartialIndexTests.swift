@@ -175,7 +175,26 @@ import KonfliktTestSupport
         // Cut short anywhere: not trusted.
         for cut in [10, one.count / 3, one.count - 1] {
             #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .flagged) == nil)
+            #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .tallies) == nil)
         }
+        // The `tallies` section of the second save spliced into the first: not trusted, so the export's
+        // reader reads the records instead.
+        let c = first.places[IndexFormat.Section.tallies.rawValue], d = second.places[IndexFormat.Section.tallies.rawValue]
+        #expect(c.length == d.length)
+        var otherTallies = one
+        otherTallies.replaceSubrange(Int(c.offset) ..< Int(c.offset) + c.length, with: two[Int(d.offset) ..< Int(d.offset) + d.length])
+        let fromRecords = try #require(CaseIndex.decode(otherTallies, schema: schema, scope: .tallies))
+        #expect(fromRecords.isComplete && fromRecords.records == store.index.records)
+        let fromTallies = try #require(CaseIndex.decode(one, schema: schema, scope: .tallies))
+        #expect(!fromTallies.isComplete && fromTallies.records.isEmpty)
+        // Either way the same tallies as the full index's, key by key.
+        func counts(_ index: CaseIndex) -> [TallyKey: Int] {
+            var counts: [TallyKey: Int] = [:]
+            _ = index.tallies { counts[$0, default: 0] += $1 }
+            return counts
+        }
+        #expect(counts(fromTallies) == counts(store.index) && counts(fromRecords) == counts(store.index))
+        #expect(fromTallies.tallies { _, _ in } == store.index.tallies { _, _ in })
     }
 
     /// The "already screened at this visit" check reads no record: the CPR table answers for the saved

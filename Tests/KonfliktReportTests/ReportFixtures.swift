@@ -109,12 +109,17 @@ enum ReportFixtures {
             }
             try Data(bytes).write(to: URL(fileURLWithPath: data.file("dev1.jsonl")))
             let layout = ReportLayout(form: form)
-            let cold = ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
+            let cold = try ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
                                               layout: layout, options: options)
-            let warm = ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
+            let warm = try ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form),
                                               layout: layout, options: options)
-            #expect(warm.rows == cold.rows)
+            // The export's reader: the tallies saved with the index instead of its records.
+            let tallies = try ReportAggregator.table(try CaseStore.open(directory: data, state: state, form: form, scope: .tallies),
+                                                     layout: layout, options: options)
+            #expect(warm.rows == cold.rows && tallies.rows == cold.rows)
             #expect(warm.orphans == cold.orphans && warm.dataFingerprint == cold.dataFingerprint)
+            #expect(tallies.orphans == cold.orphans && tallies.dataFingerprint == cold.dataFingerprint)
+            #expect(tallies.otherFormScreenings == cold.otherFormScreenings && tallies.formVersions == cold.formVersions)
             return cold
         } catch {
             Issue.record("could not build the table: \(error)")

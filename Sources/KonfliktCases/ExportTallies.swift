@@ -1,0 +1,178 @@
+import Foundation
+
+/// What the export counts of one screening of the index's form, at day granularity: the day it counts
+/// from, the visit, the form version, the kept answer values, the recommended, in-force and tracked
+/// actions, the follow-up statuses and whether the recommendation was overridden. Screenings with the
+/// same key are counted together; the saved index keeps the distinct keys of its records with their
+/// counts (the `tallies` section), so the export can count without reading a record.
+public struct TallyKey: Sendable, Hashable {
+    /// The day the screening counts from (`CaseRecord.startDay`, a day number).
+    public var day: Int32
+    /// The visit's position among the schema's visits, or -1.
+    public var visit: Int8
+    /// The form version of the screening.
+    public var formVersion: Int32
+    /// The kept answer values in force.
+    public var answers: AnswerBits
+    /// The recommended, in-force and tracked actions (action bits).
+    public var recommended: UInt64, inForce: UInt64, tracked: UInt64
+    /// The follow-up status in force of each action.
+    public var statuses: StatusCodes
+    /// Whether the recommendation was overridden.
+    public var overridden: Bool
+
+    /// The key of `record`, as the fold left it (corrections, overrides and follow-ups applied).
+    public init(_ record: CaseRecord) {
+        day = record.startDay
+        visit = record.visit
+        formVersion = record.formVersion
+        answers = record.answers
+        recommended = record.recommended
+        inForce = record.inForce
+        tracked = record.tracked
+        statuses = record.statuses
+        overridden = record.isOverridden
+    }
+
+    init(day: Int32, visit: Int8, formVersion: Int32, answers: AnswerBits, recommended: UInt64, inForce: UInt64,
+         tracked: UInt64, statuses: StatusCodes, overridden: Bool) {
+        self.day = day
+        self.visit = visit
+        self.formVersion = formVersion
+        self.answers = answers
+        self.recommended = recommended
+        self.inForce = inForce
+        self.tracked = tracked
+        self.statuses = statuses
+        self.overridden = overridden
+    }
+
+    /// The status of the action with bit `bit`, read through the schema's statuses for it.
+    public func status(ofBit bit: Int, schema: CaseSchema) -> ActionStatus {
+        schema.status(code: statuses.code(bit), bit: bit)
+    }
+
+    /// The order the saved tallies are written in: by day, then field by field in writing order.
+    static func precedes(_ a: TallyKey, _ b: TallyKey) -> Bool {
+        if a.day != b.day { return a.day < b.day }
+        if a.visit != b.visit { return a.visit < b.visit }
+        if a.formVersion != b.formVersion { return a.formVersion < b.formVersion }
+        if a.answers.low != b.answers.low { return a.answers.low < b.answers.low }
+        if a.answers.high != b.answers.high { return a.answers.high < b.answers.high }
+        if a.recommended != b.recommended { return a.recommended < b.recommended }
+        if a.inForce != b.inForce { return a.inForce < b.inForce }
+        if a.tracked != b.tracked { return a.tracked < b.tracked }
+        if a.statuses.planes.0 != b.statuses.planes.0 { return a.statuses.planes.0 < b.statuses.planes.0 }
+        if a.statuses.planes.1 != b.statuses.planes.1 { return a.statuses.planes.1 < b.statuses.planes.1 }
+        if a.statuses.planes.2 != b.statuses.planes.2 { return a.statuses.planes.2 < b.statuses.planes.2 }
+        if a.statuses.planes.3 != b.statuses.planes.3 { return a.statuses.planes.3 < b.statuses.planes.3 }
+        return !a.overridden && b.overridden
+    }
+}
+
+extension CaseIndex {
+    // MARK: The export's tallies
+
+    /// Calls `body` with the tally key of every screening of the index's form and how many screenings
+    /// share it; returns how many screenings of other forms there are. A complete index counts its
+    /// records; an index read with `IndexScope.tallies` counts the saved tallies and the screenings
+    /// folded since (a saved record that changed since, by a correction or a follow-up, made the reader
+    /// read every record first, so the saved tallies are true while the other records are unread).
+    /// Nil when the index was read in part without its tallies (`IndexScope.flagged`, `.lookup`).
+    public func tallies(_ body: (TallyKey, Int) -> Void) -> Int? {
+        guard let partial, partial.restUnread else { return Self.tally(records[...], body) }
+        guard let saved = partial.tallies else { return nil }
+        // Checked in full when read (`readTallies`), so it reads to its end here.
+        _ = Self.decodeTallies(saved.bytes, body)
+        let since = partial.flaggedUnread ? 0 : partial.flaggedPositions.count
+        return saved.otherForm + Self.tally(records[since...], body)
+    }
+
+    /// Counts `records` one by one: screenings of the index's form go to `body`; returns the others.
+    private static func tally(_ records: ArraySlice<CaseRecord>, _ body: (TallyKey, Int) -> Void) -> Int {
+        var otherForm = 0
+        for record in records {
+            if record.isOtherForm { otherForm += 1 } else { body(TallyKey(record), 1) }
+        }
+        return otherForm
+    }
+
+    /// The `tallies` section: how many screenings of other forms, then the distinct tally keys of the
+    /// records of the index's form with their counts, sorted, each day written as the step from the one
+    /// before (the records are in reading order, the days nearly so, and many share a day).
+    func encodedTallies() -> [UInt8] {
+        var counts: [TallyKey: Int] = [:]
+        var otherForm = 0
+        for record in records {
+            if record.isOtherForm { otherForm += 1 } else { counts[TallyKey(record), default: 0] += 1 }
+        }
+        var entries = counts.map { (key: $0.key, count: $0.value) }
+        counts = [:]
+        entries.sort { TallyKey.precedes($0.key, $1.key) }
+        var out = BinaryWriter()
+        out.reserve(entries.count * 24 + 16)
+        out.varint(UInt64(otherForm))
+        out.varint(UInt64(entries.count))
+        var day: Int64 = 0
+        for (key, count) in entries {
+            out.signed(Int64(key.day) - day)
+            day = Int64(key.day)
+            out.signed(Int64(key.visit))
+            out.signed(Int64(key.formVersion))
+            for mask in [key.answers.low, key.answers.high, key.recommended, key.inForce, key.tracked] + key.statuses.list {
+                out.varint(mask)
+            }
+            out.varint(key.overridden ? 1 : 0)
+            out.varint(UInt64(count))
+        }
+        return out.data
+    }
+
+    /// Reads the `tallies` section `bytes`, calling `body` with each key and count; returns how many
+    /// screenings of other forms and how many screenings in all it counts, or nil when it is not well
+    /// formed.
+    static func decodeTallies(_ bytes: Data, _ body: (TallyKey, Int) -> Void) -> (otherForm: Int, screenings: Int)? {
+        BinaryReader.read(bytes) { input -> (otherForm: Int, screenings: Int)? in
+            guard let otherForm = input.varint(), otherForm < 1 << 31, let count = input.count() else { return nil }
+            var day: Int64 = 0
+            var screenings = Int(otherForm)
+            for _ in 0..<count {
+                guard let step = input.signed(), let visit = input.signed(), let formVersion = input.signed(),
+                      let low = input.varint(), let high = input.varint(), let recommended = input.varint(),
+                      let inForce = input.varint(), let tracked = input.varint(), let plane0 = input.varint(),
+                      let plane1 = input.varint(), let plane2 = input.varint(), let plane3 = input.varint(),
+                      let overridden = input.varint(), overridden <= 1, let number = input.varint(),
+                      number > 0, number < 1 << 31 else { return nil }
+                day += step
+                guard let dayNumber = Int32(exactly: day), let visitNumber = Int8(exactly: visit),
+                      let version = Int32(exactly: formVersion) else { return nil }
+                screenings += Int(number)
+                guard screenings < 1 << 31 else { return nil }
+                body(TallyKey(day: dayNumber, visit: visitNumber, formVersion: version,
+                              answers: AnswerBits(low: low, high: high), recommended: recommended, inForce: inForce,
+                              tracked: tracked, statuses: StatusCodes(plane0, plane1, plane2, plane3),
+                              overridden: overridden == 1), Int(number))
+            }
+            return input.atEnd ? (Int(otherForm), screenings) : nil
+        }
+    }
+
+    /// Reads the `tallies` section of a partly read index (for `IndexScope.tallies`) and checks it all:
+    /// well formed, and counting every record the file holds. False when it cannot be read or trusted.
+    mutating func readTallies() -> Bool {
+        guard var partial, partial.restUnread else { return true }
+        guard let bytes = partial.source.section(.tallies), let counted = Self.decodeTallies(bytes, { _, _ in }),
+              counted.screenings == partial.totalRecords else { return false }
+        partial.tallies = SavedTallies(bytes: bytes, otherForm: counted.otherForm)
+        self.partial = partial
+        return true
+    }
+}
+
+/// The `tallies` section of a partly read index, checked.
+struct SavedTallies: Sendable {
+    /// The section's bytes.
+    var bytes: Data
+    /// How many saved screenings are of other forms.
+    var otherForm: Int
+}
