@@ -196,6 +196,16 @@ import Testing
         }
     }
 
+    /// `konflikt check` warns about a demo profile that does not fit, without refusing the form.
+    @Test func checkWarnsAboutADemoProfileThatDoesNotFitButKeepsTheForm() throws {
+        let folder = try formsFolder(profile: "form: konfliktscreening\nquestions:\n  konfliktniveau:\n    - weights: {meget_hoejt: 1}\n")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let result = try Binary.run(["check", "--forms", folder.path], environment: [:])
+        #expect(result.status == 0, "\(result.stdout)\(result.stderr)")
+        #expect(result.stdout.contains("advarsel: Demoprofilen") && result.stdout.contains("meget_hoejt"), "\(result.stdout)")
+        #expect(result.stdout.contains("OK: "))
+    }
+
     @Test func refusesADataDirectoryThatAlreadyHoldsLogs() throws {
         let run = try generate(count: 10, seed: 1)
         defer { try? FileManager.default.removeItem(at: run.root) }
