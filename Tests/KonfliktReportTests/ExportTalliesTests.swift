@@ -121,8 +121,10 @@ import Testing
         let (form, dir) = try Self.saved(seed: 42, keys: keys)
         let full = try CaseStore.open(directory: dir.data, state: TemporaryDirectory().state, form: form, keys: keys)
         let quiet = try #require(full.index.records.first { !$0.isFlagged && !$0.isOtherForm })
-        let report: UInt64 = 1 << UInt64(try #require(full.index.schema.actionBit("underretning")))
-        let flagged = try #require(full.index.records.first { $0.isFlagged && $0.tracked & report != 0 && $0.closed & report == 0 })
+        let flagged = try #require(full.index.records.first { $0.isFlagged && $0.isOpen })
+        let bit = flagged.openActions.trailingZeroBitCount
+        let schema = full.index.schema
+        let closing = try #require(schema.statuses[bit].first { $0.closes }).id
 
         // A correction moves a quiet saved case to another quarter with a report: every record is read.
         try LogWriter(directory: dir.data, device: "leder").append(
@@ -132,9 +134,9 @@ import Testing
         #expect(corrected.index.isComplete && corrected.report.rebuiltBecause == nil)
         #expect(try Self.sameAsScratch(dir, form: form, keys: keys, bytes: false))
 
-        // A follow-up of a saved case's report, and a new screening after it.
+        // A follow-up that closes an open action of a saved flagged case, and a new screening after it.
         try LogWriter(directory: dir.data, device: "leder").append(
-            F.followup(of: flagged.id, action: "underretning", status: "udfoert", date: Self.today), author: "LE")
+            F.followup(of: flagged.id, action: schema.actions[bit], status: closing, date: Self.today), author: "LE")
         try LogWriter(directory: dir.data, device: "ny-enhed").append(
             F.screening(form, F.answers(visit: "8mdr", date: LocalDate(iso: "2026-11-21"))), author: "NY")
         let followedUp = try Self.talliesReader(dir, form: form, keys: keys)
