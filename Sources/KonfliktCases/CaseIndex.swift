@@ -350,10 +350,11 @@ public struct CaseIndex: Sendable {
             var sinceProgress: Int64 = 0
             var cancelled = false
             var head = mark.headHash
-            // Each event's fold step is made on the decoding threads; only the fold itself is serial.
+            // Each event's fold step is made on the decoding threads; only the fold itself is serial. The
+            // events are lean: the fold needs no rules, reasons or notes (`CaseIndex.step`).
             let schema = schema, secret = cprSecret
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
-                                             keys: keys, prepare: { located in
+                                             keys: keys, lean: true, prepare: { located in
                 // Only events of approved devices enter the fold (all of them without keys or approvals).
                 CaseIndex.step(located, schema: schema, cprSecret: secret,
                                admitted: keys?.admits(located.event, file: name) ?? true)

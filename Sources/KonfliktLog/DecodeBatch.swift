@@ -10,15 +10,16 @@ enum DecodeBatch {
     static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
     /// The event of one line (without its newline), or why it cannot be read; with `checkingHash`, a
-    /// line whose own hash does not match its bytes is a problem.
+    /// line whose own hash does not match its bytes is a problem; `lean` leaves out what no read model
+    /// needs (`LogEvent.leanCopy`).
     static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
-                       checkingHash: Bool = false) -> Result<LogEvent, LogError> {
+                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
         bytes.withUnsafeBytes { raw in
             if checkingHash, case .badHash = EventLine.check(raw) {
                 return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
             }
             do throws(LogError) {
-                return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys))
+                return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys, lean: lean))
             } catch {
                 return .failure(error)
             }
@@ -41,16 +42,19 @@ struct DecodePipeline<Prepared: Sendable> {
     let keys: BodyKeys?
     /// Whether a line whose own hash does not match its bytes is a problem instead of an event.
     let checkingHashes: Bool
+    /// Whether events leave out what no read model needs (`LogEvent.leanCopy`).
+    let lean: Bool
     let prepare: @Sendable (LocatedEvent) -> Prepared
     private var lines: [Line] = []
     /// The batch being decoded in the background: waits for it and gives its results.
     private var inFlight: (() -> Results)?
 
-    init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false,
+    init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false, lean: Bool = false,
          prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
         self.file = file
         self.keys = keys
         self.checkingHashes = checkingHashes
+        self.lean = lean
         self.prepare = prepare
         lines.reserveCapacity(DecodeBatch.capacity)
     }
@@ -106,10 +110,11 @@ struct DecodePipeline<Prepared: Sendable> {
     /// Starts decoding `input` in the background and returns the wait for its results (where that is
     /// not available, decodes it at once).
     private func start(_ input: [Line]) -> () -> Results {
-        let file = file, keys = keys, checking = checkingHashes, prepare = prepare
+        let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare
         guard #available(macOS 15, *) else {
             let results: Results = input.map { line in
-                DecodeBatch.decode(line.bytes, file: file, line: line.number, keys: keys, checkingHash: checking)
+                DecodeBatch.decode(line.bytes, file: file, line: line.number, keys: keys, checkingHash: checking,
+                                   lean: lean)
                     .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset,
                                                 length: line.bytes.count)) }
             }
@@ -117,7 +122,7 @@ struct DecodePipeline<Prepared: Sendable> {
         }
         let job = DecodeJob<Prepared>(count: input.count)
         DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
-            job.run(input, file: file, keys: keys, checking: checking, prepare: prepare)
+            job.run(input, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
         }
         return { job.wait() }
     }
@@ -135,7 +140,7 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
     }
 
     func run(_ input: [(number: Int, offset: Int, bytes: [UInt8])], file: String, keys: BodyKeys?, checking: Bool,
-             prepare: @Sendable (LocatedEvent) -> Prepared) {
+             lean: Bool, prepare: @Sendable (LocatedEvent) -> Prepared) {
         let count = input.count
         let workers = min(DecodeBatch.workers, count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -145,7 +150,7 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
             while index < count {
                 let line = input[index]
                 let decoded = DecodeBatch.decode(line.bytes, file: file, line: line.number, keys: keys,
-                                                 checkingHash: checking)
+                                                 checkingHash: checking, lean: lean)
                 local.append((index, decoded.map {
                     prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset,
                                          length: line.bytes.count))

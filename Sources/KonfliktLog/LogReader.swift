@@ -94,10 +94,11 @@ extension LogReader {
 
     /// As `readFile`, with `prepare` run on each event on the decoding threads (in no particular order,
     /// while earlier events are visited) and `visit` getting its results in file order: what can be
-    /// worked out from one event alone is done on every core, and only `visit` is serial.
+    /// worked out from one event alone is done on every core, and only `visit` is serial. `lean` events
+    /// leave out what no read model needs (`LogEvent.leanCopy`: `prev`, fingerprints, rules, reasons, notes).
     public static func readFile<Prepared: Sendable>(
         _ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int, keys: BodyKeys? = nil,
-        prepare: @escaping @Sendable (LocatedEvent) -> Prepared, visit: (Prepared) throws -> Void,
+        lean: Bool = false, prepare: @escaping @Sendable (LocatedEvent) -> Prepared, visit: (Prepared) throws -> Void,
         problem: (LogError) -> Void
     ) throws -> FileReadEnd {
         let path = directory.file(name)
@@ -115,7 +116,7 @@ extension LogReader {
         var result = FileReadEnd(end: offset, lines: line, lastLineOffset: -1, lastLineLength: 0)
         var problems: [LogError] = []
         // The case index trusts no line whose own hash does not match: it is reported, not folded.
-        var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, prepare: prepare)
+        var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, lean: lean, prepare: prepare)
         defer { batch.abandon() }
         _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
             batch.add(line: line + number, offset: offset + start, bytes: bytes)
