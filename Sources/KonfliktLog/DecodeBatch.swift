@@ -14,16 +14,41 @@ enum DecodeBatch {
     /// needs (`LogEvent.leanCopy`).
     static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
                        checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
-        bytes.withUnsafeBytes { raw in
-            if checkingHash, case .badHash = EventLine.check(raw) {
-                return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
-            }
-            do throws(LogError) {
-                return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys, lean: lean))
-            } catch {
-                return .failure(error)
-            }
+        bytes.withUnsafeBytes { decode($0, file: file, line: line, keys: keys, checkingHash: checkingHash, lean: lean) }
+    }
+
+    /// As `decode`, from borrowed bytes.
+    static func decode(_ raw: UnsafeRawBufferPointer, file: String, line: Int, keys: BodyKeys? = nil,
+                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
+        if checkingHash, case .badHash = EventLine.check(raw) {
+            return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
         }
+        do throws(LogError) {
+            return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys, lean: lean))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// The lines of a batch: their bytes one after another (one buffer per batch, not one per line), and
+/// where each line is in the file and in the buffer.
+struct LineBatch: Sendable {
+    var bytes: [UInt8] = []
+    var lines: [(number: Int, offset: Int, start: Int, count: Int)] = []
+
+    init() {
+        bytes.reserveCapacity(DecodeBatch.capacity * 1024)
+        lines.reserveCapacity(DecodeBatch.capacity)
+    }
+
+    /// Decodes line `index` (see `DecodeBatch.decode`) from `raw`, this batch's bytes, and prepares its event.
+    func decode<Prepared>(_ index: Int, in raw: UnsafeRawBufferPointer, file: String, keys: BodyKeys?, checking: Bool,
+                          lean: Bool, prepare: (LocatedEvent) -> Prepared) -> Result<Prepared, LogError> {
+        let line = lines[index]
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.start + line.count])
+        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, checkingHash: checking, lean: lean)
+            .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset, length: line.count)) }
     }
 }
 
@@ -34,7 +59,6 @@ enum DecodeBatch {
 /// `prepare` runs on the decoding threads, once per event, in no particular order: whatever a visitor
 /// can work out from one event alone is best done there, and the visitor gets its result, in order.
 struct DecodePipeline<Prepared: Sendable> {
-    typealias Line = (number: Int, offset: Int, bytes: [UInt8])
     typealias Results = [Result<Prepared, LogError>?]
 
     let file: String
@@ -45,7 +69,7 @@ struct DecodePipeline<Prepared: Sendable> {
     /// Whether events leave out what no read model needs (`LogEvent.leanCopy`).
     let lean: Bool
     let prepare: @Sendable (LocatedEvent) -> Prepared
-    private var lines: [Line] = []
+    private var batch = LineBatch()
     /// The batch being decoded in the background: waits for it and gives its results.
     private var inFlight: (() -> Results)?
 
@@ -56,22 +80,22 @@ struct DecodePipeline<Prepared: Sendable> {
         self.checkingHashes = checkingHashes
         self.lean = lean
         self.prepare = prepare
-        lines.reserveCapacity(DecodeBatch.capacity)
     }
 
-    var isFull: Bool { lines.count >= DecodeBatch.capacity }
+    /// Whether the batch has its lines (or, for very long lines, 16 MiB).
+    var isFull: Bool { batch.lines.count >= DecodeBatch.capacity || batch.bytes.count >= 16 << 20 }
 
     mutating func add(line: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
-        lines.append((line, offset, Array(bytes)))
+        batch.lines.append((line, offset, batch.bytes.count, bytes.count))
+        batch.bytes.append(contentsOf: bytes)
     }
 
     /// Starts decoding the lines added so far, then visits the batch started before it (if any) while
     /// they decode; its problems go to `problems` in line order.
     mutating func flush(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
-        guard !lines.isEmpty else { return }
-        let started = start(lines)
-        lines = []
-        lines.reserveCapacity(DecodeBatch.capacity)
+        guard !batch.lines.isEmpty else { return }
+        let started = start(batch)
+        batch = LineBatch()
         let previous = inFlight
         inFlight = started
         if let previous { try Self.deliver(previous(), into: &problems, visit) }
@@ -109,18 +133,17 @@ struct DecodePipeline<Prepared: Sendable> {
 
     /// Starts decoding `input` in the background and returns the wait for its results (where that is
     /// not available, decodes it at once).
-    private func start(_ input: [Line]) -> () -> Results {
+    private func start(_ input: LineBatch) -> () -> Results {
         let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare
         guard #available(macOS 15, *) else {
-            let results: Results = input.map { line in
-                DecodeBatch.decode(line.bytes, file: file, line: line.number, keys: keys, checkingHash: checking,
-                                   lean: lean)
-                    .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset,
-                                                length: line.bytes.count)) }
+            let results: Results = input.bytes.withUnsafeBytes { raw in
+                input.lines.indices.map { index in
+                    input.decode(index, in: raw, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
+                }
             }
             return { results }
         }
-        let job = DecodeJob<Prepared>(count: input.count)
+        let job = DecodeJob<Prepared>(count: input.lines.count)
         DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
             job.run(input, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
         }
@@ -139,23 +162,20 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
         results = Mutex(Array(repeating: nil, count: count))
     }
 
-    func run(_ input: [(number: Int, offset: Int, bytes: [UInt8])], file: String, keys: BodyKeys?, checking: Bool,
+    func run(_ input: LineBatch, file: String, keys: BodyKeys?, checking: Bool,
              lean: Bool, prepare: @Sendable (LocatedEvent) -> Prepared) {
-        let count = input.count
+        let count = input.lines.count
         let workers = min(DecodeBatch.workers, count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var local: [(Int, Result<Prepared, LogError>)] = []
             local.reserveCapacity(count / workers + 1)
-            var index = worker
-            while index < count {
-                let line = input[index]
-                let decoded = DecodeBatch.decode(line.bytes, file: file, line: line.number, keys: keys,
-                                                 checkingHash: checking, lean: lean)
-                local.append((index, decoded.map {
-                    prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset,
-                                         length: line.bytes.count))
-                }))
-                index += workers
+            input.bytes.withUnsafeBytes { raw in
+                var index = worker
+                while index < count {
+                    local.append((index, input.decode(index, in: raw, file: file, keys: keys, checking: checking,
+                                                      lean: lean, prepare: prepare)))
+                    index += workers
+                }
             }
             results.withLock { results in for (index, result) in local { results[index] = result } }
         }
