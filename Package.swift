@@ -32,7 +32,8 @@ let package = Package(
                 .product(name: "_CryptoExtras", package: "swift-crypto"),
             ]
         ),
-        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]),
+        .target(name: "KonfliktDemo", dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto"),
+                                                   .product(name: "Yams", package: "Yams")]),
         .target(
             name: "KonfliktCases",
             dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]

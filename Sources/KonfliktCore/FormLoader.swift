@@ -63,6 +63,9 @@ public enum FormLoader {
         return form
     }
 
+    /// Whether `name` is a demo profile (`<form id>.demo.yaml`), which only `konflikt demo-data` reads.
+    public static func isDemoProfile(_ name: String) -> Bool { name.hasSuffix(".demo.yaml") || name.hasSuffix(".demo.yml") }
+
     /// Loads every `*.yaml`/`*.yml` file in `directory`; any problem in any file fails the whole
     /// load, with every problem of every file listed.
     public static func loadAll(directory: URL) throws(FormLoadError) -> [Form] {
@@ -70,7 +73,7 @@ public enum FormLoader {
         do { names = try FileManager.default.contentsOfDirectory(atPath: directory.path) } catch {
             throw .unreadable(path: directory.path)
         }
-        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !GoldenCases.isCasesFile($0) }.sorted()
+        let files = names.filter { ($0.hasSuffix(".yaml") || $0.hasSuffix(".yml")) && !GoldenCases.isCasesFile($0) && !isDemoProfile($0) }.sorted()
         guard !files.isEmpty else { throw .noForms(directory: directory.path) }
         var forms: [Form] = []
         var problems: [FormProblem] = []

@@ -19,6 +19,8 @@ public struct DemoDataOptions: Sendable {
     public var teamFile: TeamFile?
     /// The raw device key that authenticates sealed demo bodies (scheme mode 1); a random one when nil.
     public var sender: Data?
+    /// How often each answer occurs; nil reads `<form id>.demo.yaml` next to the form (`DemoProfile`).
+    public var profile: DemoProfile?
 
     /// Options.
     public init(count: Int, seed: UInt64 = 1, devices: Int = 3, today: LocalDate, teamFile: TeamFile? = nil) {
@@ -72,13 +74,15 @@ public enum DemoData {
 
     /// Writes the data into `directory`, which must not hold any log file yet.
     public static func write(form: Form, to directory: DataDirectory, options: DemoDataOptions) throws -> DemoDataSummary {
+        // A profile that does not fit the form is said before anything is created.
+        let profile = try options.profile ?? DemoProfile.load(for: form)
         try directory.create()
         guard try directory.logFiles().isEmpty else { throw LogError.demoDataNeedsEmptyDirectory(path: directory.path) }
         let devices = max(1, options.devices)
         var plans = Array(repeating: [Plan](), count: devices + 1)     // the last one is the lead's
         var summary = DemoDataSummary()
         for index in 0..<options.count {
-            let family = Family(form: form, seed: options.seed, index: index, devices: devices, today: options.today)
+            let family = Family(form: form, profile: profile, seed: options.seed, index: index, devices: devices, today: options.today)
             plans[family.device].append(Plan(time: family.screeningTime, kind: .screening, index: Int32(index)))
             summary.screenings += 1
             if family.flagged { summary.flagged += 1 }
@@ -105,7 +109,7 @@ public enum DemoData {
                         ?? Curve25519.KeyAgreement.PrivateKey())
             }
             for step in plan {
-                let family = Family(form: form, seed: options.seed, index: Int(step.index), devices: devices,
+                let family = Family(form: form, profile: profile, seed: options.seed, index: Int(step.index), devices: devices,
                                     today: options.today)
                 let body: EventBody
                 switch step.kind {
@@ -183,7 +187,7 @@ struct Family {
     let followups: [(time: Int64, body: FollowupBody)]
     let flagged: Bool
 
-    init(form: Form, seed: UInt64, index: Int, devices: Int, today: LocalDate) {
+    init(form: Form, profile: DemoProfile, seed: UInt64, index: Int, devices: Int, today: LocalDate) {
         self.index = index
         self.seed = seed
         var rng = SplitMix64(state: seed &* 0x2545_F491_4F6C_DD1D ^ UInt64(index) &* 0x9E37_79B9_7F4A_7C15)
@@ -212,23 +216,13 @@ struct Family {
         set(.visitDate, .string(visitDate.iso))
         set(.childCPR, .string(cpr))
         set(.author, .string(initials))
-        set(.participants, .strings(rng.pick([(["mor", "far"], 0.68), (["mor"], 0.25), (["mor", "medmor"], 0.05), (["far"], 0.02)])))
-        set(.informed, .bool(rng.chance(0.96)))
-        // A few visits without the screening (the partner was present, an interpreter was needed, …).
-        if let screened = form.field(role: .screened) {
-            let asked = rng.chance(0.95)
-            base[screened.id] = .bool(asked)
-            if !asked, let reason = form.field(role: .notScreenedReason), !reason.choices.isEmpty {
-                base[reason.id] = .string(reason.choices[rng.below(reason.choices.count)].id)
-            }
-        }
-        if rng.chance(0.04) { base["note"] = .string("Fiktiv note \(index): familien ønsker opfølgning.") }
-        let answers = Self.conflictAnswers(form: form, base: base, rng: &rng, visitDate: visitDate)
+        // Every other question as the demo profile weighs it, in form order (see `DemoProfile`).
+        let answers = Self.drawAnswers(form: form, profile: profile, base: base, rng: &rng, visitDate: visitDate)
         let decision = form.decide(answers, today: visitDate)
         var override: Override?
-        if rng.chance(0.015) {
-            let actions = decision.actions.contains("opfoelgning") || decision.flagged ? ["opfoelgning"] : ["gruppeforloeb"]
-            if actions != decision.actions {
+        if rng.chance(profile.overrideShare) {
+            let actions = decision.flagged ? profile.overrideFlagged : profile.overrideOther
+            if !actions.isEmpty, actions != decision.actions {
                 override = Override(actions: actions, reason: "Fiktiv begrundelse: familien har allerede kontakt til familiecentret.")
             }
         }
@@ -237,14 +231,14 @@ struct Family {
         // A few per cent are corrected some days later with new conflict answers.
         var current = (answers: answers, decision: decision)
         let daysAgo = visitDate.days(until: today)
-        if daysAgo >= 2, rng.chance(0.03) {
+        if daysAgo >= 2, rng.chance(profile.correctionShare) {
             let later = min(daysAgo, 1 + rng.below(6))
             correctionTime = screeningTime + Int64(later) * 86_400_000
-            let corrected = Self.conflictAnswers(form: form, base: base, rng: &rng, visitDate: visitDate)
+            let corrected = Self.drawAnswers(form: form, profile: profile, base: base, rng: &rng, visitDate: visitDate)
             let redecided = form.decide(corrected, today: visitDate)
             correctionBody = CorrectionBody(screening: Self.id(seed: seed, index: index, kind: 0), answers: corrected,
                                             decision: redecided, visitDate: visitDate,
-                                            reason: "Fiktiv rettelse: konfliktniveauet var registreret forkert.")
+                                            reason: "Fiktiv rettelse: et svar var registreret forkert.")
             current = (corrected, redecided)
         } else {
             correctionTime = nil
@@ -292,28 +286,15 @@ struct Family {
         self.followups = followups
     }
 
-    /// The conflict part of the answers, with only the questions the form shows.
-    static func conflictAnswers(form: Form, base: Answers, rng: inout SplitMix64, visitDate: LocalDate) -> Answers {
+    /// The roles the generator fills itself: the visit, its date, the child and the health visitor.
+    static let structuralRoles: Set<FieldRole> = [.visit, .visitDate, .childCPR, .author]
+
+    /// `base` with every other question drawn from `profile` in form order, keeping only the answers the
+    /// form shows.
+    static func drawAnswers(form: Form, profile: DemoProfile, base: Answers, rng: inout SplitMix64, visitDate: LocalDate) -> Answers {
         var answers = base
-        let level = rng.pick([("lavt", 0.80), ("middel", 0.135), ("hoejt", 0.045), ("vil_ikke_svare", 0.02)])
-        answers["konfliktniveau"] = .string(level)
-        // Form version 2: disagreement, whether she was alone with the parent, immediate danger, and
-        // whether telling the parents could endanger someone. Answers the form does not show are dropped below.
-        answers["foraeldre_uenige"] = .bool(rng.chance(0.05))
-        answers["alene_med_foraelder"] = .bool(rng.chance(0.9))
-        answers["akut_fare"] = .bool(rng.chance(0.002))
-        answers["fare_ved_orientering"] = .bool(rng.chance(0.2))
-        let violence = level == "hoejt" ? rng.pick([("nej", 0.6), ("ja", 0.3), ("ved_ikke", 0.1)])
-            : rng.pick([("nej", 0.88), ("ja", 0.05), ("ved_ikke", 0.07)])
-        answers["vold_mellem_foraeldre"] = .string(violence)
-        answers["bekymring_trivsel"] = .string(rng.chance(level == "lavt" ? 0.002 : 0.03) ? "ja" : "nej")
-        answers["barn_udsat"] = .string(violence == "ja" ? rng.pick([("nej", 0.8), ("mistanke", 0.12), ("ja", 0.08)])
-            : rng.pick([("nej", 0.995), ("mistanke", 0.004), ("ja", 0.001)]))
-        let interest = rng.pick([("begge", 0.45), ("en", 0.2), ("nej", 0.25), ("betaenkningstid", 0.1)])
-        answers["interesse_gruppeforloeb"] = .string(interest)
-        answers["samtykke_kontakt"] = .bool(rng.chance(0.9))
-        if violence == "ja", rng.chance(0.6) {
-            answers["henvisning_givet"] = .strings(rng.chance(0.7) ? ["lev_uden_vold"] : ["lev_uden_vold", "krisecenter"])
+        for question in form.questions where !(question.role.map(structuralRoles.contains) ?? false) {
+            if let value = profile.draw(question, answers: answers, today: visitDate, rng: &rng) { answers[question.id] = value }
         }
         return form.relevantAnswers(answers, today: visitDate).answers
     }

@@ -138,13 +138,13 @@ public enum CellSuppression {
             let everything = marks.enumerated().map { index, row in
                 row.enumerated().map { $1 == .shown && table.rows[index].values[$0] > 0 ? CellMark.protecting : $1 }
             }
-            inherent = Set(BoundsAudit(relations: relations, byCell: byCell, marks: everything, value: value, minCell: threshold,
+            inherent = Set(BoundsAudit(relations: relations, marks: everything, value: value, minCell: threshold,
                                        ceiling: ceiling).failures(skipping: []))
             guard !inherent.isEmpty, withhold(inherent) else { break }
         }
         var unresolved = inherent
         while true {
-            let audit = BoundsAudit(relations: relations, byCell: byCell, marks: marks, value: value, minCell: threshold,
+            let audit = BoundsAudit(relations: relations, marks: marks, value: value, minCell: threshold,
                                     ceiling: ceiling)
             let failing = audit.failures(skipping: unresolved)
             guard !failing.isEmpty else { break }
@@ -220,43 +220,145 @@ public enum CellSuppression {
 /// uses the sum or difference of every two relations that share a hidden cell when that leaves fewer
 /// hidden cells (e.g. "high + won't say = 7" and "violence answers = high + won't say − 5" give
 /// "violence answers = 2", which bounds alone do not see).
+///
+/// An export audits the table once for every round of repairs (about two hundred rounds for a table of
+/// 30 rows and 80 columns), so the audit works on flat arrays: cells are numbered `row · width + column`,
+/// the relations over hidden cells are one array of terms with offsets, and which relations use a cell
+/// is a table of offsets too. No dictionary, set or per-relation array is made in the loops.
 struct BoundsAudit {
     let relations: [LinearRelation]
-    let byCell: [CellPosition: [Int]]
     let marks: [[CellMark]]
     let value: (CellPosition) -> Int
     let minCell: Int
     /// Every cell is at most this.
     let ceiling: Int
+    /// The widest row (see `cellNumber`), worked out once.
+    let width: Int
 
-    /// A relation over hidden cells only (shown cells folded into the constant): Σ c·x (= or ≤) k.
-    /// Cells are numbered `row · width + column` (see `cellNumber`), terms sorted by cell, no zeros.
+    /// Relations over hidden cells only (shown cells folded into the constant): Σ c·x (= or ≤) k, one
+    /// after another. Relation `r`'s terms are `cells[start[r]..<start[r + 1]]` with `coefficients` at
+    /// the same places, sorted by cell, no zeros.
     struct Reduced {
-        var terms: [(cell: Int, coefficient: Int)]
-        var equal: Bool
-        var constant: Int
+        var start: [Int] = [0]
+        var cells: [Int] = []
+        var coefficients: [Int] = []
+        var equal: [Bool] = []
+        var constants: [Int] = []
 
-        /// The coefficient of `cell`, if the relation has it.
-        func coefficient(of cell: Int) -> Int? {
-            var low = 0, high = terms.count - 1
+        /// How many relations.
+        var count: Int { equal.count }
+
+        /// The places of relation `r`'s terms.
+        func terms(_ r: Int) -> Range<Int> { start[r]..<start[r + 1] }
+
+        /// The coefficient of `cell` in relation `r`, if it has it (binary search).
+        func coefficient(of cell: Int, in r: Int) -> Int? {
+            var low = start[r], high = start[r + 1] - 1
             while low <= high {
                 let middle = (low + high) / 2
-                if terms[middle].cell == cell { return terms[middle].coefficient }
-                if terms[middle].cell < cell { low = middle + 1 } else { high = middle - 1 }
+                if cells[middle] == cell { return coefficients[middle] }
+                if cells[middle] < cell { low = middle + 1 } else { high = middle - 1 }
             }
             return nil
         }
+
+        /// The first cell relations `a` and `b` share (both are sorted by cell).
+        func firstShared(_ a: Int, _ b: Int) -> Int? {
+            var i = start[a], j = start[b]
+            let endA = start[a + 1], endB = start[b + 1]
+            while i < endA && j < endB {
+                if cells[i] == cells[j] { return cells[i] }
+                if cells[i] < cells[j] { i += 1 } else { j += 1 }
+            }
+            return nil
+        }
+
+        /// How many terms `b + sign·a` has (repeated cells merged, zeros dropped), without making it.
+        func combinedCount(_ b: Int, _ a: Int, sign: Int) -> Int {
+            var i = start[b], j = start[a], n = 0
+            let endB = start[b + 1], endA = start[a + 1]
+            while i < endB || j < endA {
+                if j == endA || (i < endB && cells[i] < cells[j]) {
+                    n += 1; i += 1
+                } else if i == endB || cells[j] < cells[i] {
+                    n += 1; j += 1
+                } else {
+                    if coefficients[i] + sign * coefficients[j] != 0 { n += 1 }
+                    i += 1; j += 1
+                }
+            }
+            return n
+        }
+
+        /// Appends `b + sign·a` of `source` as a new relation.
+        mutating func appendCombined(_ b: Int, _ a: Int, sign: Int, of source: Reduced, equal isEqual: Bool) {
+            var i = source.start[b], j = source.start[a]
+            let endB = source.start[b + 1], endA = source.start[a + 1]
+            while i < endB || j < endA {
+                if j == endA || (i < endB && source.cells[i] < source.cells[j]) {
+                    cells.append(source.cells[i]); coefficients.append(source.coefficients[i]); i += 1
+                } else if i == endB || source.cells[j] < source.cells[i] {
+                    cells.append(source.cells[j]); coefficients.append(sign * source.coefficients[j]); j += 1
+                } else {
+                    let sum = source.coefficients[i] + sign * source.coefficients[j]
+                    if sum != 0 { cells.append(source.cells[i]); coefficients.append(sum) }
+                    i += 1; j += 1
+                }
+            }
+            start.append(cells.count)
+            equal.append(isEqual)
+            constants.append(source.constants[b] + sign * source.constants[a])
+        }
+
+        /// Appends a relation with `terms`.
+        mutating func append(_ terms: [(cell: Int, coefficient: Int)], equal isEqual: Bool, constant: Int) {
+            for term in terms {
+                cells.append(term.cell)
+                coefficients.append(term.coefficient)
+            }
+            start.append(cells.count)
+            equal.append(isEqual)
+            constants.append(constant)
+        }
+
+        /// Appends every relation of `other` after this one's.
+        mutating func append(contentsOf other: Reduced) {
+            let offset = cells.count
+            cells.append(contentsOf: other.cells)
+            coefficients.append(contentsOf: other.coefficients)
+            start.append(contentsOf: other.start.dropFirst().map { $0 + offset })
+            equal.append(contentsOf: other.equal)
+            constants.append(contentsOf: other.constants)
+        }
+
+        /// Per cell (of `size`), the relations that have it, in relation order: relation numbers
+        /// `list[offsets[cell]..<offsets[cell + 1]]`, each once.
+        func uses(size: Int) -> (offsets: [Int], list: [Int]) {
+            var offsets = [Int](repeating: 0, count: size + 1)
+            for r in 0..<count {
+                var previous = -1
+                for place in terms(r) where cells[place] != previous {
+                    offsets[cells[place] + 1] += 1
+                    previous = cells[place]
+                }
+            }
+            for cell in 0..<size { offsets[cell + 1] += offsets[cell] }
+            var fill = offsets
+            var list = [Int](repeating: 0, count: offsets[size])
+            for r in 0..<count {
+                var previous = -1
+                for place in terms(r) where cells[place] != previous {
+                    list[fill[cells[place]]] = r
+                    fill[cells[place]] += 1
+                    previous = cells[place]
+                }
+            }
+            return (offsets, list)
+        }
     }
 
-    /// The widest row: cells are numbered `row · width + column`, so the audit works on arrays, not on
-    /// dictionaries keyed by position (hashing positions was most of an export's time). Worked out once:
-    /// `cellNumber` is called for every term of every relation.
-    let width: Int
-
-    init(relations: [LinearRelation], byCell: [CellPosition: [Int]], marks: [[CellMark]], value: @escaping (CellPosition) -> Int,
-         minCell: Int, ceiling: Int) {
+    init(relations: [LinearRelation], marks: [[CellMark]], value: @escaping (CellPosition) -> Int, minCell: Int, ceiling: Int) {
         self.relations = relations
-        self.byCell = byCell
         self.marks = marks
         self.value = value
         self.minCell = minCell
@@ -266,33 +368,19 @@ struct BoundsAudit {
         self.width = width
     }
 
+    /// How many cell numbers there are.
+    var size: Int { marks.count * width }
+
     func cellNumber(_ cell: CellPosition) -> Int { cell.row * width + cell.column }
 
-    /// `a` + `sign`·`b`, both sorted by cell, without zero terms.
-    static func combine(_ a: [(cell: Int, coefficient: Int)], _ b: [(cell: Int, coefficient: Int)],
-                        sign: Int) -> [(cell: Int, coefficient: Int)] {
-        var result: [(cell: Int, coefficient: Int)] = []
-        result.reserveCapacity(a.count + b.count)
-        var i = 0, j = 0
-        while i < a.count || j < b.count {
-            if j == b.count || (i < a.count && a[i].cell < b[j].cell) {
-                result.append(a[i]); i += 1
-            } else if i == a.count || b[j].cell < a[i].cell {
-                result.append((b[j].cell, sign * b[j].coefficient)); j += 1
-            } else {
-                let sum = a[i].coefficient + sign * b[j].coefficient
-                if sum != 0 { result.append((a[i].cell, sum)) }
-                i += 1; j += 1
-            }
-        }
-        return result
-    }
-
-    /// The relations over hidden cells, with the pairwise combinations described above.
-    func reduced() -> [Reduced] {
-        var result: [Reduced] = []
+    /// The relations over hidden cells, followed by the pairwise combinations described above: for two
+    /// relations whose first shared hidden cell has coefficients of the same size, `b ± a` when that
+    /// cancels the cell and leaves fewer hidden cells than either (an inequality is only ever added).
+    func reduced() -> Reduced {
+        var base = Reduced()
+        var terms: [(cell: Int, coefficient: Int)] = []
         for relation in relations {
-            var terms: [(cell: Int, coefficient: Int)] = []
+            terms.removeAll(keepingCapacity: true)
             var constant = relation.constant
             for term in relation.terms {
                 if marks[term.cell.row][term.cell.column] == .shown {
@@ -302,44 +390,40 @@ struct BoundsAudit {
                 }
             }
             terms.sort { $0.cell < $1.cell }
-            terms = Self.combine([], terms, sign: 1)       // merges repeated cells, drops zeros
-            if !terms.isEmpty { result.append(Reduced(terms: terms, equal: relation.kind == .equal, constant: constant)) }
+            if !terms.isEmpty { base.append(terms, equal: relation.kind == .equal, constant: constant) }
         }
-        let count = result.count
-        var byHidden: [Int: [Int]] = [:]
-        for (index, relation) in result.enumerated() { for term in relation.terms { byHidden[term.cell, default: []].append(index) } }
-        // Pairs already combined, as i·count + j (room made for all of them at once: growing the set
-        // was a fifth of an export's time).
-        var seen = Set<Int>()
-        seen.reserveCapacity(byHidden.values.reduce(0) { $0 + $1.count * ($1.count - 1) })
-        var combined: [Reduced] = []
-        for (cell, indices) in byHidden.sorted(by: { $0.key < $1.key }) {
-            for i in indices {
-                for j in indices where j != i && seen.insert(i * count + j).inserted {
-                    let a = result[i], b = result[j]
-                    guard let ca = a.coefficient(of: cell), let cb = b.coefficient(of: cell), abs(ca) == abs(cb) else { continue }
+        let uses = base.uses(size: size)
+        var combined = Reduced()
+        for cell in 0..<size where uses.offsets[cell + 1] - uses.offsets[cell] > 1 {
+            let sharing = uses.list[uses.offsets[cell]..<uses.offsets[cell + 1]]
+            for i in sharing {
+                for j in sharing where j != i && base.firstShared(i, j) == cell {
+                    // Each pair once, at the first cell the two share.
+                    guard let ca = base.coefficient(of: cell, in: i), let cb = base.coefficient(of: cell, in: j),
+                          abs(ca) == abs(cb) else { continue }
                     // b + sign·a cancels `cell`; an inequality can only be added, an equality with either sign.
                     let sign = ca == cb ? -1 : 1
-                    guard a.equal || sign == 1 else { continue }
-                    let terms = Self.combine(b.terms, a.terms, sign: sign)
-                    guard !terms.isEmpty, terms.count < max(a.terms.count, b.terms.count) else { continue }
-                    combined.append(Reduced(terms: terms, equal: a.equal && b.equal, constant: b.constant + sign * a.constant))
+                    guard base.equal[i] || sign == 1 else { continue }
+                    let n = base.combinedCount(j, i, sign: sign)
+                    guard n > 0, n < max(base.terms(i).count, base.terms(j).count) else { continue }
+                    combined.appendCombined(j, i, sign: sign, of: base, equal: base.equal[i] && base.equal[j])
                 }
             }
         }
-        return result + combined
+        base.append(contentsOf: combined)
+        return base
     }
 
-    /// The range of every hidden cell, with the marks or (`usingMarks` false) from the shown numbers alone.
-    func ranges(usingMarks: Bool = true, relations given: [Reduced]? = nil) -> [CellPosition: (lo: Int, hi: Int)] {
+    /// The range of every cell (by cell number; meaningful for hidden cells), with the marks or
+    /// (`usingMarks` false) from the shown numbers alone.
+    func ranges(usingMarks: Bool = true, relations given: Reduced? = nil,
+                uses known: (offsets: [Int], list: [Int])? = nil) -> (low: [Int], high: [Int]) {
         let width = self.width
-        let size = marks.count * width
-        var hidden = [Bool](repeating: false, count: size)
+        let size = self.size
         var low = [Int](repeating: 0, count: size), high = [Int](repeating: 0, count: size)
         for (row, line) in marks.enumerated() {
             for (column, mark) in line.enumerated() where mark != .shown {
                 let cell = row * width + column
-                hidden[cell] = true
                 let range: (Int, Int)
                 if !usingMarks { range = (0, ceiling) } else {
                     switch mark {
@@ -352,50 +436,49 @@ struct BoundsAudit {
             }
         }
         let relations = given ?? reduced()
-        var uses = [[Int]](repeating: [], count: size)
-        for (index, relation) in relations.enumerated() { for term in relation.terms { uses[term.cell].append(index) } }
-        var queue = Array(relations.indices.reversed())
+        let uses = known ?? relations.uses(size: size)
+        var queue = Array((0..<relations.count).reversed())
         var queued = [Bool](repeating: true, count: relations.count)
         var steps = 0
+        // Every term of a reduced relation is a hidden cell.
         while let index = queue.popLast(), steps < 400_000 {
             queued[index] = false
             steps += 1
-            let relation = relations[index]
+            let places = relations.terms(index)
             var minSum = 0, maxSum = 0
-            for (cell, c) in relation.terms where hidden[cell] {
+            for place in places {
+                let cell = relations.cells[place], c = relations.coefficients[place]
                 minSum += c > 0 ? c * low[cell] : c * high[cell]
                 maxSum += c > 0 ? c * high[cell] : c * low[cell]
             }
-            for (cell, c) in relation.terms where hidden[cell] {
+            let constant = relations.constants[index], isEqual = relations.equal[index]
+            for place in places {
+                let cell = relations.cells[place], c = relations.coefficients[place]
                 let rangeLo = low[cell], rangeHi = high[cell]
                 let ownMin = c > 0 ? c * rangeLo : c * rangeHi
                 let ownMax = c > 0 ? c * rangeHi : c * rangeLo
                 // c·x ≤ k − (minSum − ownMin); with equality also c·x ≥ k − (maxSum − ownMax).
-                let upper = relation.constant - (minSum - ownMin)
-                let lower = relation.constant - (maxSum - ownMax)
+                let upper = constant - (minSum - ownMin)
+                let lower = constant - (maxSum - ownMax)
                 var lo = rangeLo, hi = rangeHi
                 if c > 0 {
                     hi = min(hi, Self.floorDivide(upper, c))
-                    if relation.equal { lo = max(lo, Self.ceilDivide(lower, c)) }
+                    if isEqual { lo = max(lo, Self.ceilDivide(lower, c)) }
                 } else {
                     lo = max(lo, Self.ceilDivide(upper, c))
-                    if relation.equal { hi = min(hi, Self.floorDivide(lower, c)) }
+                    if isEqual { hi = min(hi, Self.floorDivide(lower, c)) }
                 }
                 if lo > rangeLo || hi < rangeHi, lo <= hi {
                     low[cell] = lo
                     high[cell] = hi
-                    for other in uses[cell] where !queued[other] {
+                    for other in uses.list[uses.offsets[cell]..<uses.offsets[cell + 1]] where !queued[other] {
                         queue.append(other)
                         queued[other] = true
                     }
                 }
             }
         }
-        var bounds: [CellPosition: (lo: Int, hi: Int)] = [:]
-        for cell in 0..<size where hidden[cell] {
-            bounds[CellPosition(row: cell / width, column: cell % width)] = (low[cell], high[cell])
-        }
-        return bounds
+        return (low, high)
     }
 
     static func floorDivide(_ a: Int, _ b: Int) -> Int {
@@ -412,19 +495,28 @@ struct BoundsAudit {
     func failures(skipping: Set<CellPosition>) -> [CellPosition] {
         // The reduced relations depend only on which cells are hidden: made once for both audits.
         let relations = reduced()
-        let all = ranges(relations: relations)
-        let ordered = all.keys.sorted { ($0.row, $0.column) < ($1.row, $1.column) }
-        var result: [CellPosition] = []
-        for cell in ordered where !skipping.contains(cell) {
-            // A withheld cell worked out to be 0 reveals a zero, which is shown everywhere else.
-            if let range = all[cell], range.lo >= range.hi, !(marks[cell.row][cell.column] == .withheld && range.hi == 0) {
-                result.append(cell)
+        let uses = relations.uses(size: size)
+        let all = ranges(relations: relations, uses: uses)
+        var hidden: [(cell: Int, position: CellPosition)] = []
+        for (row, line) in marks.enumerated() {
+            for (column, mark) in line.enumerated() where mark != .shown {
+                let position = CellPosition(row: row, column: column)
+                if skipping.isEmpty || !skipping.contains(position) { hidden.append((row * width + column, position)) }
             }
         }
-        let unmarked = ranges(usingMarks: false, relations: relations)
-        for cell in ordered where !skipping.contains(cell) && marks[cell.row][cell.column] == .small {
+        var result: [CellPosition] = []
+        var failed = [Bool](repeating: false, count: size)
+        for (cell, position) in hidden {
+            // A withheld cell worked out to be 0 reveals a zero, which is shown everywhere else.
+            if all.low[cell] >= all.high[cell], !(marks[position.row][position.column] == .withheld && all.high[cell] == 0) {
+                result.append(position)
+                failed[cell] = true
+            }
+        }
+        let unmarked = ranges(usingMarks: false, relations: relations, uses: uses)
+        for (cell, position) in hidden where marks[position.row][position.column] == .small && !failed[cell] {
             // One value of slack above N−1: bounds propagation is weaker than solving exactly.
-            if let range = unmarked[cell], range.lo >= 1, range.hi <= minCell, !result.contains(cell) { result.append(cell) }
+            if unmarked.low[cell] >= 1, unmarked.high[cell] <= minCell { result.append(position) }
         }
         return result
     }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import KonfliktCore
+import KonfliktDemo
 
 /// `konflikt check`: loads every form in the forms folder, runs each form's golden cases, and lists
 /// every problem (exit 1) and every warning (exit 0 when there are only warnings).
@@ -45,6 +46,10 @@ struct CheckCommand: ParsableCommand {
             }
             for (role, lost) in form.missingUsefulRoles {
                 print("\(form.path):1:1: advarsel: Formularen har intet spørgsmål med role: \(role.rawValue); \(lost).")
+            }
+            // The demo profile is only read by `demo-data`: a problem there never stops the form.
+            do throws(DemoProfileError) { _ = try DemoProfile.load(for: form) } catch {
+                print("\(error.path):1:1: advarsel: \(error.danishDescription) konflikt demo-data afviser den.")
             }
         }
         guard problems.isEmpty else {
