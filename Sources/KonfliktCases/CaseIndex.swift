@@ -113,37 +113,39 @@ public struct CaseIndex: Sendable {
 
     // MARK: Folding
 
-    /// Folds one event read from the file numbered `file`.
+    /// Folds one event read from the file numbered `file` (already admitted by the reader's keys).
     mutating func add(_ located: LocatedEvent, file: Int32, directory: DataDirectory, keys: BodyKeys?) {
-        let event = located.event
-        let place = LinePlace(file: file, line: Int32(clamping: located.line), offset: Int64(located.offset),
-                              length: Int32(clamping: located.length))
-        switch event.body {
-        case .screening(let body):
+        fold(Self.step(located, schema: schema, cprSecret: cprSecret), file: file, directory: directory, keys: keys)
+    }
+
+    /// Folds the step of one event read from the file numbered `file` (see `FoldStep`).
+    mutating func fold(_ step: FoldStep, file: Int32, directory: DataDirectory, keys: BodyKeys?) {
+        let place = LinePlace(file: file, line: Int32(clamping: step.line), offset: Int64(step.offset),
+                              length: Int32(clamping: step.length))
+        switch step.body {
+        case .screening(let device, let author, let otherForm, let formVersion, let outcome):
             // A partly read index learns from its id table that the screening is new; only when it may
             // not be does it read the rest.
-            if partial?.restUnread == true, unreadMayHold(event.id) != false {
+            if partial?.restUnread == true, unreadMayHold(step.id) != false {
                 guard readAllOrLose() else { return }
             }
-            guard position(of: event.id) == nil else {
+            guard position(of: step.id) == nil else {
                 duplicates.append(place)
                 return
             }
-            let recorded = CaseRules.millis(event.timestamp)
             var record = CaseRecord(
-                id: event.id, place: place, device: intern(event.device), author: intern(event.author),
-                recorded: recorded, correctedAt: CaseRecord.noCorrection,
-                visitDay: CaseRecord.noDay, screeningDay: screeningDay(recorded), visit: -1,
-                flags: body.form == schema.formID ? 0 : CaseRecord.Flag.otherForm,
-                formVersion: Int32(clamping: body.formVersion), birth: -1, cprKey: 0, recommended: 0, inForce: 0,
+                id: step.id, place: place, device: intern(device), author: intern(author),
+                recorded: step.millis, correctedAt: CaseRecord.noCorrection,
+                visitDay: CaseRecord.noDay, screeningDay: screeningDay(step.millis), visit: -1,
+                flags: otherForm ? CaseRecord.Flag.otherForm : 0,
+                formVersion: formVersion, birth: -1, cprKey: 0, recommended: 0, inForce: 0,
                 tracked: 0, closed: 0, statuses: StatusCodes(), answers: AnswerBits(), corrections: 0, followups: 0)
-            apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate, override: body.override,
-                  to: &record)
-            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
+            Self.apply(outcome, to: &record)
+            if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
             let number = Int32(records.count)
             records.append(record)
-            positions[event.id] = number
-            for waiting in pending.removeValue(forKey: event.id) ?? [] {
+            positions[step.id] = number
+            for waiting in pending.removeValue(forKey: step.id) ?? [] {
                 guard let name = fileName(waiting.place.file),
                       let again = try? LogReader.event(name, in: directory, offset: Int(waiting.place.offset),
                                                        length: Int(waiting.place.length), line: Int(waiting.place.line),
@@ -153,87 +155,68 @@ public struct CaseIndex: Sendable {
                                  offset: Int(waiting.place.offset), length: Int(waiting.place.length)),
                     file: waiting.place.file, directory: directory, keys: keys)
             }
-        case .correction(let body):
+        case .correction(let screening, let outcome):
             guard readAllOrLose() else { return }
-            let time = EventTime(millis: CaseRules.millis(event.timestamp), id: event.id)
+            let time = EventTime(millis: step.millis, id: step.id)
             let entry = HistoryEntry(kind: 0, action: -1, status: 0, place: place, time: time)
-            guard let position = position(of: body.screening) else {
-                pending[body.screening, default: []].append(entry)
+            guard let position = position(of: screening) else {
+                pending[screening, default: []].append(entry)
                 return
             }
             var record = records[Int(position)]
-            let inForce = history[body.screening]?.filter { $0.kind == 0 }.map(\.time).max()
-            history[body.screening, default: []].append(entry)
+            let inForce = history[screening]?.filter { $0.kind == 0 }.map(\.time).max()
+            history[screening, default: []].append(entry)
             record.corrections += 1
-            if body.decision.flagged || body.override != nil { record.flags |= CaseRecord.Flag.wasFlagged }
+            if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
             if CaseRules.correctionTakesOver(time, over: inForce) {
                 record.correctedAt = time.millis
-                apply(answers: body.answers, decision: body.decision, visitDate: body.visitDate,
-                      override: body.override, to: &record)
+                Self.apply(outcome, to: &record)
             }
             records[Int(position)] = record
-        case .followup(let body):
+        case .followup(let screening, let day, let action, let status, let closes):
             guard readAllOrLose() else { return }
-            let time = EventTime(day: Int32(clamping: body.date.dayNumber), millis: CaseRules.millis(event.timestamp),
-                                 id: event.id)
-            let bit = schema.actionBit(body.action) ?? -1
-            let status = schema.statusCode(body.status, bit: bit)
-            let entry = HistoryEntry(kind: 1, action: Int8(bit), status: status,
-                                     place: place, time: time)
-            guard let position = position(of: body.screening) else {
-                pending[body.screening, default: []].append(entry)
+            let time = EventTime(day: day, millis: step.millis, id: step.id)
+            let entry = HistoryEntry(kind: 1, action: action, status: status, place: place, time: time)
+            guard let position = position(of: screening) else {
+                pending[screening, default: []].append(entry)
                 return
             }
             var record = records[Int(position)]
-            let inForce = history[body.screening]?.filter { $0.kind == 1 && $0.action == entry.action }.map(\.time).max()
-            history[body.screening, default: []].append(entry)
+            let inForce = history[screening]?.filter { $0.kind == 1 && $0.action == entry.action }.map(\.time).max()
+            history[screening, default: []].append(entry)
             record.followups += 1
             if entry.action >= 0, CaseRules.followupTakesOver(time, over: inForce) {
                 let mask: UInt64 = 1 << UInt64(entry.action)
-                record.statuses.set(status, bit: bit)
-                if schema.status(code: status, bit: bit).closes { record.closed |= mask } else { record.closed &= ~mask }
+                record.statuses.set(status, bit: Int(action))
+                if closes { record.closed |= mask } else { record.closed &= ~mask }
             }
             records[Int(position)] = record
-        case .export, .access:
+        case .none:
             break
         }
     }
 
-    /// Sets what a screening's or correction's answers and decision decide, by `CaseRules`.
-    private func apply(answers: Answers, decision: Decision, visitDate: LocalDate?, override: Override?,
-                       to record: inout CaseRecord) {
-        if decision.flagged { record.flags |= CaseRecord.Flag.decisionFlagged } else {
+    /// Sets what a screening's or correction's answers and decision decide (`outcome`), by `CaseRules`.
+    private static func apply(_ outcome: FoldStep.Outcome, to record: inout CaseRecord) {
+        if outcome.decisionFlagged { record.flags |= CaseRecord.Flag.decisionFlagged } else {
             record.flags &= ~CaseRecord.Flag.decisionFlagged
         }
-        record.recommended = schema.mask(decision.actions)
-        if let override {
+        record.recommended = outcome.recommended
+        if let overridden = outcome.overridden {
             record.flags |= CaseRecord.Flag.overridden
-            record.tracked = schema.mask(override.actions)
+            record.tracked = overridden
             record.inForce = record.tracked
         } else if record.isOverridden {
             // An override stays until a correction brings another.
         } else {
             record.inForce = record.recommended
-            record.tracked = schema.mask(CaseRules.trackedActions(decision: decision, override: nil,
-                                                                  flaggingActions: schema.flaggingActions))
+            record.tracked = outcome.tracked
         }
-        var day: LocalDate?
-        if case .string(let text)? = answers[schema.dateQuestion] { day = LocalDate(iso: text) }
-        if let date = day ?? visitDate { record.visitDay = Int32(clamping: date.dayNumber) }
-        if case .string(let visit)? = answers[schema.visitQuestion], let row = schema.visits.firstIndex(of: visit) {
-            record.visit = Int8(clamping: row)
-        } else {
-            record.visit = -1
-        }
-        record.answers = schema.answerMask(answers)
-        if case .string(let cpr)? = answers[schema.cprQuestion] {
-            let digits = String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self)
-            record.birth = digits.utf8.count == 10 ? Int32(digits.prefix(6)) ?? -1 : -1
-            record.cprKey = Self.cprKey(digits, secret: cprSecret)
-        } else {
-            record.birth = -1
-            record.cprKey = 0
-        }
+        if let day = outcome.visitDay { record.visitDay = day }
+        record.visit = outcome.visit
+        record.answers = outcome.answers
+        record.birth = outcome.birth
+        record.cprKey = outcome.cprKey
     }
 
     /// A keyed hash of a CPR number's ten digits: the first 8 bytes of SHA-256 over the index's
@@ -367,16 +350,22 @@ public struct CaseIndex: Sendable {
             var sinceProgress: Int64 = 0
             var cancelled = false
             var head = mark.headHash
+            // Each event's fold step is made on the decoding threads; only the fold itself is serial. The
+            // events are lean: the fold needs no rules, reasons or notes (`CaseIndex.step`).
+            let schema = schema, secret = cprSecret
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
-                                             keys: keys, visit: { located in
+                                             keys: keys, lean: true, prepare: { located in
                 // Only events of approved devices enter the fold (all of them without keys or approvals).
-                if keys?.admits(located.event, file: name) ?? true {
-                    add(located, file: number, directory: directory, keys: keys)
+                CaseIndex.step(located, schema: schema, cprSecret: secret,
+                               admitted: keys?.admits(located.event, file: name) ?? true)
+            }, visit: { step in
+                if step.admitted {
+                    fold(step, file: number, directory: directory, keys: keys)
                 } else {
                     unapproved += 1
                 }
-                head = located.event.hash
-                sinceProgress += Int64(located.length + 1)
+                head = step.hash
+                sinceProgress += Int64(step.length + 1)
                 if sinceProgress > 4 << 20 {
                     done += sinceProgress
                     sinceProgress = 0

@@ -447,11 +447,11 @@ extension LogEvent {
     /// Decodes a line read from `file` at `line`, opening a sealed body with `keys`. A sealed line
     /// without `keys` is `LogError.encryptedBody`; with keys that are not among its recipients,
     /// `noKeyForBody`; a body that does not match its envelope, `damagedBody`. Clear lines decode as
-    /// without keys.
+    /// without keys. `lean` leaves out what no read model needs (`leanCopy`).
     public static func decode(_ bytes: UnsafeRawBufferPointer, file: String, line: Int,
-                              keys: BodyKeys?) throws(LogError) -> LogEvent {
+                              keys: BodyKeys?, lean: Bool = false) throws(LogError) -> LogEvent {
         guard let (envelopeEnd, base64) = BodyCrypto.sealedRange(bytes) else {
-            return try decode(bytes, file: file, line: line)
+            return try decode(bytes, file: file, line: line, lean: lean)
         }
         guard let keys else { throw .encryptedBody(file: file, line: line) }
         // (UTF-8 is checked when the line is decoded below: the envelope is part of it.)
@@ -477,7 +477,7 @@ extension LogEvent {
             clear += UnsafeRawBufferPointer(rebasing: bytes[(bytes.count - EventLine.suffixLength)...])
             var event: LogEvent
             do {
-                event = try clear.withUnsafeBytes { raw throws(LogError) in try decode(raw, file: file, line: line) }
+                event = try clear.withUnsafeBytes { raw throws(LogError) in try decode(raw, file: file, line: line, lean: lean) }
             } catch let error as LogError {
                 throw error
             } catch {

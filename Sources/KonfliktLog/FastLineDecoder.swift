@@ -17,22 +17,31 @@ import KonfliktCore
 /// an `AnswerValue` is a string, a bool, a number or a string array, in that order. The body is
 /// decoded as the type `LogEvent.peekType` finds, like the `JSONDecoder` path, and only when that is
 /// also the envelope's `type`. The bytes must be valid UTF-8 (`UTF8Check`).
+///
+/// A lean decoder (`lean`) checks every line exactly as strictly, and accepts and rejects the very same
+/// lines, but keeps only what the read model folds: `prev`, the form fingerprints, the decision's form,
+/// its fired rules and warnings, the reasons of corrections and overrides and the notes of follow-ups
+/// come out empty (`LogEvent.leanCopy` says which).
 struct FastLineDecoder {
     /// Thrown for anything the reader does not accept; `decode` turns it into nil.
     struct Reject: Error {}
 
     private let bytes: UnsafeRawBufferPointer
     private var offset: Int
+    /// Whether strings no read model needs are checked and left out (see above).
+    private let lean: Bool
 
-    private init(bytes: UnsafeRawBufferPointer, offset: Int = 0) {
+    private init(bytes: UnsafeRawBufferPointer, offset: Int = 0, lean: Bool) {
         self.bytes = bytes
         self.offset = offset
+        self.lean = lean
     }
 
-    /// The event on this line, or nil when the line must take the `JSONDecoder` path.
-    static func decode(_ bytes: UnsafeRawBufferPointer) -> LogEvent? {
+    /// The event on this line, or nil when the line must take the `JSONDecoder` path; `lean` leaves out
+    /// what no read model needs (see above).
+    static func decode(_ bytes: UnsafeRawBufferPointer, lean: Bool = false) -> LogEvent? {
         guard let peeked = LogEvent.peekType(bytes) else { return nil }
-        var reader = FastLineDecoder(bytes: bytes)
+        var reader = FastLineDecoder(bytes: bytes, lean: lean)
         do throws(Reject) {
             let event = try reader.line(peekedType: peeked)
             reader.skipWhitespace()
@@ -52,7 +61,7 @@ struct FastLineDecoder {
         var device: String?, author: String?, hash: String?, body: EventBody?, bodyOffset: Int?
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
-            case "prev": try Self.once(&prev, reader.string())
+            case "prev": try Self.once(&prev, reader.leanString())
             case "seq": try Self.once(&seq, reader.integer())
             case "v": try Self.once(&version, reader.integer())
             case "id": try Self.once(&id, reader.uuid())
@@ -78,7 +87,7 @@ struct FastLineDecoder {
         guard let prev, let seq, let version, version <= EventLine.version, let id, let timestamp, let type,
               type == peekedType, let device, let author, let hash, let bodyOffset else { throw Reject() }
         if body == nil {
-            var later = FastLineDecoder(bytes: bytes, offset: bodyOffset)
+            var later = FastLineDecoder(bytes: bytes, offset: bodyOffset, lean: lean)
             body = try later.body(type: type)
         }
         guard let body else { throw Reject() }
@@ -104,7 +113,7 @@ struct FastLineDecoder {
             switch key {
             case "form": try Self.once(&form, reader.string())
             case "formVersion": try Self.once(&formVersion, reader.integer())
-            case "formFingerprint": try Self.once(&fingerprint, reader.string())
+            case "formFingerprint": try Self.once(&fingerprint, reader.leanString())
             case "answers": try Self.once(&answers, reader.answers())
             case "decision": try Self.once(&decision, reader.decision())
             case "visitDate": try Self.once(&visitDate, reader.dateOrNull())
@@ -127,7 +136,7 @@ struct FastLineDecoder {
             case "decision": try Self.once(&decision, reader.decision())
             case "visitDate": try Self.once(&visitDate, reader.dateOrNull())
             case "override": try Self.once(&override, reader.overrideOrNull())
-            case "reason": try Self.once(&reason, reader.string())
+            case "reason": try Self.once(&reason, reader.leanString())
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -144,7 +153,7 @@ struct FastLineDecoder {
             case "action": try Self.once(&action, reader.string())
             case "status": try Self.once(&status, reader.string())
             case "date": try Self.once(&date, reader.date())
-            case "note": try Self.once(&note, reader.string())
+            case "note": try Self.once(&note, reader.leanString())
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -174,18 +183,21 @@ struct FastLineDecoder {
         var rules: [FiredRule]?, warnings: [String]?
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
-            case "form": try Self.once(&form, reader.string())
+            case "form": try Self.once(&form, reader.leanString())
             case "formVersion": try Self.once(&formVersion, reader.integer())
-            case "formFingerprint": try Self.once(&fingerprint, reader.string())
+            case "formFingerprint": try Self.once(&fingerprint, reader.leanString())
             case "actions": try Self.once(&actions, reader.strings())
             case "flagged": try Self.once(&flagged, reader.bool())
             case "rules":
                 var list: [FiredRule] = []
                 try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
-                    list.append(try reader.firedRule())
+                    let rule = try reader.firedRule()
+                    if !reader.lean { list.append(rule) }
                 }
                 try Self.once(&rules, list)
-            case "warnings": try Self.once(&warnings, reader.strings())
+            case "warnings":
+                let list = try reader.strings(keeping: !reader.lean)
+                try Self.once(&warnings, list)
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -199,10 +211,10 @@ struct FastLineDecoder {
         var id: String?, action: String?, reason: String?, basis: String?
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
-            case "id": try Self.once(&id, reader.string())
-            case "action": try Self.once(&action, reader.string())
-            case "reason": try Self.once(&reason, reader.string())
-            case "basis": try Self.once(&basis, reader.string())
+            case "id": try Self.once(&id, reader.leanString())
+            case "action": try Self.once(&action, reader.leanString())
+            case "reason": try Self.once(&reason, reader.leanString())
+            case "basis": try Self.once(&basis, reader.leanString())
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -215,7 +227,7 @@ struct FastLineDecoder {
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
             case "actions": try Self.once(&actions, reader.strings())
-            case "reason": try Self.once(&reason, reader.string())
+            case "reason": try Self.once(&reason, reader.leanString())
             default: try reader.skipValue(depth: 0)
             }
         }
@@ -226,6 +238,7 @@ struct FastLineDecoder {
     /// The answers object; a key given twice (as `String`s compare) is rejected.
     private mutating func answers() throws(Reject) -> Answers {
         var answers: Answers = [:]
+        answers.reserveCapacity(16)     // a screening's answers without growing the table on the way
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             guard answers.updateValue(try reader.answer(), forKey: key) == nil else { throw Reject() }
         }
@@ -352,23 +365,38 @@ struct FastLineDecoder {
         throw Reject()
     }
 
-    /// An array of strings.
-    private mutating func strings() throws(Reject) -> [String] {
+    /// An array of strings (checked and left out, an empty array, unless `keeping`).
+    private mutating func strings(keeping: Bool = true) throws(Reject) -> [String] {
         var values: [String] = []
-        try array { (reader: inout FastLineDecoder) throws(Reject) in values.append(try reader.string()) }
+        try array { (reader: inout FastLineDecoder) throws(Reject) in
+            let value = try reader.string(keeping: keeping)
+            if keeping { values.append(value) }
+        }
         return values
     }
 
-    /// A string. Without escapes its bytes are taken as they are; with escapes it is rebuilt byte by
-    /// byte. Raw control characters, unknown escapes and lone surrogates are rejected.
-    private mutating func string() throws(Reject) -> String {
+    /// A string no read model needs: checked as any, and left out (empty) by a lean decoder.
+    private mutating func leanString() throws(Reject) -> String { try string(keeping: !lean) }
+
+    /// A string (checked, and empty unless `keeping`). Without escapes its bytes are taken as they are;
+    /// with escapes it is rebuilt byte by byte. Raw control characters, unknown escapes and lone
+    /// surrogates are rejected.
+    private mutating func string(keeping: Bool = true) throws(Reject) -> String {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         let start = offset
+        // Eight bytes at a time past those that need no look (not a quote, a backslash or a control
+        // character); the loop below then looks at each byte from the first word that may hold one.
+        if let base = bytes.baseAddress {
+            while offset + 8 <= bytes.count,
+                  !Self.mayHoldSpecial((base + offset).loadUnaligned(as: UInt64.self)) {
+                offset += 8
+            }
+        }
         while offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
-                let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self)
+                let text = keeping ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) : ""
                 offset += 1
                 return text
             }
@@ -382,7 +410,7 @@ struct FastLineDecoder {
             offset += 1
             switch byte {
             case UInt8(ascii: "\""):
-                return String(decoding: utf8, as: UTF8.self)
+                return keeping ? String(decoding: utf8, as: UTF8.self) : ""
             case UInt8(ascii: "\\"):
                 let escape = peek()
                 offset += 1
@@ -410,6 +438,16 @@ struct FastLineDecoder {
                 utf8.append(byte)
             }
         }
+    }
+
+    /// Whether any of the eight bytes of `word` is a quote, a backslash or below 0x20 (exact: the
+    /// classic "has a zero byte" and "has a byte less than" tests, which have no false negatives).
+    @inline(__always)
+    private static func mayHoldSpecial(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
+        let control = (word &- ones &* 0x20) & ~word & highs != 0
+        return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
     }
 
     /// Four hex digits after `\u`.

@@ -25,14 +25,47 @@ public struct LogEvent: Sendable, Hashable {
     /// clear lines and bodies sealed without authentication.
     public var sender: String? = nil
 
+    /// This event as a lean decoder gives it (`FastLineDecoder`): without `prev`, the form
+    /// fingerprints, the decision's form, fired rules and warnings, the reasons of a correction or an
+    /// override and a follow-up's note, which only the log itself and a case's details need.
+    var leanCopy: LogEvent {
+        var lean = self
+        lean.prev = ""
+        func leaner(_ decision: Decision) -> Decision {
+            Decision(form: "", formVersion: decision.formVersion, formFingerprint: "", actions: decision.actions,
+                     flagged: decision.flagged, rules: [], warnings: [])
+        }
+        switch body {
+        case .screening(var screening):
+            screening.formFingerprint = ""
+            screening.decision = leaner(screening.decision)
+            screening.override?.reason = ""
+            lean.body = .screening(screening)
+        case .correction(var correction):
+            correction.decision = leaner(correction.decision)
+            correction.override?.reason = ""
+            correction.reason = ""
+            lean.body = .correction(correction)
+        case .followup(var followup):
+            followup.note = ""
+            lean.body = .followup(followup)
+        case .export, .access:
+            break
+        }
+        return lean
+    }
+
     /// The timestamp as a `Date` (the epoch when it cannot be read).
     public var date: Date { Timestamp.parse(timestamp) ?? Date(timeIntervalSince1970: 0) }
 
     /// Decodes a line (without its newline) read from `file` at `line`: with `FastLineDecoder` when it
     /// understands the line, else with `JSONDecoder`, which also says what is wrong.
-    static func decode(_ bytes: UnsafeRawBufferPointer, file: String, line: Int) throws(LogError) -> LogEvent {
+    /// A `lean` event leaves out what no read model needs (see `leanCopy`) when the fast decoder takes
+    /// the line; it is read and checked all the same.
+    static func decode(_ bytes: UnsafeRawBufferPointer, file: String, line: Int,
+                       lean: Bool = false) throws(LogError) -> LogEvent {
         guard UTF8Check.isValid(bytes) else { throw .notUTF8(file: file, line: line) }
-        if let event = FastLineDecoder.decode(bytes) { return event }
+        if let event = FastLineDecoder.decode(bytes, lean: lean) { return event }
         return try decodeWithFoundation(bytes, file: file, line: line)
     }
 

@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// An event with where it was read.
 public struct LocatedEvent: Sendable, Hashable {
@@ -35,13 +34,14 @@ public enum LogReader {
         try forEachFile(try directory.logFiles(), in: directory, problems: &problems) { name, path, fd, problems in
             // Lines are decoded in batches on every core, then visited in file order: decoding is
             // the costly part and each line decodes on its own.
-            var batch = DecodeBatch(file: name, keys: keys)
+            var batch = DecodePipeline(file: name, keys: keys) { $0 }
+            defer { batch.abandon() }
             _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, offset, bytes in
                 batch.add(line: number, offset: offset, bytes: bytes)
                 if batch.isFull { try batch.flush(into: &problems, visit) }
                 return true
             }
-            try batch.flush(into: &problems, visit)
+            try batch.finish(into: &problems, visit)
         }
         return problems
     }
@@ -88,6 +88,19 @@ extension LogReader {
     public static func readFile(_ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int,
                                 keys: BodyKeys? = nil, visit: (LocatedEvent) throws -> Void,
                                 problem: (LogError) -> Void) throws -> FileReadEnd {
+        try readFile(name, in: directory, from: offset, afterLine: line, keys: keys, prepare: { $0 }, visit: visit,
+                     problem: problem)
+    }
+
+    /// As `readFile`, with `prepare` run on each event on the decoding threads (in no particular order,
+    /// while earlier events are visited) and `visit` getting its results in file order: what can be
+    /// worked out from one event alone is done on every core, and only `visit` is serial. `lean` events
+    /// leave out what no read model needs (`LogEvent.leanCopy`: `prev`, fingerprints, rules, reasons, notes).
+    public static func readFile<Prepared: Sendable>(
+        _ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int, keys: BodyKeys? = nil,
+        lean: Bool = false, prepare: @escaping @Sendable (LocatedEvent) -> Prepared, visit: (Prepared) throws -> Void,
+        problem: (LogError) -> Void
+    ) throws -> FileReadEnd {
         let path = directory.file(name)
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK)
         guard fd >= 0 else { throw LogError.openFailed(path: path, reason: systemReason(errno)) }
@@ -103,7 +116,8 @@ extension LogReader {
         var result = FileReadEnd(end: offset, lines: line, lastLineOffset: -1, lastLineLength: 0)
         var problems: [LogError] = []
         // The case index trusts no line whose own hash does not match: it is reported, not folded.
-        var batch = DecodeBatch(file: name, keys: keys, checkingHashes: true)
+        var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, lean: lean, prepare: prepare)
+        defer { batch.abandon() }
         _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
             batch.add(line: line + number, offset: offset + start, bytes: bytes)
             result.lines = line + number
@@ -113,7 +127,7 @@ extension LogReader {
             if batch.isFull { try batch.flush(into: &problems, visit) }
             return true
         }
-        try batch.flush(into: &problems, visit)
+        try batch.finish(into: &problems, visit)
         problems.forEach(problem)
         return result
     }
@@ -197,82 +211,5 @@ extension LogReader {
             offset = position + 1
         }
         return nil
-    }
-}
-
-/// A batch of lines of one file, decoded in parallel and then visited in order.
-struct DecodeBatch {
-    let file: String
-    /// The keys that open sealed bodies (nil: a sealed body is a problem).
-    let keys: BodyKeys?
-    /// Whether a line whose own hash does not match its bytes is a problem instead of an event.
-    let checkingHashes: Bool
-    private var lines: [(number: Int, offset: Int, bytes: [UInt8])] = []
-    private static let capacity = 2048
-    private static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
-
-    init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false) {
-        self.file = file
-        self.keys = keys
-        self.checkingHashes = checkingHashes
-        lines.reserveCapacity(Self.capacity)
-    }
-
-    var isFull: Bool { lines.count >= Self.capacity }
-
-    mutating func add(line: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
-        lines.append((line, offset, Array(bytes)))
-    }
-
-    static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
-                       checkingHash: Bool = false) -> Result<LogEvent, LogError> {
-        bytes.withUnsafeBytes { raw in
-            if checkingHash, case .badHash = EventLine.check(raw) {
-                return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
-            }
-            do throws(LogError) {
-                return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys))
-            } catch {
-                return .failure(error)
-            }
-        }
-    }
-
-    /// Decodes every line, visits the events in order, collects the problems, and empties the batch.
-    mutating func flush(into problems: inout [LogError], _ visit: (LocatedEvent) throws -> Void) throws {
-        guard !lines.isEmpty else { return }
-        let count = lines.count
-        let workers = min(Self.workers, count)
-        let input = lines, file = file, keys = keys, checking = checkingHashes
-        var results: [Result<LogEvent, LogError>?]
-        if #available(macOS 15, *), workers > 1 {
-            // Worker w decodes lines w, w + workers, … on its own, then stores them under the lock.
-            let slots = Mutex<[Result<LogEvent, LogError>?]>(Array(repeating: nil, count: count))
-            DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                var local: [(Int, Result<LogEvent, LogError>)] = []
-                local.reserveCapacity(count / workers + 1)
-                var index = worker
-                while index < count {
-                    local.append((index, Self.decode(input[index].bytes, file: file, line: input[index].number, keys: keys,
-                                                     checkingHash: checking)))
-                    index += workers
-                }
-                slots.withLock { slots in for (index, result) in local { slots[index] = result } }
-            }
-            results = slots.withLock { $0 }
-        } else {
-            results = input.map { Self.decode($0.bytes, file: file, line: $0.number, keys: keys, checkingHash: checking) }
-        }
-        lines.removeAll(keepingCapacity: true)
-        for index in 0..<count {
-            switch results[index] {
-            case .success(let event)?:
-                try visit(LocatedEvent(file: file, line: input[index].number, event: event,
-                                       offset: input[index].offset, length: input[index].bytes.count))
-            case .failure(let error)?: problems.append(error)
-            case nil: break
-            }
-            results[index] = nil      // let each event go as soon as it is folded
-        }
     }
 }

@@ -396,17 +396,22 @@ struct BoundsAudit {
         var combined = Reduced()
         for cell in 0..<size where uses.offsets[cell + 1] - uses.offsets[cell] > 1 {
             let sharing = uses.list[uses.offsets[cell]..<uses.offsets[cell + 1]]
-            for i in sharing {
-                for j in sharing where j != i && base.firstShared(i, j) == cell {
-                    // Each pair once, at the first cell the two share.
-                    guard let ca = base.coefficient(of: cell, in: i), let cb = base.coefficient(of: cell, in: j),
-                          abs(ca) == abs(cb) else { continue }
+            // The cheap tests first (the same tests as ever, in another order): most pairs fail on the
+            // coefficients or the sign before the two relations are walked.
+            let coefficients = sharing.map { base.coefficient(of: cell, in: $0) ?? 0 }
+            for (x, i) in sharing.enumerated() {
+                let ca = coefficients[x], iEqual = base.equal[i]
+                for (y, j) in sharing.enumerated() where j != i {
+                    let cb = coefficients[y]
+                    guard abs(ca) == abs(cb) else { continue }
                     // b + sign·a cancels `cell`; an inequality can only be added, an equality with either sign.
                     let sign = ca == cb ? -1 : 1
-                    guard base.equal[i] || sign == 1 else { continue }
+                    guard iEqual || sign == 1 else { continue }
+                    // Each pair once, at the first cell the two share.
+                    guard base.firstShared(i, j) == cell else { continue }
                     let n = base.combinedCount(j, i, sign: sign)
                     guard n > 0, n < max(base.terms(i).count, base.terms(j).count) else { continue }
-                    combined.appendCombined(j, i, sign: sign, of: base, equal: base.equal[i] && base.equal[j])
+                    combined.appendCombined(j, i, sign: sign, of: base, equal: iEqual && base.equal[j])
                 }
             }
         }
@@ -437,23 +442,58 @@ struct BoundsAudit {
         }
         let relations = given ?? reduced()
         let uses = known ?? relations.uses(size: size)
-        var queue = Array((0..<relations.count).reversed())
-        var queued = [Bool](repeating: true, count: relations.count)
+        // Every term of a reduced relation is a hidden cell. The loop runs about two hundred times an
+        // export on tens of thousands of relations, so it reads the arrays through buffer pointers
+        // (indices all come from the relations themselves).
+        relations.cells.withUnsafeBufferPointer { cells in
+            relations.coefficients.withUnsafeBufferPointer { coefficients in
+                relations.start.withUnsafeBufferPointer { start in
+                    uses.offsets.withUnsafeBufferPointer { offsets in
+                        uses.list.withUnsafeBufferPointer { list in
+                            low.withUnsafeMutableBufferPointer { low in
+                                high.withUnsafeMutableBufferPointer { high in
+                                    Self.propagate(Propagation(cells: cells, coefficients: coefficients, start: start,
+                                                               constants: relations.constants, equal: relations.equal,
+                                                               offsets: offsets, list: list), low: low, high: high)
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (low, high)
+    }
+
+    /// The reduced relations and which relations use each cell, as `propagate` reads them.
+    struct Propagation {
+        let cells: UnsafeBufferPointer<Int>, coefficients: UnsafeBufferPointer<Int>, start: UnsafeBufferPointer<Int>
+        let constants: [Int], equal: [Bool]
+        let offsets: UnsafeBufferPointer<Int>, list: UnsafeBufferPointer<Int>
+    }
+
+    /// Narrows `low`/`high` through the relations until nothing changes (or 400,000 steps): each relation
+    /// bounds each of its cells by the others' bounds; a relation is looked at again when one of its cells
+    /// narrows. The result does not depend on the order (every step only narrows, and only as far as the
+    /// relation allows), which is taken depth first.
+    static func propagate(_ p: Propagation, low: UnsafeMutableBufferPointer<Int>, high: UnsafeMutableBufferPointer<Int>) {
+        let count = p.constants.count
+        var queued = [Bool](repeating: true, count: count)
+        var queue = Array((0..<count).reversed())
         var steps = 0
-        // Every term of a reduced relation is a hidden cell.
         while let index = queue.popLast(), steps < 400_000 {
             queued[index] = false
             steps += 1
-            let places = relations.terms(index)
+            let first = p.start[index], end = p.start[index + 1]
             var minSum = 0, maxSum = 0
-            for place in places {
-                let cell = relations.cells[place], c = relations.coefficients[place]
+            for place in first..<end {
+                let cell = p.cells[place], c = p.coefficients[place]
                 minSum += c > 0 ? c * low[cell] : c * high[cell]
                 maxSum += c > 0 ? c * high[cell] : c * low[cell]
             }
-            let constant = relations.constants[index], isEqual = relations.equal[index]
-            for place in places {
-                let cell = relations.cells[place], c = relations.coefficients[place]
+            let constant = p.constants[index], isEqual = p.equal[index]
+            for place in first..<end {
+                let cell = p.cells[place], c = p.coefficients[place]
                 let rangeLo = low[cell], rangeHi = high[cell]
                 let ownMin = c > 0 ? c * rangeLo : c * rangeHi
                 let ownMax = c > 0 ? c * rangeHi : c * rangeLo
@@ -462,23 +502,25 @@ struct BoundsAudit {
                 let lower = constant - (maxSum - ownMax)
                 var lo = rangeLo, hi = rangeHi
                 if c > 0 {
-                    hi = min(hi, Self.floorDivide(upper, c))
-                    if isEqual { lo = max(lo, Self.ceilDivide(lower, c)) }
+                    hi = min(hi, floorDivide(upper, c))
+                    if isEqual { lo = max(lo, ceilDivide(lower, c)) }
                 } else {
-                    lo = max(lo, Self.ceilDivide(upper, c))
-                    if isEqual { hi = min(hi, Self.floorDivide(lower, c)) }
+                    lo = max(lo, ceilDivide(upper, c))
+                    if isEqual { hi = min(hi, floorDivide(lower, c)) }
                 }
                 if lo > rangeLo || hi < rangeHi, lo <= hi {
                     low[cell] = lo
                     high[cell] = hi
-                    for other in uses.list[uses.offsets[cell]..<uses.offsets[cell + 1]] where !queued[other] {
-                        queue.append(other)
-                        queued[other] = true
+                    for position in p.offsets[cell]..<p.offsets[cell + 1] {
+                        let other = p.list[position]
+                        if !queued[other] {
+                            queue.append(other)
+                            queued[other] = true
+                        }
                     }
                 }
             }
         }
-        return (low, high)
     }
 
     static func floorDivide(_ a: Int, _ b: Int) -> Int {

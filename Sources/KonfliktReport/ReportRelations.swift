@@ -94,7 +94,6 @@ public enum ReportRelations {
         // 3–7 per row.
         let ruleRelations = RuleAnalysis.relations(layout: layout)
         for (index, row) in rows.enumerated() {
-            let value = { (column: Int) in row.values[column] }
             for question in layout.questions where question.kind != .multichoice {
                 let parts = question.columns.map { term(index, $0) }
                 if question.alwaysAnswered {

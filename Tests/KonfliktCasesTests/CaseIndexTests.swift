@@ -356,6 +356,53 @@ import KonfliktTestSupport
 
 /// Lines the index cannot trust are counted and pointed to `konflikt verify`, never folded silently.
 @Suite struct CaseIndexProblemTests {
+    /// A file of several decoding batches (read as a pipeline: one batch decodes while the one before
+    /// is folded) with bad lines in different batches: each is reported, in line order, and the rest
+    /// folds as if those lines were not there. A visitor that throws stops the reading cleanly.
+    @Test func badLinesAcrossBatchesAreReportedInOrderAndTheRestFolds() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 4000, seed: 11, form: form)
+        var all: [Data] = []
+        for name in try source.data.logFiles() { all += try Sample.lines(source.data.file(name)) }
+        #expect(all.count > 2 * DecodeBatch.capacity)
+        let bad = [5, DecodeBatch.capacity + 100, 2 * DecodeBatch.capacity + 7]
+        var damaged = all
+        for (number, line) in bad.enumerated() {
+            if number == 1 {
+                damaged[line - 1] = Data(#"{"broken":"#.utf8)
+            } else {
+                // Still JSON, but no longer what its hash says.
+                let text = String(decoding: damaged[line - 1], as: UTF8.self)
+                damaged[line - 1] = Data(text.replacingOccurrences(of: #""author":""#, with: #""author":"Q"#).utf8)
+            }
+        }
+        let dir = TemporaryDirectory(), clean = TemporaryDirectory()
+        try dir.data.create()
+        try clean.data.create()
+        try Sample.write(lines: damaged, to: dir.data.file("all.jsonl"))
+        try Sample.write(lines: all.enumerated().filter { !bad.contains($0.offset + 1) }.map(\.element),
+                         to: clean.data.file("all.jsonl"))
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(store.index.problems.count == bad.count)
+        for (problem, line) in zip(store.index.problems, bad) {
+            #expect(problem.hasPrefix("all.jsonl linje \(line):"), "\(problem)")
+        }
+        #expect(store.report.newProblems == bad.count)
+        let scratch = try CaseFolder.fold(directory: clean.data, options: FoldOptions(form: form, today: CaseIndexTests.today))
+        #expect(CaseIndexTests.seen(store) == CaseIndexTests.seen(scratch))
+        #expect(store.index.orphanCount == scratch.orphans.count)
+
+        struct Stop: Error {}
+        var visited = 0
+        #expect(throws: Stop.self) {
+            try LogReader.forEachEvent(in: clean.data) { _ in
+                visited += 1
+                if visited == DecodeBatch.capacity + 10 { throw Stop() }
+            }
+        }
+        #expect(visited == DecodeBatch.capacity + 10)
+    }
+
     @Test func aLineWhoseHashDoesNotMatchIsReportedNotFolded() throws {
         let form = try Sample.form()
         let dir = TemporaryDirectory()

@@ -1,0 +1,193 @@
+import Dispatch
+import Foundation
+import Synchronization
+
+/// Decoding one line on its own, and the sizes of the batches lines are decoded in.
+enum DecodeBatch {
+    /// Lines per batch.
+    static let capacity = 2048
+    /// Threads that decode one batch.
+    static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+    /// The event of one line (without its newline), or why it cannot be read; with `checkingHash`, a
+    /// line whose own hash does not match its bytes is a problem; `lean` leaves out what no read model
+    /// needs (`LogEvent.leanCopy`).
+    static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
+                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
+        bytes.withUnsafeBytes { decode($0, file: file, line: line, keys: keys, checkingHash: checkingHash, lean: lean) }
+    }
+
+    /// As `decode`, from borrowed bytes.
+    static func decode(_ raw: UnsafeRawBufferPointer, file: String, line: Int, keys: BodyKeys? = nil,
+                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
+        if checkingHash, case .badHash = EventLine.check(raw) {
+            return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
+        }
+        do throws(LogError) {
+            return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys, lean: lean))
+        } catch {
+            return .failure(error)
+        }
+    }
+}
+
+/// The lines of a batch: their bytes one after another (one buffer per batch, not one per line), and
+/// where each line is in the file and in the buffer.
+struct LineBatch: Sendable {
+    var bytes: [UInt8] = []
+    var lines: [(number: Int, offset: Int, start: Int, count: Int)] = []
+
+    init() {
+        bytes.reserveCapacity(DecodeBatch.capacity * 1024)
+        lines.reserveCapacity(DecodeBatch.capacity)
+    }
+
+    /// Decodes line `index` (see `DecodeBatch.decode`) from `raw`, this batch's bytes, and prepares its event.
+    func decode<Prepared>(_ index: Int, in raw: UnsafeRawBufferPointer, file: String, keys: BodyKeys?, checking: Bool,
+                          lean: Bool, prepare: (LocatedEvent) -> Prepared) -> Result<Prepared, LogError> {
+        let line = lines[index]
+        let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.start + line.count])
+        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, checkingHash: checking, lean: lean)
+            .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset, length: line.count)) }
+    }
+}
+
+/// The lines of one file, decoded in batches on every core and visited in file order, as a pipeline:
+/// while the caller visits one batch, the next is decoded in the background, so a serial visitor (the
+/// case index's fold) and the decoding run at the same time.
+///
+/// `prepare` runs on the decoding threads, once per event, in no particular order: whatever a visitor
+/// can work out from one event alone is best done there, and the visitor gets its result, in order.
+struct DecodePipeline<Prepared: Sendable> {
+    typealias Results = [Result<Prepared, LogError>?]
+
+    let file: String
+    /// The keys that open sealed bodies (nil: a sealed body is a problem).
+    let keys: BodyKeys?
+    /// Whether a line whose own hash does not match its bytes is a problem instead of an event.
+    let checkingHashes: Bool
+    /// Whether events leave out what no read model needs (`LogEvent.leanCopy`).
+    let lean: Bool
+    let prepare: @Sendable (LocatedEvent) -> Prepared
+    private var batch = LineBatch()
+    /// The batch being decoded in the background: waits for it and gives its results.
+    private var inFlight: (() -> Results)?
+
+    init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false, lean: Bool = false,
+         prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
+        self.file = file
+        self.keys = keys
+        self.checkingHashes = checkingHashes
+        self.lean = lean
+        self.prepare = prepare
+    }
+
+    /// Whether the batch has its lines (or, for very long lines, 16 MiB).
+    var isFull: Bool { batch.lines.count >= DecodeBatch.capacity || batch.bytes.count >= 16 << 20 }
+
+    mutating func add(line: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
+        batch.lines.append((line, offset, batch.bytes.count, bytes.count))
+        batch.bytes.append(contentsOf: bytes)
+    }
+
+    /// Starts decoding the lines added so far, then visits the batch started before it (if any) while
+    /// they decode; its problems go to `problems` in line order.
+    mutating func flush(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
+        guard !batch.lines.isEmpty else { return }
+        let started = start(batch)
+        batch = LineBatch()
+        let previous = inFlight
+        inFlight = started
+        if let previous { try Self.deliver(previous(), into: &problems, visit) }
+    }
+
+    /// Decodes and visits everything still pending.
+    mutating func finish(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
+        try flush(into: &problems, visit)
+        if let last = inFlight {
+            inFlight = nil
+            try Self.deliver(last(), into: &problems, visit)
+        }
+    }
+
+    /// Waits for the batch in the background, if any, and drops it (after a visit threw): nothing is
+    /// left running when the reading ends.
+    mutating func abandon() {
+        if let last = inFlight {
+            inFlight = nil
+            _ = last()
+        }
+    }
+
+    private static func deliver(_ results: consuming Results, into problems: inout [LogError],
+                                _ visit: (Prepared) throws -> Void) throws {
+        for index in results.indices {
+            switch results[index] {
+            case .success(let prepared)?: try visit(prepared)
+            case .failure(let error)?: problems.append(error)
+            case nil: break
+            }
+            results[index] = nil      // let each result go as soon as it is visited
+        }
+    }
+
+    /// Starts decoding `input` in the background and returns the wait for its results (where that is
+    /// not available, decodes it at once).
+    private func start(_ input: LineBatch) -> () -> Results {
+        let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare
+        guard #available(macOS 15, *) else {
+            let results: Results = input.bytes.withUnsafeBytes { raw in
+                input.lines.indices.map { index in
+                    input.decode(index, in: raw, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
+                }
+            }
+            return { results }
+        }
+        let job = DecodeJob<Prepared>(count: input.lines.count)
+        DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
+            job.run(input, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
+        }
+        return { job.wait() }
+    }
+}
+
+/// One batch decoded in the background: worker `w` of `DecodeBatch.workers` decodes lines w, w + workers,
+/// … on its own and stores its results under the lock.
+@available(macOS 15, *)
+private final class DecodeJob<Prepared: Sendable>: Sendable {
+    let group = DispatchGroup()
+    private let results: Mutex<[Result<Prepared, LogError>?]>
+
+    init(count: Int) {
+        results = Mutex(Array(repeating: nil, count: count))
+    }
+
+    func run(_ input: LineBatch, file: String, keys: BodyKeys?, checking: Bool,
+             lean: Bool, prepare: @Sendable (LocatedEvent) -> Prepared) {
+        let count = input.lines.count
+        let workers = min(DecodeBatch.workers, count)
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            var local: [(Int, Result<Prepared, LogError>)] = []
+            local.reserveCapacity(count / workers + 1)
+            input.bytes.withUnsafeBytes { raw in
+                var index = worker
+                while index < count {
+                    local.append((index, input.decode(index, in: raw, file: file, keys: keys, checking: checking,
+                                                      lean: lean, prepare: prepare)))
+                    index += workers
+                }
+            }
+            results.withLock { results in for (index, result) in local { results[index] = result } }
+        }
+    }
+
+    /// Waits until `run` is done and hands out its results (once).
+    func wait() -> [Result<Prepared, LogError>?] {
+        group.wait()
+        return results.withLock { results in
+            let taken = results
+            results = []
+            return taken
+        }
+    }
+}
