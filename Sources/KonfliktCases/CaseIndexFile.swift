@@ -203,6 +203,10 @@ struct PartialIndex: Sendable {
     /// The export's tallies, once read (`IndexScope.tallies`); true for the saved records while the
     /// other records are unread.
     var tallies: SavedTallies?
+
+    /// How many of the index's `records` were read from the file (the `flagged` section, once read):
+    /// those after them were folded since the save.
+    var savedRecordsRead: Int { flaggedUnread ? 0 : flaggedPositions.count }
 }
 
 extension CaseIndex {
@@ -592,8 +596,7 @@ extension CaseIndex {
         // While the other records are unread, no saved record has changed since the save (a correction or
         // a follow-up reads them all first), so the table is true for them.
         if let partial, partial.restUnread, let inTable = cprTableHolds(key, visit: visit) {
-            let since = partial.flaggedUnread ? 0 : partial.flaggedPositions.count
-            return inTable || records[since...].contains { $0.cprKey == key && $0.visit == visit }
+            return inTable || records[partial.savedRecordsRead...].contains { $0.cprKey == key && $0.visit == visit }
         }
         guard readAll() else { return false }
         return records.contains { $0.cprKey == key && $0.visit == visit }

@@ -21,32 +21,6 @@ public struct TallyKey: Sendable, Hashable {
     /// Whether the recommendation was overridden.
     public var overridden: Bool
 
-    /// The key of `record`, as the fold left it (corrections, overrides and follow-ups applied).
-    public init(_ record: CaseRecord) {
-        day = record.startDay
-        visit = record.visit
-        formVersion = record.formVersion
-        answers = record.answers
-        recommended = record.recommended
-        inForce = record.inForce
-        tracked = record.tracked
-        statuses = record.statuses
-        overridden = record.isOverridden
-    }
-
-    init(day: Int32, visit: Int8, formVersion: Int32, answers: AnswerBits, recommended: UInt64, inForce: UInt64,
-         tracked: UInt64, statuses: StatusCodes, overridden: Bool) {
-        self.day = day
-        self.visit = visit
-        self.formVersion = formVersion
-        self.answers = answers
-        self.recommended = recommended
-        self.inForce = inForce
-        self.tracked = tracked
-        self.statuses = statuses
-        self.overridden = overridden
-    }
-
     /// The status of the action with bit `bit`, read through the schema's statuses for it.
     public func status(ofBit bit: Int, schema: CaseSchema) -> ActionStatus {
         schema.status(code: statuses.code(bit), bit: bit)
@@ -70,6 +44,21 @@ public struct TallyKey: Sendable, Hashable {
     }
 }
 
+extension TallyKey {
+    /// The key of `record`, as the fold left it (corrections, overrides and follow-ups applied).
+    public init(_ record: CaseRecord) {
+        day = record.startDay
+        visit = record.visit
+        formVersion = record.formVersion
+        answers = record.answers
+        recommended = record.recommended
+        inForce = record.inForce
+        tracked = record.tracked
+        statuses = record.statuses
+        overridden = record.isOverridden
+    }
+}
+
 extension CaseIndex {
     // MARK: The export's tallies
 
@@ -84,8 +73,7 @@ extension CaseIndex {
         guard let saved = partial.tallies else { return nil }
         // Checked in full when read (`readTallies`), so it reads to its end here.
         _ = Self.decodeTallies(saved.bytes, body)
-        let since = partial.flaggedUnread ? 0 : partial.flaggedPositions.count
-        return saved.otherForm + Self.tally(records[since...], body)
+        return saved.otherForm + Self.tally(records[partial.savedRecordsRead...], body)
     }
 
     /// Counts `records` one by one: screenings of the index's form go to `body`; returns the others.

@@ -75,8 +75,11 @@ public struct DemoProfile: Sendable {
         }
         var profile = DemoProfile()
         let questions = form.questions
-        let questionMap = top["questions"].map { $0 as? [String: Any] } ?? [:]
-        guard let questionMap else { throw fail("'questions' skal være en mapping fra spørgsmåls-id til regler") }
+        var questionMap: [String: Any] = [:]
+        if let node = top["questions"] {
+            guard let map = node as? [String: Any] else { throw fail("'questions' skal være en mapping fra spørgsmåls-id til regler") }
+            questionMap = map
+        }
         for (questionID, node) in questionMap {
             guard let position = questions.firstIndex(where: { $0.id == questionID }) else {
                 throw fail("formularen har intet spørgsmål '\(questionID)'")

@@ -273,37 +273,35 @@ struct BoundsAudit {
             return nil
         }
 
-        /// How many terms `b + sign·a` has (repeated cells merged, zeros dropped), without making it.
-        func combinedCount(_ b: Int, _ a: Int, sign: Int) -> Int {
-            var i = start[b], j = start[a], n = 0
+        /// The terms of `b + sign·a` in cell order (a cell in both merged, zeros dropped), one by one.
+        func forEachCombined(_ b: Int, _ a: Int, sign: Int, _ body: (_ cell: Int, _ coefficient: Int) -> Void) {
+            var i = start[b], j = start[a]
             let endB = start[b + 1], endA = start[a + 1]
             while i < endB || j < endA {
                 if j == endA || (i < endB && cells[i] < cells[j]) {
-                    n += 1; i += 1
+                    body(cells[i], coefficients[i]); i += 1
                 } else if i == endB || cells[j] < cells[i] {
-                    n += 1; j += 1
+                    body(cells[j], sign * coefficients[j]); j += 1
                 } else {
-                    if coefficients[i] + sign * coefficients[j] != 0 { n += 1 }
+                    let sum = coefficients[i] + sign * coefficients[j]
+                    if sum != 0 { body(cells[i], sum) }
                     i += 1; j += 1
                 }
             }
+        }
+
+        /// How many terms `b + sign·a` has, without making it.
+        func combinedCount(_ b: Int, _ a: Int, sign: Int) -> Int {
+            var n = 0
+            forEachCombined(b, a, sign: sign) { _, _ in n += 1 }
             return n
         }
 
         /// Appends `b + sign·a` of `source` as a new relation.
         mutating func appendCombined(_ b: Int, _ a: Int, sign: Int, of source: Reduced, equal isEqual: Bool) {
-            var i = source.start[b], j = source.start[a]
-            let endB = source.start[b + 1], endA = source.start[a + 1]
-            while i < endB || j < endA {
-                if j == endA || (i < endB && source.cells[i] < source.cells[j]) {
-                    cells.append(source.cells[i]); coefficients.append(source.coefficients[i]); i += 1
-                } else if i == endB || source.cells[j] < source.cells[i] {
-                    cells.append(source.cells[j]); coefficients.append(sign * source.coefficients[j]); j += 1
-                } else {
-                    let sum = source.coefficients[i] + sign * source.coefficients[j]
-                    if sum != 0 { cells.append(source.cells[i]); coefficients.append(sum) }
-                    i += 1; j += 1
-                }
+            source.forEachCombined(b, a, sign: sign) { cell, coefficient in
+                cells.append(cell)
+                coefficients.append(coefficient)
             }
             start.append(cells.count)
             equal.append(isEqual)

@@ -5,6 +5,15 @@ import Testing
 @Suite struct RecordTests {
     let forms = Binary.packageRoot.appendingPathComponent("forms").path
 
+    /// Records `CheckDecideTests.highBoth` (high conflict, both interested in the course) and returns the
+    /// new case's id and `record`'s JSON answer.
+    func recordHighBoth(_ env: [String: String]) throws -> (id: String, json: [String: Any]) {
+        let recorded = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
+        return (try #require(json["id"] as? String), json)
+    }
+
     func makeEnvironment() throws -> (env: [String: String], root: URL) {
         let root = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-rec-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
@@ -77,10 +86,7 @@ import Testing
     @Test func followupDatesLieBetweenTheVisitAndTodayAndAClosedActionNeedsANote() throws {
         let (env, root) = try makeEnvironment()
         defer { try? FileManager.default.removeItem(at: root) }
-        let recorded = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
-        #expect(recorded.status == 0, "\(recorded.stderr)")
-        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
-        let id = try #require(json["id"] as? String)
+        let (id, _) = try recordHighBoth(env)
         let visit = try #require(CheckDecideTests.highBoth.firstMatch(of: /"besoegsdato": "([0-9-]+)"/)?.1)
         func followup(_ extra: [String], note: String) throws -> (status: Int32, stderr: String) {
             let result = try Binary.run(["followup", id, "--action", "gruppeforloeb", "--status", "udfoert",
@@ -120,10 +126,7 @@ import Testing
     @Test func followupStatusesComeFromTheFormAndAnInvalidOneWritesNothing() throws {
         let (env, root) = try makeEnvironment()
         defer { try? FileManager.default.removeItem(at: root) }
-        let recorded = try Binary.run(["record"], stdin: CheckDecideTests.highBoth, environment: env)
-        #expect(recorded.status == 0, "\(recorded.stderr)")
-        let json = try #require(JSONSerialization.jsonObject(with: Data(recorded.stdout.utf8)) as? [String: Any])
-        let id = try #require(json["id"] as? String)
+        let (id, json) = try recordHighBoth(env)
         #expect((json["actions"] as? [String])?.contains("gruppeforloeb") == true)
         let data = URL(fileURLWithPath: env["KONFLIKT_DATA"] ?? "")
         func logBytes() throws -> [String: Data] {

@@ -31,17 +31,21 @@ import KonfliktTestSupport
         return folded
     }
 
+    /// The sample form, a fresh log, its writer, and one flagged high-conflict screening with `actions`.
+    func flaggedCase(actions: [String]) throws -> (form: Form, dir: TemporaryDirectory, writer: LogWriter, id: UUID) {
+        let dir = TemporaryDirectory()
+        let writer = LogWriter(directory: dir.data, device: "dev1")
+        let id = try writer.append(Sample.screening(level: "hoejt", actions: actions, flagged: true, visit: visit), author: "AB").id
+        return (try Sample.form(), dir, writer, id)
+    }
+
     func followup(_ writer: LogWriter, _ screening: UUID, _ status: String, day: Int, note: String = "") throws {
         try writer.append(.followup(FollowupBody(screening: screening, action: "gruppeforloeb", status: status,
                                                  date: visit.adding(days: day), note: note)), author: "TL")
     }
 
     @Test func theCoursePathKeepsTheCaseOpenUntilAClosingStatusAndTheLatestWins() throws {
-        let form = try Sample.form()
-        let dir = TemporaryDirectory()
-        let writer = LogWriter(directory: dir.data, device: "dev1")
-        let case1 = try writer.append(Sample.screening(level: "hoejt", actions: ["gruppeforloeb"], flagged: true, visit: visit),
-                                      author: "AB").id
+        let (form, dir, writer, case1) = try flaggedCase(actions: ["gruppeforloeb"])
         let afterDeadline = visit.adding(days: 20)                   // the course's deadline is 14 days
         try followup(writer, case1, "kontakt_givet", day: 3)
         var state = try #require(try courseState(dir, form, id: case1, today: visit.adding(days: 5)))
@@ -65,11 +69,7 @@ import KonfliktTestSupport
     }
 
     @Test func anOldUdfoertOnTheCourseStillClosesIt() throws {
-        let form = try Sample.form()
-        let dir = TemporaryDirectory()
-        let writer = LogWriter(directory: dir.data, device: "dev1")
-        let id = try writer.append(Sample.screening(level: "hoejt", actions: ["gruppeforloeb"], flagged: true, visit: visit),
-                                   author: "AB").id
+        let (form, dir, writer, id) = try flaggedCase(actions: ["gruppeforloeb"])
         try followup(writer, id, "udfoert", day: 2)
         let state = try #require(try courseState(dir, form, id: id, today: visit.adding(days: 30)))
         #expect(state.status.key == "udfoert" && state.status.closes && !state.overdue)
@@ -78,11 +78,7 @@ import KonfliktTestSupport
     }
 
     @Test func anUnknownStatusIsReadAsOpenNeverRefused() throws {
-        let form = try Sample.form()
-        let dir = TemporaryDirectory()
-        let writer = LogWriter(directory: dir.data, device: "dev1")
-        let id = try writer.append(Sample.screening(level: "hoejt", actions: ["underretning", "gruppeforloeb"], flagged: true,
-                                                    visit: visit), author: "AB").id
+        let (form, dir, writer, id) = try flaggedCase(actions: ["underretning", "gruppeforloeb"])
         // A status a later form version may have, and one on a known action of this form.
         try followup(writer, id, "venteliste", day: 2)
         try writer.append(.followup(FollowupBody(screening: id, action: "underretning", status: "udfoert",
