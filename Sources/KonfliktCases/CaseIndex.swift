@@ -80,6 +80,8 @@ public struct CaseIndex: Sendable {
     /// Lookups answered by scanning before the position table is built (for a loaded index).
     var scansLeft = 64
     var fileNumbers: [String: Int32] = [:]
+    /// The schema's ids for reading lines straight into fold steps (nil: every line is decoded as an event).
+    private lazy var leanTables: LeanLineTables? = schema.leanTables
     /// The Danish day of each UTC hour met while folding (looking it up in the calendar is slow).
     private var dayOfHour: [Int64: Int32] = [:]
 
@@ -223,10 +225,15 @@ public struct CaseIndex: Sendable {
     /// 32-byte secret and the digits (fixed-length input, so a plain keyed hash is enough); 0 for
     /// anything else.
     static func cprKey(_ digits: String, secret: [UInt8]) -> UInt64 {
-        guard digits.utf8.count == 10 else { return 0 }
+        cprKey(digits: Array(digits.utf8), secret: secret)
+    }
+
+    /// `cprKey` of the digits' UTF-8 bytes.
+    static func cprKey(digits: [UInt8], secret: [UInt8]) -> UInt64 {
+        guard digits.count == 10 else { return 0 }
         var hasher = SHA256()
         hasher.update(data: secret)
-        hasher.update(data: Array(digits.utf8))
+        hasher.update(data: digits)
         let key = hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
         return key == 0 ? 1 : key
     }
@@ -352,9 +359,12 @@ public struct CaseIndex: Sendable {
             var head = mark.headHash
             // Each event's fold step is made on the decoding threads; only the fold itself is serial. The
             // events are lean: the fold needs no rules, reasons or notes (`CaseIndex.step`).
-            let schema = schema, secret = cprSecret
+            // Most lines are read straight from their bytes into their steps (`LeanLineDecoder`); the
+            // others (sealed, unusual, damaged) are decoded as events first.
+            let schema = schema, secret = cprSecret, tables = leanTables
+            let direct = tables.map { Self.directStep(tables: $0, schema: schema, cprSecret: secret, keys: keys, file: name) }
             let end = try LogReader.readFile(name, in: directory, from: Int(mark.end), afterLine: Int(mark.lines),
-                                             keys: keys, lean: true, prepare: { located in
+                                             keys: keys, lean: true, direct: direct, prepare: { located in
                 // Only events of approved devices enter the fold (all of them without keys or approvals).
                 CaseIndex.step(located, schema: schema, cprSecret: secret,
                                admitted: keys?.admits(located.event, file: name) ?? true)
@@ -393,6 +403,17 @@ public struct CaseIndex: Sendable {
         _ = progress(1)
         let changed = reason != nil || done > 0
         return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed, newProblems: newProblems)
+    }
+
+    /// The fold step of a line of `file` read straight from its bytes (`LeanLineDecoder`), admitted as
+    /// `keys` admit a record without a sender; nil for the usual path.
+    static func directStep(tables: LeanLineTables, schema: CaseSchema, cprSecret: [UInt8], keys: BodyKeys?,
+                           file: String) -> DirectPrepare<FoldStep> {
+        { bytes, line, offset in
+            guard let lean = LeanLineDecoder.decode(bytes, tables: tables) else { return nil }
+            return step(lean, line: line, offset: offset, length: bytes.count, schema: schema, cprSecret: cprSecret,
+                        admitted: keys?.admitsUnsent(seq: lean.seq, file: file) ?? true)
+        }
     }
 
     /// Whether the last line the index read of `mark`'s file is still where it was, unchanged.

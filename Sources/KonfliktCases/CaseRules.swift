@@ -61,7 +61,12 @@ public enum CaseRules {
     /// Milliseconds since 1970 of a timestamp as written (`YYYY-MM-DDTHH:MM:SS(.mmm)Z`); the one place
     /// timestamps are compared. Unreadable timestamps sort first.
     public static func millis(_ timestamp: String) -> Int64 {
-        guard let date = Timestamp.parse(timestamp) else { return Int64.min + 1 }
+        millis(Timestamp.parse(timestamp))
+    }
+
+    /// `millis` of a timestamp already parsed (nil: it could not be read).
+    public static func millis(_ time: Date?) -> Int64 {
+        guard let date = time else { return Int64.min + 1 }
         return Int64((date.timeIntervalSince1970 * 1000).rounded())
     }
 

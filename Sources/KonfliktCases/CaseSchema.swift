@@ -1,5 +1,6 @@
 import Foundation
 import KonfliktCore
+import KonfliktLog
 
 /// What the case index needs to know of a form, in one place: which questions play which role, the
 /// actions as bit positions, and the answer values it keeps as bits for the export's tallies.
@@ -129,6 +130,47 @@ public struct CaseSchema: Sendable, Hashable {
             }
         }
         return bits
+    }
+
+    /// The ids the direct line decoder looks up (`LeanLineDecoder`), with the same meaning as `actionBit`,
+    /// `statusCode`, `answerMask` and the role questions give them; nil when an id is not ASCII (then
+    /// every line takes the usual path) or there are more than 64 questions to look up.
+    public var leanTables: LeanLineTables? {
+        var all = [formID, visitQuestion, dateQuestion, cprQuestion] + visits + actions
+        all += statuses.flatMap { $0.map(\.id) }
+        for (question, values) in answerBit { all += [question] + Array(values.keys) }
+        guard all.allSatisfy({ $0.utf8.allSatisfy { $0 < 0x80 } }) else { return nil }
+        var questions: [LeanLineTables.Question] = []
+        func slot(_ id: String) -> Int {
+            if let found = questions.firstIndex(where: { $0.id == Array(id.utf8) }) { return found }
+            questions.append(LeanLineTables.Question(id: Array(id.utf8)))
+            return questions.count - 1
+        }
+        for (question, values) in answerBit {
+            let index = slot(question)
+            for (value, bit) in values {
+                questions[index].values.append(Array(value.utf8))
+                questions[index].bits.append(bit)
+            }
+            questions[index].trueBit = values["ja"]
+            questions[index].falseBit = values["nej"]
+        }
+        let visit = slot(visitQuestion)
+        for (row, choice) in visits.enumerated() where !questions[visit].visits.contains(Array(choice.utf8)) {
+            questions[visit].visits.append(Array(choice.utf8))
+            questions[visit].rows.append(Int8(clamping: row))
+        }
+        questions[slot(dateQuestion)].isDate = true
+        questions[slot(cprQuestion)].isCPR = true
+        guard questions.count <= 64 else { return nil }
+        var ids: [[UInt8]] = [], bits: [Int] = [], flagging: [Bool] = []
+        for (bit, action) in actions.enumerated() where !ids.contains(Array(action.utf8)) {
+            ids.append(Array(action.utf8))
+            bits.append(bit)
+            flagging.append(flaggingActions.contains(action))
+        }
+        return LeanLineTables(formID: Array(formID.utf8), questions: questions, actions: ids, actionBits: bits,
+                              flagging: flagging, statuses: statuses.map { $0.map { Array($0.id.utf8) } })
     }
 
     /// The action ids of `mask`, most severe first.

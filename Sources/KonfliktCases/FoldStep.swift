@@ -6,9 +6,9 @@ import KonfliktLog
 /// the answers as bits, the CPR key, the action masks, the times. Steps are made on the threads that
 /// decode the log, while earlier events are folded; the serial fold (`CaseIndex.fold`) only puts them
 /// in order, so folding an event's step is folding the event.
-struct FoldStep: Sendable {
+struct FoldStep: Sendable, Equatable {
     /// What a screening's or correction's answers and decision set in a record (`CaseIndex.apply`).
-    struct Outcome: Sendable {
+    struct Outcome: Sendable, Equatable {
         /// Whether the decision flags the case.
         var decisionFlagged: Bool
         /// Whether the decision flagged it or was overridden (the case was flagged at some point).
@@ -30,7 +30,7 @@ struct FoldStep: Sendable {
     }
 
     /// The event's part in the fold.
-    enum Body: Sendable {
+    enum Body: Sendable, Equatable {
         case screening(device: String, author: String, otherForm: Bool, formVersion: Int32, outcome: Outcome)
         case correction(screening: UUID, outcome: Outcome)
         case followup(screening: UUID, day: Int32, action: Int8, status: UInt8, closes: Bool)
@@ -79,6 +79,50 @@ extension CaseIndex {
         }
         return FoldStep(id: event.id, line: located.line, offset: located.offset, length: located.length,
                         millis: CaseRules.millis(event.timestamp), hash: event.hash, admitted: admitted, body: body)
+    }
+
+    /// The fold step of a line read straight from its bytes (`LeanLineDecoder`) at `line`, `offset`,
+    /// `length`: the same as `step` gives for the event on that line.
+    static func step(_ lean: LeanLine, line: Int, offset: Int, length: Int, schema: CaseSchema, cprSecret: [UInt8],
+                     admitted: Bool) -> FoldStep {
+        let body: FoldStep.Body
+        switch lean.kind {
+        case .screening:
+            body = .screening(device: lean.device, author: lean.author, otherForm: lean.otherForm,
+                              formVersion: Int32(clamping: lean.formVersion), outcome: outcome(lean, cprSecret: cprSecret))
+        case .correction:
+            body = .correction(screening: lean.screening, outcome: outcome(lean, cprSecret: cprSecret))
+        case .followup:
+            let status = lean.statusIndex >= 0 ? UInt8(lean.statusIndex + 1) : StatusCodes.unknown
+            body = .followup(screening: lean.screening, day: Int32(clamping: lean.day), action: Int8(lean.actionBit),
+                             status: status, closes: schema.status(code: status, bit: lean.actionBit).closes)
+        }
+        return FoldStep(id: lean.id, line: line, offset: offset, length: length, millis: CaseRules.millis(lean.time),
+                        hash: lean.hash, admitted: admitted, body: body)
+    }
+
+    /// `outcome` of a screening or correction read straight from its bytes.
+    private static func outcome(_ lean: LeanLine, cprSecret: [UInt8]) -> FoldStep.Outcome {
+        var birth: Int32 = -1, cprKey: UInt64 = 0
+        if lean.cprDigits == 10 {
+            // The ten digits again, leading zeros and all.
+            var digits = [UInt8](repeating: 0x30, count: 10)
+            var value = lean.cprValue
+            for index in stride(from: 9, through: 0, by: -1) {
+                digits[index] = 0x30 + UInt8(value % 10)
+                value /= 10
+            }
+            birth = Int32(lean.cprValue / 10_000)
+            cprKey = Self.cprKey(digits: digits, secret: cprSecret)
+        }
+        var answers = AnswerBits()
+        answers.low = lean.answersLow
+        answers.high = lean.answersHigh
+        return FoldStep.Outcome(
+            decisionFlagged: lean.flagged, flagsCase: lean.flagged || lean.overridden, recommended: lean.recommended,
+            overridden: lean.overridden ? lean.overrideActions : nil, tracked: lean.tracked,
+            visitDay: (lean.answerDay ?? lean.visitDate).map { Int32(clamping: $0.dayNumber) }, visit: lean.visit,
+            answers: answers, birth: birth, cprKey: cprKey)
     }
 
     /// What a screening's or correction's answers and decision set in its record, by `CaseRules`.

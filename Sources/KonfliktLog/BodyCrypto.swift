@@ -365,12 +365,17 @@ public final class BodyKeys: Sendable {
         switch event.body {
         case .export, .access: return true
         case .screening, .correction, .followup:
-            guard let sender = event.sender else {
-                guard let file, let through = policy.legacy[file] else { return false }
-                return event.seq <= through
-            }
+            guard let sender = event.sender else { return admitsUnsent(seq: event.seq, file: file) }
             return policy.devices[sender]?.contains(event.device) ?? false
         }
+    }
+
+    /// Whether a screening, correction or follow-up without a sender (a clear line, or one sealed
+    /// without authentication) with sequence number `seq` in `file` counts (see `admits`).
+    public func admitsUnsent(seq: Int, file: String?) -> Bool {
+        guard let policy else { return true }
+        guard let file, let through = policy.legacy[file] else { return false }
+        return seq <= through
     }
 
     /// A digest of what this reader trusts and holds (approved devices, key ids, retired keys), for the

@@ -31,6 +31,10 @@ enum DecodeBatch {
     }
 }
 
+/// Prepares a line straight from its bytes (without its newline), its number and its offset in the
+/// file; nil: decode it as usual (see `LineBatch.decode`).
+public typealias DirectPrepare<Prepared> = @Sendable (UnsafeRawBufferPointer, Int, Int) -> Prepared?
+
 /// The lines of a batch: their bytes one after another (one buffer per batch, not one per line), and
 /// where each line is in the file and in the buffer.
 struct LineBatch: Sendable {
@@ -43,11 +47,27 @@ struct LineBatch: Sendable {
     }
 
     /// Decodes line `index` (see `DecodeBatch.decode`) from `raw`, this batch's bytes, and prepares its event.
+    /// With `direct` (only when `checking`), a line whose hash layout is intact, that is valid UTF-8 and
+    /// clear, is first given to `direct`, which prepares it from its bytes, or gives nil for the usual path.
     func decode<Prepared>(_ index: Int, in raw: UnsafeRawBufferPointer, file: String, keys: BodyKeys?, checking: Bool,
-                          lean: Bool, prepare: (LocatedEvent) -> Prepared) -> Result<Prepared, LogError> {
+                          lean: Bool, direct: DirectPrepare<Prepared>?,
+                          prepare: (LocatedEvent) -> Prepared) -> Result<Prepared, LogError> {
         let line = lines[index]
         let bytes = UnsafeRawBufferPointer(rebasing: raw[line.start..<line.start + line.count])
-        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, checkingHash: checking, lean: lean)
+        if checking {
+            switch EventLine.check(bytes) {
+            case .badHash:
+                return .failure(.badEvent(file: file, line: line.number, reason: "linjens hash passer ikke til indholdet"))
+            case .ok:
+                if let direct, BodyCrypto.sealedRange(bytes) == nil, UTF8Check.isValid(bytes),
+                   let prepared = direct(bytes, line.number, line.offset) {
+                    return .success(prepared)
+                }
+            case .malformed:
+                break
+            }
+        }
+        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, checkingHash: false, lean: lean)
             .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset, length: line.count)) }
     }
 }
@@ -69,13 +89,16 @@ struct DecodePipeline<Prepared: Sendable> {
     /// Whether events leave out what no read model needs (`LogEvent.leanCopy`).
     let lean: Bool
     let prepare: @Sendable (LocatedEvent) -> Prepared
+    /// Prepares a line from its bytes where it can (with `checkingHashes` only; see `LineBatch.decode`).
+    let direct: DirectPrepare<Prepared>?
     private var batch = LineBatch()
     /// The batch being decoded in the background: waits for it and gives its results.
     private var inFlight: (() -> Results)?
 
     init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false, lean: Bool = false,
-         prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
+         direct: DirectPrepare<Prepared>? = nil, prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
         self.file = file
+        self.direct = direct
         self.keys = keys
         self.checkingHashes = checkingHashes
         self.lean = lean
@@ -134,18 +157,19 @@ struct DecodePipeline<Prepared: Sendable> {
     /// Starts decoding `input` in the background and returns the wait for its results (where that is
     /// not available, decodes it at once).
     private func start(_ input: LineBatch) -> () -> Results {
-        let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare
+        let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare, direct = direct
         guard #available(macOS 15, *) else {
             let results: Results = input.bytes.withUnsafeBytes { raw in
                 input.lines.indices.map { index in
-                    input.decode(index, in: raw, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
+                    input.decode(index, in: raw, file: file, keys: keys, checking: checking, lean: lean, direct: direct,
+                                 prepare: prepare)
                 }
             }
             return { results }
         }
         let job = DecodeJob<Prepared>(count: input.lines.count)
         DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
-            job.run(input, file: file, keys: keys, checking: checking, lean: lean, prepare: prepare)
+            job.run(input, file: file, keys: keys, checking: checking, lean: lean, direct: direct, prepare: prepare)
         }
         return { job.wait() }
     }
@@ -162,8 +186,8 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
         results = Mutex(Array(repeating: nil, count: count))
     }
 
-    func run(_ input: LineBatch, file: String, keys: BodyKeys?, checking: Bool,
-             lean: Bool, prepare: @Sendable (LocatedEvent) -> Prepared) {
+    func run(_ input: LineBatch, file: String, keys: BodyKeys?, checking: Bool, lean: Bool,
+             direct: DirectPrepare<Prepared>?, prepare: @Sendable (LocatedEvent) -> Prepared) {
         let count = input.lines.count
         let workers = min(DecodeBatch.workers, count)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
@@ -173,7 +197,7 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
                 var index = worker
                 while index < count {
                     local.append((index, input.decode(index, in: raw, file: file, keys: keys, checking: checking,
-                                                      lean: lean, prepare: prepare)))
+                                                      lean: lean, direct: direct, prepare: prepare)))
                     index += workers
                 }
             }

@@ -26,12 +26,12 @@ struct FastLineDecoder {
     /// Thrown for anything the reader does not accept; `decode` turns it into nil.
     struct Reject: Error {}
 
-    private let bytes: UnsafeRawBufferPointer
-    private var offset: Int
+    let bytes: UnsafeRawBufferPointer
+    var offset: Int
     /// Whether strings no read model needs are checked and left out (see above).
     private let lean: Bool
 
-    private init(bytes: UnsafeRawBufferPointer, offset: Int = 0, lean: Bool) {
+    init(bytes: UnsafeRawBufferPointer, offset: Int = 0, lean: Bool) {
         self.bytes = bytes
         self.offset = offset
         self.lean = lean
@@ -207,7 +207,7 @@ struct FastLineDecoder {
                         flagged: flagged, rules: rules, warnings: warnings)
     }
 
-    private mutating func firedRule() throws(Reject) -> FiredRule {
+    mutating func firedRule() throws(Reject) -> FiredRule {
         var id: String?, action: String?, reason: String?, basis: String?
         try object { (reader: inout FastLineDecoder, key: String) throws(Reject) in
             switch key {
@@ -246,7 +246,7 @@ struct FastLineDecoder {
     }
 
     /// One answer, chosen by its first byte like `AnswerValue.init(from:)`'s order of attempts would.
-    private mutating func answer() throws(Reject) -> AnswerValue {
+    mutating func answer() throws(Reject) -> AnswerValue {
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "\""): return .string(try string())
@@ -259,13 +259,13 @@ struct FastLineDecoder {
     // MARK: Structure
 
     /// Writes `value` into `slot`, rejecting a key seen before.
-    private static func once<Value>(_ slot: inout Value?, _ value: Value) throws(Reject) {
+    static func once<Value>(_ slot: inout Value?, _ value: Value) throws(Reject) {
         guard slot == nil else { throw Reject() }
         slot = value
     }
 
     /// An object: calls `member` with each key, positioned before the value, which it must consume.
-    private mutating func object(_ member: (inout FastLineDecoder, String) throws(Reject) -> Void) throws(Reject) {
+    mutating func object(_ member: (inout FastLineDecoder, String) throws(Reject) -> Void) throws(Reject) {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
@@ -284,7 +284,7 @@ struct FastLineDecoder {
     }
 
     /// An array: calls `element` for each element, which it must consume.
-    private mutating func array(_ element: (inout FastLineDecoder) throws(Reject) -> Void) throws(Reject) {
+    mutating func array(_ element: (inout FastLineDecoder) throws(Reject) -> Void) throws(Reject) {
         skipWhitespace()
         try expect(UInt8(ascii: "["))
         skipWhitespace()
@@ -299,19 +299,19 @@ struct FastLineDecoder {
     }
 
     /// An optional date: nil for `null`.
-    private mutating func dateOrNull() throws(Reject) -> LocalDate? {
+    mutating func dateOrNull() throws(Reject) -> LocalDate? {
         skipWhitespace()
         return literal("null") ? nil : try date()
     }
 
     /// An optional override: nil for `null`.
-    private mutating func overrideOrNull() throws(Reject) -> Override? {
+    mutating func overrideOrNull() throws(Reject) -> Override? {
         skipWhitespace()
         return literal("null") ? nil : try override()
     }
 
     /// Any JSON value, checked strictly and thrown away (unknown keys). Nesting deeper than 32 is rejected.
-    private mutating func skipValue(depth: Int) throws(Reject) {
+    mutating func skipValue(depth: Int) throws(Reject) {
         guard depth < 32 else { throw Reject() }
         skipWhitespace()
         switch peek() {
@@ -333,9 +333,9 @@ struct FastLineDecoder {
     // MARK: Tokens
 
     /// The byte at the cursor, 0 at the end (a raw NUL is never valid JSON either).
-    private func peek() -> UInt8 { offset < bytes.count ? bytes[offset] : 0 }
+    func peek() -> UInt8 { offset < bytes.count ? bytes[offset] : 0 }
 
-    private mutating func skipWhitespace() {
+    mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
             case 0x20, 0x09, 0x0A, 0x0D: offset += 1
@@ -344,13 +344,13 @@ struct FastLineDecoder {
         }
     }
 
-    private mutating func expect(_ byte: UInt8) throws(Reject) {
+    mutating func expect(_ byte: UInt8) throws(Reject) {
         guard peek() == byte else { throw Reject() }
         offset += 1
     }
 
     /// Consumes `word` if the bytes at the cursor are exactly it.
-    private mutating func literal(_ word: StaticString) -> Bool {
+    mutating func literal(_ word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         guard offset + length <= bytes.count, let base = bytes.baseAddress,
               memcmp(base + offset, word.utf8Start, length) == 0 else { return false }
@@ -358,7 +358,7 @@ struct FastLineDecoder {
         return true
     }
 
-    private mutating func bool() throws(Reject) -> Bool {
+    mutating func bool() throws(Reject) -> Bool {
         skipWhitespace()
         if literal("true") { return true }
         if literal("false") { return false }
@@ -366,7 +366,7 @@ struct FastLineDecoder {
     }
 
     /// An array of strings (checked and left out, an empty array, unless `keeping`).
-    private mutating func strings(keeping: Bool = true) throws(Reject) -> [String] {
+    mutating func strings(keeping: Bool = true) throws(Reject) -> [String] {
         var values: [String] = []
         try array { (reader: inout FastLineDecoder) throws(Reject) in
             let value = try reader.string(keeping: keeping)
@@ -376,12 +376,12 @@ struct FastLineDecoder {
     }
 
     /// A string no read model needs: checked as any, and left out (empty) by a lean decoder.
-    private mutating func leanString() throws(Reject) -> String { try string(keeping: !lean) }
+    mutating func leanString() throws(Reject) -> String { try string(keeping: !lean) }
 
     /// A string (checked, and empty unless `keeping`). Without escapes its bytes are taken as they are;
     /// with escapes it is rebuilt byte by byte. Raw control characters, unknown escapes and lone
     /// surrogates are rejected.
-    private mutating func string(keeping: Bool = true) throws(Reject) -> String {
+    mutating func string(keeping: Bool = true) throws(Reject) -> String {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         let start = offset
@@ -443,7 +443,7 @@ struct FastLineDecoder {
     /// Whether any of the eight bytes of `word` is a quote, a backslash or below 0x20 (exact: the
     /// classic "has a zero byte" and "has a byte less than" tests, which have no false negatives).
     @inline(__always)
-    private static func mayHoldSpecial(_ word: UInt64) -> Bool {
+    static func mayHoldSpecial(_ word: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
         let control = (word &- ones &* 0x20) & ~word & highs != 0
@@ -451,7 +451,7 @@ struct FastLineDecoder {
     }
 
     /// Four hex digits after `\u`.
-    private mutating func hex4() throws(Reject) -> UInt32 {
+    mutating func hex4() throws(Reject) -> UInt32 {
         var value: UInt32 = 0
         for _ in 0..<4 {
             let byte = peek()
@@ -470,7 +470,7 @@ struct FastLineDecoder {
 
     /// An integer written plainly: `0` or an optional minus and 1–18 digits without a leading zero.
     /// `-0`, fractions and exponents (which Foundation reads for `Int` too) are rejected.
-    private mutating func integer() throws(Reject) -> Int {
+    mutating func integer() throws(Reject) -> Int {
         skipWhitespace()
         let negative = peek() == UInt8(ascii: "-")
         if negative { offset += 1 }
@@ -492,7 +492,7 @@ struct FastLineDecoder {
     /// A number of at most 40 bytes, converted by the standard library's correctly rounded parser as
     /// Foundation's is. Rejected where Foundation differs or fails: an exponent after a mantissa that
     /// starts with 0 (Foundation refuses `0e5`), and results that overflow, underflow or are subnormal.
-    private mutating func double() throws(Reject) -> Double {
+    mutating func double() throws(Reject) -> Double {
         skipWhitespace()
         let start = offset
         if peek() == UInt8(ascii: "-") { offset += 1 }
@@ -519,7 +519,7 @@ struct FastLineDecoder {
     }
 
     /// One or more decimal digits.
-    private mutating func digits() throws(Reject) {
+    mutating func digits() throws(Reject) {
         let start = offset
         while case let byte = peek(), byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") { offset += 1 }
         guard offset > start else { throw Reject() }
@@ -527,7 +527,7 @@ struct FastLineDecoder {
 
     /// A UUID string in the form `UUID(uuidString:)` reads (8-4-4-4-12 hex digits, either case) and
     /// written without escapes; anything else is rejected.
-    private mutating func uuid() throws(Reject) -> UUID {
+    mutating func uuid() throws(Reject) -> UUID {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         guard offset + 37 <= bytes.count, bytes[offset + 36] == UInt8(ascii: "\"") else { throw Reject() }
@@ -553,7 +553,7 @@ struct FastLineDecoder {
         return UUID(uuid: uuid)
     }
 
-    private static func hexValue(_ byte: UInt8) -> UInt8? {
+    static func hexValue(_ byte: UInt8) -> UInt8? {
         switch byte {
         case UInt8(ascii: "0")...UInt8(ascii: "9"): return byte - UInt8(ascii: "0")
         case UInt8(ascii: "a")...UInt8(ascii: "f"): return byte - UInt8(ascii: "a") + 10
@@ -564,7 +564,7 @@ struct FastLineDecoder {
 
     /// A date string `YYYY-MM-DD` (ASCII digits, written without escapes) that exists, as
     /// `LocalDate(iso:)` reads it; anything else is rejected.
-    private mutating func date() throws(Reject) -> LocalDate {
+    mutating func date() throws(Reject) -> LocalDate {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         guard offset + 11 <= bytes.count, bytes[offset + 10] == UInt8(ascii: "\""),

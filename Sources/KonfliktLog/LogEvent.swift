@@ -146,6 +146,11 @@ public struct LogEvent: Sendable, Hashable {
 
     /// The value of the first `"type":"…"` in the line, without decoding anything else.
     static func peekType(_ bytes: UnsafeRawBufferPointer) -> String? {
+        peekTypeRange(bytes).map { String(decoding: UnsafeRawBufferPointer(rebasing: bytes[$0]), as: UTF8.self) }
+    }
+
+    /// Where `peekType` finds the type's bytes (up to 20, up to the next quote).
+    static func peekTypeRange(_ bytes: UnsafeRawBufferPointer) -> Range<Int>? {
         let marker = Array(#","type":""#.utf8)
         guard bytes.count > marker.count else { return nil }
         var index = 0
@@ -157,7 +162,7 @@ public struct LogEvent: Sendable, Hashable {
                 let start = index + marker.count
                 var end = start
                 while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - start < 20 { end += 1 }
-                return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self)
+                return start..<end
             }
             index += 1
         }

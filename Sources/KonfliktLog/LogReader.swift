@@ -96,9 +96,12 @@ extension LogReader {
     /// while earlier events are visited) and `visit` getting its results in file order: what can be
     /// worked out from one event alone is done on every core, and only `visit` is serial. `lean` events
     /// leave out what no read model needs (`LogEvent.leanCopy`: `prev`, fingerprints, rules, reasons, notes).
+    /// `direct` prepares what it can straight from a line's bytes (see `LineBatch.decode`); the rest is
+    /// decoded and prepared as above.
     public static func readFile<Prepared: Sendable>(
         _ name: String, in directory: DataDirectory, from offset: Int, afterLine line: Int, keys: BodyKeys? = nil,
-        lean: Bool = false, prepare: @escaping @Sendable (LocatedEvent) -> Prepared, visit: (Prepared) throws -> Void,
+        lean: Bool = false, direct: DirectPrepare<Prepared>? = nil, prepare: @escaping @Sendable (LocatedEvent) -> Prepared,
+        visit: (Prepared) throws -> Void,
         problem: (LogError) -> Void
     ) throws -> FileReadEnd {
         let path = directory.file(name)
@@ -116,7 +119,7 @@ extension LogReader {
         var result = FileReadEnd(end: offset, lines: line, lastLineOffset: -1, lastLineLength: 0)
         var problems: [LogError] = []
         // The case index trusts no line whose own hash does not match: it is reported, not folded.
-        var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, lean: lean, prepare: prepare)
+        var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, lean: lean, direct: direct, prepare: prepare)
         defer { batch.abandon() }
         _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
             batch.add(line: line + number, offset: offset + start, bytes: bytes)

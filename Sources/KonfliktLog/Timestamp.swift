@@ -17,8 +17,13 @@ public enum Timestamp {
 
     /// Parses a timestamp written by `format` (milliseconds optional); nil otherwise.
     public static func parse(_ text: String) -> Date? {
-        let bytes = Array(text.utf8)
-        guard bytes.count >= 20, bytes.last == UInt8(ascii: "Z") else { return nil }
+        var text = text
+        return text.withUTF8 { parse(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// As `parse`, from the text's UTF-8 bytes.
+    public static func parse(utf8 bytes: UnsafeRawBufferPointer) -> Date? {
+        guard bytes.count >= 20, bytes[bytes.count - 1] == UInt8(ascii: "Z") else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for index in range {

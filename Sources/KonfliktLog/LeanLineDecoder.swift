@@ -1,0 +1,478 @@
+import Foundation
+import KonfliktCore
+
+/// The ids a `LeanLineDecoder` looks up, as bytes: the questions whose answers matter, their values, the
+/// actions and their statuses. The case index builds them from its schema (`CaseSchema.leanTables`);
+/// the storage module only matches bytes against them. Every id is ASCII (a schema with other ids
+/// has no tables: `String` equality of non-ASCII text is not byte equality).
+public struct LeanLineTables: Sendable {
+    /// One question whose answer the fold reads.
+    public struct Question: Sendable {
+        /// The question id.
+        public var id: [UInt8]
+        /// Kept answer values and their bits (`.string` and `.strings` answers).
+        public var values: [[UInt8]] = [], bits: [Int] = []
+        /// The bits of a `true` and a `false` answer, if kept.
+        public var trueBit: Int?, falseBit: Int?
+        /// The visit choices and their rows, when this is the visit question.
+        public var visits: [[UInt8]] = [], rows: [Int8] = []
+        /// Whether this is the visit date question and the child's CPR question.
+        public var isDate = false, isCPR = false
+
+        public init(id: [UInt8]) { self.id = id }
+    }
+
+    /// The form's id.
+    public var formID: [UInt8]
+    /// The questions (at most 64).
+    public var questions: [Question]
+    /// The action ids (first occurrence of each), their bits, and whether they flag a case.
+    public var actions: [[UInt8]], actionBits: [Int], flagging: [Bool]
+    /// The status ids of each action bit, in order.
+    public var statuses: [[[UInt8]]]
+
+    public init(formID: [UInt8], questions: [Question], actions: [[UInt8]], actionBits: [Int], flagging: [Bool],
+                statuses: [[[UInt8]]]) {
+        self.formID = formID
+        self.questions = questions
+        self.actions = actions
+        self.actionBits = actionBits
+        self.flagging = flagging
+        self.statuses = statuses
+    }
+
+    /// Whether `bytes` is the same text as `id` (both ASCII: bytes compare as `String`s do).
+    @inline(__always)
+    static func same(_ bytes: UnsafeRawBufferPointer, _ id: [UInt8]) -> Bool {
+        guard bytes.count == id.count else { return false }
+        guard let base = bytes.baseAddress else { return true }
+        return id.withUnsafeBytes { memcmp(base, $0.baseAddress!, id.count) == 0 }
+    }
+
+    /// The position of `bytes` in `list`, if there.
+    @inline(__always)
+    static func find(_ bytes: UnsafeRawBufferPointer, in list: [[UInt8]]) -> Int? {
+        for index in list.indices where same(bytes, list[index]) { return index }
+        return nil
+    }
+}
+
+/// What the case index's fold needs of one clear screening, correction or follow-up line, read straight
+/// from its bytes by `LeanLineDecoder`: numbers, bits and interned strings, no answers dictionary.
+public struct LeanLine: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case screening, correction, followup }
+
+    public var kind: Kind
+    public var seq: Int
+    public var id: UUID
+    /// The envelope's timestamp (nil when `Timestamp.parse` cannot read it).
+    public var time: Date?
+    public var device: String, author: String, hash: String
+    /// Screenings: whether the form is another than the schema's, and its version.
+    public var otherForm = false, formVersion = 0
+    /// Corrections and follow-ups: the screening.
+    public var screening = UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0))
+    /// Screenings and corrections: the decision's flag, whether there is an override, the recommended,
+    /// overriding and tracked action bits.
+    public var flagged = false, overridden = false
+    public var recommended: UInt64 = 0, overrideActions: UInt64 = 0, tracked: UInt64 = 0
+    /// The date question's answer when it is a valid date, and the body's visit date.
+    public var answerDay: LocalDate?, visitDate: LocalDate?
+    /// The visit's row, -1 when none.
+    public var visit: Int8 = -1
+    /// The kept answers' bits (0–63, 64–127).
+    public var answersLow: UInt64 = 0, answersHigh: UInt64 = 0
+    /// The CPR answer's digits: how many (-1 when there is no text answer) and the first ten as a number.
+    public var cprDigits = -1, cprValue: UInt64 = 0
+    /// Follow-ups: the action's bit (-1 when unknown), the status's position in its statuses (-1 when
+    /// unknown) and the date's day number.
+    public var actionBit = -1, statusIndex = -1, day = 0
+}
+
+/// Reads a clear screening, correction or follow-up line straight into a `LeanLine`, for the case index.
+///
+/// It accepts only lines the lean `FastLineDecoder` also accepts, with the same token readers (so every
+/// check on the way is the same), and gives what `CaseIndex.step` would work out of that event. It is
+/// stricter: keys with escapes or non-ASCII bytes, ids and values the fold compares that have them, a
+/// body before the envelope's `type`, and export and access lines give nil, and the caller takes the
+/// usual path for the line. The caller has checked the line's hash layout (`EventLine.check`), that it
+/// is valid UTF-8 and that it is not sealed.
+public enum LeanLineDecoder {
+    typealias Reject = FastLineDecoder.Reject
+
+    /// The line read as above, or nil: take the usual path.
+    public static func decode(_ bytes: UnsafeRawBufferPointer, tables: LeanLineTables) -> LeanLine? {
+        guard let typeRange = LogEvent.peekTypeRange(bytes) else { return nil }
+        var reader = FastLineDecoder(bytes: bytes, lean: true)
+        do throws(Reject) {
+            let line = try reader.leanLine(peeked: UnsafeRawBufferPointer(rebasing: bytes[typeRange]), tables: tables)
+            reader.skipWhitespace()
+            guard reader.offset == bytes.count else { return nil }
+            return line
+        } catch {
+            return nil
+        }
+    }
+}
+
+extension FastLineDecoder {
+    /// The key at the cursor as raw bytes: ASCII without escapes, else rejected.
+    fileprivate mutating func rawKey() throws(Reject) -> UnsafeRawBufferPointer {
+        let (range, escaped) = try rawString()
+        let key = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard !escaped, Self.isASCII(key) else { throw Reject() }
+        return key
+    }
+
+    /// A string checked as `string` checks it: its raw bytes (between the quotes) and whether it has escapes.
+    fileprivate mutating func rawString() throws(Reject) -> (range: Range<Int>, escaped: Bool) {
+        skipWhitespace()
+        let quote = offset
+        try expect(UInt8(ascii: "\""))
+        if let base = bytes.baseAddress {
+            while offset + 8 <= bytes.count, !Self.mayHoldSpecial((base + offset).loadUnaligned(as: UInt64.self)) {
+                offset += 8
+            }
+        }
+        while offset < bytes.count {
+            let byte = bytes[offset]
+            if byte == UInt8(ascii: "\"") {
+                offset += 1
+                return (quote + 1..<offset - 1, false)
+            }
+            if byte == UInt8(ascii: "\\") {
+                offset = quote
+                _ = try string(keeping: false)
+                return (quote + 1..<offset - 1, true)
+            }
+            guard byte >= 0x20 else { throw Reject() }
+            offset += 1
+        }
+        throw Reject()
+    }
+
+    /// A string the fold compares with ids or reads: its raw bytes, ASCII without escapes, else rejected.
+    fileprivate mutating func plainString() throws(Reject) -> UnsafeRawBufferPointer {
+        let (range, escaped) = try rawString()
+        let text = UnsafeRawBufferPointer(rebasing: bytes[range])
+        guard !escaped, Self.isASCII(text) else { throw Reject() }
+        return text
+    }
+
+    /// A string kept as text (device, author, hash): without escapes, else rejected.
+    fileprivate mutating func textString() throws(Reject) -> String {
+        let (range, escaped) = try rawString()
+        guard !escaped else { throw Reject() }
+        return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+
+    fileprivate static func isASCII(_ text: UnsafeRawBufferPointer) -> Bool {
+        for byte in text where byte >= 0x80 { return false }
+        return true
+    }
+
+    /// An object whose keys are read raw (see `rawKey`).
+    fileprivate mutating func rawObject(_ member: (inout FastLineDecoder, UnsafeRawBufferPointer) throws(Reject) -> Void)
+        throws(Reject) {
+        skipWhitespace()
+        try expect(UInt8(ascii: "{"))
+        skipWhitespace()
+        if peek() == UInt8(ascii: "}") { offset += 1; return }
+        while true {
+            skipWhitespace()
+            let key = try rawKey()
+            skipWhitespace()
+            try expect(UInt8(ascii: ":"))
+            try member(&self, key)
+            skipWhitespace()
+            if peek() == UInt8(ascii: ",") { offset += 1; continue }
+            try expect(UInt8(ascii: "}"))
+            return
+        }
+    }
+
+    /// Marks `seen` (a key read before is rejected, as `once` does).
+    @inline(__always)
+    fileprivate static func first(_ seen: inout Bool) throws(Reject) {
+        guard !seen else { throw Reject() }
+        seen = true
+    }
+
+    /// The envelope, as `line` reads it, with the body read as `peeked` says.
+    fileprivate mutating func leanLine(peeked: UnsafeRawBufferPointer, tables: LeanLineTables) throws(Reject) -> LeanLine {
+        var line = LeanLine(kind: .screening, seq: 0, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
+                            time: nil, device: "", author: "", hash: "")
+        var prev = false, seq = false, version = false, id = false, ts = false, type = false
+        var device = false, author = false, hash = false, body = false
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "prev") {
+                try Self.first(&prev); _ = try reader.string(keeping: false)
+            } else if Self.key(key, "seq") {
+                try Self.first(&seq); line.seq = try reader.integer()
+            } else if Self.key(key, "v") {
+                try Self.first(&version)
+                guard try reader.integer() <= EventLine.version else { throw Reject() }
+            } else if Self.key(key, "id") {
+                try Self.first(&id); line.id = try reader.uuid()
+            } else if Self.key(key, "ts") {
+                try Self.first(&ts)
+                let (range, escaped) = try reader.rawString()
+                guard !escaped else { throw Reject() }
+                line.time = Timestamp.parse(utf8: UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
+            } else if Self.key(key, "type") {
+                try Self.first(&type)
+                let text = try reader.plainString()
+                guard text.elementsEqual(peeked) else { throw Reject() }
+                if Self.key(text, "screening") { line.kind = .screening }
+                else if Self.key(text, "correction") { line.kind = .correction }
+                else if Self.key(text, "followup") { line.kind = .followup }
+                else { throw Reject() }      // exports, access lines and unknown types: the usual path
+            } else if Self.key(key, "device") {
+                try Self.first(&device); line.device = try reader.textString()
+            } else if Self.key(key, "author") {
+                try Self.first(&author); line.author = try reader.textString()
+            } else if Self.key(key, "hash") {
+                try Self.first(&hash); line.hash = try reader.textString()
+            } else if Self.key(key, "enc") {
+                throw Reject()
+            } else if Self.key(key, "body") {
+                // A body before the type: the usual path.
+                guard type else { throw Reject() }
+                try Self.first(&body)
+                switch line.kind {
+                case .screening: try reader.leanScreening(&line, tables: tables)
+                case .correction: try reader.leanCorrection(&line, tables: tables)
+                case .followup: try reader.leanFollowup(&line, tables: tables)
+                }
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard prev, seq, version, id, ts, type, device, author, hash, body else { throw Reject() }
+        return line
+    }
+
+    @inline(__always)
+    fileprivate static func key(_ key: UnsafeRawBufferPointer, _ name: StaticString) -> Bool {
+        key.count == name.utf8CodeUnitCount && memcmp(key.baseAddress!, name.utf8Start, key.count) == 0
+    }
+
+    /// A screening body (as `screening` reads it).
+    private mutating func leanScreening(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        var form = false, formVersion = false, fingerprint = false, answers = false, decision = false
+        var visitDate = false, override = false
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "form") {
+                try Self.first(&form)
+                line.otherForm = !LeanLineTables.same(try reader.plainString(), tables.formID)
+            } else if Self.key(key, "formVersion") {
+                try Self.first(&formVersion); line.formVersion = try reader.integer()
+            } else if Self.key(key, "formFingerprint") {
+                try Self.first(&fingerprint); _ = try reader.string(keeping: false)
+            } else if Self.key(key, "answers") {
+                try Self.first(&answers); try reader.leanAnswers(&line, tables: tables)
+            } else if Self.key(key, "decision") {
+                try Self.first(&decision); try reader.leanDecision(&line, tables: tables)
+            } else if Self.key(key, "visitDate") {
+                try Self.first(&visitDate); line.visitDate = try reader.dateOrNull()
+            } else if Self.key(key, "override") {
+                try Self.first(&override); try reader.leanOverride(&line, tables: tables)
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard form, formVersion, fingerprint, answers, decision else { throw Reject() }
+    }
+
+    /// A correction body (as `correction` reads it).
+    private mutating func leanCorrection(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        var screening = false, answers = false, decision = false, reason = false, visitDate = false, override = false
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "screening") {
+                try Self.first(&screening); line.screening = try reader.uuid()
+            } else if Self.key(key, "answers") {
+                try Self.first(&answers); try reader.leanAnswers(&line, tables: tables)
+            } else if Self.key(key, "decision") {
+                try Self.first(&decision); try reader.leanDecision(&line, tables: tables)
+            } else if Self.key(key, "visitDate") {
+                try Self.first(&visitDate); line.visitDate = try reader.dateOrNull()
+            } else if Self.key(key, "override") {
+                try Self.first(&override); try reader.leanOverride(&line, tables: tables)
+            } else if Self.key(key, "reason") {
+                try Self.first(&reason); _ = try reader.string(keeping: false)
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard screening, answers, decision, reason else { throw Reject() }
+    }
+
+    /// A follow-up body (as `followup` reads it).
+    private mutating func leanFollowup(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        var screening = false, action = false, status = false, date = false, note = false
+        var statusText: UnsafeRawBufferPointer?
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "screening") {
+                try Self.first(&screening); line.screening = try reader.uuid()
+            } else if Self.key(key, "action") {
+                try Self.first(&action)
+                let text = try reader.plainString()
+                line.actionBit = LeanLineTables.find(text, in: tables.actions).map { tables.actionBits[$0] } ?? -1
+            } else if Self.key(key, "status") {
+                try Self.first(&status); statusText = try reader.plainString()
+            } else if Self.key(key, "date") {
+                try Self.first(&date); line.day = try reader.date().dayNumber
+            } else if Self.key(key, "note") {
+                try Self.first(&note); _ = try reader.string(keeping: false)
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard screening, action, status, date, note, let statusText else { throw Reject() }
+        if line.actionBit >= 0, line.actionBit < tables.statuses.count {
+            line.statusIndex = LeanLineTables.find(statusText, in: tables.statuses[line.actionBit]) ?? -1
+        }
+    }
+
+    /// A decision (as `decision` reads it): the flag, and the actions as bits.
+    private mutating func leanDecision(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        var form = false, formVersion = false, fingerprint = false, actions = false, flagged = false
+        var rules = false, warnings = false
+        var recommended: UInt64 = 0, flagging: UInt64 = 0
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "form") {
+                try Self.first(&form); _ = try reader.string(keeping: false)
+            } else if Self.key(key, "formVersion") {
+                try Self.first(&formVersion); _ = try reader.integer()
+            } else if Self.key(key, "formFingerprint") {
+                try Self.first(&fingerprint); _ = try reader.string(keeping: false)
+            } else if Self.key(key, "actions") {
+                try Self.first(&actions)
+                try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
+                    let text = try reader.plainString()
+                    if let index = LeanLineTables.find(text, in: tables.actions) {
+                        let bit: UInt64 = 1 << UInt64(tables.actionBits[index])
+                        recommended |= bit
+                        if tables.flagging[index] { flagging |= bit }
+                    }
+                }
+            } else if Self.key(key, "flagged") {
+                try Self.first(&flagged); line.flagged = try reader.bool()
+            } else if Self.key(key, "rules") {
+                try Self.first(&rules)
+                try reader.array { (reader: inout FastLineDecoder) throws(Reject) in _ = try reader.firedRule() }
+            } else if Self.key(key, "warnings") {
+                try Self.first(&warnings); _ = try reader.strings(keeping: false)
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard form, formVersion, fingerprint, actions, flagged, rules, warnings else { throw Reject() }
+        line.recommended = recommended
+        line.tracked = line.flagged ? flagging : 0
+    }
+
+    /// An override or `null` (as `overrideOrNull` reads it).
+    private mutating func leanOverride(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        skipWhitespace()
+        if literal("null") {
+            line.overridden = false
+            line.overrideActions = 0
+            return
+        }
+        var actions = false, reason = false
+        var mask: UInt64 = 0
+        try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+            if Self.key(key, "actions") {
+                try Self.first(&actions)
+                try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
+                    let text = try reader.plainString()
+                    if let index = LeanLineTables.find(text, in: tables.actions) { mask |= 1 << UInt64(tables.actionBits[index]) }
+                }
+            } else if Self.key(key, "reason") {
+                try Self.first(&reason); _ = try reader.string(keeping: false)
+            } else {
+                try reader.skipValue(depth: 0)
+            }
+        }
+        guard actions, reason else { throw Reject() }
+        line.overridden = true
+        line.overrideActions = mask
+    }
+
+    /// The answers (as `answers` reads them; a key given twice is rejected): what the fold keeps of them.
+    private mutating func leanAnswers(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
+        var seen: UInt64 = 0
+        var low: UInt64 = 0, high: UInt64 = 0
+        func keep(_ bit: Int) {
+            if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
+        }
+        // The other keys, to reject one given twice (on the stack; more than 32 of them: the usual path).
+        try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: 32) {
+            (others: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>) throws(Reject) in
+            var count = 0
+            try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
+                guard let slot = tables.questions.firstIndex(where: { LeanLineTables.same(key, $0.id) }) else {
+                    // Not a question the fold reads: checked, and never given twice.
+                    for index in 0..<count where others[index].elementsEqual(key) { throw Reject() }
+                    guard count < others.count else { throw Reject() }
+                    others[count] = key
+                    count += 1
+                    _ = try reader.answer()
+                    return
+                }
+                try reader.keptAnswer(slot: slot, seen: &seen, line: &line, tables: tables, keep: keep)
+            }
+        }
+        line.answersLow = low
+        line.answersHigh = high
+    }
+
+    /// The answer to the question in `slot` of `tables` (as `answer` reads it): what the fold keeps of it.
+    private mutating func keptAnswer(slot: Int, seen: inout UInt64, line: inout LeanLine, tables: LeanLineTables,
+                                     keep: (Int) -> Void) throws(Reject) {
+        guard seen & (1 << UInt64(slot)) == 0 else { throw Reject() }
+        seen |= 1 << UInt64(slot)
+        let question = tables.questions[slot]
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "\""):
+            let (range, escaped) = try rawString()
+            let text = UnsafeRawBufferPointer(rebasing: bytes[range])
+            if question.isCPR {
+                guard !escaped else { throw Reject() }
+                var count = 0, value: UInt64 = 0
+                for byte in text where byte >= 0x30 && byte <= 0x39 {
+                    if count < 10 { value = value * 10 + UInt64(byte - 0x30) }
+                    count += 1
+                }
+                line.cprDigits = count
+                line.cprValue = value
+            }
+            if question.isDate {
+                guard !escaped else { throw Reject() }
+                line.answerDay = LocalDate(iso: String(decoding: text, as: UTF8.self))
+            }
+            if !question.values.isEmpty || !question.visits.isEmpty {
+                guard !escaped, Self.isASCII(text) else { throw Reject() }
+                if let index = LeanLineTables.find(text, in: question.values) { keep(question.bits[index]) }
+                if let index = LeanLineTables.find(text, in: question.visits) { line.visit = question.rows[index] }
+            }
+        case UInt8(ascii: "t"), UInt8(ascii: "f"):
+            if try bool() {
+                if let bit = question.trueBit { keep(bit) }
+            } else if let bit = question.falseBit { keep(bit) }
+        case UInt8(ascii: "["):
+            try array { (reader: inout FastLineDecoder) throws(Reject) in
+                if question.values.isEmpty {
+                    _ = try reader.string(keeping: false)
+                } else {
+                    let text = try reader.plainString()
+                    if let index = LeanLineTables.find(text, in: question.values) { keep(question.bits[index]) }
+                }
+            }
+        default:
+            _ = try double()
+        }
+    }
+}
