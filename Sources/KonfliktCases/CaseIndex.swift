@@ -75,7 +75,7 @@ public struct CaseIndex: Sendable {
     var lost = false
 
     var stringIndex: [String: Int32] = [:]
-    var positions: [UUID: Int32] = [:]
+    var positions = PositionTable()
     var positionsBuilt = true
     /// Lookups answered by scanning before the position table is built (for a loaded index).
     var scansLeft = 64
@@ -146,8 +146,18 @@ public struct CaseIndex: Sendable {
             if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
             let number = Int32(records.count)
             records.append(record)
-            positions[step.id] = number
+            positions.insert(number, records: records)
             for waiting in pending.removeValue(forKey: step.id) ?? [] {
+                if waiting.kind == 1 {
+                    // A follow-up's entry holds all of its step: nothing to read again.
+                    let closes = schema.status(code: waiting.status, bit: Int(waiting.action)).closes
+                    fold(FoldStep(id: waiting.time.id, line: Int(waiting.place.line), offset: Int(waiting.place.offset),
+                                  length: Int(waiting.place.length), millis: waiting.time.millis, hash: "", admitted: true,
+                                  body: .followup(screening: step.id, day: waiting.time.day, action: waiting.action,
+                                                  status: waiting.status, closes: closes)),
+                         file: waiting.place.file, directory: directory, keys: keys)
+                    continue
+                }
                 guard let name = fileName(waiting.place.file),
                       let again = try? LogReader.event(name, in: directory, offset: Int(waiting.place.offset),
                                                        length: Int(waiting.place.length), line: Int(waiting.place.line),
@@ -258,7 +268,7 @@ public struct CaseIndex: Sendable {
     /// Drops the id table after `records` were rearranged (a partly read index read more); it is built
     /// again when many ids are asked for.
     mutating func forgetPositions() {
-        positions = [:]
+        positions = PositionTable()
         positionsBuilt = false
         scansLeft = 64
     }
@@ -271,11 +281,11 @@ public struct CaseIndex: Sendable {
             return records.firstIndex { $0.id == id }.map { Int32($0) }
         }
         if !positionsBuilt {
-            positions.reserveCapacity(records.count)
-            for (index, record) in records.enumerated() { positions[record.id] = Int32(index) }
+            positions = PositionTable(capacity: records.count)
+            for index in records.indices { positions.insert(Int32(index), records: records) }
             positionsBuilt = true
         }
-        return positions[id]
+        return positions.find(id, in: records)
     }
 
     func fileName(_ number: Int32) -> String? {
