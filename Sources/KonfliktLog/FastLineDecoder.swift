@@ -333,8 +333,10 @@ struct FastLineDecoder {
     // MARK: Tokens
 
     /// The byte at the cursor, 0 at the end (a raw NUL is never valid JSON either).
+    @inline(__always)
     func peek() -> UInt8 { offset < bytes.count ? bytes[offset] : 0 }
 
+    @inline(__always)
     mutating func skipWhitespace() {
         while offset < bytes.count {
             switch bytes[offset] {
@@ -344,12 +346,14 @@ struct FastLineDecoder {
         }
     }
 
+    @inline(__always)
     mutating func expect(_ byte: UInt8) throws(Reject) {
         guard peek() == byte else { throw Reject() }
         offset += 1
     }
 
     /// Consumes `word` if the bytes at the cursor are exactly it.
+    @inline(__always)
     mutating func literal(_ word: StaticString) -> Bool {
         let length = word.utf8CodeUnitCount
         guard offset + length <= bytes.count, let base = bytes.baseAddress,

@@ -4,9 +4,10 @@ import KonfliktCore
 /// The ids a `LeanLineDecoder` looks up, as bytes: the questions whose answers matter, their values, the
 /// actions and their statuses. The case index builds them from its schema (`CaseSchema.leanTables`);
 /// the storage module only matches bytes against them. Every id is ASCII (a schema with other ids
-/// has no tables: `String` equality of non-ASCII text is not byte equality).
+/// has no tables: `String` equality of non-ASCII text is not byte equality). Kept flat (one byte
+/// buffer per kind of id), so that looking an id up touches no reference counts.
 public struct LeanLineTables: Sendable {
-    /// One question whose answer the fold reads.
+    /// One question whose answer the fold reads (only to build the tables).
     public struct Question: Sendable {
         /// The question id.
         public var id: [UInt8]
@@ -22,38 +23,90 @@ public struct LeanLineTables: Sendable {
         public init(id: [UInt8]) { self.id = id }
     }
 
-    /// The form's id.
-    public var formID: [UInt8]
-    /// The questions (at most 64).
-    public var questions: [Question]
+    let formID: ByteIDs
+    let questions: ByteIDs
+    /// Per question: its kept values (a range of `values`), its visit choices (a range of `visits`), the
+    /// bits of `true` and `false` (-1: none), and whether it is the date and the CPR question.
+    let valueRanges: [Range<Int>], visitRanges: [Range<Int>], trueBits: [Int], falseBits: [Int]
+    let isDate: [Bool], isCPR: [Bool]
+    let values: ByteIDs, valueBits: [Int]
+    let visits: ByteIDs, visitRows: [Int8]
     /// The action ids (first occurrence of each), their bits, and whether they flag a case.
-    public var actions: [[UInt8]], actionBits: [Int], flagging: [Bool]
-    /// The status ids of each action bit, in order.
-    public var statuses: [[[UInt8]]]
+    let actions: ByteIDs, actionBits: [Int], flagging: [Bool]
+    /// The status ids of each action bit, in order (a range of `statuses` per bit).
+    let statuses: ByteIDs, statusRanges: [Range<Int>]
 
     public init(formID: [UInt8], questions: [Question], actions: [[UInt8]], actionBits: [Int], flagging: [Bool],
                 statuses: [[[UInt8]]]) {
-        self.formID = formID
-        self.questions = questions
-        self.actions = actions
+        self.formID = ByteIDs([formID])
+        self.questions = ByteIDs(questions.map(\.id))
+        var valueRanges: [Range<Int>] = [], visitRanges: [Range<Int>] = [], values: [[UInt8]] = [], visits: [[UInt8]] = []
+        for question in questions {
+            valueRanges.append(values.count..<values.count + question.values.count)
+            values += question.values
+            visitRanges.append(visits.count..<visits.count + question.visits.count)
+            visits += question.visits
+        }
+        self.valueRanges = valueRanges
+        self.visitRanges = visitRanges
+        self.values = ByteIDs(values)
+        valueBits = questions.flatMap(\.bits)
+        self.visits = ByteIDs(visits)
+        visitRows = questions.flatMap(\.rows)
+        trueBits = questions.map { $0.trueBit ?? -1 }
+        falseBits = questions.map { $0.falseBit ?? -1 }
+        isDate = questions.map(\.isDate)
+        isCPR = questions.map(\.isCPR)
+        self.actions = ByteIDs(actions)
         self.actionBits = actionBits
         self.flagging = flagging
-        self.statuses = statuses
+        var statusRanges: [Range<Int>] = [], all: [[UInt8]] = []
+        for list in statuses {
+            statusRanges.append(all.count..<all.count + list.count)
+            all += list
+        }
+        self.statuses = ByteIDs(all)
+        self.statusRanges = statusRanges
+    }
+}
+
+/// A list of byte strings, one after another in one buffer, found by their bytes.
+struct ByteIDs: Sendable {
+    private let bytes: [UInt8]
+    /// Where each id ends in `bytes`.
+    private let ends: [Int]
+
+    init(_ ids: [[UInt8]]) {
+        bytes = ids.flatMap { $0 }
+        var ends: [Int] = [], end = 0
+        for id in ids {
+            end += id.count
+            ends.append(end)
+        }
+        self.ends = ends
     }
 
-    /// Whether `bytes` is the same text as `id` (both ASCII: bytes compare as `String`s do).
-    @inline(__always)
-    static func same(_ bytes: UnsafeRawBufferPointer, _ id: [UInt8]) -> Bool {
-        guard bytes.count == id.count else { return false }
-        guard let base = bytes.baseAddress else { return true }
-        return id.withUnsafeBytes { memcmp(base, $0.baseAddress!, id.count) == 0 }
-    }
+    var count: Int { ends.count }
 
-    /// The position of `bytes` in `list`, if there.
+    /// The position of the first id equal to `text` (in `range` of the positions), if any.
     @inline(__always)
-    static func find(_ bytes: UnsafeRawBufferPointer, in list: [[UInt8]]) -> Int? {
-        for index in list.indices where same(bytes, list[index]) { return index }
-        return nil
+    func find(_ text: UnsafeRawBufferPointer, in range: Range<Int>? = nil) -> Int? {
+        let range = range ?? 0..<ends.count
+        guard !range.isEmpty else { return nil }
+        return bytes.withUnsafeBytes { all in
+            ends.withUnsafeBufferPointer { ends in
+                var start = range.lowerBound == 0 ? 0 : ends[range.lowerBound - 1]
+                for index in range {
+                    let end = ends[index]
+                    if end - start == text.count,
+                       text.count == 0 || memcmp(all.baseAddress! + start, text.baseAddress!, text.count) == 0 {
+                        return index
+                    }
+                    start = end
+                }
+                return nil
+            }
+        }
     }
 }
 
@@ -264,7 +317,7 @@ extension FastLineDecoder {
         try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
             if Self.key(key, "form") {
                 try Self.first(&form)
-                line.otherForm = !LeanLineTables.same(try reader.plainString(), tables.formID)
+                line.otherForm = tables.formID.find(try reader.plainString()) == nil
             } else if Self.key(key, "formVersion") {
                 try Self.first(&formVersion); line.formVersion = try reader.integer()
             } else if Self.key(key, "formFingerprint") {
@@ -317,7 +370,7 @@ extension FastLineDecoder {
             } else if Self.key(key, "action") {
                 try Self.first(&action)
                 let text = try reader.plainString()
-                line.actionBit = LeanLineTables.find(text, in: tables.actions).map { tables.actionBits[$0] } ?? -1
+                line.actionBit = tables.actions.find(text).map { tables.actionBits[$0] } ?? -1
             } else if Self.key(key, "status") {
                 try Self.first(&status); statusText = try reader.plainString()
             } else if Self.key(key, "date") {
@@ -329,8 +382,9 @@ extension FastLineDecoder {
             }
         }
         guard screening, action, status, date, note, let statusText else { throw Reject() }
-        if line.actionBit >= 0, line.actionBit < tables.statuses.count {
-            line.statusIndex = LeanLineTables.find(statusText, in: tables.statuses[line.actionBit]) ?? -1
+        if line.actionBit >= 0, line.actionBit < tables.statusRanges.count {
+            let range = tables.statusRanges[line.actionBit]
+            line.statusIndex = tables.statuses.find(statusText, in: range).map { $0 - range.lowerBound } ?? -1
         }
     }
 
@@ -350,7 +404,7 @@ extension FastLineDecoder {
                 try Self.first(&actions)
                 try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
                     let text = try reader.plainString()
-                    if let index = LeanLineTables.find(text, in: tables.actions) {
+                    if let index = tables.actions.find(text) {
                         let bit: UInt64 = 1 << UInt64(tables.actionBits[index])
                         recommended |= bit
                         if tables.flagging[index] { flagging |= bit }
@@ -387,7 +441,7 @@ extension FastLineDecoder {
                 try Self.first(&actions)
                 try reader.array { (reader: inout FastLineDecoder) throws(Reject) in
                     let text = try reader.plainString()
-                    if let index = LeanLineTables.find(text, in: tables.actions) { mask |= 1 << UInt64(tables.actionBits[index]) }
+                    if let index = tables.actions.find(text) { mask |= 1 << UInt64(tables.actionBits[index]) }
                 }
             } else if Self.key(key, "reason") {
                 try Self.first(&reason); _ = try reader.string(keeping: false)
@@ -412,7 +466,7 @@ extension FastLineDecoder {
             (others: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>) throws(Reject) in
             var count = 0
             try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
-                guard let slot = tables.questions.firstIndex(where: { LeanLineTables.same(key, $0.id) }) else {
+                guard let slot = tables.questions.find(key) else {
                     // Not a question the fold reads: checked, and never given twice.
                     for index in 0..<count where others[index].elementsEqual(key) { throw Reject() }
                     guard count < others.count else { throw Reject() }
@@ -433,13 +487,12 @@ extension FastLineDecoder {
                                      keep: (Int) -> Void) throws(Reject) {
         guard seen & (1 << UInt64(slot)) == 0 else { throw Reject() }
         seen |= 1 << UInt64(slot)
-        let question = tables.questions[slot]
         skipWhitespace()
         switch peek() {
         case UInt8(ascii: "\""):
             let (range, escaped) = try rawString()
             let text = UnsafeRawBufferPointer(rebasing: bytes[range])
-            if question.isCPR {
+            if tables.isCPR[slot] {
                 guard !escaped else { throw Reject() }
                 var count = 0, value: UInt64 = 0
                 for byte in text where byte >= 0x30 && byte <= 0x39 {
@@ -449,26 +502,28 @@ extension FastLineDecoder {
                 line.cprDigits = count
                 line.cprValue = value
             }
-            if question.isDate {
+            if tables.isDate[slot] {
                 guard !escaped else { throw Reject() }
                 line.answerDay = LocalDate(iso: String(decoding: text, as: UTF8.self))
             }
-            if !question.values.isEmpty || !question.visits.isEmpty {
+            let values = tables.valueRanges[slot], visits = tables.visitRanges[slot]
+            if !values.isEmpty || !visits.isEmpty {
                 guard !escaped, Self.isASCII(text) else { throw Reject() }
-                if let index = LeanLineTables.find(text, in: question.values) { keep(question.bits[index]) }
-                if let index = LeanLineTables.find(text, in: question.visits) { line.visit = question.rows[index] }
+                if let index = tables.values.find(text, in: values) { keep(tables.valueBits[index]) }
+                if let index = tables.visits.find(text, in: visits) { line.visit = tables.visitRows[index] }
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             if try bool() {
-                if let bit = question.trueBit { keep(bit) }
-            } else if let bit = question.falseBit { keep(bit) }
+                if tables.trueBits[slot] >= 0 { keep(tables.trueBits[slot]) }
+            } else if tables.falseBits[slot] >= 0 { keep(tables.falseBits[slot]) }
         case UInt8(ascii: "["):
+            let values = tables.valueRanges[slot]
             try array { (reader: inout FastLineDecoder) throws(Reject) in
-                if question.values.isEmpty {
+                if values.isEmpty {
                     _ = try reader.string(keeping: false)
                 } else {
                     let text = try reader.plainString()
-                    if let index = LeanLineTables.find(text, in: question.values) { keep(question.bits[index]) }
+                    if let index = tables.values.find(text, in: values) { keep(tables.valueBits[index]) }
                 }
             }
         default:
