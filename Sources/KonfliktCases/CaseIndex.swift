@@ -152,7 +152,8 @@ public struct CaseIndex: Sendable {
                     // A follow-up's entry holds all of its step: nothing to read again.
                     let closes = schema.status(code: waiting.status, bit: Int(waiting.action)).closes
                     fold(FoldStep(id: waiting.time.id, line: Int(waiting.place.line), offset: Int(waiting.place.offset),
-                                  length: Int(waiting.place.length), millis: waiting.time.millis, hash: "", admitted: true,
+                                  length: Int(waiting.place.length), millis: waiting.time.millis, hash: LineHash(""),
+                                  admitted: true,
                                   body: .followup(screening: step.id, day: waiting.time.day, action: waiting.action,
                                                   status: waiting.status, closes: closes)),
                          file: waiting.place.file, directory: directory, keys: keys)
@@ -366,7 +367,7 @@ public struct CaseIndex: Sendable {
             var problems: [LogError] = []
             var sinceProgress: Int64 = 0
             var cancelled = false
-            var head = mark.headHash
+            var lastHash: LineHash?
             // Each event's fold step is made on the decoding threads; only the fold itself is serial. The
             // events are lean: the fold needs no rules, reasons or notes (`CaseIndex.step`).
             // Most lines are read straight from their bytes into their steps (`LeanLineDecoder`); the
@@ -384,7 +385,7 @@ public struct CaseIndex: Sendable {
                 } else {
                     unapproved += 1
                 }
-                head = step.hash
+                lastHash = step.hash
                 sinceProgress += Int64(step.length + 1)
                 if sinceProgress > 4 << 20 {
                     done += sinceProgress
@@ -401,7 +402,7 @@ public struct CaseIndex: Sendable {
             newProblems += problems.count
             guard end.end > Int(mark.end) else { continue }
             var updated = mark
-            updated.headHash = head
+            if let lastHash { updated.headHash = lastHash.text }
             updated.end = Int64(end.end)
             updated.lines = Int32(clamping: end.lines)
             updated.lastOffset = Int64(end.lastLineOffset)

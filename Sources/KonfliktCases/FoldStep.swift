@@ -45,7 +45,7 @@ struct FoldStep: Sendable, Equatable {
     /// When the event was recorded (`CaseRules.millis`).
     var millis: Int64
     /// The event's hash (the file's head after it).
-    var hash: String
+    var hash: LineHash
     /// Whether the reader's keys admit the event into the fold (`BodyKeys.admits`).
     var admitted: Bool
     var body: Body
@@ -78,7 +78,7 @@ extension CaseIndex {
             body = .none
         }
         return FoldStep(id: event.id, line: located.line, offset: located.offset, length: located.length,
-                        millis: CaseRules.millis(event.timestamp), hash: event.hash, admitted: admitted, body: body)
+                        millis: CaseRules.millis(event.timestamp), hash: LineHash(event.hash), admitted: admitted, body: body)
     }
 
     /// The fold step of a line read straight from its bytes (`LeanLineDecoder`) at `line`, `offset`,

@@ -6,7 +6,7 @@ import KonfliktCore
 /// the storage module only matches bytes against them. Every id is ASCII (a schema with other ids
 /// has no tables: `String` equality of non-ASCII text is not byte equality). Kept flat (one byte
 /// buffer per kind of id), so that looking an id up touches no reference counts.
-public struct LeanLineTables: Sendable {
+public final class LeanLineTables: Sendable {
     /// One question whose answer the fold reads (only to build the tables).
     public struct Question: Sendable {
         /// The question id.
@@ -110,6 +110,34 @@ struct ByteIDs: Sendable {
     }
 }
 
+/// A line's `hash` as the fold carries it to the file's head: the 64 bytes the writer writes kept
+/// inline (no allocation per line), any other text as it is.
+public struct LineHash: Sendable, Equatable {
+    private var digits = SIMD64<UInt8>.zero
+    private var other: String?
+
+    /// The hash written as `text`.
+    public init(_ text: String) {
+        var text = text
+        self = text.withUTF8 { LineHash(utf8: UnsafeRawBufferPointer($0)) }
+    }
+
+    /// The hash whose text has the UTF-8 bytes `utf8`.
+    public init(utf8: UnsafeRawBufferPointer) {
+        if utf8.count == 64 {
+            digits = utf8.loadUnaligned(as: SIMD64<UInt8>.self)
+        } else {
+            other = String(decoding: utf8, as: UTF8.self)
+        }
+    }
+
+    /// The hash's text.
+    public var text: String {
+        if let other { return other }
+        return withUnsafeBytes(of: digits) { String(decoding: $0, as: UTF8.self) }
+    }
+}
+
 /// What the case index's fold needs of one clear screening, correction or follow-up line, read straight
 /// from its bytes by `LeanLineDecoder`: numbers, bits and interned strings, no answers dictionary.
 public struct LeanLine: Sendable, Equatable {
@@ -120,7 +148,8 @@ public struct LeanLine: Sendable, Equatable {
     public var id: UUID
     /// The envelope's timestamp (nil when `Timestamp.parse` cannot read it).
     public var time: Date?
-    public var device: String, author: String, hash: String
+    public var device: String, author: String
+    public var hash: LineHash
     /// Screenings: whether the form is another than the schema's, and its version.
     public var otherForm = false, formVersion = 0
     /// Corrections and follow-ups: the screening.
@@ -254,7 +283,7 @@ extension FastLineDecoder {
     /// The envelope, as `line` reads it, with the body read as `peeked` says.
     fileprivate mutating func leanLine(peeked: UnsafeRawBufferPointer, tables: LeanLineTables) throws(Reject) -> LeanLine {
         var line = LeanLine(kind: .screening, seq: 0, id: UUID(uuid: (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)),
-                            time: nil, device: "", author: "", hash: "")
+                            time: nil, device: "", author: "", hash: LineHash(""))
         var prev = false, seq = false, version = false, id = false, ts = false, type = false
         var device = false, author = false, hash = false, body = false
         try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
@@ -285,7 +314,10 @@ extension FastLineDecoder {
             } else if Self.key(key, "author") {
                 try Self.first(&author); line.author = try reader.textString()
             } else if Self.key(key, "hash") {
-                try Self.first(&hash); line.hash = try reader.textString()
+                try Self.first(&hash)
+                let (range, escaped) = try reader.rawString()
+                guard !escaped else { throw Reject() }
+                line.hash = LineHash(utf8: UnsafeRawBufferPointer(rebasing: reader.bytes[range]))
             } else if Self.key(key, "enc") {
                 throw Reject()
             } else if Self.key(key, "body") {

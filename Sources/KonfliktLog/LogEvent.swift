@@ -151,15 +151,15 @@ public struct LogEvent: Sendable, Hashable {
 
     /// Where `peekType` finds the type's bytes (up to 20, up to the next quote).
     static func peekTypeRange(_ bytes: UnsafeRawBufferPointer) -> Range<Int>? {
-        let marker = Array(#","type":""#.utf8)
-        guard bytes.count > marker.count else { return nil }
+        // `,"type":"`: nine bytes, the first eight compared as one word.
+        let count = 9
+        guard bytes.count > count else { return nil }
+        let head = UInt64(littleEndian: 0x3A22_6570_7974_222C)      // `,"type":` read as a little-endian word
         var index = 0
-        let limit = min(bytes.count - marker.count, 400)
+        let limit = min(bytes.count - count, 400)
         while index < limit {
-            if bytes[index] == marker[0], bytes[index + 1] == marker[1], bytes[index + 2] == marker[2],
-               bytes[index + 3] == marker[3], bytes[index + 4] == marker[4], bytes[index + 5] == marker[5],
-               bytes[index + 6] == marker[6], bytes[index + 7] == marker[7], bytes[index + 8] == marker[8] {
-                let start = index + marker.count
+            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == head, bytes[index + 8] == UInt8(ascii: "\"") {
+                let start = index + count
                 var end = start
                 while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - start < 20 { end += 1 }
                 return start..<end

@@ -31,7 +31,7 @@ import KonfliktTestSupport
     static func outcome(_ bytes: [UInt8], keys: BodyKeys? = nil) -> Outcome {
         guard let schema else {
             return Outcome(direct: nil, withDirect: .failure(.encodingFailed(reason: "ingen formular")),
-                           usual: .success(FoldStep(id: UUID(), line: 0, offset: 0, length: 0, millis: 0, hash: "",
+                           usual: .success(FoldStep(id: UUID(), line: 0, offset: 0, length: 0, millis: 0, hash: LineHash(""),
                                                     admitted: false, body: .none)))
         }
         var batch = LineBatch()
