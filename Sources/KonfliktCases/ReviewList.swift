@@ -35,8 +35,7 @@ public struct ReviewRow: Sendable, Hashable {
     public var date: LocalDate
     /// Days since `date` while the case is open; nil when closed.
     public var daysOpen: Int?
-    /// Where the row sorts in the list (`ReviewList.urgency`): worked out once, so the rows are sorted
-    /// in place.
+    /// Where the row sorts in the list (`ReviewList.urgency`), worked out once.
     var urgency: ReviewList.Urgency = ReviewList.Urgency()
 
     /// `DDMMYY-****`, or `—` without a CPR number.
@@ -81,8 +80,10 @@ public enum ReviewList {
             row.urgency = urgency(row, severity)
             rows.append(row)
         }
-        rows.sort { $0.urgency < $1.urgency }
-        return rows
+        // Sorted as small (key, place) pairs: a row is large, and moving it costs more than copying it once.
+        var order = rows.indices.map { (key: rows[$0].urgency, place: $0) }
+        order.sort { $0.key < $1.key }
+        return order.map { rows[$0.place] }
     }
 
     /// A row's sort key: smaller is more urgent.
