@@ -153,8 +153,11 @@ public struct CaseStore: Sendable {
     public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> [CaseSummary] {
         try reading { includeClosed ? $0.readFlagged() : $0.readOpen() }
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
-        return index.records.lazy.filter { includeClosed ? $0.wasFlagged : CaseIndex.isOpenFlagged($0) }
-            .map { summary($0, today: today) }
+        var cases: [CaseSummary] = []
+        for record in index.records where includeClosed ? record.wasFlagged : CaseIndex.isOpenFlagged(record) {
+            cases.append(summary(record, today: today))
+        }
+        return cases
     }
 
     /// Calls `body` with the export's tally key of every screening of the form and how many screenings
