@@ -50,18 +50,29 @@ public struct ReviewRow: Sendable, Hashable {
 
 /// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
 public enum ReviewList {
-    /// The rows for `cases` under `filter`, sorted by urgency: overdue cases first (the most severe
-    /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest
-    /// first. A CPR filter of ten digits matches by `cprKey` (the index's keyed hash of that number),
-    /// fewer digits match the start of the birth date.
-    public static func rows(_ cases: [CaseSummary], filter: ReviewFilter, form: Form, today: LocalDate,
-                            cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {
+    /// The rows for `cases` under `filter`, sorted by urgency (see `order`).
+    public static func rows(_ cases: some RandomAccessCollection<CaseSummary>, filter: ReviewFilter, form: Form,
+                            today: LocalDate, cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {
+        let cases = Array(cases)
+        return order(cases, filter: filter, form: form, today: today, cprKey: cprKey).map { row(cases[$0], today: today) }
+    }
+
+    /// The positions in `cases` of the rows under `filter`, sorted by urgency: overdue cases first (the
+    /// most severe action first, then the oldest deadline), then open cases by deadline, then closed
+    /// ones newest first. A CPR filter of ten digits matches by `cprKey` (the index's keyed hash of that
+    /// number), fewer digits match the start of the birth date. Each case is read once here and again
+    /// for its row (`row`), so a long list is never held as rows.
+    public static func order<Cases: RandomAccessCollection<CaseSummary>>(
+        _ cases: Cases, filter: ReviewFilter, form: Form, today: LocalDate,
+        cprKey: (String) -> UInt64 = { _ in 0 }) -> [Int] where Cases.Index == Int {
         let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
         let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
-        var rows: [ReviewRow] = []
-        for item in cases where item.flagged || (filter.includeClosed && item.wasFlagged) {
+        var keyed: [(key: Urgency, place: Int)] = []
+        for place in cases.indices {
+            let item = cases[place]
+            guard item.flagged || (filter.includeClosed && item.wasFlagged) else { continue }
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
             if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }
@@ -72,26 +83,46 @@ public enum ReviewList {
                     guard let birth = item.birthDigits, birth.hasPrefix(wantedCPR) else { continue }
                 }
             }
-            let date = item.visitDate ?? item.screeningDate
-            rows.append(ReviewRow(item: item, visit: item.visit, date: date,
-                                  daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
+            keyed.append((urgency(item, severity), place))
         }
-        let keys = rows.map { urgency($0, severity) }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-        return order.map { rows[$0] }
+        keyed.sort { $0.key < $1.key }
+        return keyed.map(\.place)
     }
 
-    /// A sort key: smaller is more urgent.
-    private static func urgency(_ row: ReviewRow, _ severity: [String: Int])
-        -> (Int, Int, Int, Int, UInt64, UInt64) {
-        let item = row.item
-        let open = item.actions.filter { !$0.status.closes }
-        let group = item.isOverdue ? 0 : item.isOpen ? 1 : 2
-        let topSeverity = open.map { severity[$0.action] ?? 0 }.max() ?? 0
-        let deadline = open.compactMap(\.deadline).map(\.dayNumber).min() ?? Int.max
+    /// The row of `item` in the list.
+    public static func row(_ item: CaseSummary, today: LocalDate) -> ReviewRow {
+        let date = item.visitDate ?? item.screeningDate
+        return ReviewRow(item: item, visit: item.visit, date: date,
+                         daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil)
+    }
+
+    /// A row's sort key: smaller is more urgent.
+    struct Urgency: Comparable {
+        var group: Int, severity: Int, deadline: Int, age: Int
+        /// The id's text order (`UUID.sortKey`).
+        var idHigh: UInt64, idLow: UInt64
+
+        static func < (lhs: Urgency, rhs: Urgency) -> Bool {
+            (lhs.group, lhs.severity, lhs.deadline, lhs.age, lhs.idHigh, lhs.idLow)
+                < (rhs.group, rhs.severity, rhs.deadline, rhs.age, rhs.idHigh, rhs.idLow)
+        }
+    }
+
+    /// The sort key of `item`.
+    private static func urgency(_ item: CaseSummary, _ severity: [String: Int]) -> Urgency {
+        // Over the open actions: the most severe, and the earliest deadline.
+        var topSeverity: Int?, deadline = Int.max, overdue = false
+        for action in item.actions where !action.status.closes {
+            overdue = overdue || action.overdue
+            topSeverity = max(topSeverity ?? .min, severity[action.action] ?? 0)
+            if let day = action.deadline?.dayNumber { deadline = min(deadline, day) }
+        }
+        let group = overdue ? 0 : topSeverity != nil ? 1 : 2
         // Closed cases: newest first.
-        let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
+        let day = (item.visitDate ?? item.screeningDate).dayNumber
+        let age = group == 2 ? -day : day
         let id = item.id.sortKey          // the order of the id's text, without building it
-        return (group, -topSeverity, group == 2 ? 0 : deadline, age, id.0, id.1)
+        return Urgency(group: group, severity: -(topSeverity ?? 0), deadline: group == 2 ? 0 : deadline, age: age,
+                       idHigh: id.0, idLow: id.1)
     }
 }
