@@ -2,14 +2,19 @@ import Crypto
 import Foundation
 import KonfliktLog
 
-/// How much of a saved index a reader needs at first: all of it (a correction), the flagged cases only
-/// (the team lead's list), or the export's tallies only (the export), the rest read when something
-/// asks for it.
+/// How much of a saved index a reader needs at first: all of it (a correction), the open flagged cases
+/// only (the team lead's list), every case flagged at some point, or the export's tallies only (the
+/// export), the rest read when something asks for it.
 public enum IndexScope: Sendable {
     /// Every record and the history.
     case all
-    /// The flagged records first; the other records, the history and the id table when needed.
+    /// The records of cases flagged at some point first; the other records, the history and the id
+    /// table when needed.
     case flagged
+    /// The records of flagged cases with an open action first (what the lead's list shows by default);
+    /// the cases flagged at some point when asked for (`CaseIndex.readFlagged`), everything else as
+    /// for `flagged`.
+    case open
     /// No records at first: for looking a child up by CPR number (`CaseStore.hasScreening`) through the
     /// CPR table; everything else is read when needed.
     case lookup
@@ -19,17 +24,19 @@ public enum IndexScope: Sendable {
     case tallies
 }
 
-/// The case index's file (format 9): a prefix, a table of sections, and the sections, each checked
+/// The case index's file (format 10): a prefix, a table of sections, and the sections, each checked
 /// on its own, so that a reader reads only the sections it needs.
 ///
 /// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
 /// - a generation: 16 random bytes, new at every save;
 /// - the section count (UInt32) and each section's stored length (UInt64);
 /// - the sections: `head` (schema signature, trust, CPR secret, files, strings, orphans, problems,
-///   counts), `flagged` (the records of cases flagged at some point, with their positions),
-///   `rest` (the other records), `history` (corrections and follow-ups per screening), `ids`
-///   (the sorted first 8 bytes of every screening id, to learn that a new screening is new without
-///   reading the other records), `cprs` (the keyed CPR hash and the visit of every screening with a
+///   counts), `open` (the records of flagged cases with an open action, with their positions),
+///   `flagged` (the other records of cases flagged at some point, with their positions), `rest` (the
+///   other records), `history` (corrections and follow-ups per screening), `ids`
+///   (the sorted first 4 bytes of every screening id, to learn that a new screening is new without
+///   reading the other records; at a million screenings one new id in 4,000 shares its 4 bytes with a
+///   saved one, and then the reader reads the records to be sure), `cprs` (the keyed CPR hash and the visit of every screening with a
 ///   CPR number, sorted, to tell whether a child was screened at a visit without reading any record)
 ///   and `tallies` (the export's counts: the distinct `TallyKey`s of the records, at day granularity,
 ///   with how many records share each, and how many records are of other forms, so the export reads
@@ -40,12 +47,12 @@ public enum IndexScope: Sendable {
 /// associated data. Either way a section of another save, another number or a flipped byte is not
 /// trusted, and the index is rebuilt from the log.
 enum IndexFormat {
-    static let version: UInt32 = 9
+    static let version: UInt32 = 10
     static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
 
-    enum Section: Int, CaseIterable { case head = 0, flagged, rest, history, ids, cprs, tallies }
+    enum Section: Int, CaseIterable { case head = 0, open, flagged, rest, history, ids, cprs, tallies }
 
     static func prefix(_ mode: Mode) -> [UInt8] {
         var out = BinaryWriter()
@@ -189,13 +196,13 @@ final class IndexSource: Sendable {
 /// What of a partly read index is still in its file.
 struct PartialIndex: Sendable {
     let source: IndexSource
-    /// The positions (in the full reading order) of the records read from the `flagged` section: the
-    /// first `flaggedPositions.count` of `records` (none while that section is unread).
-    var flaggedPositions: [Int32]
+    /// The positions (in the full reading order, ascending) of the records read from the `open` and
+    /// `flagged` sections: the first `savedPositions.count` of `records` (none while both are unread).
+    var savedPositions: [Int32]
     /// How many records the file holds.
     let totalRecords: Int
-    /// Whether the `flagged`, `rest` and `history` sections are still unread.
-    var flaggedUnread = true, restUnread = true, historyUnread = true
+    /// Whether the `open`, `flagged`, `rest` and `history` sections are still unread.
+    var openUnread = true, flaggedUnread = true, restUnread = true, historyUnread = true
     /// The sorted CPR table (9 bytes an entry), once read.
     var cprs: Data?
     /// The sorted id table (8 bytes each, little-endian), once read.
@@ -204,9 +211,9 @@ struct PartialIndex: Sendable {
     /// other records are unread.
     var tallies: SavedTallies?
 
-    /// How many of the index's `records` were read from the file (the `flagged` section, once read):
-    /// those after them were folded since the save.
-    var savedRecordsRead: Int { flaggedUnread ? 0 : flaggedPositions.count }
+    /// How many of the index's `records` were read from the file (the `open` and `flagged` sections,
+    /// once read): those after them were folded since the save.
+    var savedRecordsRead: Int { savedPositions.count }
 }
 
 extension CaseIndex {
@@ -222,24 +229,35 @@ extension CaseIndex {
     /// that damage is found. An index read only in part must be completed first (`readAll`).
     public func encoded(sealedWith key: SymmetricKey? = nil) throws -> Data {
         guard partial == nil else { throw CocoaError(.fileReadUnknown) }
-        var flaggedPositions: [Int32] = []
-        var flagged = BinaryWriter(), rest = BinaryWriter()
-        rest.reserve(records.count * 64)
-        var flaggedCount = 0
+        // Each record goes to one of three sections: open flagged cases, other cases flagged at some
+        // point (both with their positions in the reading order), and the rest.
+        var openPositions: [Int32] = [], flaggedPositions: [Int32] = []
         for (position, record) in records.enumerated() where record.wasFlagged {
-            flaggedPositions.append(Int32(position))
-            flaggedCount += 1
+            if Self.isOpenFlagged(record) { openPositions.append(Int32(position)) } else { flaggedPositions.append(Int32(position)) }
         }
-        flagged.reserve(flaggedCount * 72 + 16)
-        flagged.varint(UInt64(flaggedCount))
-        var previous: Int32 = -1
-        for position in flaggedPositions {
-            flagged.varint(UInt64(position - previous))
-            previous = position
+        func positioned(_ positions: [Int32]) -> BinaryWriter {
+            var out = BinaryWriter()
+            out.reserve(positions.count * 72 + 16)
+            out.varint(UInt64(positions.count))
+            var previous: Int32 = -1
+            for position in positions {
+                out.varint(UInt64(position - previous))
+                previous = position
+            }
+            return out
         }
-        rest.varint(UInt64(records.count - flaggedCount))
+        var open = positioned(openPositions), flagged = positioned(flaggedPositions), rest = BinaryWriter()
+        let restCount = records.count - openPositions.count - flaggedPositions.count
+        rest.reserve(restCount * 64 + 16)
+        rest.varint(UInt64(restCount))
         for record in records {
-            if record.wasFlagged { Self.encode(record, to: &flagged) } else { Self.encode(record, to: &rest) }
+            if !record.wasFlagged {
+                Self.encode(record, to: &rest)
+            } else if Self.isOpenFlagged(record) {
+                Self.encode(record, to: &open)
+            } else {
+                Self.encode(record, to: &flagged)
+            }
         }
         var head = BinaryWriter()
         head.string(schema.signature)
@@ -270,10 +288,10 @@ extension CaseIndex {
         history.reserve(self.history.count * 64)
         Self.encode(self.history, to: &history)
         var ids = BinaryWriter()
-        ids.reserve(records.count * 8)
+        ids.reserve(records.count * 4)
         var prefixes = records.map { Self.idPrefix($0.id) }
         prefixes.sort()
-        for id in prefixes { ids.uint64(id) }
+        for id in prefixes { ids.uint32(id) }
         var cprs = BinaryWriter()
         // Lazily, so the records are not copied to be filtered (a million records are 170 MB).
         var visits = Array(records.lazy.filter { $0.cprKey != 0 }.map { CPRVisit(key: $0.cprKey, visit: $0.visit) })
@@ -284,14 +302,17 @@ extension CaseIndex {
             cprs.bytes([UInt8(bitPattern: entry.visit)])
         }
         let tallies = encodedTallies()
-        return try IndexFormat.file([head.data, flagged.data, rest.data, history.data, ids.data, cprs.data, tallies],
+        return try IndexFormat.file([head.data, open.data, flagged.data, rest.data, history.data, ids.data, cprs.data, tallies],
                                     key: key)
     }
 
+    /// Whether `record` belongs in the `open` section: flagged, with an open action (the lead's list).
+    static func isOpenFlagged(_ record: CaseRecord) -> Bool { record.isFlagged && record.isOpen }
+
     /// The first 8 bytes of `id`, as the id table keeps them.
-    static func idPrefix(_ id: UUID) -> UInt64 {
+    static func idPrefix(_ id: UUID) -> UInt32 {
         let u = id.uuid
-        return [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7].reduce(0) { $0 << 8 | UInt64($1) }
+        return [u.0, u.1, u.2, u.3].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
     private static func encode(_ record: CaseRecord, to out: inout BinaryWriter) {
@@ -396,10 +417,11 @@ extension CaseIndex {
               let (decoded, totalRecords) = BinaryReader.read(head, { input in decodeHead(&input, schema: schema, trust: trust) })
         else { return nil }
         var index = decoded
-        index.partial = PartialIndex(source: source, flaggedPositions: [], totalRecords: totalRecords)
+        index.partial = PartialIndex(source: source, savedPositions: [], totalRecords: totalRecords)
         index.positionsBuilt = false
         switch scope {
         case .lookup: break
+        case .open: guard index.readOpen() else { return nil }
         case .flagged: guard index.readFlagged() else { return nil }
         // Tallies that cannot be read or trusted: the records are, most likely (else a rebuild).
         case .tallies: guard index.readTallies() || index.readAll() else { return nil }
@@ -408,13 +430,58 @@ extension CaseIndex {
         return index
     }
 
-    /// Reads the `flagged` section of a partly read index: its records go first in `records`, before
-    /// any folded since. False when it cannot be read or trusted.
+    /// Reads the `open` section of a partly read index: its records go first in `records`, before any
+    /// folded since. False when it cannot be read or trusted.
+    mutating func readOpen() -> Bool {
+        guard var partial, partial.openUnread else { return true }
+        guard let (positions, open) = readPositioned(.open, partial: partial) else { return false }
+        records = open + records
+        forgetPositions()
+        partial.savedPositions = positions
+        partial.openUnread = false
+        self.partial = partial
+        return true
+    }
+
+    /// Reads the `open` and `flagged` sections of a partly read index (every case flagged at some
+    /// point): their records go first in `records`, in reading order, before any folded since. False
+    /// when they cannot be read or trusted.
     mutating func readFlagged() -> Bool {
+        guard readOpen() else { return false }
         guard var partial, partial.flaggedUnread else { return true }
+        guard let (positions, flagged) = readPositioned(.flagged, partial: partial) else { return false }
+        // Both lists are in reading order: merged, the saved records stay in reading order.
+        let saved = partial.savedPositions
+        var merged: [CaseRecord] = [], places: [Int32] = []
+        merged.reserveCapacity(records.count + flagged.count)
+        places.reserveCapacity(saved.count + positions.count)
+        var a = 0, b = 0
+        while a < saved.count || b < positions.count {
+            if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
+                merged.append(records[a])
+                places.append(saved[a])
+                a += 1
+            } else {
+                merged.append(flagged[b])
+                places.append(positions[b])
+                b += 1
+            }
+        }
+        merged += records[saved.count...]
+        records = merged
+        forgetPositions()
+        partial.savedPositions = places
+        partial.flaggedUnread = false
+        self.partial = partial
+        return true
+    }
+
+    /// The positions and records of a section written by `positioned` in `encoded`; nil when it cannot
+    /// be read or trusted, or its positions are not ascending within the file's records.
+    private func readPositioned(_ section: IndexFormat.Section, partial: PartialIndex) -> ([Int32], [CaseRecord])? {
         let total = partial.totalRecords
-        guard let bytes = partial.source.section(.flagged), let (places, flagged) = BinaryReader.read(bytes, {
-            input -> ([Int32], [CaseRecord])? in
+        guard let bytes = partial.source.section(section) else { return nil }
+        return BinaryReader.read(bytes) { input -> ([Int32], [CaseRecord])? in
             guard let count = input.count(), count <= total else { return nil }
             var positions: [Int32] = []
             positions.reserveCapacity(count)
@@ -424,20 +491,14 @@ extension CaseIndex {
                 previous += Int64(step)
                 positions.append(Int32(previous))
             }
-            var flagged: [CaseRecord] = []
-            flagged.reserveCapacity(count)
+            var records: [CaseRecord] = []
+            records.reserveCapacity(count)
             for _ in 0..<count {
                 guard let record = Self.decodeRecord(&input) else { return nil }
-                flagged.append(record)
+                records.append(record)
             }
-            return input.atEnd ? (positions, flagged) : nil
-        }) else { return false }
-        records = flagged + records
-        forgetPositions()
-        partial.flaggedPositions = places
-        partial.flaggedUnread = false
-        self.partial = partial
-        return true
+            return input.atEnd ? (positions, records) : nil
+        }
     }
 
     /// The head section, and how many records the file holds.
@@ -488,8 +549,8 @@ extension CaseIndex {
 extension CaseIndex {
     // MARK: Reading the rest of a partly read index
 
-    /// Whether every record and the history are read (an index read with `IndexScope.flagged` is not,
-    /// until something needs the rest).
+    /// Whether every record and the history are read (an index read with `IndexScope.flagged` or
+    /// `.open` is not, until something needs the rest).
     public var isComplete: Bool { partial == nil }
 
     /// Reads what a partly read index left in its file: the other records (each in its place in the
@@ -500,23 +561,23 @@ extension CaseIndex {
         if partial.restUnread {
             let loaded = records
             guard let bytes = partial.source.section(.rest), let merged = BinaryReader.read(bytes, { input -> [CaseRecord]? in
-                let flaggedCount = partial.flaggedPositions.count
-                guard let count = input.count(), count + flaggedCount == partial.totalRecords,
-                      flaggedCount <= loaded.count else { return nil }
+                let savedCount = partial.savedPositions.count
+                guard let count = input.count(), count + savedCount == partial.totalRecords,
+                      savedCount <= loaded.count else { return nil }
                 var merged: [CaseRecord] = []
                 merged.reserveCapacity(loaded.count + count)
-                var flagged = 0
+                var saved = 0
                 for position in 0..<Int32(partial.totalRecords) {
-                    if flagged < flaggedCount, partial.flaggedPositions[flagged] == position {
-                        merged.append(loaded[flagged])
-                        flagged += 1
+                    if saved < savedCount, partial.savedPositions[saved] == position {
+                        merged.append(loaded[saved])
+                        saved += 1
                     } else {
                         guard let record = Self.decodeRecord(&input) else { return nil }
                         merged.append(record)
                     }
                 }
-                guard input.atEnd, flagged == flaggedCount else { return nil }
-                merged += loaded[flaggedCount...]
+                guard input.atEnd, saved == savedCount else { return nil }
+                merged += loaded[savedCount...]
                 return merged
             }) else { return false }
             records = merged
@@ -550,7 +611,7 @@ extension CaseIndex {
     mutating func unreadMayHold(_ id: UUID) -> Bool? {
         guard var partial, partial.restUnread else { return false }
         if partial.ids == nil {
-            guard let bytes = partial.source.section(.ids), bytes.count == partial.totalRecords * 8 else { return nil }
+            guard let bytes = partial.source.section(.ids), bytes.count == partial.totalRecords * 4 else { return nil }
             partial.ids = bytes
             self.partial = partial
         }
@@ -558,13 +619,13 @@ extension CaseIndex {
         let wanted = Self.idPrefix(id)
         // A binary search in the table's bytes, read in place.
         return ids.withUnsafeBytes { raw in
-            func at(_ index: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)) }
-            var low = 0, high = raw.count / 8
+            func at(_ index: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)) }
+            var low = 0, high = raw.count / 4
             while low < high {
                 let middle = (low + high) / 2
                 if at(middle) < wanted { low = middle + 1 } else { high = middle }
             }
-            return low < raw.count / 8 && at(low) == wanted
+            return low < raw.count / 4 && at(low) == wanted
         }
     }
 

@@ -116,13 +116,27 @@ public struct CaseRecord: Sendable, Hashable {
     }
 
     /// `DDMMYY-****`, or `—` without a CPR number.
-    public var maskedCPR: String { birthDigits.map { $0 + "-****" } ?? "—" }
+    public var maskedCPR: String { birth >= 0 ? Self.birthText(birth, masked: true) : "—" }
 
     /// The six birth-date digits (DDMMYY), if the case has a CPR number.
-    public var birthDigits: String? {
-        guard birth >= 0 else { return nil }
-        let digits = String(birth)
-        return String(repeating: "0", count: max(0, 6 - digits.count)) + digits
+    public var birthDigits: String? { birth >= 0 ? Self.birthText(birth, masked: false) : nil }
+
+    /// `birth` as six zero-padded digits, followed by `-****` when `masked`: written straight into the
+    /// string (short enough to need no allocation), as the lists show one for each of thousands of cases.
+    private static func birthText(_ birth: Int32, masked: Bool) -> String {
+        let count = masked ? 11 : 6
+        return String(unsafeUninitializedCapacity: count) { bytes in
+            var rest = Int(birth) % 1_000_000
+            for place in (0..<6).reversed() {
+                bytes[place] = UInt8(ascii: "0") + UInt8(rest % 10)
+                rest /= 10
+            }
+            if masked {
+                bytes[6] = UInt8(ascii: "-")
+                for place in 7..<11 { bytes[place] = UInt8(ascii: "*") }
+            }
+            return count
+        }
     }
 }
 

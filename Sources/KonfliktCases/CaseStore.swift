@@ -146,13 +146,18 @@ public struct CaseStore: Sendable {
         index.record(id).map { summary($0, today: today) }
     }
 
-    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order (all
-    /// of them also in an index opened with `IndexScope.flagged`; an index opened with `.lookup` is for
-    /// `hasScreening` only, one opened with `.tallies` for `tallies` only).
-    public func flaggedCases(includeClosed: Bool, today: LocalDate) -> [CaseSummary] {
+    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order. An
+    /// index opened with `IndexScope.open` reads the cases flagged at some point only when
+    /// `includeClosed` asks for them; one opened with `.lookup` or `.tallies` reads them first too. A
+    /// saved index whose sections cannot be read is rebuilt from the log.
+    public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> [CaseSummary] {
+        try reading { includeClosed ? $0.readFlagged() : $0.readOpen() }
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
-        index.records.lazy.filter { includeClosed ? $0.wasFlagged : $0.isFlagged && $0.isOpen }
-            .map { summary($0, today: today) }
+        var cases: [CaseSummary] = []
+        for record in index.records where includeClosed ? record.wasFlagged : CaseIndex.isOpenFlagged(record) {
+            cases.append(summary(record, today: today))
+        }
+        return cases
     }
 
     /// Calls `body` with the export's tally key of every screening of the form and how many screenings
@@ -161,11 +166,16 @@ public struct CaseStore: Sendable {
     /// the saved index is read first, and the index is rebuilt from the log when it cannot be.
     public mutating func tallies(_ body: (TallyKey, Int) -> Void) throws -> Int {
         if let otherForm = index.tallies(body) { return otherForm }
-        if !index.readAll() {
-            index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
-            try refresh()
-        }
+        try reading { $0.readAll() }
         return index.tallies(body) ?? 0
+    }
+
+    /// Reads more of a partly read saved index with `read`; when that fails (a damaged or replaced
+    /// file), the index is rebuilt from the log instead, and `warnings` says so.
+    private mutating func reading(_ read: (inout CaseIndex) -> Bool) throws {
+        guard !read(&index) else { return }
+        index.lost = true
+        try refresh()
     }
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.

@@ -35,6 +35,8 @@ public struct ReviewRow: Sendable, Hashable {
     public var date: LocalDate
     /// Days since `date` while the case is open; nil when closed.
     public var daysOpen: Int?
+    /// Where the row sorts in the list (`ReviewList.urgency`), worked out once.
+    var urgency: ReviewList.Urgency = ReviewList.Urgency()
 
     /// `DDMMYY-****`, or `—` without a CPR number.
     public var maskedCPR: String { item.maskedCPR }
@@ -73,25 +75,53 @@ public enum ReviewList {
                 }
             }
             let date = item.visitDate ?? item.screeningDate
-            rows.append(ReviewRow(item: item, visit: item.visit, date: date,
-                                  daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil))
+            var row = ReviewRow(item: item, visit: item.visit, date: date,
+                                daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil)
+            row.urgency = urgency(row, severity)
+            rows.append(row)
         }
-        let keys = rows.map { urgency($0, severity) }
-        let order = keys.indices.sorted { keys[$0] < keys[$1] }
-        return order.map { rows[$0] }
+        // Sorted as small (key, place) pairs: a row is large, and moving it costs more than copying it once.
+        var order = rows.indices.map { (key: rows[$0].urgency, place: $0) }
+        order.sort { $0.key < $1.key }
+        return order.map { rows[$0.place] }
     }
 
-    /// A sort key: smaller is more urgent.
-    private static func urgency(_ row: ReviewRow, _ severity: [String: Int])
-        -> (Int, Int, Int, Int, UInt64, UInt64) {
+    /// A row's sort key: smaller is more urgent.
+    struct Urgency: Sendable, Hashable, Comparable {
+        var group = 0, severity = 0, deadline = 0, age = 0
+        var id: (UInt64, UInt64) = (0, 0)
+
+        static func < (lhs: Urgency, rhs: Urgency) -> Bool {
+            (lhs.group, lhs.severity, lhs.deadline, lhs.age, lhs.id.0, lhs.id.1)
+                < (rhs.group, rhs.severity, rhs.deadline, rhs.age, rhs.id.0, rhs.id.1)
+        }
+
+        static func == (lhs: Urgency, rhs: Urgency) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
+
+        func hash(into hasher: inout Hasher) {
+            hasher.combine(group)
+            hasher.combine(severity)
+            hasher.combine(deadline)
+            hasher.combine(age)
+            hasher.combine(id.0)
+            hasher.combine(id.1)
+        }
+    }
+
+    /// The sort key of `row`.
+    private static func urgency(_ row: ReviewRow, _ severity: [String: Int]) -> Urgency {
         let item = row.item
-        let open = item.actions.filter { !$0.status.closes }
-        let group = item.isOverdue ? 0 : item.isOpen ? 1 : 2
-        let topSeverity = open.map { severity[$0.action] ?? 0 }.max() ?? 0
-        let deadline = open.compactMap(\.deadline).map(\.dayNumber).min() ?? Int.max
+        // Over the open actions: the most severe, and the earliest deadline.
+        var topSeverity: Int?, deadline = Int.max, overdue = false
+        for action in item.actions where !action.status.closes {
+            overdue = overdue || action.overdue
+            topSeverity = max(topSeverity ?? .min, severity[action.action] ?? 0)
+            if let day = action.deadline?.dayNumber { deadline = min(deadline, day) }
+        }
+        let group = overdue ? 0 : topSeverity != nil ? 1 : 2
         // Closed cases: newest first.
         let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
         let id = item.id.sortKey          // the order of the id's text, without building it
-        return (group, -topSeverity, group == 2 ? 0 : deadline, age, id.0, id.1)
+        return Urgency(group: group, severity: -(topSeverity ?? 0), deadline: group == 2 ? 0 : deadline, age: age, id: id)
     }
 }

@@ -70,17 +70,22 @@ extension UUID {
     /// The id in lower case, as the log writes it (`uuidString.lowercased()` without its cost: the review
     /// list writes one per case).
     public var lowercaseText: String {
-        let hex = Array("0123456789abcdef".utf8)
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(36)
-        withUnsafeBytes(of: uuid) { raw in
-            for (index, byte) in raw.enumerated() {
-                if index == 4 || index == 6 || index == 8 || index == 10 { bytes.append(0x2D) }
-                bytes.append(hex[Int(byte >> 4)])
-                bytes.append(hex[Int(byte & 0x0F)])
+        String(unsafeUninitializedCapacity: 36) { bytes in
+            func hex(_ nibble: UInt8) -> UInt8 { nibble < 10 ? 0x30 + nibble : 0x57 + nibble }
+            var end = 0
+            withUnsafeBytes(of: uuid) { raw in
+                for (index, byte) in raw.enumerated() {
+                    if index == 4 || index == 6 || index == 8 || index == 10 {
+                        bytes[end] = 0x2D
+                        end += 1
+                    }
+                    bytes[end] = hex(byte >> 4)
+                    bytes[end + 1] = hex(byte & 0x0F)
+                    end += 2
+                }
             }
+            return end
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     /// The id as two numbers in the order of its text (for sorting without building the text).

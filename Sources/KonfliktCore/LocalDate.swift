@@ -142,33 +142,41 @@ public struct LocalDate: Sendable, Hashable, Comparable, Codable, CustomStringCo
     }
 
     /// Three zero-padded numbers joined by `-` (what `String(format: "%04d-%02d-%02d")` gives, without
-    /// its cost: the review prints a date or two for each of thousands of cases).
+    /// its cost: the review prints a date or two for each of thousands of cases), written straight into
+    /// the string's storage.
     private static func digits(_ a: Int, _ aWidth: Int, _ b: Int, _ bWidth: Int, _ c: Int, _ cWidth: Int) -> String {
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(16)
-        append(a, width: aWidth, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        append(b, width: bWidth, to: &bytes)
-        bytes.append(UInt8(ascii: "-"))
-        append(c, width: cWidth, to: &bytes)
-        return String(decoding: bytes, as: UTF8.self)
+        // Never negative here (years 1–9999, months, days).
+        let (a, b, c) = (max(0, a), max(0, b), max(0, c))
+        let count = width(a, aWidth) + width(b, bWidth) + width(c, cWidth) + 2
+        return String(unsafeUninitializedCapacity: count) { bytes in
+            var end = count
+            func put(_ value: Int, _ width: Int) {
+                var rest = value
+                for _ in 0..<Self.width(value, width) {
+                    end -= 1
+                    bytes[end] = UInt8(ascii: "0") + UInt8(rest % 10)
+                    rest /= 10
+                }
+            }
+            put(c, cWidth)
+            end -= 1
+            bytes[end] = UInt8(ascii: "-")
+            put(b, bWidth)
+            end -= 1
+            bytes[end] = UInt8(ascii: "-")
+            put(a, aWidth)
+            return count
+        }
     }
 
-    /// The decimal digits of `value` (never negative here: years 1–9999, months, days), zero-padded to `width`.
-    private static func append(_ value: Int, width: Int, to bytes: inout [UInt8]) {
-        let value = max(0, value)
-        var divisor = 1, digits = 1
-        while value / divisor >= 10 {
-            divisor *= 10
+    /// How many digits `value` (not negative) takes, zero-padded to at least `width`.
+    private static func width(_ value: Int, _ width: Int) -> Int {
+        var digits = 1, rest = value / 10
+        while rest > 0 {
             digits += 1
+            rest /= 10
         }
-        for _ in digits..<max(digits, width) { bytes.append(UInt8(ascii: "0")) }
-        var rest = value
-        while divisor > 0 {
-            bytes.append(UInt8(ascii: "0") + UInt8(rest / divisor))
-            rest %= divisor
-            divisor /= 10
-        }
+        return max(digits, width)
     }
 
     public var description: String { iso }

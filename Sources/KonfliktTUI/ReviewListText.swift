@@ -66,26 +66,26 @@ extension ReviewList {
         let case_ = row.item
         // The maps are written sorted by action id; an action appears once (a bit in the index).
         let sorted = case_.actions.sorted { $0.action < $1.action }
-        writeJSON(actions: case_.actions.map(\.action), author: author, child: row.maskedCPR,
+        writeJSON(actions: case_.actions.lazy.map(\.action), author: author, child: row.maskedCPR,
                   corrections: case_.corrections, date: row.date.iso, daysOpen: row.daysOpen,
-                  deadlines: sorted.compactMap { state in state.deadline.map { (state.action, $0.iso) } },
+                  deadlines: sorted.lazy.compactMap { state in state.deadline.map { (state.action, $0.iso) } },
                   device: case_.device, id: case_.id.lowercaseText, open: case_.isOpen, overdue: case_.isOverdue,
-                  overridden: case_.overridden, status: sorted.map { ($0.action, jsonStatus($0.status)) },
+                  overridden: case_.overridden, status: sorted.lazy.map { ($0.action, jsonStatus($0.status)) },
                   visit: row.visit, to: &out)
     }
 
     /// The one writer of a `review --list --json` line: keys in alphabetical order, the two maps given
     /// as pairs already sorted by key, strings escaped as `JSONEncoder` escapes them.
-    static func writeJSON(actions: [String], author: String, child: String, corrections: Int, date: String,
-                          daysOpen: Int?, deadlines: [(String, String)], device: String, id: String, open: Bool,
-                          overdue: Bool, overridden: Bool, status: [(String, String)], visit: String?,
-                          to out: inout [UInt8]) {
+    static func writeJSON(actions: some Sequence<String>, author: String, child: String, corrections: Int, date: String,
+                          daysOpen: Int?, deadlines: some Sequence<(String, String)>, device: String, id: String,
+                          open: Bool, overdue: Bool, overridden: Bool, status: some Sequence<(String, String)>,
+                          visit: String?, to out: inout [UInt8]) {
         func string(_ text: String) { JSONString.append(text, to: &out) }
         func raw(_ text: StaticString) {
             out.append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
         }
         func flag(_ value: Bool) { if value { raw("true") } else { raw("false") } }
-        func map(_ pairs: [(String, String)]) {
+        func map(_ pairs: some Sequence<(String, String)>) {
             out.append(0x7B)
             for (index, pair) in pairs.enumerated() {
                 if index > 0 { out.append(0x2C) }

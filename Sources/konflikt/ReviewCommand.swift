@@ -132,10 +132,11 @@ struct ReviewCommand: ParsableCommand {
     private func printList(form: Form, directory: DataDirectory, today: LocalDate) throws {
         let skipped = warnAboutDataFolder(directory)
         try reportingErrors {
-            // The list needs the flagged cases only: the other records stay in the index file.
-            let store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile, scope: .flagged)
+            // The list needs the open flagged cases only (with --all, every case flagged at some point):
+            // the other records stay in the index file.
+            var store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile, scope: .open)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
-            let rows = ReviewList.rows(store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
+            let rows = ReviewList.rows(try store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
                                        today: today)
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
@@ -185,14 +186,16 @@ enum ReviewWiring {
                 if store.value == nil || store.trust != current?.trustDigest {
                     store.value = nil
                     store.value = try CaseStore.open(directory: directory, state: state, form: form, keys: current,
-                                                     scope: .flagged, progress: progress)
+                                                     scope: .open, progress: progress)
                     store.trust = current?.trustDigest
                 } else {
                     try store.value?.refresh(progress: progress)
                 }
-                guard let opened = store.value else { return ReviewLoad(cases: []) }
-                return ReviewLoad(cases: opened.flaggedCases(includeClosed: includeClosed, today: today),
-                                  warnings: folderWarnings(directory) + opened.warnings)
+                guard var opened = store.value else { return ReviewLoad(cases: []) }
+                store.value = nil           // so the index is read on in place, not copied
+                let cases = try opened.flaggedCases(includeClosed: includeClosed, today: today)
+                store.value = opened
+                return ReviewLoad(cases: cases, warnings: folderWarnings(directory) + opened.warnings)
             },
             recordFollowup: { try append(.followup($0), visitDate($0.screening)) },
             recordCorrection: { try append(.correction($0), nil) },

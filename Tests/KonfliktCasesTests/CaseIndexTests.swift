@@ -352,6 +352,19 @@ import KonfliktTestSupport
         #expect(store.index.records(cpr: "1509264124").isEmpty)
         #expect(store.summary(store.index.records[0], today: Self.today).maskedCPR == "150926-****")
     }
+
+    /// The birth date part keeps its leading zeros, masked and not; a case without a number shows `—`.
+    @Test func birthDatesAreShownWithTheirLeadingZeros() throws {
+        let (_, _, full) = try PartialIndexTests.savedIndex(count: 10, seed: 3)
+        var record = try #require(full.index.records.first)
+        for (birth, digits) in [(150926, "150926"), (10203, "010203"), (311299, "311299"), (0, "000000"), (7, "000007")] {
+            record.birth = Int32(birth)
+            #expect(record.birthDigits == digits)
+            #expect(record.maskedCPR == digits + "-****")
+        }
+        record.birth = -1
+        #expect(record.birthDigits == nil && record.maskedCPR == "—")
+    }
 }
 
 /// Lines the index cannot trust are counted and pointed to `konflikt verify`, never folded silently.

@@ -11,10 +11,11 @@ import KonfliktTestSupport
 @Suite struct PartialIndexTests {
     static let today = CaseIndexTests.today
 
-    /// The flagged cases as the list sees them (open only, and all).
-    static func listed(_ store: CaseStore) -> [[CaseIndexTests.Seen]] {
-        [false, true].map { all in
-            store.flaggedCases(includeClosed: all, today: today).map { item in
+    /// The flagged cases as the list sees them (open only, and all), read in a copy of `store`.
+    static func listed(_ store: CaseStore) throws -> [[CaseIndexTests.Seen]] {
+        var store = store
+        return try [false, true].map { all in
+            try store.flaggedCases(includeClosed: all, today: today).map { item in
                 CaseIndexTests.Seen(id: item.id.uuidString, author: item.author, device: item.device, visit: item.visit ?? "-",
                                     date: (item.visitDate ?? item.screeningDate).iso, child: item.maskedCPR,
                                     actions: item.actions.map { "\($0.action):\($0.status.key):\($0.deadline?.iso ?? "-"):\($0.overdue)" }
@@ -27,7 +28,7 @@ import KonfliktTestSupport
     /// The list of a reader that rebuilds the index from the log in a fresh state folder.
     static func fromScratch(_ dir: TemporaryDirectory, _ form: Form) throws -> [[CaseIndexTests.Seen]] {
         let fresh = TemporaryDirectory()
-        return listed(try CaseStore.open(directory: dir.data, state: fresh.state, form: form))
+        return try listed(try CaseStore.open(directory: dir.data, state: fresh.state, form: form))
     }
 
     /// Demo data of `count` screenings in a fresh folder, with the index built and saved by a full reader.
@@ -39,12 +40,14 @@ import KonfliktTestSupport
         return (form, dir, try CaseStore.open(directory: dir.data, state: dir.state, form: form))
     }
 
-    /// Flips bits `mask` of one byte of the saved index's `rest` section (`1/part` of the way in).
-    static func flipByte(inRestOf dir: TemporaryDirectory, at part: Int, with mask: UInt8) throws {
+    /// Flips bits `mask` of one byte of the saved index's `rest` section (or `section`), `1/part` of
+    /// the way in.
+    static func flipByte(inRestOf dir: TemporaryDirectory, at part: Int, with mask: UInt8,
+                         section: IndexFormat.Section = .rest) throws {
         let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let rest = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.rest.rawValue]
-        bytes[Int(rest.offset) + rest.length / part] ^= mask
+        let place = try #require(IndexSource.bytes(bytes, key: nil)).places[section.rawValue]
+        bytes[Int(place.offset) + place.length / part] ^= mask
         try bytes.write(to: URL(fileURLWithPath: path))
     }
 
@@ -67,9 +70,68 @@ import KonfliktTestSupport
         #expect(!list.index.isComplete)
         #expect(list.index.records.count == flaggedCount)
         #expect(list.report.bytesRead == 0)
-        #expect(Self.listed(list) == Self.listed(full))
-        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(try Self.listed(list) == Self.listed(full))
+        #expect(try Self.listed(list) == (try Self.fromScratch(dir, form)))
         #expect(list.warnings.isEmpty)
+    }
+
+    /// The default list (open cases only) reads the `open` section alone; the cases flagged at some point
+    /// are read when the lead asks for all, and every record still lands in its place.
+    @Test func theDefaultListReadsOnlyTheOpenFlaggedRecords() throws {
+        let (form, dir, full) = try Self.savedIndex(count: 400, seed: 37)
+        let openCount = full.index.records.filter(CaseIndex.isOpenFlagged).count
+        let flaggedCount = full.index.records.filter(\.wasFlagged).count
+        #expect(openCount > 0 && openCount < flaggedCount)
+        try LogWriter(directory: dir.data, device: "ny-enhed").append(Self.flaggedScreening(form), author: "NY")
+        let scratch = try Self.fromScratch(dir, form)
+
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(list.report.rebuiltBecause == nil && !list.index.isComplete)
+        #expect(list.index.records.count == openCount + 1)
+        let open = try list.flaggedCases(includeClosed: false, today: Self.today)
+        #expect(list.index.records.count == openCount + 1)          // asking for the open cases reads nothing more
+        #expect(try Self.listed(list)[0] == scratch[0])
+        #expect(open.contains { $0.author == "NY" })
+        let all = try list.flaggedCases(includeClosed: true, today: Self.today)
+        #expect(list.index.records.count == flaggedCount + 1 && !list.index.isComplete)
+        #expect(all.count > open.count)
+        #expect(try Self.listed(list) == scratch)
+        // The rest read later: the records of the three sections merge into the reading order, the new one last.
+        var index = list.index
+        let readAll = index.readAll()
+        #expect(readAll && index.isComplete)
+        #expect(index.records.dropLast().map(\.id) == full.index.records.map(\.id))
+        #expect(index.records.dropLast() == full.index.records[...])
+        #expect(index.records.last.map { $0.author } == list.index.records.last.map { $0.author })
+
+        // Read straight from `open` to everything, without the `flagged` section first: the same order.
+        var direct = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open).index
+        let directAll = direct.readAll()
+        #expect(directAll && direct.records == index.records)
+    }
+
+    /// A damaged `flagged` section is found when the lead asks for all cases: the index is rebuilt from
+    /// the log then, and the list is still the one a fold from scratch gives.
+    @Test func aDamagedFlaggedSectionMeansARebuildWhenAllAreAskedFor() throws {
+        let (form, dir, _) = try Self.savedIndex(count: 300, seed: 38)
+        try Self.flipByte(inRestOf: dir, at: 2, with: 0x10, section: .flagged)
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(list.report.rebuiltBecause == nil)       // the damage is not read yet
+        let scratch = try Self.fromScratch(dir, form)
+        let open = try list.flaggedCases(includeClosed: false, today: Self.today)
+        #expect(open.count == scratch[0].count)
+        let all = try list.flaggedCases(includeClosed: true, today: Self.today)
+        #expect(list.report.rebuiltBecause != nil && list.index.isComplete)
+        #expect(all.count == scratch[1].count)
+        #expect(try Self.listed(list) == scratch)
+        // A damaged `open` section: the reader of the list does not trust the file and rebuilds at once
+        // (a saved index read for the list is never complete).
+        let saved = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(!saved.index.isComplete)
+        try Self.flipByte(inRestOf: dir, at: 3, with: 0x02, section: .open)
+        let rebuilt = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(rebuilt.index.isComplete)
+        #expect(try Self.listed(rebuilt) == scratch)
     }
 
     @Test func aNewScreeningIsFoundNewByTheIdTableAndTheRestStaysUnread() throws {
@@ -80,8 +142,8 @@ import KonfliktTestSupport
         #expect(list.report.bytesRead > 0 && list.report.rebuiltBecause == nil)
         #expect(!list.index.isComplete)
         #expect(list.index.records.count == full.index.records.filter(\.wasFlagged).count + 1)
-        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
-        #expect(Self.listed(list)[0].contains { $0.author == "NY" })
+        #expect(try Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(try Self.listed(list)[0].contains { $0.author == "NY" })
 
         // Asking for the rest later puts every record in its place, the new one last.
         var index = list.index
@@ -101,21 +163,22 @@ import KonfliktTestSupport
         let duplicates = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: Self.today))
         #expect(again.index.orphanCount == duplicates.orphans.count && again.index.orphanCount > 0)
         #expect(again.index.isComplete)
-        #expect(Self.listed(again) == (try Self.fromScratch(dir, form)))
+        #expect(try Self.listed(again) == (try Self.fromScratch(dir, form)))
     }
 
     @Test func aFollowupReadsTheRestAndADamagedRestMeansARebuild() throws {
         let (form, dir, full) = try Self.savedIndex(count: 300, seed: 33)
-        let open = try #require(full.flaggedCases(includeClosed: false, today: Self.today).first { !$0.actions.isEmpty })
+        var complete = full
+        let open = try #require(try complete.flaggedCases(includeClosed: false, today: Self.today).first { !$0.actions.isEmpty })
         let action = try #require(open.actions.first { !$0.status.closes }).action
         try LogWriter(directory: dir.data, device: "leder").append(.followup(FollowupBody(
             screening: open.id, action: action, status: "udfoert", date: Self.today, note: "Talt med familien")), author: "LE")
 
-        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
         #expect(list.index.isComplete)        // the follow-up needed the case's history
         #expect(list.report.rebuiltBecause == nil)
-        #expect(Self.listed(list) == (try Self.fromScratch(dir, form)))
-        #expect(!list.flaggedCases(includeClosed: true, today: Self.today).contains {
+        #expect(try Self.listed(list) == (try Self.fromScratch(dir, form)))
+        #expect(try !list.flaggedCases(includeClosed: true, today: Self.today).contains {
             $0.id == open.id && $0.actions.contains { $0.action == action && !$0.status.closes }
         })
 
@@ -129,7 +192,7 @@ import KonfliktTestSupport
         try FileManager.default.moveItem(atPath: dir.path + "/leder.jsonl", toPath: dir.data.file("leder.jsonl"))
         let rebuilt = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
         #expect(rebuilt.report.rebuiltBecause != nil)
-        #expect(Self.listed(rebuilt) == (try Self.fromScratch(dir, form)))
+        #expect(try Self.listed(rebuilt) == (try Self.fromScratch(dir, form)))
     }
 
     @Test func aCaseOpenedFromTheListIsReadWithItsHistory() throws {
@@ -172,9 +235,18 @@ import KonfliktTestSupport
         spliced.replaceSubrange(Int(a.offset) ..< Int(a.offset) + a.length, with: two[Int(b.offset) ..< Int(b.offset) + b.length])
         #expect(CaseIndex.decode(spliced, schema: schema) == nil)
         #expect(CaseIndex.decode(spliced, schema: schema, scope: .flagged) == nil)
+        // The same with the `open` section, which the default list reads alone.
+        let e = first.places[IndexFormat.Section.open.rawValue], f = second.places[IndexFormat.Section.open.rawValue]
+        #expect(e.length == f.length)
+        var otherOpen = one
+        otherOpen.replaceSubrange(Int(e.offset) ..< Int(e.offset) + e.length, with: two[Int(f.offset) ..< Int(f.offset) + f.length])
+        #expect(CaseIndex.decode(otherOpen, schema: schema, scope: .open) == nil)
+        #expect(CaseIndex.decode(otherOpen, schema: schema, scope: .flagged) == nil)
+        #expect(CaseIndex.decode(otherOpen, schema: schema, scope: .lookup) != nil)       // not read, not needed
         // Cut short anywhere: not trusted.
         for cut in [10, one.count / 3, one.count - 1] {
             #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .flagged) == nil)
+            #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .open) == nil)
             #expect(CaseIndex.decode(one.prefix(cut), schema: schema, scope: .tallies) == nil)
         }
         // The `tallies` section of the second save spliced into the first: not trusted, so the export's

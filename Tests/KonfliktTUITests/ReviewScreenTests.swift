@@ -74,8 +74,8 @@ final class ReviewFixture {
         return ReviewEnvironment(
             form: form, today: Self.today, initials: "LE",
             load: { includeClosed, progress in
-                let store = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
-                return ReviewLoad(cases: store.flaggedCases(includeClosed: includeClosed, today: Self.today),
+                var store = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
+                return ReviewLoad(cases: try store.flaggedCases(includeClosed: includeClosed, today: Self.today),
                                   warnings: store.warnings)
             },
             recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
