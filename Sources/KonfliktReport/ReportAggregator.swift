@@ -12,10 +12,11 @@ import KonfliktLog
 /// since. Either way this is one pass over (key, count) pairs.
 public enum ReportAggregator {
     /// The counts of `store`'s screenings for `layout` and `options`. One pass over the index's (tally
-    /// key, count) pairs (tens of thousands at 1,000,000 events): each key's day gives its period (worked
-    /// out once per day), and the rest of the key, with only the counted answers, the cells it counts in
-    /// (worked out once per distinct rest, a few hundred). Throws when the index must be read again from
-    /// the log and cannot be (only for a store opened with a scope without the tallies).
+    /// key, count) pairs (about 70,000 at 1,000,000 events): each key's day gives its period (worked out
+    /// once per day), and the rest of the key, with only the counted answers, the cells it counts in
+    /// (once per distinct rest, some thousands, put together from the cells of its answers and those of
+    /// its actions, each worked out once). Throws when the index must be read again from the log and
+    /// cannot be (only for a store opened with a scope without the tallies).
     public static func table(_ store: CaseStore, layout: ReportLayout, options: ReportOptions) throws -> ReportTable {
         var store = store
         let schema = store.index.schema
@@ -25,18 +26,37 @@ public enum ReportAggregator {
             if bit < 64 { countedAnswers.low |= 1 << UInt64(bit) } else { countedAnswers.high |= 1 << UInt64(bit - 64) }
         }
         var builder = ReportTableBuilder(layout: layout, options: options)
+        // The saved tallies come sorted by day: the last day's period is nearly always the one asked for.
         var periodOfDay: [Int32: Int?] = [:]
-        // Per distinct key without the day: where its screenings count (`ReportTableBuilder.cells`).
+        var lastDay: Int32 = .min, lastPeriod: Int? = nil
         var cellsOfKey: [TallyKey: ReportTableBuilder.Cells] = [:]
+        // `ReportLayout.counted` counts answers and actions apart: the columns of a key are those of its
+        // answers alone followed by those of its actions alone (without the screenings column again).
+        var answerColumns: [AnswerBits: [Int]] = [:]
+        var actionColumns: [TallyKey: [Int]] = [:]
+        func columns(of key: TallyKey) -> [Int] {
+            var actions = key
+            actions.answers = AnswerBits()
+            actions.visit = -1
+            actions.formVersion = 0
+            var answers = key
+            (answers.recommended, answers.inForce, answers.tracked, answers.overridden) = (0, 0, 0, false)
+            let ofAnswers = answerColumns[key.answers] ?? layout.counted(facts(of: answers, schema: schema, countedAnswers: countedAnswers))
+            answerColumns[key.answers] = ofAnswers
+            let ofActions = actionColumns[actions] ?? layout.counted(facts(of: actions, schema: schema, countedAnswers: countedAnswers))
+            actionColumns[actions] = ofActions
+            return ofAnswers + ofActions.dropFirst()
+        }
         let otherForm = try store.tallies { key, count in
             let period: Int?
-            if let known = periodOfDay[key.day] { period = known } else {
+            if key.day == lastDay { period = lastPeriod } else if let known = periodOfDay[key.day] { period = known } else {
                 let date = LocalDate(dayNumber: Int(key.day))
                 if let from = options.from, date < from { period = nil } else if let to = options.to, date > to { period = nil } else {
                     period = options.granularity.key(of: date)
                 }
                 periodOfDay[key.day] = period
             }
+            (lastDay, lastPeriod) = (key.day, period)
             guard let period else { return }
             var rest = key
             rest.day = 0
@@ -44,7 +64,9 @@ public enum ReportAggregator {
             rest.answers.high &= countedAnswers.high
             let cells: ReportTableBuilder.Cells
             if let known = cellsOfKey[rest] { cells = known } else {
-                cells = builder.cells(of: facts(of: rest, schema: schema, countedAnswers: countedAnswers))
+                let visit = rest.visit >= 0 && Int(rest.visit) < schema.visits.count ? schema.visits[Int(rest.visit)] : nil
+                cells = ReportTableBuilder.Cells(visitRow: builder.visitRow(visit), columns: columns(of: rest),
+                                                 formVersion: Int(rest.formVersion))
                 cellsOfKey[rest] = cells
             }
             builder.add(cells, period: period, count: count)

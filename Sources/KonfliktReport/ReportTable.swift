@@ -108,8 +108,12 @@ public struct ReportTableBuilder: Sendable {
 
     /// Where a screening with `facts` counts, whatever its date.
     func cells(of facts: ScreeningFacts) -> Cells {
-        Cells(visitRow: facts.visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count,
-              columns: layout.counted(facts), formVersion: facts.formVersion)
+        Cells(visitRow: visitRow(facts.visit), columns: layout.counted(facts), formVersion: facts.formVersion)
+    }
+
+    /// The row of `visit` in each period (the last for `ukendt`).
+    func visitRow(_ visit: String?) -> Int {
+        visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count
     }
 
     /// Counts `count` screenings with `facts` (nothing when their date is outside the range).
