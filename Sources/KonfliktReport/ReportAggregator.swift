@@ -12,11 +12,11 @@ import KonfliktLog
 /// since. Either way this is one pass over (key, count) pairs.
 public enum ReportAggregator {
     /// The counts of `store`'s screenings for `layout` and `options`. One pass over the index's (tally
-    /// key, count) pairs (about 70,000 at 1,000,000 events): each key's day gives its period (worked out
-    /// once per day), and the rest of the key, with only the counted answers, the cells it counts in
-    /// (once per distinct rest, some thousands, put together from the cells of its answers and those of
-    /// its actions, each worked out once). Throws when the index must be read again from the log and
-    /// cannot be (only for a store opened with a scope without the tallies).
+    /// key, count) pairs (tens of thousands at 1,000,000 events): each key's day gives its period (worked
+    /// out once per day), and the rest of the key, with only the counted answers, the cells it counts in
+    /// (once per distinct rest, put together from the cells of its answers and those of its actions, each
+    /// worked out once). Throws when the index must be read again from the log and cannot be (only for a
+    /// store opened with a scope without the tallies).
     public static func table(_ store: CaseStore, layout: ReportLayout, options: ReportOptions) throws -> ReportTable {
         var store = store
         let schema = store.index.schema
