@@ -41,6 +41,22 @@ public struct CaseSummary: Sendable, Hashable {
     public var isOverdue: Bool { actions.contains { $0.overdue } }
 }
 
+/// Cases of an index as summaries, each made when it is read: the list of every case flagged at some
+/// point holds 136,000 cases at a million events, too many to keep as summaries (with their actions)
+/// while they are sorted and written out.
+public struct CaseList: RandomAccessCollection, Sendable {
+    /// The index (shared with the store it came from, not copied while neither changes).
+    let index: CaseIndex
+    /// The positions of the cases in the index's records.
+    let places: [Int32]
+    /// The day overdue is judged on.
+    let today: LocalDate
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { places.count }
+    public subscript(position: Int) -> CaseSummary { index.summary(index.records[Int(places[position])], today: today) }
+}
+
 /// Opens the case index of a data folder from the reader's state folder, brings it up to date with
 /// the log and saves it again: the one way every reader (review, export, follow-up, correction, the
 /// journal note) gets at cases.
@@ -128,17 +144,7 @@ public struct CaseStore: Sendable {
 
     /// The summary of `record`.
     public func summary(_ record: CaseRecord, today: LocalDate) -> CaseSummary {
-        let schema = index.schema
-        return CaseSummary(
-            id: record.id, device: index.string(record.device), author: index.string(record.author),
-            recorded: record.recorded,
-            screeningDate: LocalDate(dayNumber: Int(record.screeningDay)),
-            visitDate: record.visitDay == CaseRecord.noDay ? nil : LocalDate(dayNumber: Int(record.visitDay)),
-            visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
-            maskedCPR: record.maskedCPR, birthDigits: record.birthDigits,
-            actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
-            corrections: Int(record.corrections), flagged: record.isFlagged, wasFlagged: record.wasFlagged,
-            cprKey: record.cprKey)
+        index.summary(record, today: today)
     }
 
     /// The summary of case `id`, if the index has it.
@@ -146,18 +152,19 @@ public struct CaseStore: Sendable {
         index.record(id).map { summary($0, today: today) }
     }
 
-    /// The flagged cases (open ones only unless `includeClosed`), as summaries in reading order. An
-    /// index opened with `IndexScope.open` reads the cases flagged at some point only when
-    /// `includeClosed` asks for them; one opened with `.lookup` or `.tallies` reads them first too. A
-    /// saved index whose sections cannot be read is rebuilt from the log.
-    public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> [CaseSummary] {
+    /// The flagged cases (open ones only unless `includeClosed`), in reading order, each summary made
+    /// when it is read (see `CaseList`). An index opened with `IndexScope.open` reads the cases flagged
+    /// at some point only when `includeClosed` asks for them; one opened with `.lookup` or `.tallies`
+    /// reads them first too. A saved index whose sections cannot be read is rebuilt from the log.
+    public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> CaseList {
         try reading { includeClosed ? $0.readFlagged() : $0.readOpen() }
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
-        var cases: [CaseSummary] = []
-        for record in index.records where includeClosed ? record.wasFlagged : CaseIndex.isOpenFlagged(record) {
-            cases.append(summary(record, today: today))
+        var places: [Int32] = []
+        for (place, record) in index.records.enumerated()
+        where includeClosed ? record.wasFlagged : CaseIndex.isOpenFlagged(record) {
+            places.append(Int32(place))
         }
-        return cases
+        return CaseList(index: index, places: places, today: today)
     }
 
     /// Calls `body` with the export's tally key of every screening of the form and how many screenings
@@ -219,5 +226,21 @@ public struct CaseStore: Sendable {
         }
         if let saveWarning { result.append(saveWarning) }
         return result
+    }
+}
+
+extension CaseIndex {
+    /// The summary of `record`.
+    public func summary(_ record: CaseRecord, today: LocalDate) -> CaseSummary {
+        CaseSummary(
+            id: record.id, device: string(record.device), author: string(record.author),
+            recorded: record.recorded,
+            screeningDate: LocalDate(dayNumber: Int(record.screeningDay)),
+            visitDate: record.visitDay == CaseRecord.noDay ? nil : LocalDate(dayNumber: Int(record.visitDay)),
+            visit: record.visit >= 0 && Int(record.visit) < schema.visits.count ? schema.visits[Int(record.visit)] : nil,
+            maskedCPR: record.maskedCPR, birthDigits: record.birthDigits,
+            actions: record.actionStates(schema: schema, today: today), overridden: record.isOverridden,
+            corrections: Int(record.corrections), flagged: record.isFlagged, wasFlagged: record.wasFlagged,
+            cprKey: record.cprKey)
     }
 }

@@ -35,8 +35,6 @@ public struct ReviewRow: Sendable, Hashable {
     public var date: LocalDate
     /// Days since `date` while the case is open; nil when closed.
     public var daysOpen: Int?
-    /// Where the row sorts in the list (`ReviewList.urgency`), worked out once.
-    var urgency: ReviewList.Urgency = ReviewList.Urgency()
 
     /// `DDMMYY-****`, or `—` without a CPR number.
     public var maskedCPR: String { item.maskedCPR }
@@ -52,18 +50,29 @@ public struct ReviewRow: Sendable, Hashable {
 
 /// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
 public enum ReviewList {
-    /// The rows for `cases` under `filter`, sorted by urgency: overdue cases first (the most severe
-    /// action first, then the oldest deadline), then open cases by deadline, then closed ones newest
-    /// first. A CPR filter of ten digits matches by `cprKey` (the index's keyed hash of that number),
-    /// fewer digits match the start of the birth date.
-    public static func rows(_ cases: [CaseSummary], filter: ReviewFilter, form: Form, today: LocalDate,
-                            cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {
+    /// The rows for `cases` under `filter`, sorted by urgency (see `order`).
+    public static func rows(_ cases: some RandomAccessCollection<CaseSummary>, filter: ReviewFilter, form: Form,
+                            today: LocalDate, cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {
+        let cases = Array(cases)
+        return order(cases, filter: filter, form: form, today: today, cprKey: cprKey).map { row(cases[$0], today: today) }
+    }
+
+    /// The positions in `cases` of the rows under `filter`, sorted by urgency: overdue cases first (the
+    /// most severe action first, then the oldest deadline), then open cases by deadline, then closed
+    /// ones newest first. A CPR filter of ten digits matches by `cprKey` (the index's keyed hash of that
+    /// number), fewer digits match the start of the birth date. Each case is read once here and again
+    /// for its row (`row`), so a long list is never held as rows.
+    public static func order<Cases: RandomAccessCollection<CaseSummary>>(
+        _ cases: Cases, filter: ReviewFilter, form: Form, today: LocalDate,
+        cprKey: (String) -> UInt64 = { _ in 0 }) -> [Int] where Cases.Index == Int {
         let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
         let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
-        var rows: [ReviewRow] = []
-        for item in cases where item.flagged || (filter.includeClosed && item.wasFlagged) {
+        var keyed: [(key: Urgency, place: Int)] = []
+        for place in cases.indices {
+            let item = cases[place]
+            guard item.flagged || (filter.includeClosed && item.wasFlagged) else { continue }
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }
             if let wantedAuthor, !wantedAuthor.isEmpty, item.author.uppercased() != wantedAuthor { continue }
@@ -74,43 +83,33 @@ public enum ReviewList {
                     guard let birth = item.birthDigits, birth.hasPrefix(wantedCPR) else { continue }
                 }
             }
-            let date = item.visitDate ?? item.screeningDate
-            var row = ReviewRow(item: item, visit: item.visit, date: date,
-                                daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil)
-            row.urgency = urgency(row, severity)
-            rows.append(row)
+            keyed.append((urgency(item, severity), place))
         }
-        // Sorted as small (key, place) pairs: a row is large, and moving it costs more than copying it once.
-        var order = rows.indices.map { (key: rows[$0].urgency, place: $0) }
-        order.sort { $0.key < $1.key }
-        return order.map { rows[$0.place] }
+        keyed.sort { $0.key < $1.key }
+        return keyed.map(\.place)
+    }
+
+    /// The row of `item` in the list.
+    public static func row(_ item: CaseSummary, today: LocalDate) -> ReviewRow {
+        let date = item.visitDate ?? item.screeningDate
+        return ReviewRow(item: item, visit: item.visit, date: date,
+                         daysOpen: item.isOpen ? max(0, date.days(until: today)) : nil)
     }
 
     /// A row's sort key: smaller is more urgent.
-    struct Urgency: Sendable, Hashable, Comparable {
-        var group = 0, severity = 0, deadline = 0, age = 0
-        var id: (UInt64, UInt64) = (0, 0)
+    struct Urgency: Comparable {
+        var group: Int, severity: Int, deadline: Int, age: Int
+        /// The id's text order (`UUID.sortKey`).
+        var idHigh: UInt64, idLow: UInt64
 
         static func < (lhs: Urgency, rhs: Urgency) -> Bool {
-            (lhs.group, lhs.severity, lhs.deadline, lhs.age, lhs.id.0, lhs.id.1)
-                < (rhs.group, rhs.severity, rhs.deadline, rhs.age, rhs.id.0, rhs.id.1)
-        }
-
-        static func == (lhs: Urgency, rhs: Urgency) -> Bool { !(lhs < rhs) && !(rhs < lhs) }
-
-        func hash(into hasher: inout Hasher) {
-            hasher.combine(group)
-            hasher.combine(severity)
-            hasher.combine(deadline)
-            hasher.combine(age)
-            hasher.combine(id.0)
-            hasher.combine(id.1)
+            (lhs.group, lhs.severity, lhs.deadline, lhs.age, lhs.idHigh, lhs.idLow)
+                < (rhs.group, rhs.severity, rhs.deadline, rhs.age, rhs.idHigh, rhs.idLow)
         }
     }
 
-    /// The sort key of `row`.
-    private static func urgency(_ row: ReviewRow, _ severity: [String: Int]) -> Urgency {
-        let item = row.item
+    /// The sort key of `item`.
+    private static func urgency(_ item: CaseSummary, _ severity: [String: Int]) -> Urgency {
         // Over the open actions: the most severe, and the earliest deadline.
         var topSeverity: Int?, deadline = Int.max, overdue = false
         for action in item.actions where !action.status.closes {
@@ -120,8 +119,10 @@ public enum ReviewList {
         }
         let group = overdue ? 0 : topSeverity != nil ? 1 : 2
         // Closed cases: newest first.
-        let age = group == 2 ? -row.date.dayNumber : row.date.dayNumber
+        let day = (item.visitDate ?? item.screeningDate).dayNumber
+        let age = group == 2 ? -day : day
         let id = item.id.sortKey          // the order of the id's text, without building it
-        return Urgency(group: group, severity: -(topSeverity ?? 0), deadline: group == 2 ? 0 : deadline, age: age, id: id)
+        return Urgency(group: group, severity: -(topSeverity ?? 0), deadline: group == 2 ? 0 : deadline, age: age,
+                       idHigh: id.0, idLow: id.1)
     }
 }

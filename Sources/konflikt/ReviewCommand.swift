@@ -136,14 +136,16 @@ struct ReviewCommand: ParsableCommand {
             // the other records stay in the index file.
             var store = try CaseReading.open(directory: directory, form: form, keyFile: keyFile, scope: .open)
             let filter = ReviewFilter(includeClosed: all, action: action, author: visitor)
-            let rows = ReviewList.rows(try store.flaggedCases(includeClosed: all, today: today), filter: filter, form: form,
-                                       today: today)
+            let cases = try store.flaggedCases(includeClosed: all, today: today)
+            let order = ReviewList.order(cases, filter: filter, form: form, today: today)
             if json {
                 // One object per line inside the array: readable, and cheap to stream for 100,000 cases.
-                // Written in blocks of about 1 MB, so that the output never sits whole in memory.
+                // Each row is made as it is written, in blocks of about 1 MB, so that neither the rows nor
+                // the output ever sit whole in memory.
                 var output: [UInt8] = Array("[".utf8)
                 output.reserveCapacity(1 << 20 + 4096)
-                for (index, row) in rows.enumerated() {
+                for (index, place) in order.enumerated() {
+                    let row = ReviewList.row(cases[place], today: today)
                     output += index == 0 ? [0x0A] : [0x2C, 0x0A]
                     // Authors written by older versions or other tools were never checked as initials.
                     let author = row.item.author
@@ -153,9 +155,10 @@ struct ReviewCommand: ParsableCommand {
                         output.removeAll(keepingCapacity: true)
                     }
                 }
-                output += Array((rows.isEmpty ? "]\n" : "\n]\n").utf8)
+                output += Array((order.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(Data(output))
             } else {
+                let rows = order.map { ReviewList.row(cases[$0], today: today) }
                 FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
             }
         }
@@ -193,7 +196,7 @@ enum ReviewWiring {
                 }
                 guard var opened = store.value else { return ReviewLoad(cases: []) }
                 store.value = nil           // so the index is read on in place, not copied
-                let cases = try opened.flaggedCases(includeClosed: includeClosed, today: today)
+                let cases = Array(try opened.flaggedCases(includeClosed: includeClosed, today: today))
                 store.value = opened
                 return ReviewLoad(cases: cases, warnings: folderWarnings(directory) + opened.warnings)
             },

@@ -182,6 +182,20 @@ import Testing
         let all = try Binary.run(["review", "--list", "--json", "--all"], environment: env)
         let allCases = try #require(try JSONSerialization.jsonObject(with: Data(all.stdout.utf8)) as? [[String: Any]])
         #expect(Set(allCases.compactMap { $0["id"] as? String }) == [ids.report, ids.course])
+
+        // The same from an index saved after the follow-up: the closed case is in the index's section of
+        // other flagged cases, which the default list does not read and `--all` does.
+        let state = session.root.appendingPathComponent("state")
+        for name in try FileManager.default.contentsOfDirectory(atPath: state.path) where name.hasPrefix("sagsindeks-") {
+            try FileManager.default.removeItem(at: state.appendingPathComponent(name))
+        }
+        let rebuilt = try Binary.run(["review", "--list", "--json"], environment: env)
+        #expect(rebuilt.stdout == open.stdout)
+        #expect(try FileManager.default.contentsOfDirectory(atPath: state.path).contains { $0.hasPrefix("sagsindeks-") })
+        let fromSaved = try Binary.run(["review", "--list", "--json", "--all"], environment: env)
+        #expect(fromSaved.status == 0 && fromSaved.stdout == all.stdout)
+        let again = try Binary.run(["review", "--list", "--json"], environment: env)
+        #expect(again.stdout == open.stdout)
         let onlyCD = try Binary.run(["review", "--list", "--json", "--all", "--visitor", "cd"], environment: env)
         let cdCases = try #require(try JSONSerialization.jsonObject(with: Data(onlyCD.stdout.utf8)) as? [[String: Any]])
         #expect(cdCases.map { $0["id"] as? String } == [ids.course])

@@ -75,7 +75,7 @@ final class ReviewFixture {
             form: form, today: Self.today, initials: "LE",
             load: { includeClosed, progress in
                 var store = try CaseStore.open(directory: directory, state: state, form: form, progress: progress)
-                return ReviewLoad(cases: try store.flaggedCases(includeClosed: includeClosed, today: Self.today),
+                return ReviewLoad(cases: Array(try store.flaggedCases(includeClosed: includeClosed, today: Self.today)),
                                   warnings: store.warnings)
             },
             recordFollowup: { _ = try writer.append(.followup($0), author: "LE") },
