@@ -35,8 +35,8 @@ enum CaseReading {
     }
 
     /// Opens the case index of `directory` for `form`; a data folder that does not exist is an error (74).
-    /// `scope` `.flagged` reads the flagged cases first and the rest of a saved index only when needed
-    /// (the list, and commands about one case).
+    /// `scope` `.open` reads the open flagged cases first and the rest of a saved index only when needed
+    /// (the list, and commands about one case, which is most often an open one).
     /// In a folder with a team key the team key is needed (see `keys`).
     static func open(directory: DataDirectory, form: Form, keyFile: String? = nil, scope: IndexScope = .all) throws -> CaseStore {
         var isDirectory: ObjCBool = false

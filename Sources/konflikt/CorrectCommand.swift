@@ -60,7 +60,7 @@ struct CorrectCommand: ParsableCommand {
         let input = try DecisionInput(formsOption: forms, answersPath: answers)
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
-            var store = try CaseReading.open(directory: context.directory, form: input.form, keyFile: keyFile, scope: .flagged)
+            var store = try CaseReading.open(directory: context.directory, form: input.form, keyFile: keyFile, scope: .open)
             guard let found = try store.details(screening, today: try resolvedToday()) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)

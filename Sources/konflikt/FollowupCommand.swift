@@ -63,7 +63,7 @@ struct FollowupCommand: ParsableCommand {
         try reportingErrors {
             let environment = ProcessInfo.processInfo.environment
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
-            var store = try CaseReading.open(directory: context.directory, form: form, keyFile: keyFile, scope: .flagged)
+            var store = try CaseReading.open(directory: context.directory, form: form, keyFile: keyFile, scope: .open)
             guard let found = try store.details(screening, today: today) else {
                 printError("Der findes ingen screening med id \(id) i \(context.directory.path).")
                 throw ExitCode(ExitStatus.dataError)

@@ -29,7 +29,7 @@ struct JournalCommand: ParsableCommand {
         let formsDirectory = FormLocator.resolve(option: forms, environment: environment)
         try reportingErrors {
             var form = try FormLoader.loadForm(directory: formsDirectory)
-            var store = try CaseReading.open(directory: directory, form: form, scope: .flagged)
+            var store = try CaseReading.open(directory: directory, form: form, scope: .open)
             guard let found = try store.details(screening, today: try resolvedToday(environment)) else {
                 printError("Der findes ingen screening med id \(id) i \(directory.path).")
                 throw ExitCode(ExitStatus.dataError)

@@ -205,7 +205,7 @@ enum ReviewWiring {
             loadCase: { id in
                 // Brought up to date first (the lead may just have appended), then the case is read again.
                 var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
-                                                               scope: .flagged)
+                                                               scope: .open)
                 store.value = nil           // so the index is changed in place, not copied
                 try opened.refresh()
                 let details = try opened.details(id, today: today)
