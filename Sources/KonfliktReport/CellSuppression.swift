@@ -80,8 +80,8 @@ public struct SuppressedTable: Sendable {
 ///    shown numbers alone (every hidden cell only known to be 0 or more): a small cell fails when the
 ///    shown numbers put it within 1…N (the protection interval 1…N−1 of statistical disclosure control,
 ///    with one value of slack because bounds propagation sees less than an exact solver).
-/// 4. Repair: for each failing cell, hide a non-zero shown cell that shares a relation with it as `x`
-///    (see `complement`), and audit again. Zeros are only ever withheld (`..`), never marked `x`.
+/// 4. Repair: for every failing cell of the audit, hide a non-zero shown cell that shares a relation with
+///    it as `x` (see `complement`), and audit again. Zeros are only ever withheld (`..`), never marked `x`.
 public enum CellSuppression {
     /// The table with its cells marked as described.
     public static func apply(to table: ReportTable, minCell: Int) -> SuppressedTable {
@@ -148,24 +148,24 @@ public enum CellSuppression {
                                     ceiling: ceiling)
             let failing = audit.failures(skipping: unresolved)
             guard !failing.isEmpty else { break }
-            // Repair every failing cell found by this audit at once (then audit again): one more
-            // hidden cell for each, unless an earlier repair in this round already touched its relations.
+            // Repair every failing cell found by this audit at once (then audit again): one more hidden
+            // cell for each, chosen with the marks as the earlier repairs of this round left them. (Until
+            // 2026-12-01 a cell was skipped when an earlier repair of the round had touched its relations;
+            // that took ten times the rounds and, chasing one pinned cell after another, hid more cells.)
             // A cell with no shown non-zero cell around it is withheld instead, as above.
-            var touched = Set<Int>()
             var stuck = Set<CellPosition>()
+            var repaired = false
             for cell in failing {
-                let own = byCell[cell] ?? []
-                if own.contains(where: touched.contains) { continue }
                 guard let next = complement(for: cell, relations: relations, byCell: byCell, marks: marks, value: value,
                                             minCell: threshold) else {
                     stuck.insert(cell)
                     continue
                 }
                 marks[next.row][next.column] = .protecting
-                touched.formUnion(own)
-                touched.formUnion(byCell[next] ?? [])
+                repaired = true
             }
-            if !stuck.isEmpty && !withhold(stuck) { unresolved.formUnion(stuck) }
+            // A stuck cell may be safe after this round's repairs: withheld only when none was made.
+            if !repaired && !stuck.isEmpty && !withhold(stuck) { unresolved.formUnion(stuck) }
         }
         let exposed = unresolved.filter { marks[$0.row][$0.column] != .shown }.count
         return SuppressedTable(table: table, minCell: threshold, marks: marks, unresolved: exposed)
@@ -221,8 +221,8 @@ public enum CellSuppression {
 /// hidden cells (e.g. "high + won't say = 7" and "violence answers = high + won't say − 5" give
 /// "violence answers = 2", which bounds alone do not see).
 ///
-/// An export audits the table once for every round of repairs (about two hundred rounds for a table of
-/// 30 rows and 80 columns), so the audit works on flat arrays: cells are numbered `row · width + column`,
+/// An export audits the table once for every round of repairs (8–21 rounds for tables of 10–80 rows and
+/// 80 columns, twice each), so the audit works on flat arrays: cells are numbered `row · width + column`,
 /// the relations over hidden cells are one array of terms with offsets, and which relations use a cell
 /// is a table of offsets too. No dictionary, set or per-relation array is made in the loops.
 struct BoundsAudit {
@@ -440,8 +440,8 @@ struct BoundsAudit {
         }
         let relations = given ?? reduced()
         let uses = known ?? relations.uses(size: size)
-        // Every term of a reduced relation is a hidden cell. The loop runs about two hundred times an
-        // export on tens of thousands of relations, so it reads the arrays through buffer pointers
+        // Every term of a reduced relation is a hidden cell. The loop runs a few dozen times an export on
+        // thousands of relations, so it reads the arrays through buffer pointers
         // (indices all come from the relations themselves).
         relations.cells.withUnsafeBufferPointer { cells in
             relations.coefficients.withUnsafeBufferPointer { coefficients in

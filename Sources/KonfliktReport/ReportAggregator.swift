@@ -11,15 +11,13 @@ import KonfliktLog
 /// (`CaseStore.tallies`): from its records, or from the tallies saved with it and the screenings folded
 /// since. Either way this is one pass over (key, count) pairs.
 public enum ReportAggregator {
-    /// Calls `body` with the facts of every screening of the index's form and how many screenings
-    /// share them; returns how many screenings of other forms were skipped. `group` gives the part of
-    /// the date the caller counts by (its period), or nil to leave the screening out: screenings with
-    /// the same group and the same counted facts are counted together, so the table is built from a
-    /// few thousand facts instead of one per screening. Throws when the index must be read again from
-    /// the log and cannot be (only for a store opened with a scope without the tallies).
-    @discardableResult
-    public static func facts(_ store: CaseStore, layout: ReportLayout, group: (LocalDate) -> Int?,
-                             _ body: (ScreeningFacts, Int) -> Void) throws -> Int {
+    /// The counts of `store`'s screenings for `layout` and `options`. One pass over the index's (tally
+    /// key, count) pairs (tens of thousands at 1,000,000 events): each key's day gives its period (worked
+    /// out once per day), and the rest of the key, with only the counted answers, the cells it counts in
+    /// (once per distinct rest, put together from the cells of its answers and those of its actions, each
+    /// worked out once). Throws when the index must be read again from the log and cannot be (only for a
+    /// store opened with a scope without the tallies).
+    public static func table(_ store: CaseStore, layout: ReportLayout, options: ReportOptions) throws -> ReportTable {
         var store = store
         let schema = store.index.schema
         let counted = Set(layout.questions.map(\.id))
@@ -27,29 +25,57 @@ public enum ReportAggregator {
         for (bit, key) in schema.answerValues.enumerated() where counted.contains(key.question) {
             if bit < 64 { countedAnswers.low |= 1 << UInt64(bit) } else { countedAnswers.high |= 1 << UInt64(bit - 64) }
         }
-        var groupOfDay: [Int32: Int?] = [:]
-        // Per period and counted facts: the first key met (its day gives the facts' date) and the count.
-        var groups: [PeriodTally: (first: TallyKey, count: Int)] = [:]
+        var builder = ReportTableBuilder(layout: layout, options: options)
+        // The saved tallies come sorted by day: the last day's period is nearly always the one asked for.
+        var periodOfDay: [Int32: Int?] = [:]
+        var lastDay: Int32 = .min, lastPeriod: Int? = nil
+        var cellsOfKey: [TallyKey: ReportTableBuilder.Cells] = [:]
+        // `ReportLayout.counted` counts answers and actions apart: the columns of a key are those of its
+        // answers alone followed by those of its actions alone (without the screenings column again).
+        var answerColumns: [AnswerBits: [Int]] = [:]
+        var actionColumns: [TallyKey: [Int]] = [:]
+        func columns(of key: TallyKey) -> [Int] {
+            var actions = key
+            actions.answers = AnswerBits()
+            actions.visit = -1
+            actions.formVersion = 0
+            var answers = key
+            (answers.recommended, answers.inForce, answers.tracked, answers.overridden) = (0, 0, 0, false)
+            let ofAnswers = answerColumns[key.answers] ?? layout.counted(facts(of: answers, schema: schema, countedAnswers: countedAnswers))
+            answerColumns[key.answers] = ofAnswers
+            let ofActions = actionColumns[actions] ?? layout.counted(facts(of: actions, schema: schema, countedAnswers: countedAnswers))
+            actionColumns[actions] = ofActions
+            return ofAnswers + ofActions.dropFirst()
+        }
         let otherForm = try store.tallies { key, count in
             let period: Int?
-            if let known = groupOfDay[key.day] { period = known } else {
-                period = group(LocalDate(dayNumber: Int(key.day)))
-                groupOfDay[key.day] = period
+            if key.day == lastDay { period = lastPeriod } else if let known = periodOfDay[key.day] { period = known } else {
+                let date = LocalDate(dayNumber: Int(key.day))
+                if let from = options.from, date < from { period = nil } else if let to = options.to, date > to { period = nil } else {
+                    period = options.granularity.key(of: date)
+                }
+                periodOfDay[key.day] = period
             }
+            (lastDay, lastPeriod) = (key.day, period)
             guard let period else { return }
-            var counts = key
-            counts.day = 0
-            counts.answers.low &= countedAnswers.low
-            counts.answers.high &= countedAnswers.high
-            groups[PeriodTally(period: period, key: counts), default: (key, 0)].count += count
+            var rest = key
+            rest.day = 0
+            rest.answers.low &= countedAnswers.low
+            rest.answers.high &= countedAnswers.high
+            let cells: ReportTableBuilder.Cells
+            if let known = cellsOfKey[rest] { cells = known } else {
+                let visit = rest.visit >= 0 && Int(rest.visit) < schema.visits.count ? schema.visits[Int(rest.visit)] : nil
+                cells = ReportTableBuilder.Cells(visitRow: builder.visitRow(visit), columns: columns(of: rest),
+                                                 formVersion: Int(rest.formVersion))
+                cellsOfKey[rest] = cells
+            }
+            builder.add(cells, period: period, count: count)
         }
-        for (_, group) in groups {
-            body(facts(of: group.first, schema: schema, countedAnswers: countedAnswers), group.count)
-        }
-        return otherForm
+        return builder.table(dataFingerprint: fingerprint(store.index.files), otherFormScreenings: otherForm,
+                             orphans: store.index.orphanCount)
     }
 
-    /// The facts of the screenings with tally key `key`.
+    /// The facts of the screenings with tally key `key` (its day gives their date).
     static func facts(of key: TallyKey, schema: CaseSchema, countedAnswers: AnswerBits) -> ScreeningFacts {
         var answers: [String: [String]] = [:]
         for (bit, value) in schema.answerValues.enumerated() where key.answers.contains(bit) && countedAnswers.contains(bit) {
@@ -65,25 +91,6 @@ public enum ReportAggregator {
                               formVersion: Int(key.formVersion), answers: answers,
                               recommended: schema.actions(in: key.recommended), final: schema.actions(in: key.inForce),
                               overridden: key.overridden, statuses: statuses)
-    }
-
-    /// What the table counts of a screening: the period its day falls in and its tally key without the
-    /// day, with only the counted answers.
-    private struct PeriodTally: Hashable {
-        var period: Int
-        var key: TallyKey
-    }
-
-    /// The counts of `store`'s screenings for `layout` and `options`.
-    public static func table(_ store: CaseStore, layout: ReportLayout, options: ReportOptions) throws -> ReportTable {
-        var builder = ReportTableBuilder(layout: layout, options: options)
-        let otherForm = try facts(store, layout: layout, group: { date in
-            if let from = options.from, date < from { return nil }
-            if let to = options.to, date > to { return nil }
-            return options.granularity.key(of: date)
-        }, { builder.add($0, count: $1) })
-        return builder.table(dataFingerprint: fingerprint(store.index.files), otherFormScreenings: otherForm,
-                             orphans: store.index.orphanCount)
     }
 
     /// SHA-256 (hex) over `<file name> <head hash>\n` for every file with a readable event, sorted by name.

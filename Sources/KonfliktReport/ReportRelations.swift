@@ -93,7 +93,7 @@ public enum ReportRelations {
         }
         // 3–7 per row.
         let ruleRelations = RuleAnalysis.relations(layout: layout)
-        for (index, row) in rows.enumerated() {
+        for index in rows.indices {
             for question in layout.questions where question.kind != .multichoice {
                 let parts = question.columns.map { term(index, $0) }
                 if question.alwaysAnswered {

@@ -99,18 +99,39 @@ public struct ReportTableBuilder: Sendable {
         self.options = options
     }
 
+    /// Where a screening counts: its visit row (the last for `ukendt`), its columns and form version.
+    struct Cells {
+        var visitRow: Int
+        var columns: [Int]
+        var formVersion: Int
+    }
+
+    /// Where a screening with `facts` counts, whatever its date.
+    func cells(of facts: ScreeningFacts) -> Cells {
+        Cells(visitRow: visitRow(facts.visit), columns: layout.counted(facts), formVersion: facts.formVersion)
+    }
+
+    /// The row of `visit` in each period (the last for `ukendt`).
+    func visitRow(_ visit: String?) -> Int {
+        visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count
+    }
+
     /// Counts `count` screenings with `facts` (nothing when their date is outside the range).
     public mutating func add(_ facts: ScreeningFacts, count: Int = 1) {
-        guard count > 0 else { return }
         if let from = options.from, facts.date < from { return }
         if let to = options.to, facts.date > to { return }
-        let period = options.granularity.key(of: facts.date)
-        let visit = facts.visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count
-        var table = counts.removeValue(forKey: period)
-            ?? Array(repeating: Array(repeating: 0, count: layout.columns.count), count: layout.visits.count + 1)
-        for column in layout.counted(facts) { table[visit][column] += count }
-        counts[period] = table
-        versions.insert(facts.formVersion)
+        add(cells(of: facts), period: options.granularity.key(of: facts.date), count: count)
+    }
+
+    /// Counts `count` screenings in `cells` of the period with key `period` (inside the range).
+    mutating func add(_ cells: Cells, period: Int, count: Int) {
+        guard count > 0 else { return }
+        let rows = layout.visits.count + 1, width = layout.columns.count
+        counts[period, default: Array(repeating: Array(repeating: 0, count: width), count: rows)][cells.visitRow]
+            .withUnsafeMutableBufferPointer { row in
+                for column in cells.columns { row[column] += count }
+            }
+        versions.insert(cells.formVersion)
         counted += count
     }
 
