@@ -45,7 +45,9 @@ public enum FormLoader {
         }
         let root: Node?
         do {
-            root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping)
+            // Tags are never read (every value is read from its text and style), so plain scalars are not
+            // resolved to types: the default resolver's regular expressions cost 30–60 ms of CPU at every start.
+            root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping, .basic)
         } catch let error as YamlError {
             throw .invalid([yamlProblem(error, path: path, text: text)])
         } catch {

@@ -57,7 +57,7 @@ public enum GoldenCases {
             return runner.report
         }
         do {
-            guard let root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping) else {
+            guard let root = try Yams.compose(yaml: text.precomposedStringWithCanonicalMapping, .basic) else {
                 runner.fail(nil, "Filen er tom.")
                 return runner.report
             }

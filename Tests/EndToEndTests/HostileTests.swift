@@ -73,9 +73,10 @@ import Testing
         process.standardInput = FileHandle.nullDevice
         let outPath = FileManager.default.temporaryDirectory.appendingPathComponent("konflikt-out-\(UUID().uuidString)").path
         let errPath = outPath + ".err"
-        FileManager.default.createFile(atPath: outPath, contents: nil)
-        FileManager.default.createFile(atPath: errPath, contents: nil)
+        let made = FileManager.default.createFile(atPath: outPath, contents: nil)
+            && FileManager.default.createFile(atPath: errPath, contents: nil)
         defer { unlink(outPath); unlink(errPath) }
+        try #require(made, "the temporary output files could not be made")
         process.standardOutput = FileHandle(forWritingAtPath: outPath)
         process.standardError = FileHandle(forWritingAtPath: errPath)
         try process.run()
