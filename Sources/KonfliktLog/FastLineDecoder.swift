@@ -266,13 +266,21 @@ struct FastLineDecoder {
 
     /// An object: calls `member` with each key, positioned before the value, which it must consume.
     mutating func object(_ member: (inout FastLineDecoder, String) throws(Reject) -> Void) throws(Reject) {
+        try members(key: { (reader: inout FastLineDecoder) throws(Reject) in try reader.string() }, member)
+    }
+
+    /// An object whose keys `key` reads (a `String`, or the raw bytes for the lean decoder): calls
+    /// `member` with each, positioned before the value, which it must consume.
+    @inline(__always)
+    mutating func members<Key>(key readKey: (inout FastLineDecoder) throws(Reject) -> Key,
+                               _ member: (inout FastLineDecoder, Key) throws(Reject) -> Void) throws(Reject) {
         skipWhitespace()
         try expect(UInt8(ascii: "{"))
         skipWhitespace()
         if peek() == UInt8(ascii: "}") { offset += 1; return }
         while true {
             skipWhitespace()
-            let key = try string()
+            let key = try readKey(&self)
             skipWhitespace()
             try expect(UInt8(ascii: ":"))
             try member(&self, key)

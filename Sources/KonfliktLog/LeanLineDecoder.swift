@@ -254,23 +254,10 @@ extension FastLineDecoder {
     }
 
     /// An object whose keys are read raw (see `rawKey`).
+    @inline(__always)
     fileprivate mutating func rawObject(_ member: (inout FastLineDecoder, UnsafeRawBufferPointer) throws(Reject) -> Void)
         throws(Reject) {
-        skipWhitespace()
-        try expect(UInt8(ascii: "{"))
-        skipWhitespace()
-        if peek() == UInt8(ascii: "}") { offset += 1; return }
-        while true {
-            skipWhitespace()
-            let key = try rawKey()
-            skipWhitespace()
-            try expect(UInt8(ascii: ":"))
-            try member(&self, key)
-            skipWhitespace()
-            if peek() == UInt8(ascii: ",") { offset += 1; continue }
-            try expect(UInt8(ascii: "}"))
-            return
-        }
+        try members(key: { (reader: inout FastLineDecoder) throws(Reject) in try reader.rawKey() }, member)
     }
 
     /// Marks `seen` (a key read before is rejected, as `once` does).
@@ -344,8 +331,7 @@ extension FastLineDecoder {
 
     /// A screening body (as `screening` reads it).
     private mutating func leanScreening(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
-        var form = false, formVersion = false, fingerprint = false, answers = false, decision = false
-        var visitDate = false, override = false
+        var form = false, formVersion = false, fingerprint = false, outcome = OutcomeKeys()
         try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
             if Self.key(key, "form") {
                 try Self.first(&form)
@@ -354,42 +340,50 @@ extension FastLineDecoder {
                 try Self.first(&formVersion); line.formVersion = try reader.integer()
             } else if Self.key(key, "formFingerprint") {
                 try Self.first(&fingerprint); _ = try reader.string(keeping: false)
-            } else if Self.key(key, "answers") {
-                try Self.first(&answers); try reader.leanAnswers(&line, tables: tables)
-            } else if Self.key(key, "decision") {
-                try Self.first(&decision); try reader.leanDecision(&line, tables: tables)
-            } else if Self.key(key, "visitDate") {
-                try Self.first(&visitDate); line.visitDate = try reader.dateOrNull()
-            } else if Self.key(key, "override") {
-                try Self.first(&override); try reader.leanOverride(&line, tables: tables)
-            } else {
+            } else if try !reader.leanOutcome(key, &outcome, &line, tables: tables) {
                 try reader.skipValue(depth: 0)
             }
         }
-        guard form, formVersion, fingerprint, answers, decision else { throw Reject() }
+        guard form, formVersion, fingerprint, outcome.answers, outcome.decision else { throw Reject() }
+    }
+
+    /// Which of the keys a screening and a correction share were read (each at most once).
+    fileprivate struct OutcomeKeys {
+        var answers = false, decision = false, visitDate = false, override = false
+    }
+
+    /// Reads the value of `key` when it is one a screening and a correction share (answers, decision,
+    /// visit date, override) into `line`; false for any other key.
+    @inline(__always)
+    fileprivate mutating func leanOutcome(_ key: UnsafeRawBufferPointer, _ seen: inout OutcomeKeys, _ line: inout LeanLine,
+                                          tables: LeanLineTables) throws(Reject) -> Bool {
+        if Self.key(key, "answers") {
+            try Self.first(&seen.answers); try leanAnswers(&line, tables: tables)
+        } else if Self.key(key, "decision") {
+            try Self.first(&seen.decision); try leanDecision(&line, tables: tables)
+        } else if Self.key(key, "visitDate") {
+            try Self.first(&seen.visitDate); line.visitDate = try dateOrNull()
+        } else if Self.key(key, "override") {
+            try Self.first(&seen.override); try leanOverride(&line, tables: tables)
+        } else {
+            return false
+        }
+        return true
     }
 
     /// A correction body (as `correction` reads it).
     private mutating func leanCorrection(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
-        var screening = false, answers = false, decision = false, reason = false, visitDate = false, override = false
+        var screening = false, reason = false, outcome = OutcomeKeys()
         try rawObject { (reader: inout FastLineDecoder, key: UnsafeRawBufferPointer) throws(Reject) in
             if Self.key(key, "screening") {
                 try Self.first(&screening); line.screening = try reader.uuid()
-            } else if Self.key(key, "answers") {
-                try Self.first(&answers); try reader.leanAnswers(&line, tables: tables)
-            } else if Self.key(key, "decision") {
-                try Self.first(&decision); try reader.leanDecision(&line, tables: tables)
-            } else if Self.key(key, "visitDate") {
-                try Self.first(&visitDate); line.visitDate = try reader.dateOrNull()
-            } else if Self.key(key, "override") {
-                try Self.first(&override); try reader.leanOverride(&line, tables: tables)
             } else if Self.key(key, "reason") {
                 try Self.first(&reason); _ = try reader.string(keeping: false)
-            } else {
+            } else if try !reader.leanOutcome(key, &outcome, &line, tables: tables) {
                 try reader.skipValue(depth: 0)
             }
         }
-        guard screening, answers, decision, reason else { throw Reject() }
+        guard screening, outcome.answers, outcome.decision, reason else { throw Reject() }
     }
 
     /// A follow-up body (as `followup` reads it).
