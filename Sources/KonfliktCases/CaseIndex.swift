@@ -69,7 +69,8 @@ public struct CaseIndex: Sendable {
     /// Of the lines read in this session that could not be read, those that failed authentication
     /// (never saved: while there are any the index is not saved, so they are counted on every reading).
     public internal(set) var unauthentic = 0
-    /// While only part of a saved index is read (`IndexScope.flagged`): what is still in its file.
+    /// While only part of a saved index is read (`IndexScope.open`, `.flagged`, `.lookup`, `.tallies`):
+    /// what is still in its file.
     var partial: PartialIndex?
     /// A part of the saved index that was needed could not be read: the update rebuilds.
     var lost = false

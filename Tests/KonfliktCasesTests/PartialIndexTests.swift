@@ -5,8 +5,9 @@ import Testing
 @testable import KonfliktLog
 import KonfliktTestSupport
 
-/// The team lead's list reads only the flagged cases of a saved index (`IndexScope.flagged`); the other
-/// records, the history and the id table stay in the file until something needs them. Whatever is read
+/// The team lead's list reads only the open flagged cases of a saved index (`IndexScope.open`), or every
+/// case flagged at some point (`IndexScope.flagged`, or `--all`); the other records, the history and the
+/// id table stay in the file until something needs them. Whatever is read
 /// and whatever was appended since, the list is the one a fold from scratch gives.
 @Suite struct PartialIndexTests {
     static let today = CaseIndexTests.today
