@@ -9,20 +9,17 @@ enum DecodeBatch {
     /// Threads that decode one batch.
     static let workers = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-    /// The event of one line (without its newline), or why it cannot be read; with `checkingHash`, a
-    /// line whose own hash does not match its bytes is a problem; `lean` leaves out what no read model
-    /// needs (`LogEvent.leanCopy`).
+    /// The event of one line (without its newline), or why it cannot be read; `lean` leaves out what no
+    /// read model needs (`LogEvent.leanCopy`). The line's own hash is checked by the reader that wants it
+    /// (`LineBatch.decode`).
     static func decode(_ bytes: [UInt8], file: String, line: Int, keys: BodyKeys? = nil,
-                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
-        bytes.withUnsafeBytes { decode($0, file: file, line: line, keys: keys, checkingHash: checkingHash, lean: lean) }
+                       lean: Bool = false) -> Result<LogEvent, LogError> {
+        bytes.withUnsafeBytes { decode($0, file: file, line: line, keys: keys, lean: lean) }
     }
 
     /// As `decode`, from borrowed bytes.
     static func decode(_ raw: UnsafeRawBufferPointer, file: String, line: Int, keys: BodyKeys? = nil,
-                       checkingHash: Bool = false, lean: Bool = false) -> Result<LogEvent, LogError> {
-        if checkingHash, case .badHash = EventLine.check(raw) {
-            return .failure(.badEvent(file: file, line: line, reason: "linjens hash passer ikke til indholdet"))
-        }
+                       lean: Bool = false) -> Result<LogEvent, LogError> {
         do throws(LogError) {
             return .success(try LogEvent.decode(raw, file: file, line: line, keys: keys, lean: lean))
         } catch {
@@ -67,7 +64,7 @@ struct LineBatch: Sendable {
                 break
             }
         }
-        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, checkingHash: false, lean: lean)
+        return DecodeBatch.decode(bytes, file: file, line: line.number, keys: keys, lean: lean)
             .map { prepare(LocatedEvent(file: file, line: line.number, event: $0, offset: line.offset, length: line.count)) }
     }
 }
