@@ -47,11 +47,15 @@ struct PositionTable: Sendable {
         for position in old where position >= 0 { place(position, id: records[Int(position)].id) }
     }
 
+    /// A random seed per process, so that a hostile log cannot choose ids that all land in one run of
+    /// slots (as `Hasher` is seeded).
+    private static let seed = UInt64.random(in: .min ... .max)
+
     /// The id's 128 bits mixed into a slot number (ids are random, but a log is not trusted to be:
     /// both halves count, so ids alike in one half still spread).
     private static func hash(_ id: UUID) -> Int {
         let (low, high) = withUnsafeBytes(of: id.uuid) { ($0.loadUnaligned(as: UInt64.self), $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
-        var mixed = low &* 0x9E37_79B9_7F4A_7C15 ^ high
+        var mixed = (low ^ seed) &* 0x9E37_79B9_7F4A_7C15 ^ high
         mixed ^= mixed >> 31
         mixed &*= 0xBF58_476D_1CE4_E5B9
         mixed ^= mixed >> 29
