@@ -50,10 +50,7 @@ public enum ReportAggregator {
         let otherForm = try store.tallies { key, count in
             let period: Int?
             if key.day == lastDay { period = lastPeriod } else if let known = periodOfDay[key.day] { period = known } else {
-                let date = LocalDate(dayNumber: Int(key.day))
-                if let from = options.from, date < from { period = nil } else if let to = options.to, date > to { period = nil } else {
-                    period = options.granularity.key(of: date)
-                }
+                period = builder.period(of: LocalDate(dayNumber: Int(key.day)))
                 periodOfDay[key.day] = period
             }
             (lastDay, lastPeriod) = (key.day, period)

@@ -116,11 +116,17 @@ public struct ReportTableBuilder: Sendable {
         visit.flatMap { layout.visits.firstIndex(of: $0) } ?? layout.visits.count
     }
 
+    /// The key of the period `date` counts in; nil outside the range.
+    func period(of date: LocalDate) -> Int? {
+        if let from = options.from, date < from { return nil }
+        if let to = options.to, date > to { return nil }
+        return options.granularity.key(of: date)
+    }
+
     /// Counts `count` screenings with `facts` (nothing when their date is outside the range).
     public mutating func add(_ facts: ScreeningFacts, count: Int = 1) {
-        if let from = options.from, facts.date < from { return }
-        if let to = options.to, facts.date > to { return }
-        add(cells(of: facts), period: options.granularity.key(of: facts.date), count: count)
+        guard let period = period(of: facts.date) else { return }
+        add(cells(of: facts), period: period, count: count)
     }
 
     /// Counts `count` screenings in `cells` of the period with key `period` (inside the range).
