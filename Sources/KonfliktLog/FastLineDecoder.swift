@@ -397,24 +397,16 @@ struct FastLineDecoder {
         skipWhitespace()
         try expect(UInt8(ascii: "\""))
         let start = offset
-        // Eight bytes at a time past those that need no look (not a quote, a backslash or a control
-        // character); the loop below then looks at each byte from the first word that may hold one.
-        if let base = bytes.baseAddress {
-            while offset + 8 <= bytes.count,
-                  !Self.mayHoldSpecial((base + offset).loadUnaligned(as: UInt64.self)) {
-                offset += 8
-            }
-        }
-        while offset < bytes.count {
+        // Straight to the first byte that needs a look (a quote, a backslash or a control character).
+        offset = firstSpecial(from: start)
+        if offset < bytes.count {
             let byte = bytes[offset]
             if byte == UInt8(ascii: "\"") {
                 let text = keeping ? String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<offset]), as: UTF8.self) : ""
                 offset += 1
                 return text
             }
-            if byte == UInt8(ascii: "\\") { break }
-            guard byte >= 0x20 else { throw Reject() }
-            offset += 1
+            guard byte == UInt8(ascii: "\\") else { throw Reject() }
         }
         var utf8 = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<min(offset, bytes.count)]))
         while true {
@@ -452,14 +444,37 @@ struct FastLineDecoder {
         }
     }
 
-    /// Whether any of the eight bytes of `word` is a quote, a backslash or below 0x20 (exact: the
-    /// classic "has a zero byte" and "has a byte less than" tests, which have no false negatives).
+    /// The offset of the first quote, backslash or control character at or after `start` (the end of
+    /// the bytes when there is none): eight bytes at a time, then byte by byte for the last few.
     @inline(__always)
-    static func mayHoldSpecial(_ word: UInt64) -> Bool {
+    func firstSpecial(from start: Int) -> Int {
+        var position = start
+        let count = bytes.count
+        if let base = bytes.baseAddress {
+            while position + 8 <= count {
+                let mask = Self.specialMask(UInt64(littleEndian: (base + position).loadUnaligned(as: UInt64.self)))
+                if mask != 0 { return position + mask.trailingZeroBitCount >> 3 }
+                position += 8
+            }
+        }
+        while position < count {
+            let byte = bytes[position]
+            if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return position }
+            position += 1
+        }
+        return count
+    }
+
+    /// The high bit of each byte of `word` (read little-endian) that is a quote, a backslash or below 0x20,
+    /// possibly also of some bytes after the first such byte; the lowest set bit is always exact: a
+    /// borrow in the classic "has a zero byte" and "has a byte less than" tests only ever runs upwards
+    /// from a byte that is itself found.
+    @inline(__always)
+    static func specialMask(_ word: UInt64) -> UInt64 {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        func hasZero(_ value: UInt64) -> Bool { (value &- ones) & ~value & highs != 0 }
-        let control = (word &- ones &* 0x20) & ~word & highs != 0
-        return control || hasZero(word ^ (ones &* 0x22)) || hasZero(word ^ (ones &* 0x5C))
+        let quotes = word ^ (ones &* 0x22), backslashes = word ^ (ones &* 0x5C)
+        let control = (word &- ones &* 0x20) & ~word
+        return (control | ((quotes &- ones) & ~quotes) | ((backslashes &- ones) & ~backslashes)) & highs
     }
 
     /// Four hex digits after `\u`.

@@ -211,26 +211,17 @@ extension FastLineDecoder {
         skipWhitespace()
         let quote = offset
         try expect(UInt8(ascii: "\""))
-        if let base = bytes.baseAddress {
-            while offset + 8 <= bytes.count, !Self.mayHoldSpecial((base + offset).loadUnaligned(as: UInt64.self)) {
-                offset += 8
-            }
+        let end = firstSpecial(from: offset)
+        guard end < bytes.count else { throw Reject() }
+        let byte = bytes[end]
+        if byte == UInt8(ascii: "\"") {
+            offset = end + 1
+            return (quote + 1..<end, false)
         }
-        while offset < bytes.count {
-            let byte = bytes[offset]
-            if byte == UInt8(ascii: "\"") {
-                offset += 1
-                return (quote + 1..<offset - 1, false)
-            }
-            if byte == UInt8(ascii: "\\") {
-                offset = quote
-                _ = try string(keeping: false)
-                return (quote + 1..<offset - 1, true)
-            }
-            guard byte >= 0x20 else { throw Reject() }
-            offset += 1
-        }
-        throw Reject()
+        guard byte == UInt8(ascii: "\\") else { throw Reject() }
+        offset = quote
+        _ = try string(keeping: false)
+        return (quote + 1..<offset - 1, true)
     }
 
     /// A string the fold compares with ids or reads: its raw bytes, ASCII without escapes, else rejected.
