@@ -239,9 +239,49 @@ extension FastLineDecoder {
         return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[range]), as: UTF8.self)
     }
 
+    @inline(__always)
     fileprivate static func isASCII(_ text: UnsafeRawBufferPointer) -> Bool {
-        for byte in text where byte >= 0x80 { return false }
+        var position = 0
+        let count = text.count
+        if let base = text.baseAddress {
+            while position + 8 <= count {
+                guard (base + position).loadUnaligned(as: UInt64.self) & 0x8080_8080_8080_8080 == 0 else { return false }
+                position += 8
+            }
+        }
+        while position < count {
+            guard text[position] < 0x80 else { return false }
+            position += 1
+        }
         return true
+    }
+
+    /// A date as `LocalDate(iso:)` reads the text with these UTF-8 bytes (`YYYY-MM-DD`, ASCII digits, a
+    /// day that exists), without making the `String`.
+    fileprivate static func isoDate(_ text: UnsafeRawBufferPointer) -> LocalDate? {
+        guard text.count == 10, text[4] == UInt8(ascii: "-"), text[7] == UInt8(ascii: "-") else { return nil }
+        func number(_ from: Int, _ to: Int) -> Int? {
+            var value = 0
+            for position in from..<to {
+                let byte = text[position]
+                guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9") else { return nil }
+                value = value * 10 + Int(byte - UInt8(ascii: "0"))
+            }
+            return value
+        }
+        guard let year = number(0, 4), let month = number(5, 7), let day = number(8, 10) else { return nil }
+        return LocalDate(year: year, month: month, day: day)
+    }
+
+    /// An answer checked exactly as `answer` checks it, and thrown away (no strings are made).
+    fileprivate mutating func skipAnswer() throws(Reject) {
+        skipWhitespace()
+        switch peek() {
+        case UInt8(ascii: "\""): _ = try string(keeping: false)
+        case UInt8(ascii: "t"), UInt8(ascii: "f"): _ = try bool()
+        case UInt8(ascii: "["): _ = try strings(keeping: false)
+        default: _ = try double()
+        }
     }
 
     /// An object whose keys are read raw (see `rawKey`).
@@ -489,7 +529,7 @@ extension FastLineDecoder {
                     guard count < others.count else { throw Reject() }
                     others[count] = key
                     count += 1
-                    _ = try reader.answer()
+                    try reader.skipAnswer()
                     return
                 }
                 try reader.keptAnswer(slot: slot, seen: &seen, line: &line, tables: tables, keep: keep)
@@ -521,7 +561,7 @@ extension FastLineDecoder {
             }
             if tables.isDate[slot] {
                 guard !escaped else { throw Reject() }
-                line.answerDay = LocalDate(iso: String(decoding: text, as: UTF8.self))
+                line.answerDay = Self.isoDate(text)
             }
             let values = tables.valueRanges[slot], visits = tables.visitRanges[slot]
             if !values.isEmpty || !visits.isEmpty {
