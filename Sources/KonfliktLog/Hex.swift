@@ -32,18 +32,34 @@ enum Hex {
     static func matches(_ digest: SHA256.Digest, _ hex: UnsafeRawBufferPointer) -> Bool {
         guard hex.count == 64 else { return false }
         return digest.withUnsafeBytes { raw in
+            // Every pair compared, then one answer: no branch per byte, and no lookup table (the
+            // global `digits` would cost a `swift_once` check per call; this runs for every line read).
+            var different: UInt8 = 0
             var index = 0
             for byte in raw {
-                if hex[index] != digits[Int(byte >> 4)] || hex[index + 1] != digits[Int(byte & 0xF)] { return false }
+                different |= hex[index] ^ digit(byte >> 4)
+                different |= hex[index + 1] ^ digit(byte & 0xF)
                 index += 2
             }
-            return true
+            return different == 0
         }
+    }
+
+    /// The lowercase hex digit of `nibble` (0–15).
+    @inline(__always)
+    static func digit(_ nibble: UInt8) -> UInt8 {
+        nibble < 10 ? nibble &+ 0x30 : nibble &+ 0x57
     }
 
     /// Whether every byte is a lowercase hex digit.
     static func isHex(_ bytes: UnsafeRawBufferPointer) -> Bool {
-        for byte in bytes where !((byte >= 0x30 && byte <= 0x39) || (byte >= 0x61 && byte <= 0x66)) { return false }
-        return true
+        // Every byte looked at, then one answer: a loop the compiler can run on vectors.
+        var bad: UInt8 = 0
+        for byte in bytes {
+            let notDigit: UInt8 = byte &- 0x30 >= 10 ? 1 : 0
+            let notLetter: UInt8 = byte &- 0x61 >= 6 ? 1 : 0
+            bad |= notDigit & notLetter
+        }
+        return bad == 0
     }
 }
