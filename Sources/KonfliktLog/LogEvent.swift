@@ -155,16 +155,28 @@ public struct LogEvent: Sendable, Hashable {
         let count = 9
         guard bytes.count > count else { return nil }
         let head = UInt64(littleEndian: 0x3A22_6570_7974_222C)      // `,"type":` read as a little-endian word
-        var index = 0
         let limit = min(bytes.count - count, 400)
-        while index < limit {
-            if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == head, bytes[index + 8] == UInt8(ascii: "\"") {
-                let start = index + count
-                var end = start
-                while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - start < 20 { end += 1 }
-                return start..<end
+        // Only where a comma stands can the marker start: the commas of eight bytes at a time (a
+        // "has a zero byte" mask of the word xor commas: every comma is marked, and a marked byte that
+        // is not one fails the compare), in order, each compared whole. Every load stays before
+        // `limit + 8 < bytes.count`.
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        var block = 0
+        while block < limit {
+            let word = UInt64(littleEndian: bytes.loadUnaligned(fromByteOffset: block, as: UInt64.self)) ^ (ones &* 0x2C)
+            var mask = (word &- ones) & ~word & 0x8080_8080_8080_8080
+            while mask != 0 {
+                let index = block + mask.trailingZeroBitCount >> 3
+                guard index < limit else { return nil }
+                if bytes.loadUnaligned(fromByteOffset: index, as: UInt64.self) == head, bytes[index + 8] == UInt8(ascii: "\"") {
+                    let start = index + count
+                    var end = start
+                    while end < bytes.count, bytes[end] != UInt8(ascii: "\""), end - start < 20 { end += 1 }
+                    return start..<end
+                }
+                mask &= mask &- 1
             }
-            index += 1
+            block += 8
         }
         return nil
     }
