@@ -43,6 +43,12 @@ struct LineBatch: Sendable {
         lines.reserveCapacity(DecodeBatch.capacity)
     }
 
+    /// A batch of lines that lie in `bytes` (shared, not copied: see `LineScanner.scanBatches`).
+    init(sharing bytes: [UInt8]) {
+        self.bytes = bytes
+        lines.reserveCapacity(DecodeBatch.capacity)
+    }
+
     /// Decodes line `index` (see `DecodeBatch.decode`) from `raw`, this batch's bytes, and prepares its event.
     /// With `direct` (only when `checking`), a line whose hash layout is intact, that is valid UTF-8 and
     /// clear, is first given to `direct`, which prepares it from its bytes, or gives nil for the usual path.
@@ -114,8 +120,17 @@ struct DecodePipeline<Prepared: Sendable> {
     /// they decode; its problems go to `problems` in line order.
     mutating func flush(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
         guard !batch.lines.isEmpty else { return }
-        let started = start(batch)
+        let full = batch
         batch = LineBatch()
+        try send(full, into: &problems, visit)
+    }
+
+    /// Starts decoding `lines`, a batch made elsewhere (`LineScanner.scanBatches`), after the lines added
+    /// so far, then visits the batch started before it (as `flush`).
+    mutating func send(_ lines: LineBatch, into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
+        try flush(into: &problems, visit)
+        guard !lines.lines.isEmpty else { return }
+        let started = start(lines)
         let previous = inFlight
         inFlight = started
         if let previous { try Self.deliver(previous(), into: &problems, visit) }

@@ -88,4 +88,83 @@ struct LineScanner {
         }
         return End(lines: lineNumber, trailingBytes: end - start, bytes: total)
     }
+
+    /// As `scan`, handing out the lines in batches (at most `lines` lines each) whose bytes are the very
+    /// buffers the file was read into, `chunkSize` bytes at a time: no line is copied again, except
+    /// the start of a line that a buffer's end cuts off, which starts the next buffer (a buffer grows
+    /// to twice a line that does not fit). The batches share their buffer and never change it. Their
+    /// lines are numbered from `afterLine + 1` and their offsets count from `at`, where the reading
+    /// starts; `End` counts from the start of the reading, as `scan`'s.
+    static func scanBatches(fd: Int32, path: String, chunkSize: Int = 2 << 20, lines: Int = DecodeBatch.capacity,
+                            afterLine: Int = 0, at firstOffset: Int = 0,
+                            onBatch: (LineBatch) throws -> Void) throws -> End {
+        var chunk: [UInt8] = []
+        var tailStart = 0           // where the line that the last buffer cut off starts in it
+        var lineNumber = 0
+        var total = 0
+        var atEnd = false
+        while !atEnd {
+            let previous = chunk
+            let tail = previous.count - tailStart
+            let capacity = max(chunkSize, 2 * tail)
+            var readNow = 0
+            chunk = try [UInt8](unsafeUninitializedCapacity: capacity) { buffer, initialized in
+                guard let base = buffer.baseAddress else { return }
+                if tail > 0 {
+                    previous.withUnsafeBufferPointer { old in
+                        if let from = old.baseAddress { base.update(from: from + tailStart, count: tail) }
+                    }
+                }
+                initialized = tail
+                while initialized < capacity {
+                    let n = read(fd, base + initialized, capacity - initialized)
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        throw LogError.readFailed(path: path, reason: systemReason(errno))
+                    }
+                    if n == 0 {
+                        atEnd = true
+                        break
+                    }
+                    initialized += n
+                    readNow += n
+                }
+            }
+            let chunkOffset = total - tail          // where the buffer starts in what was read
+            total += readNow
+            var batch = LineBatch(sharing: chunk)
+            var start = 0
+            try chunk.withUnsafeBytes { raw in
+                guard let base = raw.baseAddress else { return }
+                while start < raw.count, let found = memchr(base + start, 0x0A, raw.count - start) {
+                    let newline = base.distance(to: UnsafeRawPointer(found))
+                    lineNumber += 1
+                    batch.lines.append((afterLine + lineNumber, firstOffset + chunkOffset + start, start, newline - start))
+                    start = newline + 1
+                    if batch.lines.count >= lines {
+                        try onBatch(batch)
+                        batch = LineBatch(sharing: chunk)
+                    }
+                }
+            }
+            if !batch.lines.isEmpty { try onBatch(batch) }
+            tailStart = start
+        }
+        // After the last newline: a complete event that only lost its newline is a line (as in `scan`).
+        let tail = chunk.count - tailStart
+        if tail > 0 {
+            let isEvent = chunk.withUnsafeBytes { raw -> Bool in
+                if case .ok = EventLine.check(UnsafeRawBufferPointer(rebasing: raw[tailStart...])) { return true }
+                return false
+            }
+            if isEvent {
+                lineNumber += 1
+                var batch = LineBatch(sharing: chunk)
+                batch.lines.append((afterLine + lineNumber, firstOffset + total - tail, tailStart, tail))
+                try onBatch(batch)
+                return End(lines: lineNumber, trailingBytes: 0, bytes: total, lostFinalNewline: true)
+            }
+        }
+        return End(lines: lineNumber, trailingBytes: tail, bytes: total)
+    }
 }

@@ -121,14 +121,16 @@ extension LogReader {
         // The case index trusts no line whose own hash does not match: it is reported, not folded.
         var batch = DecodePipeline(file: name, keys: keys, checkingHashes: true, lean: lean, direct: direct, prepare: prepare)
         defer { batch.abandon() }
-        _ = try LineScanner.scan(fd: fd, path: path, chunkSize: 1 << 20) { number, start, bytes in
-            batch.add(line: line + number, offset: offset + start, bytes: bytes)
-            result.lines = line + number
-            result.lastLineOffset = offset + start
-            result.lastLineLength = bytes.count
-            result.end = offset + start + bytes.count + 1
-            if batch.isFull { try batch.flush(into: &problems, visit) }
-            return true
+        // The lines are decoded where they were read into (no copy per line): numbers and offsets from
+        // the start of the read are made the file's.
+        _ = try LineScanner.scanBatches(fd: fd, path: path, afterLine: line, at: offset) { lines in
+            if let last = lines.lines.last {
+                result.lines = last.number
+                result.lastLineOffset = last.offset
+                result.lastLineLength = last.count
+                result.end = last.offset + last.count + 1
+            }
+            try batch.send(lines, into: &problems, visit)
         }
         try batch.finish(into: &problems, visit)
         problems.forEach(problem)
