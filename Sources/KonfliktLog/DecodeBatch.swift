@@ -82,7 +82,8 @@ struct LineBatch: Sendable {
 /// `prepare` runs on the decoding threads, once per event, in no particular order: whatever a visitor
 /// can work out from one event alone is best done there, and the visitor gets its result, in order.
 struct DecodePipeline<Prepared: Sendable> {
-    typealias Results = [Result<Prepared, LogError>?]
+    /// A batch's results, in the parts its workers made (see `DecodeJob`).
+    typealias Parts = [[Result<Prepared, LogError>]]
 
     let file: String
     /// The keys that open sealed bodies (nil: a sealed body is a problem).
@@ -96,7 +97,7 @@ struct DecodePipeline<Prepared: Sendable> {
     let direct: DirectPrepare<Prepared>?
     private var batch = LineBatch()
     /// The batch being decoded in the background: waits for it and gives its results.
-    private var inFlight: (() -> Results)?
+    private var inFlight: (() -> Parts)?
 
     init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false, lean: Bool = false,
          direct: DirectPrepare<Prepared>? = nil, prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
@@ -154,30 +155,32 @@ struct DecodePipeline<Prepared: Sendable> {
         }
     }
 
-    private static func deliver(_ results: consuming Results, into problems: inout [LogError],
+    /// Visits the results of a batch in line order: line `i` is element `i / n` of part `i % n` (of `n`
+    /// parts, see `DecodeJob`).
+    private static func deliver(_ parts: consuming Parts, into problems: inout [LogError],
                                 _ visit: (Prepared) throws -> Void) throws {
-        for index in results.indices {
-            switch results[index] {
-            case .success(let prepared)?: try visit(prepared)
-            case .failure(let error)?: problems.append(error)
-            case nil: break
+        let count = parts.reduce(0) { $0 + $1.count }
+        let stride = parts.count
+        for index in 0..<count {
+            switch parts[index % stride][index / stride] {
+            case .success(let prepared): try visit(prepared)
+            case .failure(let error): problems.append(error)
             }
-            results[index] = nil      // let each result go as soon as it is visited
         }
     }
 
     /// Starts decoding `input` in the background and returns the wait for its results (where that is
     /// not available, decodes it at once).
-    private func start(_ input: LineBatch) -> () -> Results {
+    private func start(_ input: LineBatch) -> () -> Parts {
         let file = file, keys = keys, checking = checkingHashes, lean = lean, prepare = prepare, direct = direct
         guard #available(macOS 15, *) else {
-            let results: Results = input.bytes.withUnsafeBytes { raw in
+            let results: [Result<Prepared, LogError>] = input.bytes.withUnsafeBytes { raw in
                 input.lines.indices.map { index in
                     input.decode(index, in: raw, file: file, keys: keys, checking: checking, lean: lean, direct: direct,
                                  prepare: prepare)
                 }
             }
-            return { results }
+            return { [results] }
         }
         let job = DecodeJob<Prepared>(count: input.lines.count)
         DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
@@ -187,42 +190,45 @@ struct DecodePipeline<Prepared: Sendable> {
     }
 }
 
-/// One batch decoded in the background: worker `w` of `DecodeBatch.workers` decodes lines w, w + workers,
-/// … on its own and stores its results under the lock.
+/// One batch decoded in the background: worker `w` of `n` (`DecodeBatch.workers`, at most one per line)
+/// decodes lines w, w + n, … on its own, into its own part of the results, which it hands over under
+/// the lock once: the results are made where they stay (no copy, no optional per line).
 @available(macOS 15, *)
 private final class DecodeJob<Prepared: Sendable>: Sendable {
     let group = DispatchGroup()
-    private let results: Mutex<[Result<Prepared, LogError>?]>
+    private let parts: Mutex<[[Result<Prepared, LogError>]]>
+    private let workers: Int
 
     init(count: Int) {
-        results = Mutex(Array(repeating: nil, count: count))
+        workers = max(1, min(DecodeBatch.workers, count))
+        parts = Mutex(Array(repeating: [], count: workers))
     }
 
     func run(_ input: LineBatch, file: String, keys: BodyKeys?, checking: Bool, lean: Bool,
              direct: DirectPrepare<Prepared>?, prepare: @Sendable (LocatedEvent) -> Prepared) {
         let count = input.lines.count
-        let workers = min(DecodeBatch.workers, count)
+        let workers = workers
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            var local: [(Int, Result<Prepared, LogError>)] = []
+            var local: [Result<Prepared, LogError>] = []
             local.reserveCapacity(count / workers + 1)
             input.bytes.withUnsafeBytes { raw in
                 var index = worker
                 while index < count {
-                    local.append((index, input.decode(index, in: raw, file: file, keys: keys, checking: checking,
-                                                      lean: lean, direct: direct, prepare: prepare)))
+                    local.append(input.decode(index, in: raw, file: file, keys: keys, checking: checking,
+                                              lean: lean, direct: direct, prepare: prepare))
                     index += workers
                 }
             }
-            results.withLock { results in for (index, result) in local { results[index] = result } }
+            parts.withLock { parts in parts[worker] = local }
         }
     }
 
-    /// Waits until `run` is done and hands out its results (once).
-    func wait() -> [Result<Prepared, LogError>?] {
+    /// Waits until `run` is done and hands out its parts (once).
+    func wait() -> [[Result<Prepared, LogError>]] {
         group.wait()
-        return results.withLock { results in
-            let taken = results
-            results = []
+        return parts.withLock { parts in
+            let taken = parts
+            parts = []
             return taken
         }
     }
