@@ -52,6 +52,7 @@ struct LineBatch: Sendable {
     /// Decodes line `index` (see `DecodeBatch.decode`) from `raw`, this batch's bytes, and prepares its event.
     /// With `direct` (only when `checking`), a line whose hash layout is intact, that is valid UTF-8 and
     /// clear, is first given to `direct`, which prepares it from its bytes, or gives nil for the usual path.
+    @inline(__always)       // into the workers' loop, where the generic metadata it needs is looked up once
     func decode<Prepared>(_ index: Int, in raw: UnsafeRawBufferPointer, file: String, keys: BodyKeys?, checking: Bool,
                           lean: Bool, direct: DirectPrepare<Prepared>?,
                           prepare: (LocatedEvent) -> Prepared) -> Result<Prepared, LogError> {
