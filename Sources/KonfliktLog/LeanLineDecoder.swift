@@ -514,10 +514,7 @@ extension FastLineDecoder {
     /// The answers (as `answers` reads them; a key given twice is rejected): what the fold keeps of them.
     private mutating func leanAnswers(_ line: inout LeanLine, tables: LeanLineTables) throws(Reject) {
         var seen: UInt64 = 0
-        var low: UInt64 = 0, high: UInt64 = 0
-        func keep(_ bit: Int) {
-            if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
-        }
+        var kept = KeptBits()
         // The other keys, to reject one given twice (on the stack; more than 32 of them: the usual path).
         try withUnsafeTemporaryAllocation(of: UnsafeRawBufferPointer.self, capacity: 32) {
             (others: UnsafeMutableBufferPointer<UnsafeRawBufferPointer>) throws(Reject) in
@@ -532,16 +529,27 @@ extension FastLineDecoder {
                     try reader.skipAnswer()
                     return
                 }
-                try reader.keptAnswer(slot: slot, seen: &seen, line: &line, tables: tables, keep: keep)
+                try reader.keptAnswer(slot: slot, seen: &seen, line: &line, tables: tables, kept: &kept)
             }
         }
-        line.answersLow = low
-        line.answersHigh = high
+        line.answersLow = kept.low
+        line.answersHigh = kept.high
+    }
+
+    /// The bits of the kept answers (0–63, 64–127). A value passed along, not a closure over two
+    /// variables: those would be boxed on the heap, retained and released around every kept answer.
+    fileprivate struct KeptBits {
+        var low: UInt64 = 0, high: UInt64 = 0
+
+        @inline(__always)
+        mutating func keep(_ bit: Int) {
+            if bit < 64 { low |= 1 << UInt64(bit) } else { high |= 1 << UInt64(bit - 64) }
+        }
     }
 
     /// The answer to the question in `slot` of `tables` (as `answer` reads it): what the fold keeps of it.
     private mutating func keptAnswer(slot: Int, seen: inout UInt64, line: inout LeanLine, tables: LeanLineTables,
-                                     keep: (Int) -> Void) throws(Reject) {
+                                     kept: inout KeptBits) throws(Reject) {
         guard seen & (1 << UInt64(slot)) == 0 else { throw Reject() }
         seen |= 1 << UInt64(slot)
         skipWhitespace()
@@ -566,13 +574,13 @@ extension FastLineDecoder {
             let values = tables.valueRanges[slot], visits = tables.visitRanges[slot]
             if !values.isEmpty || !visits.isEmpty {
                 guard !escaped, Self.isASCII(text) else { throw Reject() }
-                if let index = tables.values.find(text, in: values) { keep(tables.valueBits[index]) }
+                if let index = tables.values.find(text, in: values) { kept.keep(tables.valueBits[index]) }
                 if let index = tables.visits.find(text, in: visits) { line.visit = tables.visitRows[index] }
             }
         case UInt8(ascii: "t"), UInt8(ascii: "f"):
             if try bool() {
-                if tables.trueBits[slot] >= 0 { keep(tables.trueBits[slot]) }
-            } else if tables.falseBits[slot] >= 0 { keep(tables.falseBits[slot]) }
+                if tables.trueBits[slot] >= 0 { kept.keep(tables.trueBits[slot]) }
+            } else if tables.falseBits[slot] >= 0 { kept.keep(tables.falseBits[slot]) }
         case UInt8(ascii: "["):
             let values = tables.valueRanges[slot]
             try array { (reader: inout FastLineDecoder) throws(Reject) in
@@ -580,7 +588,7 @@ extension FastLineDecoder {
                     _ = try reader.string(keeping: false)
                 } else {
                     let text = try reader.plainString()
-                    if let index = tables.values.find(text, in: values) { keep(tables.valueBits[index]) }
+                    if let index = tables.values.find(text, in: values) { kept.keep(tables.valueBits[index]) }
                 }
             }
         default:
