@@ -75,6 +75,10 @@ struct ByteIDs: Sendable {
     private let bytes: [UInt8]
     /// Where each id ends in `bytes`.
     private let ends: [Int]
+    /// The positions of the ids shorter than 64 bytes, by length and then position, and where those of
+    /// each length start in it (`lengthStarts[n]..<lengthStarts[n + 1]`): a look-up compares only ids
+    /// of the text's length.
+    private let byLength: [Int], lengthStarts: [Int]
 
     init(_ ids: [[UInt8]]) {
         bytes = ids.flatMap { $0 }
@@ -84,14 +88,47 @@ struct ByteIDs: Sendable {
             ends.append(end)
         }
         self.ends = ends
+        var lengthStarts = [Int](repeating: 0, count: 65)
+        for id in ids where id.count < 64 { lengthStarts[id.count + 1] += 1 }
+        for length in 0..<64 { lengthStarts[length + 1] += lengthStarts[length] }
+        var next = lengthStarts
+        var byLength = [Int](repeating: 0, count: lengthStarts[64])
+        for (position, id) in ids.enumerated() where id.count < 64 {
+            byLength[next[id.count]] = position
+            next[id.count] += 1
+        }
+        self.byLength = byLength
+        self.lengthStarts = lengthStarts
     }
 
     var count: Int { ends.count }
 
-    /// The position of the first id equal to `text` (in `range` of the positions), if any.
+    /// The position of the first id equal to `text`, if any.
     @inline(__always)
-    func find(_ text: UnsafeRawBufferPointer, in range: Range<Int>? = nil) -> Int? {
-        let range = range ?? 0..<ends.count
+    func find(_ text: UnsafeRawBufferPointer) -> Int? {
+        let length = text.count
+        guard length < 64 else { return find(text, in: 0..<ends.count) }
+        return bytes.withUnsafeBytes { all in
+            ends.withUnsafeBufferPointer { ends in
+                byLength.withUnsafeBufferPointer { byLength in
+                    lengthStarts.withUnsafeBufferPointer { starts in
+                        for slot in starts[length]..<starts[length + 1] {
+                            let index = byLength[slot]
+                            let start = index == 0 ? 0 : ends[index - 1]
+                            if length == 0 || memcmp(all.baseAddress! + start, text.baseAddress!, length) == 0 {
+                                return index
+                            }
+                        }
+                        return nil
+                    }
+                }
+            }
+        }
+    }
+
+    /// The position of the first id equal to `text` in `range` of the positions, if any.
+    @inline(__always)
+    func find(_ text: UnsafeRawBufferPointer, in range: Range<Int>) -> Int? {
         guard !range.isEmpty else { return nil }
         return bytes.withUnsafeBytes { all in
             ends.withUnsafeBufferPointer { ends in
