@@ -156,16 +156,14 @@ struct DecodePipeline<Prepared: Sendable> {
         }
     }
 
-    /// Visits the results of a batch in line order: line `i` is in part `i % n` (of `n` parts, see
-    /// `DecodeJob`), whose results stand last line first, so that each is taken off its end (moved,
-    /// not copied).
+    /// Visits the results of a batch in line order: line `i` is element `i / n` of part `i % n` (of `n`
+    /// parts, see `DecodeJob`).
     private static func deliver(_ parts: consuming Parts, into problems: inout [LogError],
                                 _ visit: (Prepared) throws -> Void) throws {
         let count = parts.reduce(0) { $0 + $1.count }
         let stride = parts.count
         for index in 0..<count {
-            guard let result = parts[index % stride].popLast() else { break }
-            switch consume result {
+            switch parts[index % stride][index / stride] {
             case .success(let prepared): try visit(prepared)
             case .failure(let error): problems.append(error)
             }
@@ -183,7 +181,7 @@ struct DecodePipeline<Prepared: Sendable> {
                                  prepare: prepare)
                 }
             }
-            return { [results.reversed()] }
+            return { [results] }
         }
         let job = DecodeJob<Prepared>(count: input.lines.count)
         DispatchQueue.global(qos: .userInitiated).async(group: job.group) {
@@ -194,8 +192,8 @@ struct DecodePipeline<Prepared: Sendable> {
 }
 
 /// One batch decoded in the background: worker `w` of `n` (`DecodeBatch.workers`, at most one per line)
-/// decodes lines …, w + n, w on its own (last first), into its own part of the results, which it hands
-/// over under the lock once: the results are made where they stay (no copy, no optional per line).
+/// decodes lines w, w + n, … on its own, into its own part of the results, which it hands over under
+/// the lock once: the results are made where they stay (no copy, no optional per line).
 @available(macOS 15, *)
 private final class DecodeJob<Prepared: Sendable>: Sendable {
     let group = DispatchGroup()
@@ -215,12 +213,11 @@ private final class DecodeJob<Prepared: Sendable>: Sendable {
             var local: [Result<Prepared, LogError>] = []
             local.reserveCapacity(count / workers + 1)
             input.bytes.withUnsafeBytes { raw in
-                guard worker < count else { return }
-                var index = worker + (count - 1 - worker) / workers * workers
-                while index >= worker {
+                var index = worker
+                while index < count {
                     local.append(input.decode(index, in: raw, file: file, keys: keys, checking: checking,
                                               lean: lean, direct: direct, prepare: prepare))
-                    index -= workers
+                    index += workers
                 }
             }
             parts.withLock { parts in parts[worker] = local }
