@@ -75,6 +75,16 @@ public struct CaseIndex: Sendable {
     /// A part of the saved index that was needed could not be read: the update rebuilds.
     var lost = false
 
+    /// While the index is built from scratch: its records, written out as they are folded instead of
+    /// kept in `records` (`RecordSpill`), and the corrections and follow-ups in the order read, applied
+    /// when the records are read back to be saved (`writeSpilled`).
+    var spill: RecordSpill?
+    var waiting = ChunkedList<Waiting>()
+    /// The outcomes of the waiting corrections.
+    var outcomes = ChunkedList<FoldStep.Outcome>()
+    /// Writing the spill failed: the index must be built again without one.
+    var spillFailed = false
+
     var stringIndex: [String: Int32] = [:]
     var positions = PositionTable()
     var positionsBuilt = true
@@ -145,9 +155,13 @@ public struct CaseIndex: Sendable {
                 tracked: 0, closed: 0, statuses: StatusCodes(), answers: AnswerBits(), corrections: 0, followups: 0)
             Self.apply(outcome, to: &record)
             if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
-            let number = Int32(records.count)
+            if spill != nil {
+                positions.append(step.id)
+                do { try spill?.append(record) } catch { spillFailed = true }
+                return
+            }
             records.append(record)
-            positions.insert(number, records: records)
+            if positionsBuilt { positions.append(step.id) }
             for waiting in pending.removeValue(forKey: step.id) ?? [] {
                 if waiting.kind == 1 {
                     // A follow-up's entry holds all of its step: nothing to read again.
@@ -170,43 +184,87 @@ public struct CaseIndex: Sendable {
                     file: waiting.place.file, directory: directory, keys: keys)
             }
         case .correction(let screening, let outcome):
-            guard readAllOrLose() else { return }
-            let time = EventTime(millis: step.millis, id: step.id)
-            let entry = HistoryEntry(kind: 0, action: -1, status: 0, place: place, time: time)
-            guard let position = position(of: screening) else {
-                pending[screening, default: []].append(entry)
-                return
-            }
-            var record = records[Int(position)]
-            let inForce = history[screening]?.filter { $0.kind == 0 }.map(\.time).max()
-            history[screening, default: []].append(entry)
-            record.corrections += 1
-            if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
-            if CaseRules.correctionTakesOver(time, over: inForce) {
-                record.correctedAt = time.millis
-                Self.apply(outcome, to: &record)
-            }
-            records[Int(position)] = record
+            let entry = HistoryEntry(kind: 0, action: -1, status: 0, place: place,
+                                     time: EventTime(millis: step.millis, id: step.id))
+            change(screening, entry, .correction(outcome))
         case .followup(let screening, let day, let action, let status, let closes):
-            guard readAllOrLose() else { return }
-            let time = EventTime(day: day, millis: step.millis, id: step.id)
-            let entry = HistoryEntry(kind: 1, action: action, status: status, place: place, time: time)
-            guard let position = position(of: screening) else {
-                pending[screening, default: []].append(entry)
-                return
-            }
-            var record = records[Int(position)]
-            let inForce = history[screening]?.filter { $0.kind == 1 && $0.action == entry.action }.map(\.time).max()
-            history[screening, default: []].append(entry)
-            record.followups += 1
-            if entry.action >= 0, CaseRules.followupTakesOver(time, over: inForce) {
-                let mask: UInt64 = 1 << UInt64(entry.action)
-                record.statuses.set(status, bit: Int(action))
-                if closes { record.closed |= mask } else { record.closed &= ~mask }
-            }
-            records[Int(position)] = record
+            let entry = HistoryEntry(kind: 1, action: action, status: status, place: place,
+                                     time: EventTime(day: day, millis: step.millis, id: step.id))
+            change(screening, entry, .followup(closes: closes))
         case .none:
             break
+        }
+    }
+
+    /// What a correction or a follow-up does to its screening's record (see `take`).
+    enum Change: Sendable {
+        case correction(FoldStep.Outcome)
+        case followup(closes: Bool)
+    }
+
+    /// A correction or follow-up read while the index is built with a spill, applied when the records
+    /// are read back.
+    struct Waiting: Sendable {
+        var screening: UUID
+        var entry: HistoryEntry
+        /// A correction's outcome's place in `outcomes`; -1 for a follow-up, which closes its action
+        /// when `closes`.
+        var outcome: Int32
+        var closes: Bool
+    }
+
+    /// The change a waiting entry makes.
+    func change(_ waiting: Waiting) -> Change {
+        waiting.outcome >= 0 ? .correction(outcomes[Int(waiting.outcome)]) : .followup(closes: waiting.closes)
+    }
+
+    /// Folds the correction or follow-up `entry` of `screening`: applied to the record now, or (while
+    /// spilling) when the records are read back; kept as an orphan while the screening is not read.
+    private mutating func change(_ screening: UUID, _ entry: HistoryEntry, _ change: Change) {
+        if spill != nil {
+            var outcome: Int32 = -1, closes = false
+            switch change {
+            case .correction(let made):
+                outcome = Int32(outcomes.count)
+                outcomes.append(made)
+            case .followup(let closing):
+                closes = closing
+            }
+            waiting.append(Waiting(screening: screening, entry: entry, outcome: outcome, closes: closes))
+            return
+        }
+        guard readAllOrLose() else { return }
+        guard let position = position(of: screening) else {
+            pending[screening, default: []].append(entry)
+            return
+        }
+        Self.take(entry, change, into: &records[Int(position)], history: &history[screening, default: []])
+    }
+
+    /// Applies a correction or follow-up to its screening's record by `CaseRules`, given the
+    /// screening's history before it (to which it is added): the latest correction's answers and
+    /// decision are in force, and per action the latest follow-up's status, which may close it.
+    static func take(_ entry: HistoryEntry, _ change: Change, into record: inout CaseRecord,
+                     history: inout [HistoryEntry]) {
+        switch change {
+        case .correction(let outcome):
+            let inForce = history.lazy.filter { $0.kind == 0 }.map(\.time).max()
+            history.append(entry)
+            record.corrections += 1
+            if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
+            if CaseRules.correctionTakesOver(entry.time, over: inForce) {
+                record.correctedAt = entry.time.millis
+                apply(outcome, to: &record)
+            }
+        case .followup(let closes):
+            let inForce = history.lazy.filter { $0.kind == 1 && $0.action == entry.action }.map(\.time).max()
+            history.append(entry)
+            record.followups += 1
+            if entry.action >= 0, CaseRules.followupTakesOver(entry.time, over: inForce) {
+                let mask: UInt64 = 1 << UInt64(entry.action)
+                record.statuses.set(entry.status, bit: Int(entry.action))
+                if closes { record.closed |= mask } else { record.closed &= ~mask }
+            }
         }
     }
 
@@ -284,10 +342,10 @@ public struct CaseIndex: Sendable {
         }
         if !positionsBuilt {
             positions = PositionTable(capacity: records.count)
-            for index in records.indices { positions.insert(Int32(index), records: records) }
+            for record in records { positions.append(record.id) }
             positionsBuilt = true
         }
-        return positions.find(id, in: records)
+        return positions.find(id)
     }
 
     func fileName(_ number: Int32) -> String? {
@@ -313,19 +371,22 @@ public struct CaseIndex: Sendable {
     /// and rebuilds from scratch when a file is shorter, rewritten or gone. `progress` gets the share
     /// of bytes read (0–1) and returns false to stop; then `CancellationError` is thrown, and (as after
     /// any error) the index must not be used or saved.
-    public mutating func update(directory: DataDirectory, keys: BodyKeys? = nil,
+    ///
+    /// With `spill`, an index that is built from scratch writes its records out as it folds them
+    /// (`RecordSpill`): then `isSpilled`, and it must be written and read back (`CaseStore` does).
+    public mutating func update(directory: DataDirectory, keys: BodyKeys? = nil, spill place: SpillPlace? = nil,
                                 progress: (Double) -> Bool = { _ in true }) throws -> UpdateReport {
-        var report = try updateOnce(directory: directory, keys: keys, progress: progress)
+        var report = try updateOnce(directory: directory, keys: keys, spill: place, progress: progress)
         if lost {
             // The part of the saved index the new events needed could not be read: from scratch.
             reset()
-            report = try updateOnce(directory: directory, keys: keys, progress: progress)
+            report = try updateOnce(directory: directory, keys: keys, spill: place, progress: progress)
             report.rebuiltBecause = report.rebuiltBecause ?? "det gemte sagsindeks ikke kunne læses"
         }
         return report
     }
 
-    private mutating func updateOnce(directory: DataDirectory, keys: BodyKeys?,
+    private mutating func updateOnce(directory: DataDirectory, keys: BodyKeys?, spill place: SpillPlace?,
                                      progress: (Double) -> Bool) throws -> UpdateReport {
         let names = try directory.logFiles()
         var sizes: [String: Int64] = [:]
@@ -345,6 +406,10 @@ public struct CaseIndex: Sendable {
         // Changed in place (a copy would double the memory of a big index): after an error or a
         // cancellation the index is half brought up to date, and callers drop it without saving.
         if reason != nil { reset() }
+        // Built from scratch: the records go to a spill, when one can be made (else they are kept).
+        if let place, spill == nil, records.isEmpty, partial == nil, history.isEmpty, pending.isEmpty, duplicates.isEmpty {
+            spill = try? RecordSpill(directory: place.directory, sealed: place.sealed)
+        }
         var total: Int64 = 0
         for (name, size) in sizes {
             let known = fileNumbers[name].map { files[Int($0)].end } ?? 0

@@ -26,12 +26,14 @@ public enum IndexScope: Sendable {
     case tallies
 }
 
-/// The case index's file (format 10): a prefix, a table of sections, and the sections, each checked
+/// The case index's file (format 11): a prefix, a table of sections, and the sections, each checked
 /// on its own, so that a reader reads only the sections it needs.
 ///
 /// - prefix: the magic line, the format version (UInt32) and the mode byte (clear or sealed);
 /// - a generation: 16 random bytes, new at every save;
-/// - the section count (UInt32) and each section's stored length (UInt64);
+/// - the section count (UInt32) and each section's offset and stored length (UInt64 each), in
+///   `Section` order (the sections themselves may lie in any order: an index built from scratch writes
+///   its biggest section, `rest`, while it reads the records back, before it knows the others);
 /// - the sections: `head` (schema signature, trust, CPR secret, files, strings, orphans, problems,
 ///   counts), `open` (the records of flagged cases with an open action, with their positions),
 ///   `flagged` (the other records of cases flagged at some point, with their positions), `rest` (the
@@ -44,13 +46,18 @@ public enum IndexScope: Sendable {
 ///   with how many records share each, and how many records are of other forms, so the export reads
 ///   no record).
 ///
-/// In clear, a section is followed by the SHA-256 of the prefix, the generation, its number and its
-/// bytes. Sealed, it is one ChaCha20-Poly1305 box with the prefix, the generation and its number as
-/// associated data. Either way a section of another save, another number or a flipped byte is not
-/// trusted, and the index is rebuilt from the log.
+/// Each section is stored in parts of at most `partSize` bytes (so no section is ever sealed or held
+/// whole while it is written), each part its stored length (UInt32) and its stored bytes. In clear, a
+/// part is its bytes and the SHA-256 of what it is bound to and its bytes. Sealed, it is one
+/// ChaCha20-Poly1305 box with what it is bound to as associated data. A part is bound to the prefix,
+/// the generation, its section's number, its own number and whether it is the section's last, so a
+/// part of another save, section or place, a section cut short or a flipped byte is not trusted, and
+/// the index is rebuilt from the log.
 enum IndexFormat {
-    static let version: UInt32 = 10
+    static let version: UInt32 = 11
     static let magic = Array("KONFLIKT-CASE-INDEX\n".utf8)
+    /// The largest part of a section, before it is sealed or checksummed.
+    static let partSize = 1 << 20
 
     enum Mode: UInt8 { case clear = 0, sealed = 1 }
 
@@ -64,16 +71,22 @@ enum IndexFormat {
         return out.data
     }
 
-    /// What a section is bound to: the prefix, the save's generation and the section's number.
-    static func binding(_ mode: Mode, generation: [UInt8], section: Section) -> [UInt8] {
+    /// How long the prefix, the generation and the section table are.
+    static var headerLength: Int { prefix(.clear).count + 16 + 4 + Section.allCases.count * 16 }
+
+    /// What a part is bound to: the prefix, the save's generation, the section's number, the part's
+    /// number and whether it is the section's last.
+    static func binding(_ mode: Mode, generation: [UInt8], section: Section, part: Int, last: Bool) -> [UInt8] {
         var out = BinaryWriter()
         out.bytes(prefix(mode))
         out.bytes(generation)
         out.uint32(UInt32(section.rawValue))
+        out.uint32(UInt32(truncatingIfNeeded: part))
+        out.bytes([last ? 1 : 0])
         return out.data
     }
 
-    /// A clear section's trailer: the SHA-256 of what it is bound to and its bytes.
+    /// A clear part's trailer: the SHA-256 of what it is bound to and its bytes.
     static func checksum(_ bound: [UInt8], _ body: some DataProtocol) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: bound)
@@ -81,32 +94,154 @@ enum IndexFormat {
         return Array(hasher.finalize())
     }
 
-    /// The bytes of a whole index file with `sections` (in `Section` order), written straight into
-    /// one buffer (at a million events the index holds tens of megabytes).
-    static func file(_ sections: [[UInt8]], key: SymmetricKey?) throws -> Data {
-        let mode: Mode = key == nil ? .clear : .sealed
-        let generation = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
-        // A sealed section is its nonce, its bytes and its tag; a clear one its bytes and their SHA-256.
-        let lengths = sections.map { key == nil ? $0.count + 32 : 12 + $0.count + 16 }
-        var head = BinaryWriter()
-        head.bytes(prefix(mode))
-        head.bytes(generation)
-        head.uint32(UInt32(sections.count))
-        for length in lengths { head.uint64(UInt64(length)) }
-        var out = Data(capacity: head.data.count + lengths.reduce(0, +))
-        out.append(contentsOf: head.data)
-        for (number, body) in sections.enumerated() {
-            guard let section = Section(rawValue: number) else { continue }
-            let bound = binding(mode, generation: generation, section: section)
-            if let key {
-                out.append(try ChaChaPoly.seal(body, using: key, authenticating: bound).combined)
-            } else {
-                out.append(contentsOf: body)
-                out.append(contentsOf: checksum(bound, body))
+    /// Writes an index file section by section, each in parts, to `sink`; the section table is filled
+    /// in when the file is finished.
+    struct Writer {
+        let sink: IndexSink
+        let mode: Mode
+        let generation: [UInt8]
+        /// The key that seals each part, nil for a clear index.
+        private let key: SymmetricKey?
+        private var places: [(offset: UInt64, length: UInt64)?] = Array(repeating: nil, count: Section.allCases.count)
+        /// The section being written, where it starts, its next part's number and its bytes not yet written.
+        private var current: (section: Section, start: UInt64, part: Int)?
+        private var pending: [UInt8] = []
+        /// The largest part (`IndexFormat.partSize`; smaller in tests).
+        let partSize: Int
+
+        init(sink: IndexSink, key: SymmetricKey?, partSize: Int = IndexFormat.partSize) throws {
+            self.sink = sink
+            self.key = key
+            self.partSize = max(1, partSize)
+            mode = key == nil ? .clear : .sealed
+            generation = SymmetricKey(size: .bits128).withUnsafeBytes { Array($0) }
+            var head = BinaryWriter()
+            head.bytes(prefix(mode))
+            head.bytes(generation)
+            head.uint32(UInt32(Section.allCases.count))
+            head.bytes(Array(repeating: 0, count: Section.allCases.count * 16))
+            try sink.write(head.data)
+        }
+
+        /// Writes all of `section` at once, from its `pieces`.
+        mutating func write(_ section: Section, _ pieces: [UInt8]...) throws {
+            try write(section, pieces)
+        }
+
+        /// Writes all of `section` at once, from its `pieces`.
+        mutating func write(_ section: Section, _ pieces: [[UInt8]]) throws {
+            try begin(section)
+            for piece in pieces { try append(piece) }
+            try end()
+        }
+
+        /// Starts `section`: what `append` gets is its bytes until `end`.
+        mutating func begin(_ section: Section) throws {
+            guard current == nil, places[section.rawValue] == nil else { throw CocoaError(.fileWriteUnknown) }
+            current = (section, sink.count, 0)
+        }
+
+        /// Bytes of the section begun: a part is written each time `partSize` bytes are waiting and
+        /// more come.
+        mutating func append(_ bytes: [UInt8]) throws {
+            var start = 0
+            while start < bytes.count {
+                if pending.count == partSize {
+                    try writePart(pending, last: false)
+                    pending.removeAll(keepingCapacity: true)
+                }
+                let take = min(partSize - pending.count, bytes.count - start)
+                pending.append(contentsOf: bytes[start ..< start + take])
+                start += take
             }
         }
-        guard out.count == head.data.count + lengths.reduce(0, +) else { throw CocoaError(.fileWriteUnknown) }
-        return out
+
+        /// Ends the section begun.
+        mutating func end() throws {
+            guard let (section, start, _) = current else { throw CocoaError(.fileWriteUnknown) }
+            try writePart(pending, last: true)
+            pending = []
+            places[section.rawValue] = (start, sink.count - start)
+            current = nil
+        }
+
+        private mutating func writePart(_ body: [UInt8], last: Bool) throws {
+            guard let (section, start, part) = current else { throw CocoaError(.fileWriteUnknown) }
+            let bound = binding(mode, generation: generation, section: section, part: part, last: last)
+            let stored: [UInt8]
+            if let key {
+                stored = Array(try ChaChaPoly.seal(body, using: key, authenticating: bound).combined)
+            } else {
+                stored = body + checksum(bound, body)
+            }
+            var length = BinaryWriter()
+            length.uint32(UInt32(stored.count))
+            try sink.write(length.data)
+            try sink.write(stored)
+            current = (section, start, part + 1)
+        }
+
+        /// Fills in the section table; every section must have been written.
+        func finish() throws {
+            var table = BinaryWriter()
+            for place in places {
+                guard let place else { throw CocoaError(.fileWriteUnknown) }
+                table.uint64(place.offset)
+                table.uint64(place.length)
+            }
+            try sink.patch(table.data, at: UInt64(prefix(mode).count + 16 + 4))
+        }
+    }
+}
+
+/// Where an index file is written: memory, or a file descriptor (an index built from scratch at a
+/// million events is written while its records are read back, never held whole).
+final class IndexSink {
+    private let fd: Int32
+    /// The file's path, for messages.
+    private let path: String
+    private(set) var data: [UInt8] = []
+    private(set) var count: UInt64 = 0
+
+    /// Bytes in memory.
+    init() {
+        fd = -1
+        path = ""
+    }
+
+    /// The open file `fd` at `path` (written from its start; not closed here).
+    init(fd: Int32, path: String) {
+        self.fd = fd
+        self.path = path
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        if fd < 0 {
+            data += bytes
+        } else {
+            try bytes.withUnsafeBytes { try write($0, at: count) }
+        }
+        count += UInt64(bytes.count)
+    }
+
+    /// Writes `bytes` at `offset`, over what was written there.
+    func patch(_ bytes: [UInt8], at offset: UInt64) throws {
+        guard offset + UInt64(bytes.count) <= count else { throw CocoaError(.fileWriteUnknown) }
+        if fd < 0 {
+            data.replaceSubrange(Int(offset) ..< Int(offset) + bytes.count, with: bytes)
+        } else {
+            try bytes.withUnsafeBytes { try write($0, at: offset) }
+        }
+    }
+
+    private func write(_ raw: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        var done = 0
+        while done < raw.count, let base = raw.baseAddress {
+            let n = pwrite(fd, base + done, raw.count - done, off_t(offset) + off_t(done))
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { throw LogError.writeFailed(path: path, errno: n < 0 ? errno : EIO) }
+            done += n
+        }
     }
 }
 
@@ -137,16 +272,15 @@ final class IndexSource: Sendable {
         self.mode = mode
         generation = Array(bytes[prefixLength ..< prefixLength + 16])
         let count = bytes[fixed - 4 ..< fixed].reversed().reduce(0) { $0 << 8 | Int($1) }
-        guard count == IndexFormat.Section.allCases.count, let table = read(Int64(fixed), count * 8) else { return nil }
-        var offset = Int64(fixed + count * 8)
+        guard count == IndexFormat.Section.allCases.count, let table = read(Int64(fixed), count * 16) else { return nil }
+        let header = UInt64(fixed + count * 16)
+        let pairs = BinaryReader.read(table) { input in (0..<count).compactMap { _ in input.uint64().flatMap { offset in input.uint64().map { (offset, $0) } } } }
         var places: [(offset: Int64, length: Int)] = []
-        let lengths = BinaryReader.read(table) { input in (0..<count).compactMap { _ in input.uint64() } }
-        for length in lengths {
-            guard length <= UInt64(size), offset + Int64(length) <= size else { return nil }
-            places.append((offset, Int(length)))
-            offset += Int64(length)
+        for (offset, length) in pairs {
+            guard offset >= header, length <= UInt64(size), offset <= UInt64(size) - length else { return nil }
+            places.append((Int64(offset), Int(length)))
         }
-        guard places.count == count, offset == size else { return nil }
+        guard places.count == count else { return nil }
         self.places = places
     }
 
@@ -178,20 +312,36 @@ final class IndexSource: Sendable {
         }, size: Int64(data.count), key: key, close: {})
     }
 
-    /// The bytes of `section`, checked (clear) or opened (sealed); nil when they are not to be trusted.
+    /// The bytes of `section`, each part checked (clear) or opened (sealed); nil when they are not to be
+    /// trusted.
     func section(_ section: IndexFormat.Section) -> Data? {
         let place = places[section.rawValue]
         guard let stored = read(place.offset, place.length) else { return nil }
-        let bound = IndexFormat.binding(mode, generation: generation, section: section)
-        if let keyBytes {
-            let key = SymmetricKey(data: keyBytes)
-            guard let box = try? ChaChaPoly.SealedBox(combined: stored) else { return nil }
-            return try? ChaChaPoly.open(box, using: key, authenticating: bound)
+        let key = keyBytes.map { SymmetricKey(data: $0) }
+        var body = Data()
+        var at = stored.startIndex, part = 0
+        while true {
+            guard stored.endIndex - at >= 4 else { return nil }
+            let length = stored[at ..< at + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
+            at += 4
+            guard length <= stored.endIndex - at else { return nil }
+            let piece = stored[at ..< at + length]
+            at += length
+            let last = at == stored.endIndex
+            let bound = IndexFormat.binding(mode, generation: generation, section: section, part: part, last: last)
+            if let key {
+                guard let box = try? ChaChaPoly.SealedBox(combined: piece),
+                      let opened = try? ChaChaPoly.open(box, using: key, authenticating: bound) else { return nil }
+                body.append(opened)
+            } else {
+                guard piece.count >= 32 else { return nil }
+                let bytes = piece.prefix(piece.count - 32)
+                guard IndexFormat.checksum(bound, bytes).elementsEqual(piece.suffix(32)) else { return nil }
+                body.append(bytes)
+            }
+            if last { return body }
+            part += 1
         }
-        guard stored.count >= 32 else { return nil }
-        let body = stored.prefix(stored.count - 32)
-        guard IndexFormat.checksum(bound, body).elementsEqual(stored.suffix(32)) else { return nil }
-        return body
     }
 }
 
@@ -230,53 +380,60 @@ extension CaseIndex {
     /// (a folder without a team key, whose log is in clear too), each is followed by its SHA-256 so
     /// that damage is found. An index read only in part must be completed first (`readAll`).
     public func encoded(sealedWith key: SymmetricKey? = nil) throws -> Data {
-        guard partial == nil else { throw CocoaError(.fileReadUnknown) }
+        let sink = IndexSink()
+        try write(to: sink, key: key)
+        return Data(sink.data)
+    }
+
+    /// Writes the index to `sink` (see `IndexFormat`, and `encoded`).
+    func write(to sink: IndexSink, key: SymmetricKey?) throws {
+        guard partial == nil, spill == nil else { throw CocoaError(.fileReadUnknown) }
         // The records' three sections on one core, the other sections on the other: at a million events
         // each half takes about half a second, and nothing else runs while a rebuilt index is saved.
-        let sections = Mutex<[[UInt8]]>(Array(repeating: [], count: IndexFormat.Section.allCases.count))
+        let sections = Mutex<[[[UInt8]]]>(Array(repeating: [], count: IndexFormat.Section.allCases.count))
         DispatchQueue.concurrentPerform(iterations: 2) { half in
             let made = half == 0 ? encodedRecords() : encodedRest()
             sections.withLock { all in for (section, bytes) in made { all[section.rawValue] = bytes } }
         }
-        return try IndexFormat.file(sections.withLock { $0 }, key: key)
+        var writer = try IndexFormat.Writer(sink: sink, key: key)
+        for (number, bytes) in sections.withLock({ $0 }).enumerated() {
+            guard let section = IndexFormat.Section(rawValue: number) else { continue }
+            try writer.write(section, bytes)
+        }
+        try writer.finish()
     }
 
     /// The `open`, `flagged` and `rest` sections: each record goes to one of them (open flagged cases,
     /// other cases flagged at some point, both with their positions in the reading order, and the rest).
-    private func encodedRecords() -> [(IndexFormat.Section, [UInt8])] {
-        var openPositions: [Int32] = [], flaggedPositions: [Int32] = []
-        for (position, record) in records.enumerated() where record.wasFlagged {
-            if Self.isOpenFlagged(record) { openPositions.append(Int32(position)) } else { flaggedPositions.append(Int32(position)) }
+    private func encodedRecords() -> [(IndexFormat.Section, [[UInt8]])] {
+        var split = RecordSplit()
+        var rest = BinaryWriter()
+        rest.reserve(records.count * 64)
+        for (position, record) in records.enumerated() where !split.add(record, at: Int32(position)) {
+            Self.encode(record, to: &rest)
         }
-        func positioned(_ positions: [Int32]) -> BinaryWriter {
-            var out = BinaryWriter()
-            out.reserve(positions.count * 72 + 16)
-            out.varint(UInt64(positions.count))
-            var previous: Int32 = -1
-            for position in positions {
-                out.varint(UInt64(position - previous))
-                previous = position
-            }
-            return out
-        }
-        var open = positioned(openPositions), flagged = positioned(flaggedPositions), rest = BinaryWriter()
-        let restCount = records.count - openPositions.count - flaggedPositions.count
-        rest.reserve(restCount * 64 + 16)
-        rest.varint(UInt64(restCount))
-        for record in records {
-            if !record.wasFlagged {
-                Self.encode(record, to: &rest)
-            } else if Self.isOpenFlagged(record) {
-                Self.encode(record, to: &open)
-            } else {
-                Self.encode(record, to: &flagged)
-            }
-        }
-        return [(.open, open.data), (.flagged, flagged.data), (.rest, rest.data)]
+        return [(.open, split.open.pieces), (.flagged, split.flagged.pieces), (.rest, [rest.data])]
     }
 
     /// The sections other than the records'.
-    private func encodedRest() -> [(IndexFormat.Section, [UInt8])] {
+    private func encodedRest() -> [(IndexFormat.Section, [[UInt8]])] {
+        var history = BinaryWriter()
+        history.reserve(self.history.count * 64)
+        Self.encode(self.history, to: &history)
+        var cprs = CPRTable(), tallies = TallyCounter()
+        for record in records {
+            cprs.add(record)
+            tallies.add(record)
+        }
+        var cprBytes: [UInt8] = []
+        cprs.write { cprBytes += $0 }
+        return [(.head, [encodedHead(recordCount: records.count)]), (.history, [history.data]),
+                (.ids, [Self.encodedIDs(records.lazy.map(\.id), count: records.count)]),
+                (.cprs, [cprBytes]), (.tallies, [tallies.encoded()])]
+    }
+
+    /// The `head` section of an index of `recordCount` records.
+    func encodedHead(recordCount: Int) -> [UInt8] {
         var head = BinaryWriter()
         head.string(schema.signature)
         head.string(trust)
@@ -294,7 +451,7 @@ extension CaseIndex {
         }
         head.varint(UInt64(strings.count))
         for text in strings { head.string(text) }
-        head.varint(UInt64(records.count))
+        head.varint(UInt64(recordCount))
         Self.encode(pending, to: &head)
         head.varint(UInt64(duplicates.count))
         for place in duplicates { head.place(place) }
@@ -302,24 +459,56 @@ extension CaseIndex {
         for problem in problems { head.string(problem) }
         head.varint(UInt64(unapproved))
         head.varint(UInt64(erased))
-        var history = BinaryWriter()
-        history.reserve(self.history.count * 64)
-        Self.encode(self.history, to: &history)
-        var ids = BinaryWriter()
-        ids.reserve(records.count * 4)
-        var prefixes = records.map { Self.idPrefix($0.id) }
+        return head.data
+    }
+
+    /// The `ids` section: the sorted first 4 bytes of `ids`.
+    static func encodedIDs(_ ids: some Sequence<UUID>, count: Int) -> [UInt8] {
+        var prefixes: [UInt32] = []
+        prefixes.reserveCapacity(count)
+        for id in ids { prefixes.append(idPrefix(id)) }
         prefixes.sort()
-        for id in prefixes { ids.uint32(id) }
-        var cprs = BinaryWriter()
-        // Lazily, so the records are not copied to be filtered (a million records are 170 MB).
-        var visits = Array(records.lazy.filter { $0.cprKey != 0 }.map { CPRVisit(key: $0.cprKey, visit: $0.visit) })
-        visits.sort()
-        cprs.reserve(visits.count * 9)
-        for entry in visits {
-            cprs.uint64(entry.key)
-            cprs.bytes([UInt8(bitPattern: entry.visit)])
+        var out = BinaryWriter()
+        out.reserve(count * 4)
+        for prefix in prefixes { out.uint32(prefix) }
+        return out.data
+    }
+
+    /// Records sorted into the `open` and `flagged` sections as they come, in reading order.
+    struct RecordSplit {
+        /// One section's records: their positions in the reading order, and the records encoded.
+        struct Part {
+            var positions: [Int32] = []
+            var records = BinaryWriter()
+
+            /// The section, in two pieces: the count and each position as the step from the one before,
+            /// then the records.
+            var pieces: [[UInt8]] {
+                var out = BinaryWriter()
+                out.reserve(positions.count * 3 + 8)
+                out.varint(UInt64(positions.count))
+                var previous: Int32 = -1
+                for position in positions {
+                    out.varint(UInt64(position - previous))
+                    previous = position
+                }
+                return [out.data, records.data]
+            }
         }
-        return [(.head, head.data), (.history, history.data), (.ids, ids.data), (.cprs, cprs.data), (.tallies, encodedTallies())]
+        var open = Part(), flagged = Part()
+
+        /// Adds `record` (at `position`) to its section; false when it belongs in `rest`.
+        mutating func add(_ record: CaseRecord, at position: Int32) -> Bool {
+            guard record.wasFlagged else { return false }
+            if CaseIndex.isOpenFlagged(record) {
+                open.positions.append(position)
+                CaseIndex.encode(record, to: &open.records)
+            } else {
+                flagged.positions.append(position)
+                CaseIndex.encode(record, to: &flagged.records)
+            }
+            return true
+        }
     }
 
     /// Whether `record` belongs in the `open` section: flagged, with an open action (the lead's list).
@@ -331,7 +520,7 @@ extension CaseIndex {
         return [u.0, u.1, u.2, u.3].reduce(0) { $0 << 8 | UInt32($1) }
     }
 
-    private static func encode(_ record: CaseRecord, to out: inout BinaryWriter) {
+    static func encode(_ record: CaseRecord, to out: inout BinaryWriter) {
         out.uuid(record.id)
         out.place(record.place)
         out.varint(UInt64(record.device))
@@ -377,18 +566,21 @@ extension CaseIndex {
 
     private static func encode(_ table: [UUID: [HistoryEntry]], to out: inout BinaryWriter) {
         out.varint(UInt64(table.count))
-        for (id, list) in table {          // order does not matter to the reader
-            out.uuid(id)
-            out.varint(UInt64(list.count))
-            for entry in list {
-                out.varint(UInt64(entry.kind))
-                out.signed(Int64(entry.action))
-                out.varint(UInt64(entry.status))
-                out.place(entry.place)
-                out.signed(Int64(entry.time.day))
-                out.signed(entry.time.millis)
-                out.uuid(entry.time.id)
-            }
+        for (id, list) in table { encode(id, list, to: &out) }          // order does not matter to the reader
+    }
+
+    /// One screening's entries of a history or orphan table.
+    static func encode(_ id: UUID, _ list: [HistoryEntry], to out: inout BinaryWriter) {
+        out.uuid(id)
+        out.varint(UInt64(list.count))
+        for entry in list {
+            out.varint(UInt64(entry.kind))
+            out.signed(Int64(entry.action))
+            out.varint(UInt64(entry.status))
+            out.place(entry.place)
+            out.signed(Int64(entry.time.day))
+            out.signed(entry.time.millis)
+            out.uuid(entry.time.id)
         }
     }
 
@@ -577,11 +769,11 @@ extension CaseIndex {
         if partial.restUnread {
             let loaded = records
             guard let bytes = partial.source.section(.rest), let merged = BinaryReader.read(bytes, { input -> [CaseRecord]? in
+                // The section is the other records, one after the other, up to its end.
                 let savedCount = partial.savedPositions.count
-                guard let count = input.count(), count + savedCount == partial.totalRecords,
-                      savedCount <= loaded.count else { return nil }
+                guard savedCount <= loaded.count, savedCount <= partial.totalRecords else { return nil }
                 var merged: [CaseRecord] = []
-                merged.reserveCapacity(loaded.count + count)
+                merged.reserveCapacity(loaded.count + partial.totalRecords - savedCount)
                 var saved = 0
                 for position in 0..<Int32(partial.totalRecords) {
                     if saved < savedCount, partial.savedPositions[saved] == position {
@@ -654,12 +846,41 @@ extension CaseIndex {
     }
 }
 
-/// An entry of the CPR table: a screening's keyed CPR hash and its visit.
-struct CPRVisit: Comparable {
-    var key: UInt64
-    var visit: Int8
+/// The `cprs` section as it is made: the keyed CPR hash of every screening with a CPR number, by its
+/// visit (a handful of visits: 8 bytes an entry instead of 16 for a key and a visit side by side),
+/// written sorted by key, then visit, 9 bytes an entry.
+struct CPRTable {
+    private var keys: [Int8: [UInt64]] = [:]
 
-    static func < (lhs: CPRVisit, rhs: CPRVisit) -> Bool { (lhs.key, lhs.visit) < (rhs.key, rhs.visit) }
+    mutating func add(_ record: CaseRecord) {
+        if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
+    }
+
+    /// The section's bytes, given to `emit` a megabyte at a time (the lists are sorted in place).
+    mutating func write(_ emit: ([UInt8]) throws -> Void) rethrows {
+        var lists = keys.sorted { $0.key < $1.key }
+        keys = [:]
+        for index in lists.indices { lists[index].value.sort() }
+        var next = Array(repeating: 0, count: lists.count)
+        var out = BinaryWriter()
+        while true {
+            // The smallest key next in any list; among equal keys, the first visit.
+            var best: Int?
+            for (index, list) in lists.enumerated() where next[index] < list.value.count {
+                if let chosen = best, lists[chosen].value[next[chosen]] <= list.value[next[index]] { continue }
+                best = index
+            }
+            guard let chosen = best else { break }
+            out.uint64(lists[chosen].value[next[chosen]])
+            out.bytes([UInt8(bitPattern: lists[chosen].key)])
+            next[chosen] += 1
+            if out.data.count >= IndexFormat.partSize {
+                try emit(out.data)
+                out = BinaryWriter()
+            }
+        }
+        try emit(out.data)
+    }
 }
 
 extension CaseIndex {

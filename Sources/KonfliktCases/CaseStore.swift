@@ -88,6 +88,8 @@ public struct CaseStore: Sendable {
     public static let defaultSaveAfterBytes: Int64 = 1 << 20
     /// This store's threshold (`defaultSaveAfterBytes` unless `open` was given another).
     private var saveAfterBytes: Int64
+    /// What of an index built from scratch is read back after it is saved (see `open`).
+    private var scope: IndexScope
 
     /// The HKDF label of the key that seals the index (`BodyKeys.cacheKey`).
     static let cacheLabel = "konflikt sagsindeks v4"
@@ -112,7 +114,7 @@ public struct CaseStore: Sendable {
         var store = CaseStore(directory: directory, index: consume index,   // moved, so the update does not copy it
                               report: CaseIndex.UpdateReport(rebuiltBecause: nil, bytesRead: 0, changed: false, newProblems: 0),
                               saveWarning: nil, witnessProblems: [], state: state, keys: keys,
-                              savedIndexLoaded: loaded, saveAfterBytes: saveAfterBytes)
+                              savedIndexLoaded: loaded, saveAfterBytes: saveAfterBytes, scope: scope)
         try store.refresh(progress: progress)
         return store
     }
@@ -121,8 +123,29 @@ public struct CaseStore: Sendable {
     /// it changed, and checks the reader's witness: for a screen that stays open, e.g. after the lead
     /// appended a follow-up.
     public mutating func refresh(progress: (Double) -> Bool = { _ in true }) throws {
-        report = try index.update(directory: directory, keys: keys, progress: progress)
+        try refresh(spilling: true, progress: progress)
+    }
+
+    /// `refresh`; without `spilling`, an index built from scratch keeps its records in memory.
+    private mutating func refresh(spilling: Bool, progress: (Double) -> Bool = { _ in true }) throws {
+        let key = keys?.cacheKey(label: Self.cacheLabel)
+        // Built from scratch, the records are spilled to the state folder while the log is read, then
+        // written into the index file and read back as a saved index is (`RecordSpill`): a million
+        // screenings are never all in memory.
+        let place = !spilling || (try? state.create()) == nil ? nil : SpillPlace(directory: state.path, sealed: key != nil)
+        report = try index.update(directory: directory, keys: keys, spill: place, progress: progress)
         saveWarning = nil
+        if index.isSpilled {
+            do {
+                try saveSpilled(key: key)
+                witnessProblems = SeenHeads.check(directory, state: state)
+                return
+            } catch {
+                // The spill or the file could not be written (a full disk): built again in memory.
+                index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
+                report = try index.update(directory: directory, keys: keys, progress: progress)
+            }
+        }
         // A few new lines are cheaper to read again next time than rewriting the whole index for them
         // (tens of megabytes at a million events): the saved index may lag the log by less than
         // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte).
@@ -130,16 +153,65 @@ public struct CaseStore: Sendable {
         // A partly read index is completed before it is saved; when that fails, the next reader rebuilds.
         if report.changed, report.newProblems == 0, worthSaving, index.readAll() {
             do {
-                let bytes = try index.encoded(sealedWith: keys?.cacheKey(label: Self.cacheLabel))
-                try state.write(bytes, to: Self.indexFileName(for: directory), durable: false)
+                try writeIndexFile { sink, _ in (try index.write(to: sink, key: key), true) }
                 savedIndexLoaded = true
-            } catch let error as LogError {
-                saveWarning = "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
             } catch {
-                saveWarning = "Sagsindekset kunne ikke forsegles; næste læsning tager længere tid."
+                saveWarning = Self.saveWarning(error)
             }
         }
         witnessProblems = SeenHeads.check(directory, state: state)
+    }
+
+    /// Writes the index built with a spill to its file and reads it back with this store's scope. While
+    /// lines could not be read, the file is read back but not kept, so the next reader tries them again.
+    private mutating func saveSpilled(key: SymmetricKey?) throws {
+        let keep = report.changed && report.newProblems == 0
+        let unauthentic = index.unauthentic
+        let (schema, trust, scope) = (index.schema, index.trust, scope)
+        var built = index
+        index = CaseIndex(schema: schema, cprSecret: built.cprSecret, trust: trust)   // the spill has one owner
+        let loaded = try writeIndexFile { sink, path -> (CaseIndex, Bool) in
+            try built.writeSpilled(to: sink, key: key)
+            guard let loaded = CaseIndex.load(path: path, schema: schema, key: key, trust: trust, scope: scope) else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            return (loaded, keep)
+        }
+        index = loaded
+        index.unauthentic = unauthentic
+        savedIndexLoaded = keep
+    }
+
+    /// Writes the index file through `body` (given a sink on a new temporary file in the state folder,
+    /// mode 0600, and its path), then renames it to the index's name when `body` says to keep it, else
+    /// removes it. No fsync: the index is a cache, which a crash may leave old but never half-written.
+    private func writeIndexFile<T>(_ body: (IndexSink, String) throws -> (T, Bool)) throws -> T {
+        try state.create()
+        let path = state.file(Self.indexFileName(for: directory))
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = Foundation.open(temporary, O_RDWR | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LogError.writeFailed(path: temporary, errno: errno) }
+        defer { _ = Foundation.close(fd) }
+        do {
+            let (result, keep) = try body(IndexSink(fd: fd, path: temporary), temporary)
+            if keep {
+                guard rename(temporary, path) == 0 else { throw LogError.writeFailed(path: path, errno: errno) }
+            } else {
+                unlink(temporary)
+            }
+            return result
+        } catch {
+            unlink(temporary)
+            throw error
+        }
+    }
+
+    /// The Danish warning for an index that could not be saved.
+    private static func saveWarning(_ error: any Error) -> String {
+        if let error = error as? LogError {
+            return "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
+        }
+        return "Sagsindekset kunne ikke forsegles; næste læsning tager længere tid."
     }
 
     /// The summary of `record`.
@@ -183,6 +255,11 @@ public struct CaseStore: Sendable {
         guard !read(&index) else { return }
         index.lost = true
         try refresh()
+        // A rebuilt index is read back as `open` asked; what `read` wants is read from the new file. Should
+        // that fail too, the index is built again and kept whole in memory.
+        guard !read(&index) else { return }
+        index.lost = true
+        try refresh(spilling: false)
     }
 
     /// The keyed hash the index uses for `cpr` (ten digits), so a typed number can be matched.

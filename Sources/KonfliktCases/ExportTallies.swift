@@ -85,37 +85,6 @@ extension CaseIndex {
         return otherForm
     }
 
-    /// The `tallies` section: how many screenings of other forms, then the distinct tally keys of the
-    /// records of the index's form with their counts, sorted, each day written as the step from the one
-    /// before (the records are in reading order, the days nearly so, and many share a day).
-    func encodedTallies() -> [UInt8] {
-        var counts: [TallyKey: Int] = [:]
-        var otherForm = 0
-        for record in records {
-            if record.isOtherForm { otherForm += 1 } else { counts[TallyKey(record), default: 0] += 1 }
-        }
-        var entries = counts.map { (key: $0.key, count: $0.value) }
-        counts = [:]
-        entries.sort { TallyKey.precedes($0.key, $1.key) }
-        var out = BinaryWriter()
-        out.reserve(entries.count * 24 + 16)
-        out.varint(UInt64(otherForm))
-        out.varint(UInt64(entries.count))
-        var day: Int64 = 0
-        for (key, count) in entries {
-            out.signed(Int64(key.day) - day)
-            day = Int64(key.day)
-            out.signed(Int64(key.visit))
-            out.signed(Int64(key.formVersion))
-            for mask in [key.answers.low, key.answers.high, key.recommended, key.inForce, key.tracked] + key.statuses.list {
-                out.varint(mask)
-            }
-            out.varint(key.overridden ? 1 : 0)
-            out.varint(UInt64(count))
-        }
-        return out.data
-    }
-
     /// Reads the `tallies` section `bytes`, calling `body` with each key and count; returns how many
     /// screenings of other forms and how many screenings in all it counts, or nil when it is not well
     /// formed.
@@ -163,4 +132,50 @@ struct SavedTallies: Sendable {
     var bytes: Data
     /// How many saved screenings are of other forms.
     var otherForm: Int
+}
+
+/// Counts records for the `tallies` section as they come: how many screenings of other forms, and the
+/// distinct tally keys of the records of the index's form with their counts. The keys are counted in
+/// one table per 32 days: at a million screenings there are some 100,000 keys, and one table for all
+/// of them would need room for two copies of itself (40 MB) each time it grows.
+struct TallyCounter {
+    private var counts: [Int32: [TallyKey: Int]] = [:]
+    private var otherForm = 0
+
+    mutating func add(_ record: CaseRecord) {
+        if record.isOtherForm {
+            otherForm += 1
+        } else {
+            let key = TallyKey(record)
+            counts[key.day >> 5, default: [:]][key, default: 0] += 1
+        }
+    }
+
+    /// The section: the count of other forms, then the keys with their counts, sorted, each day written
+    /// as the step from the one before (the records are in reading order, the days nearly so, and many
+    /// share a day).
+    func encoded() -> [UInt8] {
+        var out = BinaryWriter()
+        out.varint(UInt64(otherForm))
+        out.varint(UInt64(counts.values.reduce(0) { $0 + $1.count }))
+        var day: Int64 = 0
+        // By 32-day table, then sorted within each: sorted as a whole, as the tables split by day.
+        for part in counts.keys.sorted() {
+            guard let table = counts[part] else { continue }
+            var entries = table.map { (key: $0.key, count: $0.value) }
+            entries.sort { TallyKey.precedes($0.key, $1.key) }
+            for (key, count) in entries {
+                out.signed(Int64(key.day) - day)
+                day = Int64(key.day)
+                out.signed(Int64(key.visit))
+                out.signed(Int64(key.formVersion))
+                for mask in [key.answers.low, key.answers.high, key.recommended, key.inForce, key.tracked] + key.statuses.list {
+                    out.varint(mask)
+                }
+                out.varint(key.overridden ? 1 : 0)
+                out.varint(UInt64(count))
+            }
+        }
+        return out.data
+    }
 }

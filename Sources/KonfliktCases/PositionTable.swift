@@ -1,12 +1,15 @@
 import Foundation
 
-/// Where each record is in the index's `records`, by its id: an open-addressing table of positions
-/// (4 bytes a slot) that finds the id in the record itself, so it holds no second copy of the ids and
-/// hashes a UUID with a few multiplications instead of `Hasher` (the fold looks up every event's id).
+/// Where each record is in the index's reading order, by its id: the ids in that order, and an
+/// open-addressing table of their positions (4 bytes a slot), which hashes a UUID with a few
+/// multiplications instead of `Hasher` (the fold looks up every event's id). The ids are kept here,
+/// densely, rather than looked up in the records: the table is all an index built from scratch keeps
+/// of its records while it reads the log (`RecordSpill`), and a probe touches 16 bytes, not a record.
 struct PositionTable: Sendable {
     /// Record positions, -1 for an empty slot; the count is a power of two.
     private var slots: [Int32] = []
-    private(set) var count = 0
+    /// The ids, by position.
+    private(set) var ids = ChunkedList<UUID>()
 
     /// An empty table with room for `capacity` ids before it grows.
     init(capacity: Int = 0) {
@@ -15,23 +18,26 @@ struct PositionTable: Sendable {
         slots = Array(repeating: -1, count: size)
     }
 
-    /// The position of the record with `id` in `records`, if any.
-    func find(_ id: UUID, in records: [CaseRecord]) -> Int32? {
+    /// How many ids the table holds.
+    var count: Int { ids.count }
+
+    /// The position of `id`, if the table has it.
+    func find(_ id: UUID) -> Int32? {
         let mask = slots.count - 1
         var slot = Self.hash(id) & mask
         while true {
             let position = slots[slot]
             if position < 0 { return nil }
-            if records[Int(position)].id == id { return position }
+            if ids[Int(position)] == id { return position }
             slot = (slot + 1) & mask
         }
     }
 
-    /// Adds `position`, the place in `records` of a record whose id is not in the table yet.
-    mutating func insert(_ position: Int32, records: [CaseRecord]) {
-        if (count + 1) * 2 > slots.count { grow(records: records) }
-        place(position, id: records[Int(position)].id)
-        count += 1
+    /// Adds `id`, which is not in the table yet, at the next position (`count`).
+    mutating func append(_ id: UUID) {
+        if (ids.count + 1) * 2 > slots.count { grow() }
+        place(Int32(ids.count), id: id)
+        ids.append(id)
     }
 
     private mutating func place(_ position: Int32, id: UUID) {
@@ -41,10 +47,9 @@ struct PositionTable: Sendable {
         slots[slot] = position
     }
 
-    private mutating func grow(records: [CaseRecord]) {
-        let old = slots
-        slots = Array(repeating: -1, count: old.count * 2)
-        for position in old where position >= 0 { place(position, id: records[Int(position)].id) }
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        for (position, id) in ids.enumerated() { place(Int32(position), id: id) }
     }
 
     /// A random seed per process, so that a hostile log cannot choose ids that all land in one run of

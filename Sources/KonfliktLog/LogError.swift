@@ -126,6 +126,13 @@ public enum LogError: Error, Equatable, UserFacingError {
     }
 }
 
+extension LogError {
+    /// Writing `path` failed with `errno` code `code`.
+    public static func writeFailed(path: String, errno code: Int32) -> LogError {
+        .writeFailed(path: path, reason: systemReason(code))
+    }
+}
+
 /// The system's description of `errno` code `code`, e.g. "No space left on device".
 func systemReason(_ code: Int32) -> String {
     switch code {

@@ -1,0 +1,257 @@
+import Crypto
+import Foundation
+import KonfliktLog
+
+/// The records of an index built from scratch, written out as they are folded instead of kept: at a
+/// million screenings they are 170 MB, the rest of the fold some 30. They go, a chunk at a time, to a
+/// file in the reader's state folder that is unlinked as soon as it is made (nothing is left behind,
+/// even by a crash, and nothing else can open it), each chunk sealed with a key that exists only in
+/// this process's memory when the index is sealed. A record is written once, when its screening is
+/// read; corrections and follow-ups wait in the fold and are applied when the records are read back
+/// (`CaseIndex.writeSpilled`).
+struct RecordSpill: Sendable {
+    /// Records a chunk (about 0.8 MB).
+    static let chunkRecords = 4096
+
+    private let file: SpillFile
+    /// The chunk key's bytes, nil in clear (`SymmetricKey` is not `Sendable`).
+    private let keyBytes: [UInt8]?
+    /// Where each written chunk is (offset, stored length) and how many records it holds.
+    private var chunks: [(offset: Int64, length: Int, records: Int)] = []
+    private var end: Int64 = 0
+    /// Records not written yet.
+    private var buffer: [CaseRecord] = []
+    /// Records added.
+    private(set) var count = 0
+
+    /// The spill file's descriptor (for tests).
+    var fileDescriptor: Int32 { file.fd }
+
+    /// Whether records can be written out as their bytes and read back (a record holds no reference).
+    static var isPossible: Bool { _isPOD(CaseRecord.self) }
+
+    /// A new spill in the folder `directory`, sealed when `sealed`.
+    init(directory: String, sealed: Bool) throws {
+        guard Self.isPossible else { throw CocoaError(.featureUnsupported) }
+        file = try SpillFile(directory: directory)
+        keyBytes = sealed ? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) } : nil
+        buffer.reserveCapacity(Self.chunkRecords)
+    }
+
+    /// Adds `record` at position `count`.
+    mutating func append(_ record: CaseRecord) throws {
+        buffer.append(record)
+        count += 1
+        if buffer.count == Self.chunkRecords { try flush() }
+    }
+
+    /// Writes the records not written yet.
+    mutating func flush() throws {
+        guard !buffer.isEmpty else { return }
+        let bound = Self.binding(chunks.count)
+        var stored = buffer.withUnsafeBytes { Array($0) }
+        if let keyBytes {
+            stored = Array(try ChaChaPoly.seal(stored, using: SymmetricKey(data: keyBytes), authenticating: bound).combined)
+        }
+        try file.write(stored, at: end)
+        chunks.append((end, stored.count, buffer.count))
+        end += Int64(stored.count)
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// Calls `body` with every record in order, with its position, reading the chunks back one at a
+    /// time (`flush` first).
+    func forEach(_ body: (Int32, CaseRecord) throws -> Void) throws {
+        guard buffer.isEmpty else { throw CocoaError(.fileReadUnknown) }
+        var position: Int32 = 0
+        for (number, chunk) in chunks.enumerated() {
+            var stored = try file.read(at: chunk.offset, count: chunk.length)
+            if let keyBytes {
+                let box = try ChaChaPoly.SealedBox(combined: stored)
+                stored = Array(try ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: Self.binding(number)))
+            }
+            guard stored.count == chunk.records * MemoryLayout<CaseRecord>.stride else { throw CocoaError(.fileReadCorruptFile) }
+            let records = [CaseRecord](unsafeUninitializedCapacity: chunk.records) { target, initialized in
+                stored.withUnsafeBytes { source in
+                    UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
+                }
+                initialized = chunk.records
+            }
+            for record in records {
+                try body(position, record)
+                position += 1
+            }
+        }
+    }
+
+    /// What a chunk's seal is bound to: its number.
+    private static func binding(_ chunk: Int) -> [UInt8] {
+        withUnsafeBytes(of: UInt64(chunk).littleEndian) { Array("konflikt spill".utf8) + Array($0) }
+    }
+}
+
+/// An unlinked temporary file, closed when the last copy of the spill that uses it is gone.
+final class SpillFile: Sendable {
+    let fd: Int32
+    /// The folder, for messages.
+    let directory: String
+
+    init(directory: String) throws {
+        self.directory = directory
+        let name = (directory as NSString).appendingPathComponent(".sagsindeks-bygges-\(getpid())-\(UInt32.random(in: .min ... .max))")
+        let fd = open(name, O_RDWR | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw LogError.writeFailed(path: directory, errno: errno) }
+        unlink(name)
+        self.fd = fd
+    }
+
+    deinit { close(fd) }
+
+    func write(_ bytes: [UInt8], at offset: Int64) throws {
+        try bytes.withUnsafeBytes { raw in
+            var done = 0
+            while done < raw.count, let base = raw.baseAddress {
+                let n = pwrite(fd, base + done, raw.count - done, off_t(offset) + off_t(done))
+                if n < 0, errno == EINTR { continue }
+                guard n > 0 else { throw LogError.writeFailed(path: directory, errno: n < 0 ? errno : EIO) }
+                done += n
+            }
+        }
+    }
+
+    func read(at offset: Int64, count: Int) throws -> [UInt8] {
+        var bytes = [UInt8](repeating: 0, count: count)
+        let ok = bytes.withUnsafeMutableBytes { ExactRead.fill($0, fd: fd, offset: offset) }
+        guard ok else { throw CocoaError(.fileReadCorruptFile) }
+        return bytes
+    }
+}
+
+/// Where an index built from scratch spills its records: the reader's state folder, and whether the
+/// index is sealed (then so is the spill).
+public struct SpillPlace: Sendable {
+    public var directory: String
+    public var sealed: Bool
+
+    public init(directory: String, sealed: Bool) {
+        self.directory = directory
+        self.sealed = sealed
+    }
+}
+
+extension CaseIndex {
+    /// Whether the index was built with a spill: its records are not in memory, and it must be written
+    /// (`writeSpilled`) and read back to be used.
+    public var isSpilled: Bool { spill != nil }
+
+    /// Writes an index built with a spill to `sink`, as `write(to:key:)` would have written it had the
+    /// records been kept. First the `ids` and `history` sections, from the ids and the waiting
+    /// corrections and follow-ups alone (then the id table is dropped); then the records are read back
+    /// in order, each with its corrections and follow-ups applied in the order they were read, and go
+    /// straight to their sections (`rest`, the biggest, is written as they come). Afterwards the index
+    /// holds no records: read the file back.
+    mutating func writeSpilled(to sink: IndexSink, key: SymmetricKey?) throws {
+        guard var spill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
+        try spill.flush()
+        self.spill = nil
+        var writer = try IndexFormat.Writer(sink: sink, key: key)
+        // Each waiting change's record, in the records' order, then the order read; a change of a
+        // screening never read is an orphan.
+        var order: [(position: Int32, number: Int32)] = []
+        for number in 0..<waiting.count {
+            let change = waiting[number]
+            if let position = positions.find(change.screening) {
+                order.append((position, Int32(number)))
+            } else {
+                pending[change.screening, default: []].append(change.entry)
+            }
+        }
+        order.sort { $0.position != $1.position ? $0.position < $1.position : $0.number < $1.number }
+        try writeSpilledHistory(order, to: &writer)
+        try writer.write(.ids, Self.encodedIDs(positions.ids, count: positions.count))
+        positions = PositionTable()
+
+        // Read back twice: first for `rest` and the tallies, then for the CPR table and the flagged cases'
+        // two sections, so the tallies are never held with the rest (reading back costs a tenth of a
+        // second at a million records).
+        var rest = BinaryWriter()
+        try writer.begin(.rest)
+        do {
+            var tallies = TallyCounter()
+            try forEachRecord(in: spill, changedBy: order) { _, record in
+                tallies.add(record)
+                guard !record.wasFlagged else { return }
+                Self.encode(record, to: &rest)
+                if rest.data.count >= IndexFormat.partSize {
+                    try writer.append(rest.data)
+                    rest = BinaryWriter()
+                }
+            }
+            try writer.append(rest.data)
+            try writer.end()
+            try writer.write(.tallies, tallies.encoded())
+        }
+        var split = RecordSplit(), cprs = CPRTable()
+        try forEachRecord(in: spill, changedBy: order) { position, record in
+            cprs.add(record)
+            _ = split.add(record, at: position)
+        }
+        waiting = ChunkedList()
+        outcomes = ChunkedList()
+        try writer.begin(.cprs)
+        try cprs.write { try writer.append($0) }
+        try writer.end()
+        try writer.write(.open, split.open.pieces)
+        try writer.write(.flagged, split.flagged.pieces)
+        try writer.write(.head, encodedHead(recordCount: spill.count))
+        try writer.finish()
+    }
+
+    /// Calls `body` with every record of `spill` in order, with its position, each with its waiting
+    /// corrections and follow-ups (`order`: their positions and numbers, ascending) applied in the order
+    /// they were read.
+    private func forEachRecord(in spill: RecordSpill, changedBy order: [(position: Int32, number: Int32)],
+                               _ body: (Int32, CaseRecord) throws -> Void) throws {
+        var next = 0
+        try spill.forEach { position, saved in
+            var record = saved
+            var list: [HistoryEntry] = []
+            while next < order.count, order[next].position == position {
+                let item = waiting[Int(order[next].number)]
+                Self.take(item.entry, change(item), into: &record, history: &list)
+                next += 1
+            }
+            try body(position, record)
+        }
+    }
+
+    /// The `history` section of a spilled index: each screening's waiting entries in the order read,
+    /// by `order` (positions ascending), written in parts as they come.
+    private func writeSpilledHistory(_ order: [(position: Int32, number: Int32)],
+                                      to writer: inout IndexFormat.Writer) throws {
+        var screenings = 0
+        for (index, entry) in order.enumerated() where index == 0 || order[index - 1].position != entry.position {
+            screenings += 1
+        }
+        var out = BinaryWriter()
+        out.varint(UInt64(screenings))
+        try writer.begin(.history)
+        var start = 0
+        while start < order.count {
+            var end = start
+            var list: [HistoryEntry] = []
+            while end < order.count, order[end].position == order[start].position {
+                list.append(waiting[Int(order[end].number)].entry)
+                end += 1
+            }
+            Self.encode(positions.ids[Int(order[start].position)], list, to: &out)
+            if out.data.count >= IndexFormat.partSize {
+                try writer.append(out.data)
+                out = BinaryWriter()
+            }
+            start = end
+        }
+        try writer.append(out.data)
+        try writer.end()
+    }
+}

@@ -1,0 +1,175 @@
+import Crypto
+import Foundation
+import KonfliktCore
+import Testing
+@testable import KonfliktCases
+@testable import KonfliktLog
+import KonfliktTestSupport
+
+/// An index built from scratch spills its records to the state folder while it reads the log, and
+/// writes them straight into its file: it must save exactly what an index that kept its records in
+/// memory saves, leave nothing behind, and store each section in parts that cannot be moved or cut.
+@Suite struct SpillTests {
+    static let keyChoices = [false, true]
+
+    /// Builds the index of `dir` twice from scratch, keeping the records and spilling them, and returns
+    /// both read back from their files with everything (`IndexScope.all`).
+    static func bothWays(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?) throws -> (kept: CaseIndex, spilled: CaseIndex) {
+        let schema = try CaseSchema(form: form)
+        let secret = Array(repeating: UInt8(7), count: 32)
+        let key = keys?.cacheKey(label: CaseStore.cacheLabel)
+        let trust = keys?.trustDigest ?? ""
+        var kept = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
+        _ = try kept.update(directory: dir.data, keys: keys)
+        #expect(!kept.isSpilled)
+        var spilled = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
+        try dir.state.create()
+        _ = try spilled.update(directory: dir.data, keys: keys, spill: SpillPlace(directory: dir.state.path, sealed: key != nil))
+        #expect(spilled.isSpilled && spilled.records.isEmpty)
+        let sink = IndexSink()
+        try spilled.writeSpilled(to: sink, key: key)
+        let keptBack = try #require(CaseIndex.decode(try kept.encoded(sealedWith: key), schema: schema, key: key, trust: trust))
+        let spilledBack = try #require(CaseIndex.decode(Data(sink.data), schema: schema, key: key, trust: trust))
+        return (keptBack, spilledBack)
+    }
+
+    static func tallies(_ index: CaseIndex) -> [String] {
+        var seen: [String] = []
+        let other = index.tallies { key, count in seen.append("\(key)=\(count)") }
+        return seen.sorted() + ["other=\(String(describing: other))"]
+    }
+
+    @Test(arguments: keyChoices)
+    func aSpilledBuildSavesWhatAKeptBuildSaves(sealed: Bool) throws {
+        let form = try Sample.form()
+        let keys = sealed ? BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()]) : nil
+        let source = try CaseIndexTests.demo(count: 500, seed: 61, form: form)
+        let dir = TemporaryDirectory()
+        // The lead's follow-ups whole and the screenings in part: follow-ups read before their
+        // screening, and orphans whose screening never comes.
+        try CaseIndexTests.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 1 : 0.7 }
+        let (kept, spilled) = try Self.bothWays(dir, form: form, keys: keys)
+        #expect(kept.records.count > 300)
+        #expect(spilled.records == kept.records)
+        #expect(spilled.history == kept.history)
+        #expect(!kept.history.isEmpty && kept.history.values.contains { $0.count > 1 })
+        #expect(spilled.pending == kept.pending && !kept.pending.isEmpty)
+        #expect(spilled.duplicates == kept.duplicates)
+        #expect(spilled.files == kept.files && spilled.strings == kept.strings && spilled.problems == kept.problems)
+        #expect(spilled.orphanCount == kept.orphanCount)
+        #expect(Self.tallies(spilled) == Self.tallies(kept))
+        // The CPR table and the id table, as a reader that reads no record uses them.
+        let schema = try CaseSchema(form: form)
+        let key = keys?.cacheKey(label: CaseStore.cacheLabel)
+        var lookup = try #require(CaseIndex.decode(try kept.encoded(sealedWith: key), schema: schema, key: key,
+                                                   trust: keys?.trustDigest ?? "", scope: .lookup))
+        for record in kept.records.prefix(50) where record.cprKey != 0 {
+            let found = lookup.hasScreening(cprKey: record.cprKey, visit: record.visit)
+            #expect(found)
+        }
+        let stranger = lookup.hasScreening(cprKey: 12345, visit: 0)
+        #expect(!stranger && !lookup.isComplete)
+    }
+
+    @Test func theSpillIsNeverSeenInTheStateFolderAndNothingIsLeftBehind() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 62, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        var looked = 0
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form) { _ in
+            // While the log is read, the spill is open but has no name in the folder.
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.state.path)) ?? []
+            #expect(!names.contains { $0.contains("bygges") })
+            looked += 1
+            return true
+        }
+        #expect(looked > 0)
+        #expect(store.report.bytesRead > 0)
+        let names = try FileManager.default.contentsOfDirectory(atPath: dir.state.path).sorted()
+        #expect(names.count == 2)
+        #expect(names.contains(CaseStore.indexFileName(for: dir.data)))
+        #expect(!names.contains { $0.contains("bygges") || $0.contains(".tmp") })
+        // A state folder the spill cannot be made in: the records are kept in memory instead.
+        let schema = try CaseSchema(form: form)
+        var index = CaseIndex(schema: schema, cprSecret: Array(repeating: 1, count: 32))
+        _ = try index.update(directory: dir.data, spill: SpillPlace(directory: dir.state.file("findes-ikke"), sealed: false))
+        #expect(!index.isSpilled && index.records.count == store.index.records.count)
+    }
+
+    @Test(arguments: keyChoices)
+    func spilledRecordsComeBackInOrderAndSealedSpillsHideThem(sealed: Bool) throws {
+        let dir = TemporaryDirectory()
+        try dir.state.create()
+        var spill = try RecordSpill(directory: dir.state.path, sealed: sealed)
+        var records: [CaseRecord] = []
+        for number in 0 ..< RecordSpill.chunkRecords * 2 + 17 {
+            var record = CaseRecord(id: UUID(), place: LinePlace(file: 1, line: Int32(number), offset: Int64(number) * 900, length: 800),
+                                    device: 0, author: 1, recorded: 1_700_000_000_000 + Int64(number), correctedAt: CaseRecord.noCorrection,
+                                    visitDay: 20_000, screeningDay: 20_001, visit: 1, flags: 9, formVersion: 3, birth: 150_926,
+                                    cprKey: UInt64(number) &* 0x9E37_79B9_7F4A_7C15, recommended: 20, inForce: 20, tracked: 16,
+                                    closed: 0, statuses: StatusCodes(), answers: AnswerBits(low: UInt64(number), high: 1),
+                                    corrections: 0, followups: 0)
+            record.statuses.set(3, bit: 4)
+            records.append(record)
+            try spill.append(record)
+        }
+        try spill.flush()
+        var back: [CaseRecord] = []
+        try spill.forEach { position, record in
+            #expect(Int(position) == back.count)
+            back.append(record)
+        }
+        #expect(back == records)
+        // What is on the disk: the first id's bytes in clear, not when sealed.
+        let size = lseek(spill.fileDescriptor, 0, SEEK_END)
+        var stored = [UInt8](repeating: 0, count: Int(size))
+        #expect(stored.withUnsafeMutableBytes { ExactRead.fill($0, fd: spill.fileDescriptor, offset: 0) })
+        let id = withUnsafeBytes(of: records[0].id.uuid) { Data($0) }
+        #expect((Data(stored).range(of: id) != nil) == !sealed)
+    }
+
+    /// An index file whose `rest` section is `body` in parts of 1,000 bytes, written last; the other
+    /// sections empty.
+    static func partedFile(_ body: [UInt8]) throws -> Data {
+        let sink = IndexSink()
+        var writer = try IndexFormat.Writer(sink: sink, key: nil, partSize: 1_000)
+        for section in IndexFormat.Section.allCases where section != .rest { try writer.write(section, []) }
+        try writer.write(.rest, body)
+        try writer.finish()
+        return Data(sink.data)
+    }
+
+    @Test func aSectionsPartsCannotBeMovedDroppedOrCut() throws {
+        let body = (0 ..< 5_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
+        let file = try Self.partedFile(body)
+        let source = try #require(IndexSource.bytes(file, key: nil))
+        #expect(source.section(.rest).map(Array.init) == body)
+        let place = source.places[IndexFormat.Section.rest.rawValue]
+        let part = 4 + 1_000 + 32
+        #expect(place.length == 5 * part)
+        let start = Int(place.offset)
+        // Two parts swapped.
+        var swapped = file
+        let second = file[start + part ..< start + 2 * part], third = file[start + 2 * part ..< start + 3 * part]
+        swapped.replaceSubrange(start + part ..< start + 3 * part, with: third + second)
+        #expect(IndexSource.bytes(swapped, key: nil)?.section(.rest) == nil)
+        // The last part dropped: the section's length in the table cut to four parts.
+        let table = IndexFormat.prefix(.clear).count + 16 + 4 + IndexFormat.Section.rest.rawValue * 16 + 8
+        var cut = file
+        withUnsafeBytes(of: UInt64(4 * part).littleEndian) { cut.replaceSubrange(table ..< table + 8, with: $0) }
+        #expect(IndexSource.bytes(cut, key: nil)?.section(.rest) == nil)
+        // A middle part dropped and the rest moved up.
+        var dropped = file
+        dropped.removeSubrange(start + part ..< start + 2 * part)
+        withUnsafeBytes(of: UInt64(4 * part).littleEndian) { dropped.replaceSubrange(table ..< table + 8, with: $0) }
+        #expect(IndexSource.bytes(dropped, key: nil)?.section(.rest) == nil)
+        // A part's stored length made longer than the section.
+        var long = file
+        long[start] = 0xFF
+        long[start + 1] = 0xFF
+        #expect(IndexSource.bytes(long, key: nil)?.section(.rest) == nil)
+        // The untouched file still reads.
+        #expect(IndexSource.bytes(file, key: nil)?.section(.rest) != nil)
+    }
+}
