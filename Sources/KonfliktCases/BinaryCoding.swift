@@ -68,6 +68,16 @@ struct BinaryReader {
 
     var atEnd: Bool { offset == data.count }
 
+    /// Calls `body` with a reader over `bytes` from `start`; its result and how many bytes it read, or
+    /// nil when it returns nil.
+    static func read<Result>(_ bytes: [UInt8], from start: Int, _ body: (inout BinaryReader) -> Result?) -> (Result, Int)? {
+        guard start >= 0, start <= bytes.count else { return nil }
+        return bytes.withUnsafeBytes { raw in
+            var reader = BinaryReader(UnsafeRawBufferPointer(rebasing: raw[start...]))
+            return body(&reader).map { ($0, reader.offset) }
+        }
+    }
+
     mutating func bytes(_ count: Int) -> [UInt8]? {
         guard count >= 0, count <= data.count - offset else { return nil }
         defer { offset += count }

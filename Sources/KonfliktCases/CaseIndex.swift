@@ -84,6 +84,11 @@ public struct CaseIndex: Sendable {
     var outcomes = ChunkedList<FoldStep.Outcome>()
     /// Writing the spill failed: the index must be built again without one.
     var spillFailed = false
+    /// While a saved index read in part is brought up to date with a place to rewrite it: corrections
+    /// and follow-ups wait (as while spilling) instead of making it read every record into memory, and
+    /// the index is rewritten with them applied, its records streamed from the saved file
+    /// (`writePatched`).
+    var patching = false
 
     var stringIndex: [String: Int32] = [:]
     var positions = PositionTable()
@@ -196,6 +201,25 @@ public struct CaseIndex: Sendable {
         }
     }
 
+    /// Applies the corrections and follow-ups waiting for a rewrite to the records in memory, reading
+    /// every record first (when the index cannot be rewritten); false when the rest of the saved index
+    /// cannot be read (then the index is `lost` and must be rebuilt).
+    @discardableResult
+    mutating func settleWaiting() -> Bool {
+        patching = false
+        let waiting = self.waiting, outcomes = self.outcomes
+        self.waiting = ChunkedList()
+        self.outcomes = ChunkedList()
+        for item in waiting {
+            let made: Change = item.outcome >= 0 ? .correction(outcomes[Int(item.outcome)]) : .followup(closes: item.closes)
+            change(item.screening, item.entry, made)
+        }
+        return !lost
+    }
+
+    /// Whether corrections or follow-ups wait for the index to be rewritten (`writePatched`).
+    public var hasWaitingChanges: Bool { patching && !waiting.isEmpty }
+
     /// What a correction or a follow-up does to its screening's record (see `take`).
     enum Change: Sendable {
         case correction(FoldStep.Outcome)
@@ -221,7 +245,7 @@ public struct CaseIndex: Sendable {
     /// Folds the correction or follow-up `entry` of `screening`: applied to the record now, or (while
     /// spilling) when the records are read back; kept as an orphan while the screening is not read.
     private mutating func change(_ screening: UUID, _ entry: HistoryEntry, _ change: Change) {
-        if spill != nil {
+        if spill != nil || patching {
             var outcome: Int32 = -1, closes = false
             switch change {
             case .correction(let made):
@@ -410,6 +434,8 @@ public struct CaseIndex: Sendable {
         if let place, spill == nil, records.isEmpty, partial == nil, history.isEmpty, pending.isEmpty, duplicates.isEmpty {
             spill = try? RecordSpill(directory: place.directory, sealed: place.sealed)
         }
+        // A saved index read in part: changes of its records wait for a rewrite (`writePatched`).
+        patching = place != nil && spill == nil && partial?.restUnread == true
         var total: Int64 = 0
         for (name, size) in sizes {
             let known = fileNumbers[name].map { files[Int($0)].end } ?? 0
@@ -478,6 +504,8 @@ public struct CaseIndex: Sendable {
             files[Int(number)] = updated
         }
         _ = progress(1)
+        // A new screening made the reader read every record after all: what waited is applied now.
+        if patching, partial == nil { settleWaiting() }
         let changed = reason != nil || done > 0
         return UpdateReport(rebuiltBecause: reason, bytesRead: done, changed: changed, newProblems: newProblems)
     }

@@ -315,33 +315,87 @@ final class IndexSource: Sendable {
     /// The bytes of `section`, each part checked (clear) or opened (sealed); nil when they are not to be
     /// trusted.
     func section(_ section: IndexFormat.Section) -> Data? {
-        let place = places[section.rawValue]
-        guard let stored = read(place.offset, place.length) else { return nil }
-        let key = keyBytes.map { SymmetricKey(data: $0) }
+        var stream = SectionStream(source: self, section: section)
         var body = Data()
-        var at = stored.startIndex, part = 0
-        while true {
-            guard stored.endIndex - at >= 4 else { return nil }
-            let length = stored[at ..< at + 4].reversed().reduce(0) { $0 << 8 | Int($1) }
-            at += 4
-            guard length <= stored.endIndex - at else { return nil }
-            let piece = stored[at ..< at + length]
-            at += length
-            let last = at == stored.endIndex
-            let bound = IndexFormat.binding(mode, generation: generation, section: section, part: part, last: last)
-            if let key {
-                guard let box = try? ChaChaPoly.SealedBox(combined: piece),
-                      let opened = try? ChaChaPoly.open(box, using: key, authenticating: bound) else { return nil }
-                body.append(opened)
-            } else {
-                guard piece.count >= 32 else { return nil }
-                let bytes = piece.prefix(piece.count - 32)
-                guard IndexFormat.checksum(bound, bytes).elementsEqual(piece.suffix(32)) else { return nil }
-                body.append(bytes)
-            }
-            if last { return body }
-            part += 1
+        while let part = stream.nextPart() { body.append(contentsOf: part) }
+        return stream.failed ? nil : body
+    }
+
+    /// The part number `number` of `section`, stored at `offset` (the section ends at `end`): its bytes,
+    /// checked or opened, and where the next part starts; nil when it cannot be read or trusted.
+    func part(_ section: IndexFormat.Section, number: Int, at offset: Int64, end: Int64) -> (bytes: [UInt8], next: Int64)? {
+        guard end - offset >= 4, let head = read(offset, 4) else { return nil }
+        let length = head.reversed().reduce(0) { $0 << 8 | Int($1) }
+        guard Int64(length) <= end - offset - 4, let stored = read(offset + 4, length) else { return nil }
+        let next = offset + 4 + Int64(length)
+        let bound = IndexFormat.binding(mode, generation: generation, section: section, part: number, last: next == end)
+        if let keyBytes {
+            guard let box = try? ChaChaPoly.SealedBox(combined: stored),
+                  let opened = try? ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: bound) else { return nil }
+            return (Array(opened), next)
         }
+        guard stored.count >= 32 else { return nil }
+        let bytes = stored.prefix(stored.count - 32)
+        guard IndexFormat.checksum(bound, bytes).elementsEqual(stored.suffix(32)) else { return nil }
+        return (Array(bytes), next)
+    }
+}
+
+/// A section of a saved index read part by part, each part checked or opened as it is read, for
+/// records and entries read one after another: a rewrite of a big index never holds its `rest` whole.
+struct SectionStream {
+    let source: IndexSource
+    let section: IndexFormat.Section
+    private var offset: Int64
+    private let end: Int64
+    private var number = 0
+    /// Bytes read from parts and not used yet, from `start`.
+    private var buffer: [UInt8] = []
+    private var start = 0
+    /// A part could not be read or trusted, or the section ends inside an item.
+    private(set) var failed = false
+
+    init(source: IndexSource, section: IndexFormat.Section) {
+        self.source = source
+        self.section = section
+        let place = source.places[section.rawValue]
+        offset = place.offset
+        end = place.offset + Int64(place.length)
+    }
+
+    /// Whether every part was read and every byte used.
+    var isAtEnd: Bool { !failed && offset == end && start == buffer.count }
+
+    /// The next part's bytes (for reading a section whole); nil after the last part or a failure. A
+    /// section has at least one part.
+    mutating func nextPart() -> [UInt8]? {
+        guard !failed, offset < end || number == 0 else { return nil }
+        guard let (bytes, next) = source.part(section, number: number, at: offset, end: end) else {
+            failed = true
+            return nil
+        }
+        offset = next
+        number += 1
+        return bytes
+    }
+
+    /// The next item `decode` reads, reading more parts while it needs them; nil at the section's end,
+    /// or when what is left cannot be read (then `failed`).
+    mutating func next<Item>(_ decode: (inout BinaryReader) -> Item?) -> Item? {
+        while !failed {
+            if start < buffer.count, let (item, used) = BinaryReader.read(buffer, from: start, decode) {
+                start += used
+                return item
+            }
+            guard let part = nextPart() else {
+                if start < buffer.count { failed = true }
+                return nil
+            }
+            buffer.removeFirst(start)
+            start = 0
+            buffer += part
+        }
+        return nil
     }
 }
 
@@ -417,9 +471,16 @@ extension CaseIndex {
 
     /// The sections other than the records'.
     private func encodedRest() -> [(IndexFormat.Section, [[UInt8]])] {
-        var history = BinaryWriter()
+        // In the records' order, so that a rewrite can read it alongside them (`writePatched`).
+        var history = BinaryWriter(), screenings = 0
         history.reserve(self.history.count * 64)
-        Self.encode(self.history, to: &history)
+        for record in records {
+            guard let list = self.history[record.id] else { continue }
+            Self.encode(record.id, list, to: &history)
+            screenings += 1
+        }
+        var historyCount = BinaryWriter()
+        historyCount.varint(UInt64(screenings))
         var cprs = CPRTable(), tallies = TallyCounter()
         for record in records {
             cprs.add(record)
@@ -427,7 +488,7 @@ extension CaseIndex {
         }
         var cprBytes: [UInt8] = []
         cprs.write { cprBytes += $0 }
-        return [(.head, [encodedHead(recordCount: records.count)]), (.history, [history.data]),
+        return [(.head, [encodedHead(recordCount: records.count)]), (.history, [historyCount.data, history.data]),
                 (.ids, [Self.encodedIDs(records.lazy.map(\.id), count: records.count)]),
                 (.cprs, [cprBytes]), (.tallies, [tallies.encoded()])]
     }
@@ -467,10 +528,14 @@ extension CaseIndex {
         var prefixes: [UInt32] = []
         prefixes.reserveCapacity(count)
         for id in ids { prefixes.append(idPrefix(id)) }
-        prefixes.sort()
+        return encodedIDs(prefixes)
+    }
+
+    /// The `ids` section of the ids' first 4 bytes `prefixes`.
+    static func encodedIDs(_ prefixes: [UInt32]) -> [UInt8] {
         var out = BinaryWriter()
-        out.reserve(count * 4)
-        for prefix in prefixes { out.uint32(prefix) }
+        out.reserve(prefixes.count * 4)
+        for prefix in prefixes.sorted() { out.uint32(prefix) }
         return out.data
     }
 
@@ -542,7 +607,7 @@ extension CaseIndex {
         out.varint(UInt64(record.followups))
     }
 
-    private static func decodeRecord(_ input: inout BinaryReader) -> CaseRecord? {
+    static func decodeRecord(_ input: inout BinaryReader) -> CaseRecord? {
         guard let id = input.uuid(), let place = input.place(), let device = input.varint(),
               let author = input.varint(), let recorded = input.signed(), let corrected = input.optional(),
               let visitDelta = input.optional(), let screeningDay = input.signed(), let visit = input.signed(),
@@ -589,20 +654,26 @@ extension CaseIndex {
         var table: [UUID: [HistoryEntry]] = [:]
         table.reserveCapacity(count)
         for _ in 0..<count {
-            guard let id = input.uuid(), let listCount = input.count() else { return nil }
-            var list: [HistoryEntry] = []
-            list.reserveCapacity(listCount)
-            for _ in 0..<listCount {
-                guard let kind = input.varint(), let action = input.signed(), let status = input.varint(),
-                      let place = input.place(), let day = input.signed(), let millis = input.signed(),
-                      let eventID = input.uuid() else { return nil }
-                list.append(HistoryEntry(kind: UInt8(clamping: kind), action: Int8(clamping: action),
-                                         status: UInt8(clamping: status), place: place,
-                                         time: EventTime(day: Int32(clamping: day), millis: millis, id: eventID)))
-            }
+            guard let (id, list) = decodeEntry(&input) else { return nil }
             table[id] = list
         }
         return table
+    }
+
+    /// One screening's entries of a history or orphan table.
+    static func decodeEntry(_ input: inout BinaryReader) -> (UUID, [HistoryEntry])? {
+        guard let id = input.uuid(), let listCount = input.count() else { return nil }
+        var list: [HistoryEntry] = []
+        list.reserveCapacity(listCount)
+        for _ in 0..<listCount {
+            guard let kind = input.varint(), let action = input.signed(), let status = input.varint(),
+                  let place = input.place(), let day = input.signed(), let millis = input.signed(),
+                  let eventID = input.uuid() else { return nil }
+            list.append(HistoryEntry(kind: UInt8(clamping: kind), action: Int8(clamping: action),
+                                     status: UInt8(clamping: status), place: place,
+                                     time: EventTime(day: Int32(clamping: day), millis: millis, id: eventID)))
+        }
+        return (id, list)
     }
 
     /// An index read back from `data` for `schema`; nil for anything it cannot trust (another format,
@@ -690,18 +761,10 @@ extension CaseIndex {
         let total = partial.totalRecords
         guard let bytes = partial.source.section(section) else { return nil }
         return BinaryReader.read(bytes) { input -> ([Int32], [CaseRecord])? in
-            guard let count = input.count(), count <= total else { return nil }
-            var positions: [Int32] = []
-            positions.reserveCapacity(count)
-            var previous: Int64 = -1
-            for _ in 0..<count {
-                guard let step = input.varint(), step > 0, previous + Int64(step) < Int64(total) else { return nil }
-                previous += Int64(step)
-                positions.append(Int32(previous))
-            }
+            guard let positions = Self.decodePositions(&input, total: total) else { return nil }
             var records: [CaseRecord] = []
-            records.reserveCapacity(count)
-            for _ in 0..<count {
+            records.reserveCapacity(positions.count)
+            for _ in positions {
                 guard let record = Self.decodeRecord(&input) else { return nil }
                 records.append(record)
             }
@@ -846,6 +909,25 @@ extension CaseIndex {
     }
 }
 
+/// An entry of the CPR table: a keyed CPR hash and a visit, ordered by key, then visit.
+struct CPREntry: Comparable {
+    var key: UInt64
+    var visit: Int8
+
+    init(key: UInt64, visit: Int8) {
+        self.key = key
+        self.visit = visit
+    }
+
+    /// The entry of `record`, nil without a CPR number.
+    init?(_ record: CaseRecord) {
+        guard record.cprKey != 0 else { return nil }
+        self.init(key: record.cprKey, visit: record.visit)
+    }
+
+    static func < (lhs: CPREntry, rhs: CPREntry) -> Bool { (lhs.key, lhs.visit) < (rhs.key, rhs.visit) }
+}
+
 /// The `cprs` section as it is made: the keyed CPR hash of every screening with a CPR number, by its
 /// visit (a handful of visits: 8 bytes an entry instead of 16 for a key and a visit side by side),
 /// written sorted by key, then visit, 9 bytes an entry.
@@ -854,6 +936,42 @@ struct CPRTable {
 
     mutating func add(_ record: CaseRecord) {
         if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
+    }
+
+    /// The saved `cprs` section read by `saved` with the entries `removed` taken out (one each) and
+    /// `added` put in, merged in order, given to `emit` a megabyte at a time (a rewrite: a changed
+    /// record's old entry out and new one in, a new record's in); false when `saved` cannot be read or
+    /// holds an entry to remove no more.
+    static func merged(_ saved: inout SectionStream, removed: [CPREntry], added: [CPREntry],
+                       _ emit: ([UInt8]) throws -> Void) rethrows -> Bool {
+        let removed = removed.sorted(by: <), added = added.sorted(by: <)
+        var out = BinaryWriter()
+        var gone = 0, new = 0
+        func put(_ entry: CPREntry) throws {
+            out.uint64(entry.key)
+            out.bytes([UInt8(bitPattern: entry.visit)])
+            if out.data.count >= IndexFormat.partSize {
+                try emit(out.data)
+                out = BinaryWriter()
+            }
+        }
+        while let entry = saved.next({ input -> CPREntry? in
+            guard let key = input.uint64(), let visit = input.bytes(1) else { return nil }
+            return CPREntry(key: key, visit: Int8(bitPattern: visit[0]))
+        }) {
+            while new < added.count, added[new] < entry {
+                try put(added[new])
+                new += 1
+            }
+            if gone < removed.count, removed[gone] == entry {
+                gone += 1
+            } else {
+                try put(entry)
+            }
+        }
+        for entry in added[new...] { try put(entry) }
+        try emit(out.data)
+        return saved.isAtEnd && gone == removed.count
     }
 
     /// The section's bytes, given to `emit` a megabyte at a time (the lists are sorted in place).

@@ -135,21 +135,29 @@ public struct CaseStore: Sendable {
         let place = !spilling || (try? state.create()) == nil ? nil : SpillPlace(directory: state.path, sealed: key != nil)
         report = try index.update(directory: directory, keys: keys, spill: place, progress: progress)
         saveWarning = nil
-        if index.isSpilled {
-            do {
-                try saveSpilled(key: key)
-                witnessProblems = SeenHeads.check(directory, state: state)
-                return
-            } catch {
-                // The spill or the file could not be written (a full disk): built again in memory.
-                index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
-                report = try index.update(directory: directory, keys: keys, progress: progress)
-            }
-        }
         // A few new lines are cheaper to read again next time than rewriting the whole index for them
         // (tens of megabytes at a million events): the saved index may lag the log by less than
         // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte).
         let worthSaving = !savedIndexLoaded || report.rebuiltBecause != nil || report.bytesRead >= saveAfterBytes
+        // Built from scratch with a spill, or read in part with changes of saved records waiting (or
+        // enough new to save): written by streaming its records, then read back as the command asked.
+        if index.isSpilled || index.hasWaitingChanges || (!index.isComplete && report.changed && worthSaving && place != nil) {
+            let spilled = index.isSpilled
+            do {
+                try saveRewritten(key: key)
+                witnessProblems = SeenHeads.check(directory, state: state)
+                return
+            } catch {
+                // The file could not be written (a full disk) or the saved one read: done in memory.
+                if spilled {
+                    index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
+                    report = try index.update(directory: directory, keys: keys, progress: progress)
+                } else if !index.settleWaiting() {
+                    try refresh(spilling: false, progress: progress)
+                    return
+                }
+            }
+        }
         // A partly read index is completed before it is saved; when that fails, the next reader rebuilds.
         if report.changed, report.newProblems == 0, worthSaving, index.readAll() {
             do {
@@ -162,20 +170,34 @@ public struct CaseStore: Sendable {
         witnessProblems = SeenHeads.check(directory, state: state)
     }
 
-    /// Writes the index built with a spill to its file and reads it back with this store's scope. While
-    /// lines could not be read, the file is read back but not kept, so the next reader tries them again.
-    private mutating func saveSpilled(key: SymmetricKey?) throws {
+    /// Writes the index built with a spill (`writeSpilled`) or read in part (`writePatched`) to its file
+    /// and reads it back with this store's scope. While lines could not be read, the file is read back
+    /// but not kept, so the next reader tries them again. On an error the index is left as it was.
+    private mutating func saveRewritten(key: SymmetricKey?) throws {
         let keep = report.changed && report.newProblems == 0
-        let unauthentic = index.unauthentic
-        let (schema, trust, scope) = (index.schema, index.trust, scope)
+        let (schema, trust, scope, unauthentic) = (index.schema, index.trust, scope, index.unauthentic)
+        // The store lets go of the index while it is written, so that what the writing drops is freed
+        // (a spill's id table and waiting changes, some 40 MB at a million events). A spilled index
+        // cannot be kept for a second try anyway; one read in part is small, and is kept.
+        let original = index.isSpilled ? nil : index
         var built = index
-        index = CaseIndex(schema: schema, cprSecret: built.cprSecret, trust: trust)   // the spill has one owner
-        let loaded = try writeIndexFile { sink, path -> (CaseIndex, Bool) in
-            try built.writeSpilled(to: sink, key: key)
-            guard let loaded = CaseIndex.load(path: path, schema: schema, key: key, trust: trust, scope: scope) else {
-                throw CocoaError(.fileReadCorruptFile)
+        index = CaseIndex(schema: schema, cprSecret: built.cprSecret, trust: trust)
+        let loaded: CaseIndex
+        do {
+            loaded = try writeIndexFile { sink, path -> (CaseIndex, Bool) in
+                if built.isSpilled {
+                    try built.writeSpilled(to: sink, key: key)
+                } else {
+                    try built.writePatched(to: sink, key: key)
+                }
+                guard let loaded = CaseIndex.load(path: path, schema: schema, key: key, trust: trust, scope: scope) else {
+                    throw CocoaError(.fileReadCorruptFile)
+                }
+                return (loaded, keep)
             }
-            return (loaded, keep)
+        } catch {
+            if let original { index = original }
+            throw error
         }
         index = loaded
         index.unauthentic = unauthentic

@@ -155,27 +155,71 @@ struct TallyCounter {
     /// as the step from the one before (the records are in reading order, the days nearly so, and many
     /// share a day).
     func encoded() -> [UInt8] {
-        var out = BinaryWriter()
-        out.varint(UInt64(otherForm))
-        out.varint(UInt64(counts.values.reduce(0) { $0 + $1.count }))
-        var day: Int64 = 0
+        var out = TallyWriter()
         // By 32-day table, then sorted within each: sorted as a whole, as the tables split by day.
         for part in counts.keys.sorted() {
             guard let table = counts[part] else { continue }
             var entries = table.map { (key: $0.key, count: $0.value) }
             entries.sort { TallyKey.precedes($0.key, $1.key) }
-            for (key, count) in entries {
-                out.signed(Int64(key.day) - day)
-                day = Int64(key.day)
-                out.signed(Int64(key.visit))
-                out.signed(Int64(key.formVersion))
-                for mask in [key.answers.low, key.answers.high, key.recommended, key.inForce, key.tracked] + key.statuses.list {
-                    out.varint(mask)
-                }
-                out.varint(key.overridden ? 1 : 0)
-                out.varint(UInt64(count))
+            for (key, count) in entries { out.add(key, count) }
+        }
+        return out.section(otherForm: otherForm)
+    }
+
+    /// The saved `tallies` section `saved` with `delta` added to its keys' counts and `otherFormDelta`
+    /// to its screenings of other forms (a rewrite: a changed record's old key −1 and new key +1, a new
+    /// record's key +1), merged in order without counting every record again; nil when `saved` cannot
+    /// be read or a count would fall below zero.
+    static func merged(_ saved: Data, delta: [TallyKey: Int], otherFormDelta: Int) -> [UInt8]? {
+        let changes = delta.filter { $0.value != 0 }.sorted { TallyKey.precedes($0.key, $1.key) }
+        var out = TallyWriter()
+        var next = 0, bad = false
+        func add(_ key: TallyKey, _ count: Int) {
+            if count > 0 { out.add(key, count) } else if count < 0 { bad = true }
+        }
+        let counted = CaseIndex.decodeTallies(saved) { key, count in
+            while next < changes.count, TallyKey.precedes(changes[next].key, key) {
+                add(changes[next].key, changes[next].value)
+                next += 1
+            }
+            if next < changes.count, changes[next].key == key {
+                add(key, count + changes[next].value)
+                next += 1
+            } else {
+                add(key, count)
             }
         }
+        for change in changes[next...] { add(change.key, change.value) }
+        guard let counted, !bad, counted.otherForm + otherFormDelta >= 0 else { return nil }
+        return out.section(otherForm: counted.otherForm + otherFormDelta)
+    }
+}
+
+/// Writes sorted tally keys with their counts as the `tallies` section.
+struct TallyWriter {
+    private var body = BinaryWriter()
+    private var day: Int64 = 0
+    private var count = 0
+
+    mutating func add(_ key: TallyKey, _ number: Int) {
+        body.signed(Int64(key.day) - day)
+        day = Int64(key.day)
+        body.signed(Int64(key.visit))
+        body.signed(Int64(key.formVersion))
+        for mask in [key.answers.low, key.answers.high, key.recommended, key.inForce, key.tracked] + key.statuses.list {
+            body.varint(mask)
+        }
+        body.varint(key.overridden ? 1 : 0)
+        body.varint(UInt64(number))
+        count += 1
+    }
+
+    func section(otherForm: Int) -> [UInt8] {
+        var out = BinaryWriter()
+        out.reserve(body.data.count + 16)
+        out.varint(UInt64(otherForm))
+        out.varint(UInt64(count))
+        out.bytes(body.data)
         return out.data
     }
 }

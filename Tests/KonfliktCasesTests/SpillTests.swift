@@ -15,6 +15,22 @@ import KonfliktTestSupport
     /// Builds the index of `dir` twice from scratch, keeping the records and spilling them, and returns
     /// both read back from their files with everything (`IndexScope.all`).
     static func bothWays(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?) throws -> (kept: CaseIndex, spilled: CaseIndex) {
+        let (kept, spilled) = try bothFiles(dir, form: form, keys: keys)
+        let schema = try CaseSchema(form: form)
+        let key = keys?.cacheKey(label: CaseStore.cacheLabel), trust = keys?.trustDigest ?? ""
+        return (try #require(CaseIndex.decode(kept, schema: schema, key: key, trust: trust)),
+                try #require(CaseIndex.decode(spilled, schema: schema, key: key, trust: trust)))
+    }
+
+    /// Every section but the head (whose orphan table is in no particular order), opened: two index
+    /// files that hold the same must agree byte for byte.
+    static func sections(_ file: Data, key: SymmetricKey?) throws -> [Data] {
+        let source = try #require(IndexSource.bytes(file, key: key))
+        return try IndexFormat.Section.allCases.filter { $0 != .head }.map { try #require(source.section($0)) }
+    }
+
+    /// The index files of `bothWays`.
+    static func bothFiles(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?) throws -> (kept: Data, spilled: Data) {
         let schema = try CaseSchema(form: form)
         let secret = Array(repeating: UInt8(7), count: 32)
         let key = keys?.cacheKey(label: CaseStore.cacheLabel)
@@ -28,9 +44,7 @@ import KonfliktTestSupport
         #expect(spilled.isSpilled && spilled.records.isEmpty)
         let sink = IndexSink()
         try spilled.writeSpilled(to: sink, key: key)
-        let keptBack = try #require(CaseIndex.decode(try kept.encoded(sealedWith: key), schema: schema, key: key, trust: trust))
-        let spilledBack = try #require(CaseIndex.decode(Data(sink.data), schema: schema, key: key, trust: trust))
-        return (keptBack, spilledBack)
+        return (try kept.encoded(sealedWith: key), Data(sink.data))
     }
 
     static func tallies(_ index: CaseIndex) -> [String] {
@@ -49,6 +63,9 @@ import KonfliktTestSupport
         // screening, and orphans whose screening never comes.
         try CaseIndexTests.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 1 : 0.7 }
         let (kept, spilled) = try Self.bothWays(dir, form: form, keys: keys)
+        let files = try Self.bothFiles(dir, form: form, keys: keys)
+        let key = keys?.cacheKey(label: CaseStore.cacheLabel)
+        #expect(try Self.sections(files.spilled, key: key) == Self.sections(files.kept, key: key))
         #expect(kept.records.count > 300)
         #expect(spilled.records == kept.records)
         #expect(spilled.history == kept.history)
@@ -60,8 +77,7 @@ import KonfliktTestSupport
         #expect(Self.tallies(spilled) == Self.tallies(kept))
         // The CPR table and the id table, as a reader that reads no record uses them.
         let schema = try CaseSchema(form: form)
-        let key = keys?.cacheKey(label: CaseStore.cacheLabel)
-        var lookup = try #require(CaseIndex.decode(try kept.encoded(sealedWith: key), schema: schema, key: key,
+        var lookup = try #require(CaseIndex.decode(files.spilled, schema: schema, key: key,
                                                    trust: keys?.trustDigest ?? "", scope: .lookup))
         for record in kept.records.prefix(50) where record.cprKey != 0 {
             let found = lookup.hasScreening(cprKey: record.cprKey, visit: record.visit)
@@ -69,6 +85,57 @@ import KonfliktTestSupport
         }
         let stranger = lookup.hasScreening(cprKey: 12345, visit: 0)
         #expect(!stranger && !lookup.isComplete)
+    }
+
+    /// A saved index read with `scope` (and its history, when `history`), brought up to date with the
+    /// rest of `source`'s lines twice: keeping every record in memory, and rewritten from the saved file
+    /// (`writePatched`); both read back whole.
+    static func keptAndPatched(_ dir: TemporaryDirectory, source: TemporaryDirectory, form: Form, scope: IndexScope,
+                               history: Bool) throws -> (kept: CaseIndex, patched: CaseIndex) {
+        let schema = try CaseSchema(form: form)
+        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        try CaseIndexTests.append(rest: source, to: dir)
+        func loaded() throws -> CaseIndex {
+            var index = try #require(CaseIndex.load(path: path, schema: schema, key: nil, scope: scope))
+            if history {
+                let read = index.readHistory()
+                #expect(read)
+            }
+            return index
+        }
+        var kept = try loaded()
+        _ = try kept.update(directory: dir.data)
+        #expect(kept.isComplete)
+        var patched = try loaded()
+        _ = try patched.update(directory: dir.data, spill: SpillPlace(directory: dir.state.path, sealed: false))
+        #expect(patched.hasWaitingChanges && !patched.isComplete)
+        let sink = IndexSink()
+        try patched.writePatched(to: sink, key: nil)
+        let keptFile = try kept.encoded(), patchedFile = Data(sink.data)
+        // Every section but the head byte for byte: the records, the history in the records' order, the
+        // id and CPR tables and the tallies (merged with what changed, not counted again).
+        #expect(try sections(patchedFile, key: nil) == sections(keptFile, key: nil))
+        let keptBack = try #require(CaseIndex.decode(keptFile, schema: schema))
+        let patchedBack = try #require(CaseIndex.decode(patchedFile, schema: schema))
+        return (keptBack, patchedBack)
+    }
+
+    @Test(arguments: [(IndexScope.open, false), (.flagged, false), (.lookup, false), (.tallies, false), (.open, true)])
+    func aRewriteFromTheSavedFileSavesWhatReadingEverythingSaves(scope: IndexScope, history: Bool) throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 400, seed: 63, form: form)
+        let dir = TemporaryDirectory()
+        // The screenings first, most follow-ups and corrections later: they change saved records, and
+        // some arrive before their screening.
+        try CaseIndexTests.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 0.2 : 0.8 }
+        let (kept, patched) = try Self.keptAndPatched(dir, source: source, form: form, scope: scope, history: history)
+        #expect(patched.records == kept.records)
+        #expect(patched.history == kept.history)
+        #expect(patched.pending == kept.pending)
+        #expect(patched.duplicates == kept.duplicates && patched.files == kept.files && patched.strings == kept.strings)
+        #expect(Self.tallies(patched) == Self.tallies(kept))
+        #expect(kept.records.count > 300 && kept.history.count > 20)
     }
 
     @Test func theSpillIsNeverSeenInTheStateFolderAndNothingIsLeftBehind() throws {

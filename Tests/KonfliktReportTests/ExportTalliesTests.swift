@@ -127,12 +127,13 @@ import Testing
         let schema = full.index.schema
         let closing = try #require(schema.statuses[bit].first { $0.closes }).id
 
-        // A correction moves a quiet saved case to another quarter with a report: every record is read.
+        // A correction moves a quiet saved case to another quarter with a report: the index is rewritten
+        // with it, streamed from the saved file, and the export still reads no record.
         try LogWriter(directory: dir.data, device: "leder").append(
             F.correction(form, of: quiet.id, F.answers(date: LocalDate(iso: "2026-07-01"), level: "hoejt", violence: "ja")),
             author: "LE")
         let corrected = try Self.talliesReader(dir, form: form, keys: keys)
-        #expect(corrected.index.isComplete && corrected.report.rebuiltBecause == nil)
+        #expect(!corrected.index.isComplete && corrected.index.records.isEmpty && corrected.report.rebuiltBecause == nil)
         #expect(try Self.sameAsScratch(dir, form: form, keys: keys, bytes: false))
 
         // A follow-up that closes an open action of a saved flagged case, and a new screening after it.
@@ -141,7 +142,7 @@ import Testing
         try LogWriter(directory: dir.data, device: "ny-enhed").append(
             F.screening(form, F.answers(visit: "8mdr", date: LocalDate(iso: "2026-11-21"))), author: "NY")
         let followedUp = try Self.talliesReader(dir, form: form, keys: keys)
-        #expect(followedUp.index.isComplete)
+        #expect(!followedUp.index.isComplete && followedUp.index.records.isEmpty)
         #expect(try Self.sameAsScratch(dir, form: form, keys: keys, bytes: true))
     }
 

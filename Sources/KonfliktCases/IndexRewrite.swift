@@ -1,0 +1,151 @@
+import Crypto
+import Foundation
+
+extension CaseIndex {
+    /// Writes a saved index read in part, brought up to date, to `sink` as a new index file, without
+    /// reading its records into memory: the records are streamed from the saved file in reading order
+    /// (the sections read already from memory, the others part by part), each with its saved history
+    /// (streamed alongside, as the history is kept in the records' order) and the corrections and
+    /// follow-ups that waited (`patching`) applied in the order read, followed by the screenings folded
+    /// since. Afterwards read the new file back; the index itself is spent.
+    ///
+    /// Throws when a part of the saved file cannot be read or trusted: then rebuild from the log.
+    mutating func writePatched(to sink: IndexSink, key: SymmetricKey?) throws {
+        guard let partial, partial.restUnread else { throw CocoaError(.fileReadCorruptFile) }
+        let total = partial.totalRecords, saved = partial.savedPositions
+        var writer = try IndexFormat.Writer(sink: sink, key: key)
+        // The waiting changes by screening, in the order read.
+        var targets: [UUID: [Int32]] = [:]
+        for number in 0..<waiting.count { targets[waiting[number].screening, default: []].append(Int32(number)) }
+
+        // The sections not read yet: the flagged ones with their positions, `rest` with the others.
+        var positioned: [(positions: [Int32], next: Int, stream: SectionStream)] = []
+        for (section, unread) in [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread)] where unread {
+            var stream = SectionStream(source: partial.source, section: section)
+            guard let positions = stream.next({ Self.decodePositions(&$0, total: total) }) else {
+                throw CocoaError(.fileReadCorruptFile)
+            }
+            positioned.append((positions, 0, stream))
+        }
+        var rest = SectionStream(source: partial.source, section: .rest)
+        var savedHistory = partial.historyUnread ? SectionStream(source: partial.source, section: .history) : nil
+        var historyLeft = 0
+        if savedHistory != nil {
+            guard let count = savedHistory?.next({ $0.count() }) else { throw CocoaError(.fileReadCorruptFile) }
+            historyLeft = count
+        }
+        var nextHistory = historyLeft > 0 ? savedHistory?.next(Self.decodeEntry) : nil
+
+        // The CPR table and the tallies are the saved ones with what changed: the records changed and
+        // the new ones.
+        var split = RecordSplit(), tallies: [TallyKey: Int] = [:], otherForm = 0
+        var removed: [CPREntry] = [], added: [CPREntry] = []
+        var prefixes: [UInt32] = []
+        prefixes.reserveCapacity(records.count - saved.count + total)
+        var history = BinaryWriter(), screenings = 0
+        var out = BinaryWriter()
+        try writer.begin(.rest)
+        func emit(_ position: Int32, _ found: CaseRecord) throws {
+            var record = found
+            var list: [HistoryEntry] = []
+            if savedHistory != nil {
+                if let (id, entries) = nextHistory, id == record.id {
+                    list = entries
+                    historyLeft -= 1
+                    nextHistory = historyLeft > 0 ? savedHistory?.next(Self.decodeEntry) : nil
+                }
+            } else {
+                list = self.history[record.id] ?? []
+            }
+            let isNew = Int(position) >= total
+            let numbers = targets.removeValue(forKey: record.id) ?? []
+            if isNew || !numbers.isEmpty {
+                if !isNew {
+                    if let entry = CPREntry(found) { removed.append(entry) }
+                    if found.isOtherForm { otherForm -= 1 } else { tallies[TallyKey(found), default: 0] -= 1 }
+                }
+                for number in numbers {
+                    let item = waiting[Int(number)]
+                    Self.take(item.entry, change(item), into: &record, history: &list)
+                }
+                if let entry = CPREntry(record) { added.append(entry) }
+                if record.isOtherForm { otherForm += 1 } else { tallies[TallyKey(record), default: 0] += 1 }
+            }
+            if !list.isEmpty {
+                Self.encode(record.id, list, to: &history)
+                screenings += 1
+            }
+            prefixes.append(Self.idPrefix(record.id))
+            guard !split.add(record, at: position) else { return }
+            Self.encode(record, to: &out)
+            if out.data.count >= IndexFormat.partSize {
+                try writer.append(out.data)
+                out = BinaryWriter()
+            }
+        }
+        var next = 0
+        for position in 0..<Int32(total) {
+            if next < saved.count, saved[next] == position {
+                try emit(position, records[next])
+                next += 1
+            } else if let source = positioned.firstIndex(where: { $0.next < $0.positions.count && $0.positions[$0.next] == position }) {
+                guard let record = positioned[source].stream.next(Self.decodeRecord) else { throw CocoaError(.fileReadCorruptFile) }
+                positioned[source].next += 1
+                try emit(position, record)
+            } else {
+                guard let record = rest.next(Self.decodeRecord) else { throw CocoaError(.fileReadCorruptFile) }
+                try emit(position, record)
+            }
+        }
+        guard next == saved.count, rest.isAtEnd, historyLeft == 0, savedHistory?.isAtEnd ?? true,
+              positioned.allSatisfy({ $0.next == $0.positions.count && $0.stream.isAtEnd }) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        // The screenings folded since the save.
+        for (offset, record) in records[saved.count...].enumerated() {
+            try emit(Int32(total + offset), record)
+        }
+        try writer.append(out.data)
+        try writer.end()
+        // Changes of screenings not read: orphans while that stays so.
+        for number in 0..<waiting.count {
+            let item = waiting[number]
+            if targets[item.screening] != nil { pending[item.screening, default: []].append(item.entry) }
+        }
+        waiting = ChunkedList()
+        outcomes = ChunkedList()
+        patching = false
+        var count = BinaryWriter()
+        count.varint(UInt64(screenings))
+        try writer.write(.history, [count.data, history.data])
+        try writer.write(.ids, Self.encodedIDs(prefixes))
+        var savedCPRs = SectionStream(source: partial.source, section: .cprs)
+        try writer.begin(.cprs)
+        guard try CPRTable.merged(&savedCPRs, removed: removed, added: added, { try writer.append($0) }),
+              let savedTallies = partial.tallies?.bytes ?? partial.source.section(.tallies),
+              let talliesBytes = TallyCounter.merged(savedTallies, delta: tallies, otherFormDelta: otherForm) else {
+            throw CocoaError(.fileReadCorruptFile)
+        }
+        try writer.end()
+        try writer.write(.tallies, talliesBytes)
+        try writer.write(.open, split.open.pieces)
+        try writer.write(.flagged, split.flagged.pieces)
+        try writer.write(.head, encodedHead(recordCount: total + records.count - saved.count))
+        try writer.finish()
+    }
+
+    /// The positions at the start of the `open` or `flagged` section: a count, then each as the step
+    /// from the one before, ascending within the file's `total` records.
+    static func decodePositions(_ input: inout BinaryReader, total: Int) -> [Int32]? {
+        guard let count = input.count(), count <= total else { return nil }
+        var positions: [Int32] = []
+        positions.reserveCapacity(count)
+        var previous: Int64 = -1
+        for _ in 0..<count {
+            guard let step = input.varint(), step > 0, previous + Int64(step) < Int64(total) else { return nil }
+            previous += Int64(step)
+            positions.append(Int32(previous))
+        }
+        return positions
+    }
+}
