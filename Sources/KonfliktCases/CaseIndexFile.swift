@@ -37,7 +37,8 @@ public enum IndexScope: Sendable {
 /// - the sections: `head` (schema signature, trust, CPR secret, files, strings, orphans, problems,
 ///   counts), `open` (the records of flagged cases with an open action, with their positions),
 ///   `flagged` (the other records of cases flagged at some point, with their positions), `rest` (the
-///   other records), `history` (corrections and follow-ups per screening), `ids`
+///   other records), `history` (corrections and follow-ups per screening, in the records' order, so a
+///   rewrite reads it alongside them), `ids`
 ///   (the sorted first 4 bytes of every screening id, to learn that a new screening is new without
 ///   reading the other records; at a million screenings one new id in 4,000 shares its 4 bytes with a
 ///   saved one, and then the reader reads the records to be sure), `cprs` (the keyed CPR hash and the visit of every screening with a

@@ -144,16 +144,19 @@ public struct CaseStore: Sendable {
         if index.isSpilled || index.hasWaitingChanges || (!index.isComplete && report.changed && worthSaving && place != nil) {
             let spilled = index.isSpilled
             do {
-                try saveRewritten(key: key)
+                try saveRewritten(key: key) { progress(1) }
                 witnessProblems = SeenHeads.check(directory, state: state)
                 return
+            } catch is CancellationError {
+                throw CancellationError()
             } catch {
                 // The file could not be written (a full disk) or the saved one read: done in memory.
                 if spilled {
                     index = CaseIndex(schema: index.schema, cprSecret: index.cprSecret, trust: index.trust)
                     report = try index.update(directory: directory, keys: keys, progress: progress)
                 } else if !index.settleWaiting() {
-                    try refresh(spilling: false, progress: progress)
+                    // The saved file cannot be read after all: rebuilt from the log (`lost`).
+                    try refresh(spilling: spilling, progress: progress)
                     return
                 }
             }
@@ -173,7 +176,7 @@ public struct CaseStore: Sendable {
     /// Writes the index built with a spill (`writeSpilled`) or read in part (`writePatched`) to its file
     /// and reads it back with this store's scope. While lines could not be read, the file is read back
     /// but not kept, so the next reader tries them again. On an error the index is left as it was.
-    private mutating func saveRewritten(key: SymmetricKey?) throws {
+    private mutating func saveRewritten(key: SymmetricKey?, going: () -> Bool) throws {
         let keep = report.changed && report.newProblems == 0
         let (schema, trust, scope, unauthentic) = (index.schema, index.trust, scope, index.unauthentic)
         // The store lets go of the index while it is written, so that what the writing drops is freed
@@ -186,9 +189,9 @@ public struct CaseStore: Sendable {
         do {
             loaded = try writeIndexFile { sink, path -> (CaseIndex, Bool) in
                 if built.isSpilled {
-                    try built.writeSpilled(to: sink, key: key)
+                    try built.writeSpilled(to: sink, key: key, going: going)
                 } else {
-                    try built.writePatched(to: sink, key: key)
+                    try built.writePatched(to: sink, key: key, going: going)
                 }
                 guard let loaded = CaseIndex.load(path: path, schema: schema, key: key, trust: trust, scope: scope) else {
                     throw CocoaError(.fileReadCorruptFile)

@@ -10,7 +10,8 @@ extension CaseIndex {
     /// since. Afterwards read the new file back; the index itself is spent.
     ///
     /// Throws when a part of the saved file cannot be read or trusted: then rebuild from the log.
-    mutating func writePatched(to sink: IndexSink, key: SymmetricKey?) throws {
+    /// `going` is asked now and then whether to go on; when it says no, `CancellationError` is thrown.
+    mutating func writePatched(to sink: IndexSink, key: SymmetricKey?, going: () -> Bool = { true }) throws {
         guard let partial, partial.restUnread else { throw CocoaError(.fileReadCorruptFile) }
         let total = partial.totalRecords, saved = partial.savedPositions
         var writer = try IndexFormat.Writer(sink: sink, key: key)
@@ -85,6 +86,7 @@ extension CaseIndex {
         }
         var next = 0
         for position in 0..<Int32(total) {
+            if position & 4095 == 0, !going() { throw CancellationError() }
             if next < saved.count, saved[next] == position {
                 try emit(position, records[next])
                 next += 1

@@ -150,7 +150,9 @@ extension CaseIndex {
     /// in order, each with its corrections and follow-ups applied in the order they were read, and go
     /// straight to their sections (`rest`, the biggest, is written as they come). Afterwards the index
     /// holds no records: read the file back.
-    mutating func writeSpilled(to sink: IndexSink, key: SymmetricKey?) throws {
+    /// `going` is asked now and then whether to go on (the lead may leave the review screen meanwhile);
+    /// when it says no, `CancellationError` is thrown.
+    mutating func writeSpilled(to sink: IndexSink, key: SymmetricKey?, going: () -> Bool = { true }) throws {
         guard var spill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
         try spill.flush()
         self.spill = nil
@@ -178,7 +180,7 @@ extension CaseIndex {
         try writer.begin(.rest)
         do {
             var tallies = TallyCounter()
-            try forEachRecord(in: spill, changedBy: order) { _, record in
+            try forEachRecord(in: spill, changedBy: order, going: going) { _, record in
                 tallies.add(record)
                 guard !record.wasFlagged else { return }
                 Self.encode(record, to: &rest)
@@ -192,7 +194,7 @@ extension CaseIndex {
             try writer.write(.tallies, tallies.encoded())
         }
         var split = RecordSplit(), cprs = CPRTable()
-        try forEachRecord(in: spill, changedBy: order) { position, record in
+        try forEachRecord(in: spill, changedBy: order, going: going) { position, record in
             cprs.add(record)
             _ = split.add(record, at: position)
         }
@@ -211,9 +213,10 @@ extension CaseIndex {
     /// corrections and follow-ups (`order`: their positions and numbers, ascending) applied in the order
     /// they were read.
     private func forEachRecord(in spill: RecordSpill, changedBy order: [(position: Int32, number: Int32)],
-                               _ body: (Int32, CaseRecord) throws -> Void) throws {
+                               going: () -> Bool, _ body: (Int32, CaseRecord) throws -> Void) throws {
         var next = 0
         try spill.forEach { position, saved in
+            if position & 4095 == 0, !going() { throw CancellationError() }
             var record = saved
             var list: [HistoryEntry] = []
             while next < order.count, order[next].position == position {

@@ -164,6 +164,30 @@ import KonfliktTestSupport
         #expect(!index.isSpilled && index.records.count == store.index.records.count)
     }
 
+    /// The review screen lets the lead leave while the index is written, after the log is read: nothing
+    /// half-written is left, and the next reader builds it.
+    @Test func leavingWhileTheIndexIsWrittenLeavesNothingBehind() throws {
+        let form = try Sample.form()
+        let source = try CaseIndexTests.demo(count: 300, seed: 64, form: form)
+        let dir = TemporaryDirectory()
+        try CaseIndexTests.copy(from: source, to: dir) { _ in 1 }
+        var wholeSeen = false, askedAfter = false
+        #expect(throws: CancellationError.self) {
+            _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form) { share in
+                // The reading reports 1 once it has read everything; the writing asks again after that.
+                guard share >= 1 else { return true }
+                if wholeSeen { askedAfter = true }
+                wholeSeen = true
+                return !askedAfter
+            }
+        }
+        #expect(askedAfter)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.state.path)) ?? []
+        #expect(!names.contains { $0.hasPrefix("sagsindeks") || $0.contains("bygges") })
+        let store = try CaseStore.open(directory: dir.data, state: dir.state, form: form)
+        #expect(store.report.bytesRead > 0 && store.index.records.count > 250)
+    }
+
     @Test(arguments: keyChoices)
     func spilledRecordsComeBackInOrderAndSealedSpillsHideThem(sealed: Bool) throws {
         let dir = TemporaryDirectory()
