@@ -27,9 +27,9 @@ struct BinaryWriter {
         varint(UInt64(bitPattern: (value << 1) ^ (value >> 63)) &+ 1)
     }
 
-    mutating func uint32(_ value: UInt32) { for shift in stride(from: 0, to: 32, by: 8) { data.append(UInt8(truncatingIfNeeded: value >> UInt32(shift))) } }
+    mutating func uint32(_ value: UInt32) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
 
-    mutating func uint64(_ value: UInt64) { for shift in stride(from: 0, to: 64, by: 8) { data.append(UInt8(truncatingIfNeeded: value >> UInt64(shift))) } }
+    mutating func uint64(_ value: UInt64) { withUnsafeBytes(of: value.littleEndian) { data.append(contentsOf: $0) } }
 
     mutating func string(_ text: String) {
         let utf8 = Array(text.utf8)
@@ -37,10 +37,7 @@ struct BinaryWriter {
         data.append(contentsOf: utf8)
     }
 
-    mutating func uuid(_ id: UUID) {
-        let u = id.uuid
-        data.append(contentsOf: [u.0, u.1, u.2, u.3, u.4, u.5, u.6, u.7, u.8, u.9, u.10, u.11, u.12, u.13, u.14, u.15])
-    }
+    mutating func uuid(_ id: UUID) { withUnsafeBytes(of: id.uuid) { data.append(contentsOf: $0) } }
 
     mutating func place(_ place: LinePlace) {
         varint(UInt64(UInt32(bitPattern: place.file)))

@@ -91,6 +91,9 @@ public struct CaseIndex: Sendable {
     var patching = false
 
     var stringIndex: [String: Int32] = [:]
+    /// The last few strings interned (see `intern`).
+    private var recentStrings: [(String, Int32)?] = [nil, nil, nil, nil]
+    private var recentNext = 0
     var positions = PositionTable()
     var positionsBuilt = true
     /// Lookups answered by scanning before the position table is built (for a loaded index).
@@ -238,7 +241,10 @@ public struct CaseIndex: Sendable {
     }
 
     /// The change a waiting entry makes.
-    func change(_ waiting: Waiting) -> Change {
+    func change(_ waiting: Waiting) -> Change { Self.change(waiting, outcomes: outcomes) }
+
+    /// The change a waiting entry makes, its outcome (for a correction) in `outcomes`.
+    static func change(_ waiting: Waiting, outcomes: ChunkedList<FoldStep.Outcome>) -> Change {
         waiting.outcome >= 0 ? .correction(outcomes[Int(waiting.outcome)]) : .followup(closes: waiting.closes)
     }
 
@@ -342,6 +348,15 @@ public struct CaseIndex: Sendable {
     }
 
     private mutating func intern(_ text: String) -> Int32 {
+        // Lines in a row mostly share their device and author: compared before they are hashed.
+        for case let (known, number)? in recentStrings where known == text { return number }
+        let number = internHashed(text)
+        recentStrings[recentNext] = (text, number)
+        recentNext = (recentNext + 1) % recentStrings.count
+        return number
+    }
+
+    private mutating func internHashed(_ text: String) -> Int32 {
         if let known = stringIndex[text] { return known }
         let number = Int32(strings.count)
         strings.append(text)

@@ -602,8 +602,17 @@ extension CaseIndex {
         out.varint(UInt64(record.formVersion))
         out.signed(Int64(record.birth))
         out.uint64(record.cprKey)
-        for mask in [record.recommended, record.inForce, record.tracked, record.closed] + record.statuses.list
-            + [record.answers.low, record.answers.high] { out.varint(mask) }
+        // Written one by one, not from a list: a million records are written at a rebuild.
+        out.varint(record.recommended)
+        out.varint(record.inForce)
+        out.varint(record.tracked)
+        out.varint(record.closed)
+        out.varint(record.statuses.planes.0)
+        out.varint(record.statuses.planes.1)
+        out.varint(record.statuses.planes.2)
+        out.varint(record.statuses.planes.3)
+        out.varint(record.answers.low)
+        out.varint(record.answers.high)
         out.varint(UInt64(record.corrections))
         out.varint(UInt64(record.followups))
     }
@@ -932,11 +941,29 @@ struct CPREntry: Comparable {
 /// The `cprs` section as it is made: the keyed CPR hash of every screening with a CPR number, by its
 /// visit (a handful of visits: 8 bytes an entry instead of 16 for a key and a visit side by side),
 /// written sorted by key, then visit, 9 bytes an entry.
-struct CPRTable {
+struct CPRTable: Sendable {
     private var keys: [Int8: [UInt64]] = [:]
+    /// The keys by visit, each list sorted, the lists by visit (`sort`).
+    private var sorted: [(visit: Int8, keys: [UInt64])] = []
 
     mutating func add(_ record: CaseRecord) {
         if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
+    }
+
+    /// Sorts what was added (in place), for `write`.
+    mutating func sort() {
+        var lists = keys.map { (visit: $0.key, keys: $0.value) }
+        keys = [:]
+        for index in lists.indices { lists[index].keys.sort() }
+        // Once more for a visit added again since a sort: merged into the one list.
+        for (visit, more) in lists {
+            if let known = sorted.firstIndex(where: { $0.visit == visit }) {
+                sorted[known].keys = (sorted[known].keys + more).sorted()
+            } else {
+                sorted.append((visit, more))
+            }
+        }
+        sorted.sort { $0.visit < $1.visit }
     }
 
     /// The saved `cprs` section read by `saved` with the entries `removed` taken out (one each) and
@@ -975,23 +1002,23 @@ struct CPRTable {
         return saved.isAtEnd && gone == removed.count
     }
 
-    /// The section's bytes, given to `emit` a megabyte at a time (the lists are sorted in place).
+    /// The section's bytes, given to `emit` a megabyte at a time (sorted first).
     mutating func write(_ emit: ([UInt8]) throws -> Void) rethrows {
-        var lists = keys.sorted { $0.key < $1.key }
-        keys = [:]
-        for index in lists.indices { lists[index].value.sort() }
+        sort()
+        let lists = sorted
+        sorted = []
         var next = Array(repeating: 0, count: lists.count)
         var out = BinaryWriter()
         while true {
             // The smallest key next in any list; among equal keys, the first visit.
             var best: Int?
-            for (index, list) in lists.enumerated() where next[index] < list.value.count {
-                if let chosen = best, lists[chosen].value[next[chosen]] <= list.value[next[index]] { continue }
+            for (index, list) in lists.enumerated() where next[index] < list.keys.count {
+                if let chosen = best, lists[chosen].keys[next[chosen]] <= list.keys[next[index]] { continue }
                 best = index
             }
             guard let chosen = best else { break }
-            out.uint64(lists[chosen].value[next[chosen]])
-            out.bytes([UInt8(bitPattern: lists[chosen].key)])
+            out.uint64(lists[chosen].keys[next[chosen]])
+            out.bytes([UInt8(bitPattern: lists[chosen].visit)])
             next[chosen] += 1
             if out.data.count >= IndexFormat.partSize {
                 try emit(out.data)

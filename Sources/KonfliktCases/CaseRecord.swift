@@ -178,10 +178,7 @@ public struct StatusCodes: Sendable, Hashable {
         apply(&planes.3, 3)
     }
 
-    /// The planes as a list, for writing.
-    var list: [UInt64] { [planes.0, planes.1, planes.2, planes.3] }
-
-    public static func == (lhs: StatusCodes, rhs: StatusCodes) -> Bool { lhs.list == rhs.list }
+    public static func == (lhs: StatusCodes, rhs: StatusCodes) -> Bool { lhs.planes == rhs.planes }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(planes.0)

@@ -175,12 +175,13 @@ extension CaseIndex {
 
         // Read back twice: first for `rest` and the tallies, then for the CPR table and the flagged cases'
         // two sections, so the tallies are never held with the rest (reading back costs a tenth of a
-        // second at a million records).
+        // second at a million records). Read back on two cores at once, the two would need 28 MB more.
+        let (waiting, outcomes) = (self.waiting, self.outcomes)
         var rest = BinaryWriter()
         try writer.begin(.rest)
         do {
             var tallies = TallyCounter()
-            try forEachRecord(in: spill, changedBy: order, going: going) { _, record in
+            try Self.forEachRecord(in: spill, changedBy: order, waiting: waiting, outcomes: outcomes, going: going) { _, record in
                 tallies.add(record)
                 guard !record.wasFlagged else { return }
                 Self.encode(record, to: &rest)
@@ -194,12 +195,12 @@ extension CaseIndex {
             try writer.write(.tallies, tallies.encoded())
         }
         var split = RecordSplit(), cprs = CPRTable()
-        try forEachRecord(in: spill, changedBy: order, going: going) { position, record in
+        try Self.forEachRecord(in: spill, changedBy: order, waiting: waiting, outcomes: outcomes, going: going) { position, record in
             cprs.add(record)
             _ = split.add(record, at: position)
         }
-        waiting = ChunkedList()
-        outcomes = ChunkedList()
+        self.waiting = ChunkedList()
+        self.outcomes = ChunkedList()
         try writer.begin(.cprs)
         try cprs.write { try writer.append($0) }
         try writer.end()
@@ -210,10 +211,11 @@ extension CaseIndex {
     }
 
     /// Calls `body` with every record of `spill` in order, with its position, each with its waiting
-    /// corrections and follow-ups (`order`: their positions and numbers, ascending) applied in the order
-    /// they were read.
-    private func forEachRecord(in spill: RecordSpill, changedBy order: [(position: Int32, number: Int32)],
-                               going: () -> Bool, _ body: (Int32, CaseRecord) throws -> Void) throws {
+    /// corrections and follow-ups (`order`: their positions and numbers in `waiting`, ascending) applied
+    /// in the order they were read.
+    private static func forEachRecord(in spill: RecordSpill, changedBy order: [(position: Int32, number: Int32)],
+                                      waiting: ChunkedList<Waiting>, outcomes: ChunkedList<FoldStep.Outcome>,
+                                      going: () -> Bool, _ body: (Int32, CaseRecord) throws -> Void) throws {
         var next = 0
         try spill.forEach { position, saved in
             if position & 4095 == 0, !going() { throw CancellationError() }
@@ -221,7 +223,7 @@ extension CaseIndex {
             var list: [HistoryEntry] = []
             while next < order.count, order[next].position == position {
                 let item = waiting[Int(order[next].number)]
-                Self.take(item.entry, change(item), into: &record, history: &list)
+                take(item.entry, change(item, outcomes: outcomes), into: &record, history: &list)
                 next += 1
             }
             try body(position, record)
