@@ -39,6 +39,14 @@ struct BinaryWriter {
 
     mutating func uuid(_ id: UUID) { withUnsafeBytes(of: id.uuid) { data.append(contentsOf: $0) } }
 
+    /// The four planes of follow-up status codes.
+    mutating func statuses(_ codes: StatusCodes) {
+        varint(codes.planes.0)
+        varint(codes.planes.1)
+        varint(codes.planes.2)
+        varint(codes.planes.3)
+    }
+
     mutating func place(_ place: LinePlace) {
         varint(UInt64(UInt32(bitPattern: place.file)))
         varint(UInt64(UInt32(bitPattern: place.line)))
@@ -169,4 +177,17 @@ struct BinaryReader {
         return LinePlace(file: Int32(bitPattern: UInt32(file)), line: Int32(bitPattern: UInt32(line)),
                          offset: Int64(bitPattern: offset), length: Int32(bitPattern: UInt32(length)))
     }
+}
+
+/// Writes all of `raw` to `fd` at `offset`, however little `pwrite` takes at a time; 0, or the `errno`
+/// of the failure.
+func writeAll(_ raw: UnsafeRawBufferPointer, fd: Int32, at offset: Int64) -> Int32 {
+    var done = 0
+    while done < raw.count, let base = raw.baseAddress {
+        let n = pwrite(fd, base + done, raw.count - done, off_t(offset) + off_t(done))
+        if n < 0, errno == EINTR { continue }
+        guard n > 0 else { return n < 0 ? errno : EIO }
+        done += n
+    }
+    return 0
 }

@@ -236,13 +236,8 @@ final class IndexSink {
     }
 
     private func write(_ raw: UnsafeRawBufferPointer, at offset: UInt64) throws {
-        var done = 0
-        while done < raw.count, let base = raw.baseAddress {
-            let n = pwrite(fd, base + done, raw.count - done, off_t(offset) + off_t(done))
-            if n < 0, errno == EINTR { continue }
-            guard n > 0 else { throw LogError.writeFailed(path: path, errno: n < 0 ? errno : EIO) }
-            done += n
-        }
+        let failure = writeAll(raw, fd: fd, at: Int64(offset))
+        if failure != 0 { throw LogError.writeFailed(path: path, errno: failure) }
     }
 }
 
@@ -607,10 +602,7 @@ extension CaseIndex {
         out.varint(record.inForce)
         out.varint(record.tracked)
         out.varint(record.closed)
-        out.varint(record.statuses.planes.0)
-        out.varint(record.statuses.planes.1)
-        out.varint(record.statuses.planes.2)
-        out.varint(record.statuses.planes.3)
+        out.statuses(record.statuses)
         out.varint(record.answers.low)
         out.varint(record.answers.high)
         out.varint(UInt64(record.corrections))

@@ -228,10 +228,7 @@ struct TallyWriter {
         body.varint(key.recommended)
         body.varint(key.inForce)
         body.varint(key.tracked)
-        body.varint(key.statuses.planes.0)
-        body.varint(key.statuses.planes.1)
-        body.varint(key.statuses.planes.2)
-        body.varint(key.statuses.planes.3)
+        body.statuses(key.statuses)
         body.varint(key.overridden ? 1 : 0)
         body.varint(UInt64(number))
         count += 1

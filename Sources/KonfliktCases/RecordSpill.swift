@@ -108,15 +108,8 @@ final class SpillFile: Sendable {
     deinit { close(fd) }
 
     func write(_ bytes: [UInt8], at offset: Int64) throws {
-        try bytes.withUnsafeBytes { raw in
-            var done = 0
-            while done < raw.count, let base = raw.baseAddress {
-                let n = pwrite(fd, base + done, raw.count - done, off_t(offset) + off_t(done))
-                if n < 0, errno == EINTR { continue }
-                guard n > 0 else { throw LogError.writeFailed(path: directory, errno: n < 0 ? errno : EIO) }
-                done += n
-            }
-        }
+        let failure = bytes.withUnsafeBytes { writeAll($0, fd: fd, at: offset) }
+        if failure != 0 { throw LogError.writeFailed(path: directory, errno: failure) }
     }
 
     func read(at offset: Int64, count: Int) throws -> [UInt8] {
