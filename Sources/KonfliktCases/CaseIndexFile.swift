@@ -531,7 +531,7 @@ extension CaseIndex {
     static func encodedIDs(_ prefixes: [UInt32]) -> [UInt8] {
         var out = BinaryWriter()
         out.reserve(prefixes.count * 4)
-        for prefix in prefixes.sorted() { out.uint32(prefix) }
+        for prefix in RadixSort.sorted(prefixes) { out.uint32(prefix) }
         return out.data
     }
 
@@ -946,7 +946,7 @@ struct CPRTable: Sendable {
     mutating func sort() {
         var lists = keys.map { (visit: $0.key, keys: $0.value) }
         keys = [:]
-        for index in lists.indices { lists[index].keys.sort() }
+        for index in lists.indices { lists[index].keys = RadixSort.sorted(lists[index].keys) }
         // Once more for a visit added again since a sort: merged into the one list.
         for (visit, more) in lists {
             if let known = sorted.firstIndex(where: { $0.visit == visit }) {

@@ -220,6 +220,17 @@ import KonfliktTestSupport
         #expect((Data(stored).range(of: id) != nil) == !sealed)
     }
 
+    @Test func theRadixSortSortsAsTheStandardSortDoes() {
+        var generator = SystemRandomNumberGenerator()
+        for count in [0, 1, 63, 65, 1_000, 70_000] {
+            let wide = (0..<count).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
+            #expect(RadixSort.sorted(wide) == wide.sorted())
+            // Few distinct bytes, many equal keys, one byte the same in all.
+            let narrow = (0..<count).map { _ in UInt32.random(in: 0 ... 300, using: &generator) | 0x0A00_0000 }
+            #expect(RadixSort.sorted(narrow) == narrow.sorted())
+        }
+    }
+
     /// An index file whose `rest` section is `body` in parts of 1,000 bytes, written last; the other
     /// sections empty.
     static func partedFile(_ body: [UInt8]) throws -> Data {

@@ -1,0 +1,30 @@
+/// Sorts unsigned integers by their bytes, lowest first (least significant digit radix sort, one pass
+/// a byte that is not the same in all of them): the id and CPR tables of a rebuilt index sort a million
+/// keys, several times faster than a comparison sort.
+enum RadixSort {
+    static func sorted<Key: FixedWidthInteger & UnsignedInteger>(_ keys: [Key]) -> [Key] {
+        guard keys.count > 64 else { return keys.sorted() }
+        var from = keys
+        var to = [Key](repeating: 0, count: keys.count)
+        var counts = [Int](repeating: 0, count: 256)
+        for shift in stride(from: 0, to: Key.bitWidth, by: 8) {
+            for index in counts.indices { counts[index] = 0 }
+            for key in from { counts[Int(truncatingIfNeeded: key >> shift) & 0xFF] += 1 }
+            // A byte the same in every key orders nothing.
+            if counts.contains(keys.count) { continue }
+            var start = 0
+            for index in counts.indices {
+                let count = counts[index]
+                counts[index] = start
+                start += count
+            }
+            for key in from {
+                let digit = Int(truncatingIfNeeded: key >> shift) & 0xFF
+                to[counts[digit]] = key
+                counts[digit] += 1
+            }
+            swap(&from, &to)
+        }
+        return from
+    }
+}
