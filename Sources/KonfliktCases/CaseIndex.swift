@@ -213,10 +213,7 @@ public struct CaseIndex: Sendable {
         let waiting = self.waiting, outcomes = self.outcomes
         self.waiting = ChunkedList()
         self.outcomes = ChunkedList()
-        for item in waiting {
-            let made: Change = item.outcome >= 0 ? .correction(outcomes[Int(item.outcome)]) : .followup(closes: item.closes)
-            change(item.screening, item.entry, made)
-        }
+        for item in waiting { change(item.screening, item.entry, Self.change(item, outcomes: outcomes)) }
         return !lost
     }
 
@@ -239,9 +236,6 @@ public struct CaseIndex: Sendable {
         var outcome: Int32
         var closes: Bool
     }
-
-    /// The change a waiting entry makes.
-    func change(_ waiting: Waiting) -> Change { Self.change(waiting, outcomes: outcomes) }
 
     /// The change a waiting entry makes, its outcome (for a correction) in `outcomes`.
     static func change(_ waiting: Waiting, outcomes: ChunkedList<FoldStep.Outcome>) -> Change {

@@ -933,30 +933,13 @@ struct CPREntry: Comparable {
 /// The `cprs` section as it is made: the keyed CPR hash of every screening with a CPR number, by its
 /// visit (a handful of visits: 8 bytes an entry instead of 16 for a key and a visit side by side),
 /// written sorted by key, then visit, 9 bytes an entry.
-struct CPRTable: Sendable {
+struct CPRTable {
     private var keys: [Int8: [UInt64]] = [:]
-    /// The keys by visit, each list sorted, the lists by visit (`sort`).
-    private var sorted: [(visit: Int8, keys: [UInt64])] = []
 
     mutating func add(_ record: CaseRecord) {
         if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
     }
 
-    /// Sorts what was added (in place), for `write`.
-    mutating func sort() {
-        var lists = keys.map { (visit: $0.key, keys: $0.value) }
-        keys = [:]
-        for index in lists.indices { lists[index].keys = RadixSort.sorted(lists[index].keys) }
-        // Once more for a visit added again since a sort: merged into the one list.
-        for (visit, more) in lists {
-            if let known = sorted.firstIndex(where: { $0.visit == visit }) {
-                sorted[known].keys = (sorted[known].keys + more).sorted()
-            } else {
-                sorted.append((visit, more))
-            }
-        }
-        sorted.sort { $0.visit < $1.visit }
-    }
 
     /// The saved `cprs` section read by `saved` with the entries `removed` taken out (one each) and
     /// `added` put in, merged in order, given to `emit` a megabyte at a time (a rewrite: a changed
@@ -994,11 +977,10 @@ struct CPRTable: Sendable {
         return saved.isAtEnd && gone == removed.count
     }
 
-    /// The section's bytes, given to `emit` a megabyte at a time (sorted first).
+    /// The section's bytes, given to `emit` a megabyte at a time (what was added is let go of).
     mutating func write(_ emit: ([UInt8]) throws -> Void) rethrows {
-        sort()
-        let lists = sorted
-        sorted = []
+        let lists = keys.sorted { $0.key < $1.key }.map { (visit: $0.key, keys: RadixSort.sorted($0.value)) }
+        keys = [:]
         var next = Array(repeating: 0, count: lists.count)
         var out = BinaryWriter()
         while true {
