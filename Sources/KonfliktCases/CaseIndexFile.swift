@@ -72,8 +72,8 @@ enum IndexFormat {
         return out.data
     }
 
-    /// How long the prefix, the generation and the section table are.
-    static var headerLength: Int { prefix(.clear).count + 16 + 4 + Section.allCases.count * 16 }
+    /// Where the section table starts: after the prefix, the generation and the section count.
+    static var tableOffset: Int { prefix(.clear).count + 16 + 4 }
 
     /// What a part is bound to: the prefix, the save's generation, the section's number, the part's
     /// number and whether it is the section's last.
@@ -190,7 +190,7 @@ enum IndexFormat {
                 table.uint64(place.offset)
                 table.uint64(place.length)
             }
-            try sink.patch(table.data, at: UInt64(prefix(mode).count + 16 + 4))
+            try sink.patch(table.data, at: UInt64(tableOffset))
         }
     }
 }
@@ -260,7 +260,7 @@ final class IndexSource: Sendable {
         self.close = close
         keyBytes = key?.withUnsafeBytes { Array($0) }
         let prefixLength = IndexFormat.prefix(.clear).count
-        let fixed = prefixLength + 16 + 4
+        let fixed = IndexFormat.tableOffset
         guard size >= Int64(fixed), let start = read(0, fixed) else { return nil }
         let bytes = Array(start)
         let mode: IndexFormat.Mode = key == nil ? .clear : .sealed

@@ -236,7 +236,7 @@ public struct CaseStore: Sendable {
         if let error = error as? LogError {
             return "Sagsindekset kunne ikke gemmes (\(error.danishDescription)); næste læsning tager længere tid."
         }
-        return "Sagsindekset kunne ikke forsegles; næste læsning tager længere tid."
+        return "Sagsindekset kunne ikke skrives eller forsegles; næste læsning tager længere tid."
     }
 
     /// The summary of `record`.

@@ -257,7 +257,7 @@ import KonfliktTestSupport
         swapped.replaceSubrange(start + part ..< start + 3 * part, with: third + second)
         #expect(IndexSource.bytes(swapped, key: nil)?.section(.rest) == nil)
         // The last part dropped: the section's length in the table cut to four parts.
-        let table = IndexFormat.prefix(.clear).count + 16 + 4 + IndexFormat.Section.rest.rawValue * 16 + 8
+        let table = IndexFormat.tableOffset + IndexFormat.Section.rest.rawValue * 16 + 8
         var cut = file
         withUnsafeBytes(of: UInt64(4 * part).littleEndian) { cut.replaceSubrange(table ..< table + 8, with: $0) }
         #expect(IndexSource.bytes(cut, key: nil)?.section(.rest) == nil)
