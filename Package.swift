@@ -17,6 +17,8 @@ let package = Package(
             name: "CNCursesW",
             providers: [.apt(["libncursesw5-dev"]), .brew(["ncurses"])]
         ),
+        // glibc's malloc_trim: a rebuilt case index hands the memory it is done with back to the system.
+        .systemLibrary(name: "CMalloc"),
         .target(
             name: "KonfliktCore",
             dependencies: [
@@ -36,7 +38,7 @@ let package = Package(
                                                    .product(name: "Yams", package: "Yams")]),
         .target(
             name: "KonfliktCases",
-            dependencies: ["KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
+            dependencies: ["CMalloc", "KonfliktCore", "KonfliktLog", .product(name: "Crypto", package: "swift-crypto")]
         ),
         .target(
             name: "KonfliktReport",

@@ -441,7 +441,7 @@ public struct CaseIndex: Sendable {
         if reason != nil { reset() }
         // Built from scratch: the records go to a spill, when one can be made (else they are kept).
         if let place, spill == nil, records.isEmpty, partial == nil, history.isEmpty, pending.isEmpty, duplicates.isEmpty {
-            spill = try? RecordSpill(directory: place.directory, sealed: place.sealed)
+            spill = try? RecordSpill(directory: place.directory, sealed: place.sealed, chunkRecords: place.chunkRecords)
         }
         // A saved index read in part: changes of its records wait for a rewrite (`writePatched`).
         patching = place != nil && spill == nil && partial?.restUnread == true

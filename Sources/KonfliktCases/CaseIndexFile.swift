@@ -529,10 +529,29 @@ extension CaseIndex {
 
     /// The `ids` section of the ids' first 4 bytes `prefixes`.
     static func encodedIDs(_ prefixes: [UInt32]) -> [UInt8] {
+        var sorted = prefixes
+        RadixSort.sort(&sorted)
         var out = BinaryWriter()
         out.reserve(prefixes.count * 4)
-        for prefix in RadixSort.sorted(prefixes) { out.uint32(prefix) }
+        for prefix in sorted { out.uint32(prefix) }
         return out.data
+    }
+
+    /// Writes the `ids` section of the ids' first 4 bytes `prefixes`, a part at a time.
+    static func writeIDs(_ prefixes: consuming [UInt32], to writer: inout IndexFormat.Writer) throws {
+        var sorted = prefixes
+        RadixSort.sort(&sorted)
+        try writer.begin(.ids)
+        var out = BinaryWriter()
+        for prefix in sorted {
+            out.uint32(prefix)
+            if out.data.count >= IndexFormat.partSize {
+                try writer.append(out.data)
+                out = BinaryWriter()
+            }
+        }
+        try writer.append(out.data)
+        try writer.end()
     }
 
     /// Records sorted into the `open` and `flagged` sections as they come, in reading order.
@@ -540,10 +559,21 @@ extension CaseIndex {
         /// One section's records: their positions in the reading order, and the records encoded.
         struct Part {
             var positions: [Int32] = []
-            var records = BinaryWriter()
+            /// The records encoded, in pieces of about a part (no copy of them all while they grow).
+            var records: [[UInt8]] = []
+            var last = BinaryWriter()
 
-            /// The section, in two pieces: the count and each position as the step from the one before,
-            /// then the records.
+            mutating func add(_ record: CaseRecord, at position: Int32) {
+                positions.append(position)
+                CaseIndex.encode(record, to: &last)
+                if last.data.count >= IndexFormat.partSize {
+                    records.append(last.data)
+                    last = BinaryWriter()
+                }
+            }
+
+            /// The section's pieces: the count and each position as the step from the one before, then
+            /// the records.
             var pieces: [[UInt8]] {
                 var out = BinaryWriter()
                 out.reserve(positions.count * 3 + 8)
@@ -553,7 +583,7 @@ extension CaseIndex {
                     out.varint(UInt64(position - previous))
                     previous = position
                 }
-                return [out.data, records.data]
+                return [out.data] + records + [last.data]
             }
         }
         var open = Part(), flagged = Part()
@@ -562,11 +592,9 @@ extension CaseIndex {
         mutating func add(_ record: CaseRecord, at position: Int32) -> Bool {
             guard record.wasFlagged else { return false }
             if CaseIndex.isOpenFlagged(record) {
-                open.positions.append(position)
-                CaseIndex.encode(record, to: &open.records)
+                open.add(record, at: position)
             } else {
-                flagged.positions.append(position)
-                CaseIndex.encode(record, to: &flagged.records)
+                flagged.add(record, at: position)
             }
             return true
         }
@@ -979,8 +1007,12 @@ struct CPRTable {
 
     /// The section's bytes, given to `emit` a megabyte at a time (what was added is let go of).
     mutating func write(_ emit: ([UInt8]) throws -> Void) rethrows {
-        let lists = keys.sorted { $0.key < $1.key }.map { (visit: $0.key, keys: RadixSort.sorted($0.value)) }
-        keys = [:]
+        // Each visit's keys sorted where they are, taken out of `keys` (no second copy).
+        let lists = keys.keys.sorted().map { visit in
+            var list = keys.removeValue(forKey: visit) ?? []
+            RadixSort.sort(&list)
+            return (visit: visit, keys: list)
+        }
         var next = Array(repeating: 0, count: lists.count)
         var out = BinaryWriter()
         while true {

@@ -120,7 +120,7 @@ extension CaseIndex {
         var count = BinaryWriter()
         count.varint(UInt64(screenings))
         try writer.write(.history, [count.data, history.data])
-        try writer.write(.ids, Self.encodedIDs(prefixes))
+        try Self.writeIDs(prefixes, to: &writer)
         var savedCPRs = SectionStream(source: partial.source, section: .cprs)
         try writer.begin(.cprs)
         guard try CPRTable.merged(&savedCPRs, removed: removed, added: added, { try writer.append($0) }),

@@ -1,6 +1,11 @@
 import Crypto
+#if canImport(CMalloc)
+import CMalloc
+#endif
+import Dispatch
 import Foundation
 import KonfliktLog
+import Synchronization
 
 /// The records of an index built from scratch, written out as they are folded instead of kept: at a
 /// million screenings they are 170 MB, the rest of the fold some 30. They go, a chunk at a time, to a
@@ -12,12 +17,14 @@ import KonfliktLog
 struct RecordSpill: Sendable {
     /// Records a chunk (about 0.8 MB).
     static let chunkRecords = 4096
+    /// This spill's records a chunk (`chunkRecords`; fewer in tests, for many chunks).
+    private let chunkSize: Int
 
     private let file: SpillFile
     /// The chunk key's bytes, nil in clear (`SymmetricKey` is not `Sendable`).
     private let keyBytes: [UInt8]?
     /// Where each written chunk is (offset, stored length) and how many records it holds.
-    private var chunks: [(offset: Int64, length: Int, records: Int)] = []
+    private var chunks: [(offset: Int64, length: Int, first: Int, records: Int)] = []
     private var end: Int64 = 0
     /// Records not written yet.
     private var buffer: [CaseRecord] = []
@@ -31,18 +38,19 @@ struct RecordSpill: Sendable {
     static var isPossible: Bool { _isPOD(CaseRecord.self) }
 
     /// A new spill in the folder `directory`, sealed when `sealed`.
-    init(directory: String, sealed: Bool) throws {
+    init(directory: String, sealed: Bool, chunkRecords: Int = Self.chunkRecords) throws {
         guard Self.isPossible else { throw CocoaError(.featureUnsupported) }
+        chunkSize = max(1, chunkRecords)
         file = try SpillFile(directory: directory)
         keyBytes = sealed ? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) } : nil
-        buffer.reserveCapacity(Self.chunkRecords)
+        buffer.reserveCapacity(chunkSize)
     }
 
     /// Adds `record` at position `count`.
     mutating func append(_ record: CaseRecord) throws {
         buffer.append(record)
         count += 1
-        if buffer.count == Self.chunkRecords { try flush() }
+        if buffer.count == chunkSize { try flush() }
     }
 
     /// Writes the records not written yet.
@@ -54,33 +62,39 @@ struct RecordSpill: Sendable {
             stored = Array(try ChaChaPoly.seal(stored, using: SymmetricKey(data: keyBytes), authenticating: bound).combined)
         }
         try file.write(stored, at: end)
-        chunks.append((end, stored.count, buffer.count))
+        chunks.append((end, stored.count, count - buffer.count, buffer.count))
         end += Int64(stored.count)
         buffer.removeAll(keepingCapacity: true)
+    }
+
+    /// The chunks written (`flush` first).
+    var chunkCount: Int { chunks.count }
+
+    /// The position of the first record of chunk `number` and its records, read back (from any thread).
+    func records(ofChunk number: Int) throws -> (first: Int32, records: [CaseRecord]) {
+        guard buffer.isEmpty, chunks.indices.contains(number) else { throw CocoaError(.fileReadUnknown) }
+        let chunk = chunks[number]
+        var stored = try file.read(at: chunk.offset, count: chunk.length)
+        if let keyBytes {
+            let box = try ChaChaPoly.SealedBox(combined: stored)
+            stored = Array(try ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: Self.binding(number)))
+        }
+        guard stored.count == chunk.records * MemoryLayout<CaseRecord>.stride else { throw CocoaError(.fileReadCorruptFile) }
+        let records = [CaseRecord](unsafeUninitializedCapacity: chunk.records) { target, initialized in
+            stored.withUnsafeBytes { source in
+                UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
+            }
+            initialized = chunk.records
+        }
+        return (Int32(chunk.first), records)
     }
 
     /// Calls `body` with every record in order, with its position, reading the chunks back one at a
     /// time (`flush` first).
     func forEach(_ body: (Int32, CaseRecord) throws -> Void) throws {
-        guard buffer.isEmpty else { throw CocoaError(.fileReadUnknown) }
-        var position: Int32 = 0
-        for (number, chunk) in chunks.enumerated() {
-            var stored = try file.read(at: chunk.offset, count: chunk.length)
-            if let keyBytes {
-                let box = try ChaChaPoly.SealedBox(combined: stored)
-                stored = Array(try ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: Self.binding(number)))
-            }
-            guard stored.count == chunk.records * MemoryLayout<CaseRecord>.stride else { throw CocoaError(.fileReadCorruptFile) }
-            let records = [CaseRecord](unsafeUninitializedCapacity: chunk.records) { target, initialized in
-                stored.withUnsafeBytes { source in
-                    UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
-                }
-                initialized = chunk.records
-            }
-            for record in records {
-                try body(position, record)
-                position += 1
-            }
+        for number in chunks.indices {
+            let (first, records) = try records(ofChunk: number)
+            for (offset, record) in records.enumerated() { try body(first + Int32(offset), record) }
         }
     }
 
@@ -125,6 +139,8 @@ final class SpillFile: Sendable {
 public struct SpillPlace: Sendable {
     public var directory: String
     public var sealed: Bool
+    /// Records a chunk of the spill (fewer in tests).
+    var chunkRecords = RecordSpill.chunkRecords
 
     public init(directory: String, sealed: Bool) {
         self.directory = directory
@@ -138,8 +154,8 @@ extension CaseIndex {
     public var isSpilled: Bool { spill != nil }
 
     /// Writes an index built with a spill to `sink`, as `write(to:key:)` would have written it had the
-    /// records been kept. First the `ids` and `history` sections, from the ids and the waiting
-    /// corrections and follow-ups alone (then the id table is dropped); then the records are read back
+    /// records been kept. First the `history` and `ids` sections, from the ids and the waiting
+    /// corrections and follow-ups alone (then the ids are dropped); then the records are read back
     /// in order, each with its corrections and follow-ups applied in the order they were read, and go
     /// straight to their sections (`rest`, the biggest, is written as they come). Afterwards the index
     /// holds no records: read the file back.
@@ -162,35 +178,41 @@ extension CaseIndex {
             }
         }
         order.sort { $0.position != $1.position ? $0.position < $1.position : $0.number < $1.number }
-        try writeSpilledHistory(order, to: &writer)
-        try writer.write(.ids, Self.encodedIDs(positions.ids, count: positions.count))
-        positions = PositionTable()
+        do {
+            // From here the ids are only needed by position: the lookup table goes (8 MB at a million).
+            let ids = positions.ids
+            positions = PositionTable()
+            try writeSpilledHistory(order, ids: ids, to: &writer)
+            try Self.writeIDs(ids.map(Self.idPrefix), to: &writer)
+        }
+        FreedMemory.giveBack()
 
-        // Read back twice: first for `rest` and the tallies, then for the CPR table and the flagged cases'
-        // two sections, so the tallies are never held with the rest (reading back costs a tenth of a
-        // second at a million records). Read back on two cores at once, the two would need 28 MB more.
-        let (waiting, outcomes) = (self.waiting, self.outcomes)
-        var rest = BinaryWriter()
+        // Read back twice, each time on two cores (a chunk each, written in order): first for `rest` and
+        // the tallies, then for the CPR table and the flagged cases' two sections, so the tallies are
+        // never held with those (read back once, the three together needed 28 MB more at a million).
+        let changes = SpillChanges(order: order, waiting: waiting, outcomes: outcomes)
         try writer.begin(.rest)
         do {
+            // The tallies are counted here, in order: one counter (a few megabytes) instead of one a core.
             var tallies = TallyCounter()
-            try Self.forEachRecord(in: spill, changedBy: order, waiting: waiting, outcomes: outcomes, going: going) { _, record in
-                tallies.add(record)
-                guard !record.wasFlagged else { return }
-                Self.encode(record, to: &rest)
-                if rest.data.count >= IndexFormat.partSize {
-                    try writer.append(rest.data)
-                    rest = BinaryWriter()
-                }
+            try Self.readBack(spill, changes: changes, going: going) { _, records in
+                var rest = BinaryWriter()
+                for record in records where !record.wasFlagged { Self.encode(record, to: &rest) }
+                return (records, rest.data)
+            } consume: { records, bytes in
+                for record in records { tallies.add(record) }
+                try writer.append(bytes)
             }
-            try writer.append(rest.data)
             try writer.end()
             try writer.write(.tallies, tallies.encoded())
         }
+        FreedMemory.giveBack()
         var split = RecordSplit(), cprs = CPRTable()
-        try Self.forEachRecord(in: spill, changedBy: order, waiting: waiting, outcomes: outcomes, going: going) { position, record in
-            cprs.add(record)
-            _ = split.add(record, at: position)
+        try Self.readBack(spill, changes: changes, going: going) { first, records in (first, records) } consume: { first, records in
+            for (offset, record) in records.enumerated() {
+                cprs.add(record)
+                _ = split.add(record, at: first + Int32(offset))
+            }
         }
         self.waiting = ChunkedList()
         self.outcomes = ChunkedList()
@@ -203,29 +225,38 @@ extension CaseIndex {
         try writer.finish()
     }
 
-    /// Calls `body` with every record of `spill` in order, with its position, each with its waiting
-    /// corrections and follow-ups (`order`: their positions and numbers in `waiting`, ascending) applied
-    /// in the order they were read.
-    private static func forEachRecord(in spill: RecordSpill, changedBy order: [(position: Int32, number: Int32)],
-                                      waiting: ChunkedList<Waiting>, outcomes: ChunkedList<FoldStep.Outcome>,
-                                      going: () -> Bool, _ body: (Int32, CaseRecord) throws -> Void) throws {
-        var next = 0
-        try spill.forEach { position, saved in
-            if position & 4095 == 0, !going() { throw CancellationError() }
-            var record = saved
-            var list: [HistoryEntry] = []
-            while next < order.count, order[next].position == position {
-                let item = waiting[Int(order[next].number)]
-                take(item.entry, change(item, outcomes: outcomes), into: &record, history: &list)
-                next += 1
+    /// Reads the records of `spill` back in order with their `changes` applied, a chunk at a time on
+    /// two cores: `work` makes what it makes of a chunk (its first position and records) on either
+    /// core, and `consume` gets what was made in the records' order, on this thread.
+    private static func readBack<Made: Sendable>(
+        _ spill: RecordSpill, changes: SpillChanges, going: () -> Bool,
+        work: @Sendable @escaping (Int32, [CaseRecord]) -> Made, consume: (Made) throws -> Void
+    ) throws {
+        let cores = 2
+        var chunk = 0
+        while chunk < spill.chunkCount {
+            guard going() else { throw CancellationError() }
+            let first = chunk, count = min(cores, spill.chunkCount - chunk)
+            let made = Mutex<[Result<Made, any Error>?]>(Array(repeating: nil, count: count))
+            DispatchQueue.concurrentPerform(iterations: count) { core in
+                let result = Result<Made, any Error> {
+                    var (position, records) = try spill.records(ofChunk: first + core)
+                    changes.apply(to: &records, from: position)
+                    return work(position, records)
+                }
+                made.withLock { $0[core] = result }
             }
-            try body(position, record)
+            for result in made.withLock({ $0 }) {
+                guard let result else { throw CocoaError(.fileReadUnknown) }
+                try consume(try result.get())
+            }
+            chunk += count
         }
     }
 
     /// The `history` section of a spilled index: each screening's waiting entries in the order read,
     /// by `order` (positions ascending), written in parts as they come.
-    private func writeSpilledHistory(_ order: [(position: Int32, number: Int32)],
+    private func writeSpilledHistory(_ order: [(position: Int32, number: Int32)], ids: ChunkedList<UUID>,
                                       to writer: inout IndexFormat.Writer) throws {
         var screenings = 0
         for (index, entry) in order.enumerated() where index == 0 || order[index - 1].position != entry.position {
@@ -242,7 +273,7 @@ extension CaseIndex {
                 list.append(waiting[Int(order[end].number)].entry)
                 end += 1
             }
-            Self.encode(positions.ids[Int(order[start].position)], list, to: &out)
+            Self.encode(ids[Int(order[start].position)], list, to: &out)
             if out.data.count >= IndexFormat.partSize {
                 try writer.append(out.data)
                 out = BinaryWriter()
@@ -251,5 +282,42 @@ extension CaseIndex {
         }
         try writer.append(out.data)
         try writer.end()
+    }
+}
+
+/// The waiting corrections and follow-ups of an index built with a spill, by record: `order` holds
+/// each change's record position and its number in `waiting`, ascending.
+struct SpillChanges: Sendable {
+    let order: [(position: Int32, number: Int32)]
+    let waiting: ChunkedList<CaseIndex.Waiting>
+    let outcomes: ChunkedList<FoldStep.Outcome>
+
+    /// Applies the changes of `records`, which start at position `first`, each record's in the order read.
+    func apply(to records: inout [CaseRecord], from first: Int32) {
+        var low = 0, high = order.count
+        while low < high {
+            let middle = (low + high) / 2
+            if order[middle].position < first { low = middle + 1 } else { high = middle }
+        }
+        var next = low
+        for index in records.indices {
+            let position = first + Int32(index)
+            var list: [HistoryEntry] = []
+            while next < order.count, order[next].position == position {
+                let item = waiting[Int(order[next].number)]
+                CaseIndex.take(item.entry, CaseIndex.change(item, outcomes: outcomes), into: &records[index], history: &list)
+                next += 1
+            }
+        }
+    }
+}
+
+/// Memory the process is done with, handed back to the system: glibc keeps what was freed in the middle
+/// of its heap (a rebuilt index's id table, some 20 MB at a million events) until `malloc_trim`.
+enum FreedMemory {
+    static func giveBack() {
+        #if canImport(CMalloc) && os(Linux)
+        _ = malloc_trim(0)
+        #endif
     }
 }

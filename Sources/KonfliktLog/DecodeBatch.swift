@@ -77,8 +77,8 @@ struct LineBatch: Sendable {
 }
 
 /// The lines of one file, decoded in batches on every core and visited in file order, as a pipeline:
-/// while the caller visits one batch, the next is decoded in the background, so a serial visitor (the
-/// case index's fold) and the decoding run at the same time.
+/// while the caller visits one batch, the next ones (`depth`) are decoded in the background, so a serial
+/// visitor (the case index's fold) and the decoding run at the same time.
 ///
 /// `prepare` runs on the decoding threads, once per event, in no particular order: whatever a visitor
 /// can work out from one event alone is best done there, and the visitor gets its result, in order.
@@ -98,7 +98,13 @@ struct DecodePipeline<Prepared: Sendable> {
     let direct: DirectPrepare<Prepared>?
     private var batch = LineBatch()
     /// The batch being decoded in the background: waits for it and gives its results.
-    private var inFlight: (() -> Parts)?
+    /// The batches being decoded in the background, oldest first: each waits for its batch and gives
+    /// its results.
+    private var inFlight: [() -> Parts] = []
+    /// How many batches decode in the background while one is visited. Two keep both cores busy while
+    /// the visitor works through a batch; one left them idle a fifth of the time at a million events
+    /// (3.6 against 4.0 s to fold them; each more batch holds about 2 MB).
+    static var depth: Int { 2 }
 
     init(file: String, keys: BodyKeys? = nil, checkingHashes: Bool = false, lean: Bool = false,
          direct: DirectPrepare<Prepared>? = nil, prepare: @escaping @Sendable (LocatedEvent) -> Prepared) {
@@ -118,8 +124,8 @@ struct DecodePipeline<Prepared: Sendable> {
         batch.bytes.append(contentsOf: bytes)
     }
 
-    /// Starts decoding the lines added so far, then visits the batch started before it (if any) while
-    /// they decode; its problems go to `problems` in line order.
+    /// Starts decoding the lines added so far, then visits the oldest batch started while more than
+    /// `depth` decode; its problems go to `problems` in line order.
     mutating func flush(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
         guard !batch.lines.isEmpty else { return }
         let full = batch
@@ -128,32 +134,30 @@ struct DecodePipeline<Prepared: Sendable> {
     }
 
     /// Starts decoding `lines`, a batch made elsewhere (`LineScanner.scanBatches`), after the lines added
-    /// so far, then visits the batch started before it (as `flush`).
+    /// so far, then visits the oldest batches started (as `flush`).
     mutating func send(_ lines: LineBatch, into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
         try flush(into: &problems, visit)
         guard !lines.lines.isEmpty else { return }
-        let started = start(lines)
-        let previous = inFlight
-        inFlight = started
-        if let previous { try Self.deliver(previous(), into: &problems, visit) }
+        inFlight.append(start(lines))
+        while inFlight.count > Self.depth {
+            let previous = inFlight.removeFirst()
+            try Self.deliver(previous(), into: &problems, visit)
+        }
     }
 
     /// Decodes and visits everything still pending.
     mutating func finish(into problems: inout [LogError], _ visit: (Prepared) throws -> Void) throws {
         try flush(into: &problems, visit)
-        if let last = inFlight {
-            inFlight = nil
-            try Self.deliver(last(), into: &problems, visit)
+        while !inFlight.isEmpty {
+            let previous = inFlight.removeFirst()
+            try Self.deliver(previous(), into: &problems, visit)
         }
     }
 
     /// Waits for the batch in the background, if any, and drops it (after a visit threw): nothing is
     /// left running when the reading ends.
     mutating func abandon() {
-        if let last = inFlight {
-            inFlight = nil
-            _ = last()
-        }
+        while !inFlight.isEmpty { _ = inFlight.removeFirst()() }
     }
 
     /// Visits the results of a batch in line order: line `i` is element `i / n` of part `i % n` (of `n`

@@ -14,8 +14,9 @@ import KonfliktTestSupport
 
     /// Builds the index of `dir` twice from scratch, keeping the records and spilling them, and returns
     /// both read back from their files with everything (`IndexScope.all`).
-    static func bothWays(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?) throws -> (kept: CaseIndex, spilled: CaseIndex) {
-        let (kept, spilled) = try bothFiles(dir, form: form, keys: keys)
+    static func bothWays(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?,
+                         chunkRecords: Int = RecordSpill.chunkRecords) throws -> (kept: CaseIndex, spilled: CaseIndex) {
+        let (kept, spilled) = try bothFiles(dir, form: form, keys: keys, chunkRecords: chunkRecords)
         let schema = try CaseSchema(form: form)
         let key = keys?.cacheKey(label: CaseStore.cacheLabel), trust = keys?.trustDigest ?? ""
         return (try #require(CaseIndex.decode(kept, schema: schema, key: key, trust: trust)),
@@ -29,8 +30,9 @@ import KonfliktTestSupport
         return try IndexFormat.Section.allCases.filter { $0 != .head }.map { try #require(source.section($0)) }
     }
 
-    /// The index files of `bothWays`.
-    static func bothFiles(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?) throws -> (kept: Data, spilled: Data) {
+    /// The index files of `bothWays`; the spill holds `chunkRecords` records a chunk.
+    static func bothFiles(_ dir: TemporaryDirectory, form: Form, keys: BodyKeys?,
+                          chunkRecords: Int = RecordSpill.chunkRecords) throws -> (kept: Data, spilled: Data) {
         let schema = try CaseSchema(form: form)
         let secret = Array(repeating: UInt8(7), count: 32)
         let key = keys?.cacheKey(label: CaseStore.cacheLabel)
@@ -40,7 +42,9 @@ import KonfliktTestSupport
         #expect(!kept.isSpilled)
         var spilled = CaseIndex(schema: schema, cprSecret: secret, trust: trust)
         try dir.state.create()
-        _ = try spilled.update(directory: dir.data, keys: keys, spill: SpillPlace(directory: dir.state.path, sealed: key != nil))
+        var place = SpillPlace(directory: dir.state.path, sealed: key != nil)
+        place.chunkRecords = chunkRecords
+        _ = try spilled.update(directory: dir.data, keys: keys, spill: place)
         #expect(spilled.isSpilled && spilled.records.isEmpty)
         let sink = IndexSink()
         try spilled.writeSpilled(to: sink, key: key)
@@ -53,8 +57,10 @@ import KonfliktTestSupport
         return seen.sorted() + ["other=\(String(describing: other))"]
     }
 
-    @Test(arguments: keyChoices)
-    func aSpilledBuildSavesWhatAKeptBuildSaves(sealed: Bool) throws {
+    /// With one chunk, and with many (read back two at a time, on two cores, with changes of records
+    /// in both and at their edges).
+    @Test(arguments: keyChoices, [7, RecordSpill.chunkRecords])
+    func aSpilledBuildSavesWhatAKeptBuildSaves(sealed: Bool, chunkRecords: Int) throws {
         let form = try Sample.form()
         let keys = sealed ? BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()]) : nil
         let source = try CaseIndexTests.demo(count: 500, seed: 61, form: form)
@@ -62,8 +68,8 @@ import KonfliktTestSupport
         // The lead's follow-ups whole and the screenings in part: follow-ups read before their
         // screening, and orphans whose screening never comes.
         try CaseIndexTests.copy(from: source, to: dir) { $0.hasPrefix("demo-leder") ? 1 : 0.7 }
-        let (kept, spilled) = try Self.bothWays(dir, form: form, keys: keys)
-        let files = try Self.bothFiles(dir, form: form, keys: keys)
+        let (kept, spilled) = try Self.bothWays(dir, form: form, keys: keys, chunkRecords: chunkRecords)
+        let files = try Self.bothFiles(dir, form: form, keys: keys, chunkRecords: chunkRecords)
         let key = keys?.cacheKey(label: CaseStore.cacheLabel)
         #expect(try Self.sections(files.spilled, key: key) == Self.sections(files.kept, key: key))
         #expect(kept.records.count > 300)
@@ -224,10 +230,14 @@ import KonfliktTestSupport
         var generator = SystemRandomNumberGenerator()
         for count in [0, 1, 63, 65, 1_000, 70_000] {
             let wide = (0..<count).map { _ in UInt64.random(in: .min ... .max, using: &generator) }
-            #expect(RadixSort.sorted(wide) == wide.sorted())
+            var sortedWide = wide
+            RadixSort.sort(&sortedWide)
+            #expect(sortedWide == wide.sorted())
             // Few distinct bytes, many equal keys, one byte the same in all.
             let narrow = (0..<count).map { _ in UInt32.random(in: 0 ... 300, using: &generator) | 0x0A00_0000 }
-            #expect(RadixSort.sorted(narrow) == narrow.sorted())
+            var sortedNarrow = narrow
+            RadixSort.sort(&sortedNarrow)
+            #expect(sortedNarrow == narrow.sorted())
         }
     }
 
