@@ -79,6 +79,8 @@ public struct CaseIndex: Sendable {
     /// kept in `records` (`RecordSpill`), and the corrections and follow-ups in the order read, applied
     /// when the records are read back to be saved (`writeSpilled`).
     var spill: RecordSpill?
+    var waitingSpill: Spill<Waiting>?
+    /// The corrections and follow-ups waiting in memory while `patching`.
     var waiting = ChunkedList<Waiting>()
     /// The outcomes of the waiting corrections.
     var outcomes = ChunkedList<FoldStep.Outcome>()
@@ -254,7 +256,12 @@ public struct CaseIndex: Sendable {
             case .followup(let closing):
                 closes = closing
             }
-            waiting.append(Waiting(screening: screening, entry: entry, outcome: outcome, closes: closes))
+            let item = Waiting(screening: screening, entry: entry, outcome: outcome, closes: closes)
+            if spill != nil {
+                do { try waitingSpill?.append(item) } catch { spillFailed = true }
+            } else {
+                waiting.append(item)
+            }
             return
         }
         guard readAllOrLose() else { return }
@@ -441,7 +448,12 @@ public struct CaseIndex: Sendable {
         if reason != nil { reset() }
         // Built from scratch: the records go to a spill, when one can be made (else they are kept).
         if let place, spill == nil, records.isEmpty, partial == nil, history.isEmpty, pending.isEmpty, duplicates.isEmpty {
-            spill = try? RecordSpill(directory: place.directory, sealed: place.sealed, chunkRecords: place.chunkRecords)
+            // Both spills or neither: the records and the changes that wait for them.
+            if let records = try? RecordSpill(directory: place.directory, sealed: place.sealed, chunkRecords: place.chunkRecords),
+               let changes = try? records.sibling(Waiting.self) {
+                spill = records
+                waitingSpill = changes
+            }
         }
         // A saved index read in part: changes of its records wait for a rewrite (`writePatched`).
         patching = place != nil && spill == nil && partial?.restUnread == true

@@ -12,13 +12,17 @@ import Synchronization
 /// file in the reader's state folder that is unlinked as soon as it is made (nothing is left behind,
 /// even by a crash, and nothing else can open it), each chunk sealed with a key that exists only in
 /// this process's memory when the index is sealed. A record is written once, when its screening is
-/// read; corrections and follow-ups wait in the fold and are applied when the records are read back
-/// (`CaseIndex.writeSpilled`).
-struct RecordSpill: Sendable {
-    /// Records a chunk (about 0.8 MB).
-    static let chunkRecords = 4096
-    /// This spill's records a chunk (`chunkRecords`; fewer in tests, for many chunks).
-    private let chunkSize: Int
+/// read; the corrections and follow-ups go to a spill of their own (`Spill<CaseIndex.Waiting>`) and
+/// are applied when the records are read back (`CaseIndex.writeSpilled`).
+typealias RecordSpill = Spill<CaseRecord>
+
+/// Items (records, waiting changes) written to an unlinked temporary file a chunk at a time, and read
+/// back a chunk at a time (see `RecordSpill`).
+struct Spill<Element: Sendable>: Sendable {
+    /// Items a chunk (about 0.8 MB of records).
+    static var chunkRecords: Int { 4096 }
+    /// This spill's items a chunk (`chunkRecords`; fewer in tests, for many chunks).
+    let chunkSize: Int
 
     private let file: SpillFile
     /// The chunk key's bytes, nil in clear (`SymmetricKey` is not `Sendable`).
@@ -26,16 +30,16 @@ struct RecordSpill: Sendable {
     /// Where each written chunk is (offset, stored length) and how many records it holds.
     private var chunks: [(offset: Int64, length: Int, first: Int, records: Int)] = []
     private var end: Int64 = 0
-    /// Records not written yet.
-    private var buffer: [CaseRecord] = []
-    /// Records added.
+    /// Items not written yet.
+    private var buffer: [Element] = []
+    /// Items added.
     private(set) var count = 0
 
     /// The spill file's descriptor (for tests).
     var fileDescriptor: Int32 { file.fd }
 
-    /// Whether records can be written out as their bytes and read back (a record holds no reference).
-    static var isPossible: Bool { _isPOD(CaseRecord.self) }
+    /// Whether items can be written out as their bytes and read back (an item holds no reference).
+    static var isPossible: Bool { _isPOD(Element.self) }
 
     /// A new spill in the folder `directory`, sealed when `sealed`.
     init(directory: String, sealed: Bool, chunkRecords: Int = Self.chunkRecords) throws {
@@ -46,14 +50,19 @@ struct RecordSpill: Sendable {
         buffer.reserveCapacity(chunkSize)
     }
 
-    /// Adds `record` at position `count`.
-    mutating func append(_ record: CaseRecord) throws {
-        buffer.append(record)
+    /// A new spill of other items next to this one: in its folder, sealed when it is, as big a chunk.
+    func sibling<Other: Sendable>(_ type: Other.Type) throws -> Spill<Other> {
+        try Spill<Other>(directory: file.directory, sealed: keyBytes != nil, chunkRecords: chunkSize)
+    }
+
+    /// Adds `item` at position `count`.
+    mutating func append(_ item: Element) throws {
+        buffer.append(item)
         count += 1
         if buffer.count == chunkSize { try flush() }
     }
 
-    /// Writes the records not written yet.
+    /// Writes the items not written yet.
     mutating func flush() throws {
         guard !buffer.isEmpty else { return }
         let bound = Self.binding(chunks.count)
@@ -70,8 +79,13 @@ struct RecordSpill: Sendable {
     /// The chunks written (`flush` first).
     var chunkCount: Int { chunks.count }
 
-    /// The position of the first record of chunk `number` and its records, read back (from any thread).
-    func records(ofChunk number: Int) throws -> (first: Int32, records: [CaseRecord]) {
+    /// The position of the first item of chunk `number`, or the count after the last chunk.
+    func firstPosition(ofChunk number: Int) -> Int32 {
+        chunks.indices.contains(number) ? Int32(chunks[number].first) : Int32(count)
+    }
+
+    /// The position of the first item of chunk `number` and its items, read back (from any thread).
+    func records(ofChunk number: Int) throws -> (first: Int32, records: [Element]) {
         guard buffer.isEmpty, chunks.indices.contains(number) else { throw CocoaError(.fileReadUnknown) }
         let chunk = chunks[number]
         var stored = try file.read(at: chunk.offset, count: chunk.length)
@@ -79,8 +93,8 @@ struct RecordSpill: Sendable {
             let box = try ChaChaPoly.SealedBox(combined: stored)
             stored = Array(try ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: Self.binding(number)))
         }
-        guard stored.count == chunk.records * MemoryLayout<CaseRecord>.stride else { throw CocoaError(.fileReadCorruptFile) }
-        let records = [CaseRecord](unsafeUninitializedCapacity: chunk.records) { target, initialized in
+        guard stored.count == chunk.records * MemoryLayout<Element>.stride else { throw CocoaError(.fileReadCorruptFile) }
+        let records = [Element](unsafeUninitializedCapacity: chunk.records) { target, initialized in
             stored.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
             }
@@ -89,9 +103,9 @@ struct RecordSpill: Sendable {
         return (Int32(chunk.first), records)
     }
 
-    /// Calls `body` with every record in order, with its position, reading the chunks back one at a
+    /// Calls `body` with every item in order, with its position, reading the chunks back one at a
     /// time (`flush` first).
-    func forEach(_ body: (Int32, CaseRecord) throws -> Void) throws {
+    func forEach(_ body: (Int32, Element) throws -> Void) throws {
         for number in chunks.indices {
             let (first, records) = try records(ofChunk: number)
             for (offset, record) in records.enumerated() { try body(first + Int32(offset), record) }
@@ -154,35 +168,41 @@ extension CaseIndex {
     public var isSpilled: Bool { spill != nil }
 
     /// Writes an index built with a spill to `sink`, as `write(to:key:)` would have written it had the
-    /// records been kept. First the `history` and `ids` sections, from the ids and the waiting
-    /// corrections and follow-ups alone (then the ids are dropped); then the records are read back
-    /// in order, each with its corrections and follow-ups applied in the order they were read, and go
+    /// records been kept. The waiting corrections and follow-ups find their records and are spilled
+    /// again in the records' order (`sortedChanges`); then come the `history` and `ids` sections, from
+    /// the ids and those changes alone (then the ids are dropped); then the records are read back in
+    /// order, each with its corrections and follow-ups applied in the order they were read, and go
     /// straight to their sections (`rest`, the biggest, is written as they come). Afterwards the index
     /// holds no records: read the file back.
     /// `going` is asked now and then whether to go on (the lead may leave the review screen meanwhile);
     /// when it says no, `CancellationError` is thrown.
     mutating func writeSpilled(to sink: IndexSink, key: SymmetricKey?, going: () -> Bool = { true }) throws {
-        guard var spill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
+        guard var spill, var waitingSpill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
         try spill.flush()
+        try waitingSpill.flush()
         self.spill = nil
+        self.waitingSpill = nil
         var writer = try IndexFormat.Writer(sink: sink, key: key)
         // Each waiting change's record, in the records' order, then the order read; a change of a
         // screening never read is an orphan.
         var order: [(position: Int32, number: Int32)] = []
-        for number in 0..<waiting.count {
-            let change = waiting[number]
+        try waitingSpill.forEach { number, change in
             if let position = positions.find(change.screening) {
-                order.append((position, Int32(number)))
+                order.append((position, number))
             } else {
                 pending[change.screening, default: []].append(change.entry)
             }
         }
         order.sort { $0.position != $1.position ? $0.position < $1.position : $0.number < $1.number }
+        let changes = try Self.sortedChanges(waitingSpill, order: order)
+        let changed = order.map(\.position)
+        order = []
         do {
             // From here the ids are only needed by position: the lookup table goes (8 MB at a million).
             let ids = positions.ids
             positions = PositionTable()
-            try writeSpilledHistory(order, ids: ids, to: &writer)
+            var cursor = ChangeCursor(spill: changes, positions: changed)
+            try Self.writeSpilledHistory(&cursor, ids: ids, to: &writer)
             try Self.writeIDs(ids.map(Self.idPrefix), to: &writer)
         }
         FreedMemory.giveBack()
@@ -190,12 +210,13 @@ extension CaseIndex {
         // Read back twice, each time on two cores (a chunk each, written in order): first for `rest` and
         // the tallies, then for the CPR table and the flagged cases' two sections, so the tallies are
         // never held with those (read back once, the three together needed 28 MB more at a million).
-        let changes = SpillChanges(order: order, waiting: waiting, outcomes: outcomes)
+        let outcomes = self.outcomes
         try writer.begin(.rest)
         do {
             // The tallies are counted here, in order: one counter (a few megabytes) instead of one a core.
             var tallies = TallyCounter()
-            try Self.readBack(spill, changes: changes, going: going) { _, records in
+            var cursor = ChangeCursor(spill: changes, positions: changed)
+            try Self.readBack(spill, changes: &cursor, outcomes: outcomes, going: going) { _, records in
                 var rest = BinaryWriter()
                 for record in records where !record.wasFlagged { Self.encode(record, to: &rest) }
                 return (records, rest.data)
@@ -208,13 +229,15 @@ extension CaseIndex {
         }
         FreedMemory.giveBack()
         var split = RecordSplit(), cprs = CPRTable()
-        try Self.readBack(spill, changes: changes, going: going) { first, records in (first, records) } consume: { first, records in
+        var cursor = ChangeCursor(spill: changes, positions: changed)
+        try Self.readBack(spill, changes: &cursor, outcomes: outcomes, going: going) { first, records in
+            (first, records)
+        } consume: { first, records in
             for (offset, record) in records.enumerated() {
                 cprs.add(record)
                 _ = split.add(record, at: first + Int32(offset))
             }
         }
-        self.waiting = ChunkedList()
         self.outcomes = ChunkedList()
         try writer.begin(.cprs)
         try cprs.write { try writer.append($0) }
@@ -225,18 +248,47 @@ extension CaseIndex {
         try writer.finish()
     }
 
-    /// Reads the records of `spill` back in order with their `changes` applied, a chunk at a time on
-    /// two cores: `work` makes what it makes of a chunk (its first position and records) on either
-    /// core, and `consume` gets what was made in the records' order, on this thread.
+    /// The waiting changes of `spill` spilled again in `order` (their records' positions, then the order
+    /// read; orphans left out), so that each reading takes them as it goes. They are gathered a window
+    /// of 8 chunks at a time, each window by reading `spill` once: what is held stays the same at any
+    /// size of log (at a million events, 191,000 changes took 17 MB in memory).
+    private static func sortedChanges(_ spill: Spill<Waiting>, order: [(position: Int32, number: Int32)]) throws -> Spill<Waiting> {
+        var rank = [Int32](repeating: -1, count: spill.count)
+        for (index, entry) in order.enumerated() { rank[Int(entry.number)] = Int32(index) }
+        var sorted = try spill.sibling(Waiting.self)
+        let window = spill.chunkSize * 8
+        var start = 0
+        while start < order.count {
+            let count = min(window, order.count - start)
+            var items = [Waiting?](repeating: nil, count: count)
+            try spill.forEach { number, change in
+                let slot = Int(rank[Int(number)]) - start
+                if slot >= 0, slot < count { items[slot] = change }
+            }
+            for item in items {
+                guard let item else { throw CocoaError(.fileReadCorruptFile) }
+                try sorted.append(item)
+            }
+            start += count
+        }
+        try sorted.flush()
+        return sorted
+    }
+
+    /// Reads the records of `spill` back in order with their changes (from `changes`) applied, a chunk
+    /// at a time on two cores: `work` makes what it makes of a chunk (its first position and records)
+    /// on either core, and `consume` gets what was made in the records' order, on this thread.
     private static func readBack<Made: Sendable>(
-        _ spill: RecordSpill, changes: SpillChanges, going: () -> Bool,
-        work: @Sendable @escaping (Int32, [CaseRecord]) -> Made, consume: (Made) throws -> Void
+        _ spill: RecordSpill, changes cursor: inout ChangeCursor, outcomes: ChunkedList<FoldStep.Outcome>,
+        going: () -> Bool, work: @Sendable @escaping (Int32, [CaseRecord]) -> Made, consume: (Made) throws -> Void
     ) throws {
         let cores = 2
         var chunk = 0
         while chunk < spill.chunkCount {
             guard going() else { throw CancellationError() }
             let first = chunk, count = min(cores, spill.chunkCount - chunk)
+            let taken = try cursor.take(before: spill.firstPosition(ofChunk: chunk + count))
+            let changes = SpillChanges(positions: taken.positions, items: taken.items, outcomes: outcomes)
             let made = Mutex<[Result<Made, any Error>?]>(Array(repeating: nil, count: count))
             DispatchQueue.concurrentPerform(iterations: count) { core in
                 let result = Result<Made, any Error> {
@@ -252,59 +304,90 @@ extension CaseIndex {
             }
             chunk += count
         }
+        guard cursor.isAtEnd else { throw CocoaError(.fileReadCorruptFile) }
     }
 
     /// The `history` section of a spilled index: each screening's waiting entries in the order read,
-    /// by `order` (positions ascending), written in parts as they come.
-    private func writeSpilledHistory(_ order: [(position: Int32, number: Int32)], ids: ChunkedList<UUID>,
-                                      to writer: inout IndexFormat.Writer) throws {
+    /// taken from `cursor` (positions ascending), written in parts as they come.
+    private static func writeSpilledHistory(_ cursor: inout ChangeCursor, ids: ChunkedList<UUID>,
+                                            to writer: inout IndexFormat.Writer) throws {
         var screenings = 0
-        for (index, entry) in order.enumerated() where index == 0 || order[index - 1].position != entry.position {
+        for (index, position) in cursor.positions.enumerated() where index == 0 || cursor.positions[index - 1] != position {
             screenings += 1
         }
         var out = BinaryWriter()
         out.varint(UInt64(screenings))
         try writer.begin(.history)
-        var start = 0
-        while start < order.count {
-            var end = start
-            var list: [HistoryEntry] = []
-            while end < order.count, order[end].position == order[start].position {
-                list.append(waiting[Int(order[end].number)].entry)
-                end += 1
-            }
-            Self.encode(ids[Int(order[start].position)], list, to: &out)
+        while let position = cursor.nextPosition {
+            let taken = try cursor.take(before: position + 1)
+            encode(ids[Int(position)], taken.items.map(\.entry), to: &out)
             if out.data.count >= IndexFormat.partSize {
                 try writer.append(out.data)
                 out = BinaryWriter()
             }
-            start = end
         }
         try writer.append(out.data)
         try writer.end()
     }
 }
 
-/// The waiting corrections and follow-ups of an index built with a spill, by record: `order` holds
-/// each change's record position and its number in `waiting`, ascending.
+/// The waiting changes of an index built with a spill, spilled in their records' order
+/// (`CaseIndex.sortedChanges`), taken a stretch of records at a time while one chunk of them is held.
+struct ChangeCursor {
+    let spill: Spill<CaseIndex.Waiting>
+    /// Each change's record position, ascending (one per item of `spill`).
+    let positions: [Int32]
+    private var chunk = 0, held: [CaseIndex.Waiting] = [], offset = 0, next = 0
+
+    init(spill: Spill<CaseIndex.Waiting>, positions: [Int32]) {
+        self.spill = spill
+        self.positions = positions
+    }
+
+    /// The position of the next change's record, nil after the last.
+    var nextPosition: Int32? { next < positions.count ? positions[next] : nil }
+    var isAtEnd: Bool { next == positions.count }
+
+    /// The changes of the records before position `end` not taken yet, with their positions.
+    mutating func take(before end: Int32) throws -> (positions: [Int32], items: [CaseIndex.Waiting]) {
+        var taken: (positions: [Int32], items: [CaseIndex.Waiting]) = ([], [])
+        while next < positions.count, positions[next] < end {
+            if offset == held.count {
+                guard chunk < spill.chunkCount else { throw CocoaError(.fileReadCorruptFile) }
+                held = try spill.records(ofChunk: chunk).records
+                chunk += 1
+                offset = 0
+                continue
+            }
+            taken.positions.append(positions[next])
+            taken.items.append(held[offset])
+            offset += 1
+            next += 1
+        }
+        return taken
+    }
+}
+
+/// The waiting corrections and follow-ups of a stretch of records of an index built with a spill:
+/// each change's record position (ascending) and the change.
 struct SpillChanges: Sendable {
-    let order: [(position: Int32, number: Int32)]
-    let waiting: ChunkedList<CaseIndex.Waiting>
+    let positions: [Int32]
+    let items: [CaseIndex.Waiting]
     let outcomes: ChunkedList<FoldStep.Outcome>
 
     /// Applies the changes of `records`, which start at position `first`, each record's in the order read.
     func apply(to records: inout [CaseRecord], from first: Int32) {
-        var low = 0, high = order.count
+        var low = 0, high = positions.count
         while low < high {
             let middle = (low + high) / 2
-            if order[middle].position < first { low = middle + 1 } else { high = middle }
+            if positions[middle] < first { low = middle + 1 } else { high = middle }
         }
         var next = low
         for index in records.indices {
             let position = first + Int32(index)
             var list: [HistoryEntry] = []
-            while next < order.count, order[next].position == position {
-                let item = waiting[Int(order[next].number)]
+            while next < positions.count, positions[next] == position {
+                let item = items[next]
                 CaseIndex.take(item.entry, CaseIndex.change(item, outcomes: outcomes), into: &records[index], history: &list)
                 next += 1
             }
