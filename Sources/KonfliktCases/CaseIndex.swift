@@ -76,8 +76,8 @@ public struct CaseIndex: Sendable {
     var lost = false
 
     /// While the index is built from scratch: its records, written out as they are folded instead of
-    /// kept in `records` (`RecordSpill`), and the corrections and follow-ups in the order read, applied
-    /// when the records are read back to be saved (`writeSpilled`).
+    /// kept in `records` (`RecordSpill`), and the corrections and follow-ups in the order read, written
+    /// out too (`waitingSpill`) and applied when the records are read back to be saved (`writeSpilled`).
     var spill: RecordSpill?
     var waitingSpill: Spill<Waiting>?
     /// The corrections and follow-ups waiting in memory while `patching`.

@@ -485,7 +485,7 @@ extension CaseIndex {
         var cprBytes: [UInt8] = []
         cprs.write { cprBytes += $0 }
         return [(.head, [encodedHead(recordCount: records.count)]), (.history, [historyCount.data, history.data]),
-                (.ids, [Self.encodedIDs(records.lazy.map(\.id), count: records.count)]),
+                (.ids, [Self.encodedIDs(records.map { Self.idPrefix($0.id) })]),
                 (.cprs, [cprBytes]), (.tallies, [tallies.encoded()])]
     }
 
@@ -517,14 +517,6 @@ extension CaseIndex {
         head.varint(UInt64(unapproved))
         head.varint(UInt64(erased))
         return head.data
-    }
-
-    /// The `ids` section: the sorted first 4 bytes of `ids`.
-    static func encodedIDs(_ ids: some Sequence<UUID>, count: Int) -> [UInt8] {
-        var prefixes: [UInt32] = []
-        prefixes.reserveCapacity(count)
-        for id in ids { prefixes.append(idPrefix(id)) }
-        return encodedIDs(prefixes)
     }
 
     /// The `ids` section of the ids' first 4 bytes `prefixes`.

@@ -41,18 +41,4 @@ public struct ScreeningFacts: Sendable, Hashable {
         self.overridden = overridden
         self.statuses = statuses
     }
-
-    /// The report answers of `answers` for `layout`'s questions (choice ids; yes/no as `ja`/`nej`).
-    public static func reportAnswers(_ answers: Answers, layout: ReportLayout) -> [String: [String]] {
-        var result: [String: [String]] = [:]
-        for question in layout.questions {
-            switch answers[question.id] {
-            case .string(let value)?: result[question.id] = [value]
-            case .strings(let values)?: result[question.id] = values
-            case .bool(let value)?: result[question.id] = [value ? "ja" : "nej"]
-            case .number?, nil: break
-            }
-        }
-        return result
-    }
 }
