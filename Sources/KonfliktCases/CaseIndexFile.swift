@@ -546,22 +546,34 @@ extension CaseIndex {
         try writer.end()
     }
 
+    /// A section's bytes kept in pieces of about a part, so that a big section grows without ever
+    /// copying itself whole (as one array that doubles does).
+    struct Pieces {
+        private var done: [[UInt8]] = []
+        /// The piece being written.
+        var last = BinaryWriter()
+
+        /// Starts a new piece when the last is a part's size.
+        mutating func cut() {
+            guard last.data.count >= IndexFormat.partSize else { return }
+            done.append(last.data)
+            last = BinaryWriter()
+        }
+
+        var all: [[UInt8]] { done + [last.data] }
+    }
+
     /// Records sorted into the `open` and `flagged` sections as they come, in reading order.
     struct RecordSplit {
         /// One section's records: their positions in the reading order, and the records encoded.
         struct Part {
             var positions: [Int32] = []
-            /// The records encoded, in pieces of about a part (no copy of them all while they grow).
-            var records: [[UInt8]] = []
-            var last = BinaryWriter()
+            var records = Pieces()
 
             mutating func add(_ record: CaseRecord, at position: Int32) {
                 positions.append(position)
-                CaseIndex.encode(record, to: &last)
-                if last.data.count >= IndexFormat.partSize {
-                    records.append(last.data)
-                    last = BinaryWriter()
-                }
+                CaseIndex.encode(record, to: &records.last)
+                records.cut()
             }
 
             /// The section's pieces: the count and each position as the step from the one before, then
@@ -575,7 +587,7 @@ extension CaseIndex {
                     out.varint(UInt64(position - previous))
                     previous = position
                 }
-                return [out.data] + records + [last.data]
+                return [out.data] + records.all
             }
         }
         var open = Part(), flagged = Part()

@@ -43,7 +43,7 @@ extension CaseIndex {
         var removed: [CPREntry] = [], added: [CPREntry] = []
         var prefixes: [UInt32] = []
         prefixes.reserveCapacity(records.count - saved.count + total)
-        var history = BinaryWriter(), screenings = 0
+        var history = Pieces(), screenings = 0
         var out = BinaryWriter()
         try writer.begin(.rest)
         func emit(_ position: Int32, _ found: CaseRecord) throws {
@@ -73,7 +73,8 @@ extension CaseIndex {
                 if record.isOtherForm { otherForm += 1 } else { tallies[TallyKey(record), default: 0] += 1 }
             }
             if !list.isEmpty {
-                Self.encode(record.id, list, to: &history)
+                Self.encode(record.id, list, to: &history.last)
+                history.cut()
                 screenings += 1
             }
             prefixes.append(Self.idPrefix(record.id))
@@ -119,7 +120,7 @@ extension CaseIndex {
         patching = false
         var count = BinaryWriter()
         count.varint(UInt64(screenings))
-        try writer.write(.history, [count.data, history.data])
+        try writer.write(.history, [count.data] + history.all)
         try Self.writeIDs(prefixes, to: &writer)
         var savedCPRs = SectionStream(source: partial.source, section: .cprs)
         try writer.begin(.cprs)
