@@ -8,6 +8,14 @@ struct BinaryWriter {
     /// Room for `bytes` without growing (a big index is written in one piece).
     mutating func reserve(_ bytes: Int) { data.reserveCapacity(bytes) }
 
+    /// Gives what was written to `emit` and starts afresh once it holds a part's worth: a section
+    /// handed to its writer as it is encoded.
+    mutating func handOver(whenFull emit: ([UInt8]) throws -> Void) rethrows {
+        guard data.count >= IndexFormat.partSize else { return }
+        try emit(data)
+        self = BinaryWriter()
+    }
+
     mutating func bytes(_ bytes: [UInt8]) { data.append(contentsOf: bytes) }
 
     mutating func varint(_ value: UInt64) {

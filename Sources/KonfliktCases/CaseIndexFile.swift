@@ -537,10 +537,7 @@ extension CaseIndex {
         var out = BinaryWriter()
         for prefix in sorted {
             out.uint32(prefix)
-            if out.data.count >= IndexFormat.partSize {
-                try writer.append(out.data)
-                out = BinaryWriter()
-            }
+            try out.handOver { try writer.append($0) }
         }
         try writer.append(out.data)
         try writer.end()
@@ -985,10 +982,7 @@ struct CPRTable {
         func put(_ entry: CPREntry) throws {
             out.uint64(entry.key)
             out.bytes([UInt8(bitPattern: entry.visit)])
-            if out.data.count >= IndexFormat.partSize {
-                try emit(out.data)
-                out = BinaryWriter()
-            }
+            try out.handOver { try emit($0) }
         }
         while let entry = saved.next({ input -> CPREntry? in
             guard let key = input.uint64(), let visit = input.bytes(1) else { return nil }
@@ -1030,10 +1024,7 @@ struct CPRTable {
             out.uint64(lists[chosen].keys[next[chosen]])
             out.bytes([UInt8(bitPattern: lists[chosen].visit)])
             next[chosen] += 1
-            if out.data.count >= IndexFormat.partSize {
-                try emit(out.data)
-                out = BinaryWriter()
-            }
+            try out.handOver { try emit($0) }
         }
         try emit(out.data)
     }

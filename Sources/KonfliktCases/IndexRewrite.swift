@@ -80,10 +80,7 @@ extension CaseIndex {
             prefixes.append(Self.idPrefix(record.id))
             guard !split.add(record, at: position) else { return }
             Self.encode(record, to: &out)
-            if out.data.count >= IndexFormat.partSize {
-                try writer.append(out.data)
-                out = BinaryWriter()
-            }
+            try out.handOver { try writer.append($0) }
         }
         var next = 0
         for position in 0..<Int32(total) {

@@ -321,10 +321,7 @@ extension CaseIndex {
         while let position = cursor.nextPosition {
             let taken = try cursor.take(before: position + 1)
             encode(ids[Int(position)], taken.items.map(\.entry), to: &out)
-            if out.data.count >= IndexFormat.partSize {
-                try writer.append(out.data)
-                out = BinaryWriter()
-            }
+            try out.handOver { try writer.append($0) }
         }
         try writer.append(out.data)
         try writer.end()
