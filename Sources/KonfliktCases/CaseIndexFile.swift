@@ -482,10 +482,11 @@ extension CaseIndex {
             cprs.add(record)
             tallies.add(record)
         }
-        var cprBytes: [UInt8] = []
+        var cprBytes: [UInt8] = [], idBytes: [[UInt8]] = []
         cprs.write { cprBytes += $0 }
+        Self.encodeIDs(records.map { Self.idPrefix($0.id) }) { idBytes.append($0) }
         return [(.head, [encodedHead(recordCount: records.count)]), (.history, [historyCount.data, history.data]),
-                (.ids, [Self.encodedIDs(records.map { Self.idPrefix($0.id) })]),
+                (.ids, idBytes),
                 (.cprs, [cprBytes]), (.tallies, [tallies.encoded()])]
     }
 
@@ -519,27 +520,22 @@ extension CaseIndex {
         return head.data
     }
 
-    /// The `ids` section of the ids' first 4 bytes `prefixes`.
-    static func encodedIDs(_ prefixes: [UInt32]) -> [UInt8] {
+    /// The `ids` section of the ids' first 4 bytes `prefixes`: sorted, given to `emit` a part at a time.
+    static func encodeIDs(_ prefixes: consuming [UInt32], _ emit: ([UInt8]) throws -> Void) rethrows {
         var sorted = prefixes
         RadixSort.sort(&sorted)
         var out = BinaryWriter()
-        out.reserve(prefixes.count * 4)
-        for prefix in sorted { out.uint32(prefix) }
-        return out.data
+        for prefix in sorted {
+            out.uint32(prefix)
+            try out.handOver { try emit($0) }
+        }
+        try emit(out.data)
     }
 
     /// Writes the `ids` section of the ids' first 4 bytes `prefixes`, a part at a time.
     static func writeIDs(_ prefixes: consuming [UInt32], to writer: inout IndexFormat.Writer) throws {
-        var sorted = prefixes
-        RadixSort.sort(&sorted)
         try writer.begin(.ids)
-        var out = BinaryWriter()
-        for prefix in sorted {
-            out.uint32(prefix)
-            try out.handOver { try writer.append($0) }
-        }
-        try writer.append(out.data)
+        try encodeIDs(prefixes) { try writer.append($0) }
         try writer.end()
     }
 
@@ -551,11 +547,7 @@ extension CaseIndex {
         var last = BinaryWriter()
 
         /// Starts a new piece when the last is a part's size.
-        mutating func cut() {
-            guard last.data.count >= IndexFormat.partSize else { return }
-            done.append(last.data)
-            last = BinaryWriter()
-        }
+        mutating func cut() { last.handOver { done.append($0) } }
 
         var all: [[UInt8]] { done + [last.data] }
     }
@@ -968,7 +960,6 @@ struct CPRTable {
     mutating func add(_ record: CaseRecord) {
         if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
     }
-
 
     /// The saved `cprs` section read by `saved` with the entries `removed` taken out (one each) and
     /// `added` put in, merged in order, given to `emit` a megabyte at a time (a rewrite: a changed

@@ -27,8 +27,8 @@ struct Spill<Element: Sendable>: Sendable {
     private let file: SpillFile
     /// The chunk key's bytes, nil in clear (`SymmetricKey` is not `Sendable`).
     private let keyBytes: [UInt8]?
-    /// Where each written chunk is (offset, stored length) and how many records it holds.
-    private var chunks: [(offset: Int64, length: Int, first: Int, records: Int)] = []
+    /// Where each written chunk is (offset, stored length), its first item's position and how many items it holds.
+    private var chunks: [(offset: Int64, length: Int, first: Int, items: Int)] = []
     private var end: Int64 = 0
     /// Items not written yet.
     private var buffer: [Element] = []
@@ -85,7 +85,7 @@ struct Spill<Element: Sendable>: Sendable {
     }
 
     /// The position of the first item of chunk `number` and its items, read back (from any thread).
-    func records(ofChunk number: Int) throws -> (first: Int32, records: [Element]) {
+    func chunk(_ number: Int) throws -> (first: Int32, items: [Element]) {
         guard buffer.isEmpty, chunks.indices.contains(number) else { throw CocoaError(.fileReadUnknown) }
         let chunk = chunks[number]
         var stored = try file.read(at: chunk.offset, count: chunk.length)
@@ -93,22 +93,22 @@ struct Spill<Element: Sendable>: Sendable {
             let box = try ChaChaPoly.SealedBox(combined: stored)
             stored = Array(try ChaChaPoly.open(box, using: SymmetricKey(data: keyBytes), authenticating: Self.binding(number)))
         }
-        guard stored.count == chunk.records * MemoryLayout<Element>.stride else { throw CocoaError(.fileReadCorruptFile) }
-        let records = [Element](unsafeUninitializedCapacity: chunk.records) { target, initialized in
+        guard stored.count == chunk.items * MemoryLayout<Element>.stride else { throw CocoaError(.fileReadCorruptFile) }
+        let items = [Element](unsafeUninitializedCapacity: chunk.items) { target, initialized in
             stored.withUnsafeBytes { source in
                 UnsafeMutableRawBufferPointer(target).copyMemory(from: source)
             }
-            initialized = chunk.records
+            initialized = chunk.items
         }
-        return (Int32(chunk.first), records)
+        return (Int32(chunk.first), items)
     }
 
     /// Calls `body` with every item in order, with its position, reading the chunks back one at a
     /// time (`flush` first).
     func forEach(_ body: (Int32, Element) throws -> Void) throws {
         for number in chunks.indices {
-            let (first, records) = try records(ofChunk: number)
-            for (offset, record) in records.enumerated() { try body(first + Int32(offset), record) }
+            let (first, items) = try chunk(number)
+            for (offset, item) in items.enumerated() { try body(first + Int32(offset), item) }
         }
     }
 
@@ -292,7 +292,7 @@ extension CaseIndex {
             let made = Mutex<[Result<Made, any Error>?]>(Array(repeating: nil, count: count))
             DispatchQueue.concurrentPerform(iterations: count) { core in
                 let result = Result<Made, any Error> {
-                    var (position, records) = try spill.records(ofChunk: first + core)
+                    var (position, records) = try spill.chunk(first + core)
                     changes.apply(to: &records, from: position)
                     return work(position, records)
                 }
@@ -351,7 +351,7 @@ struct ChangeCursor {
         while next < positions.count, positions[next] < end {
             if offset == held.count {
                 guard chunk < spill.chunkCount else { throw CocoaError(.fileReadCorruptFile) }
-                held = try spill.records(ofChunk: chunk).records
+                held = try spill.chunk(chunk).items
                 chunk += 1
                 offset = 0
                 continue

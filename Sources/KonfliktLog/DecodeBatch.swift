@@ -97,7 +97,6 @@ struct DecodePipeline<Prepared: Sendable> {
     /// Prepares a line from its bytes where it can (with `checkingHashes` only; see `LineBatch.decode`).
     let direct: DirectPrepare<Prepared>?
     private var batch = LineBatch()
-    /// The batch being decoded in the background: waits for it and gives its results.
     /// The batches being decoded in the background, oldest first: each waits for its batch and gives
     /// its results.
     private var inFlight: [() -> Parts] = []
