@@ -75,15 +75,12 @@ public struct CaseIndex: Sendable {
     /// A part of the saved index that was needed could not be read: the update rebuilds.
     var lost = false
 
-    /// While the index is built from scratch: its records, written out as they are folded instead of
-    /// kept in `records` (`RecordSpill`), and the corrections and follow-ups in the order read, written
-    /// out too (`waitingSpill`) and applied when the records are read back to be saved (`writeSpilled`).
-    var spill: RecordSpill?
-    var waitingSpill: Spill<Waiting>?
+    /// While the index is built from scratch: its records and their ids, written out as they are folded
+    /// instead of kept, and the corrections and follow-ups in the order read, written out too and applied
+    /// when the records are read back to be saved (`BuildSpill`, `writeSpilled`).
+    var spill: BuildSpill?
     /// The corrections and follow-ups waiting in memory while `patching`.
     var waiting = ChunkedList<Waiting>()
-    /// The outcomes of the waiting corrections.
-    var outcomes = ChunkedList<FoldStep.Outcome>()
     /// Writing the spill failed: the index must be built again without one.
     var spillFailed = false
     /// While a saved index read in part is brought up to date with a place to rewrite it: corrections
@@ -152,12 +149,15 @@ public struct CaseIndex: Sendable {
             if partial?.restUnread == true, unreadMayHold(step.id) != false {
                 guard readAllOrLose() else { return }
             }
-            guard position(of: step.id) == nil else {
+            // Interned first, so that a spilled build, which finds repeated screenings only when it is
+            // written, has the same strings as one kept in memory.
+            let device = intern(device), author = intern(author)
+            guard spill != nil || position(of: step.id) == nil else {
                 duplicates.append(place)
                 return
             }
             var record = CaseRecord(
-                id: step.id, place: place, device: intern(device), author: intern(author),
+                id: step.id, place: place, device: device, author: author,
                 recorded: step.millis, correctedAt: CaseRecord.noCorrection,
                 visitDay: CaseRecord.noDay, screeningDay: screeningDay(step.millis), visit: -1,
                 flags: otherForm ? CaseRecord.Flag.otherForm : 0,
@@ -166,8 +166,8 @@ public struct CaseIndex: Sendable {
             Self.apply(outcome, to: &record)
             if outcome.flagsCase { record.flags |= CaseRecord.Flag.wasFlagged }
             if spill != nil {
-                positions.append(step.id)
-                do { try spill?.append(record) } catch { spillFailed = true }
+                // Repeated ids are found when the build is written (`writeSpilled`).
+                do { try spill?.add(record) } catch { spillFailed = true }
                 return
             }
             records.append(record)
@@ -212,10 +212,9 @@ public struct CaseIndex: Sendable {
     @discardableResult
     mutating func settleWaiting() -> Bool {
         patching = false
-        let waiting = self.waiting, outcomes = self.outcomes
+        let waiting = self.waiting
         self.waiting = ChunkedList()
-        self.outcomes = ChunkedList()
-        for item in waiting { change(item.screening, item.entry, Self.change(item, outcomes: outcomes)) }
+        for item in waiting { change(item.screening, item.entry, item.change) }
         return !lost
     }
 
@@ -233,32 +232,16 @@ public struct CaseIndex: Sendable {
     struct Waiting: Sendable {
         var screening: UUID
         var entry: HistoryEntry
-        /// A correction's outcome's place in `outcomes`; -1 for a follow-up, which closes its action
-        /// when `closes`.
-        var outcome: Int32
-        var closes: Bool
-    }
-
-    /// The change a waiting entry makes, its outcome (for a correction) in `outcomes`.
-    static func change(_ waiting: Waiting, outcomes: ChunkedList<FoldStep.Outcome>) -> Change {
-        waiting.outcome >= 0 ? .correction(outcomes[Int(waiting.outcome)]) : .followup(closes: waiting.closes)
+        var change: Change
     }
 
     /// Folds the correction or follow-up `entry` of `screening`: applied to the record now, or (while
     /// spilling) when the records are read back; kept as an orphan while the screening is not read.
     private mutating func change(_ screening: UUID, _ entry: HistoryEntry, _ change: Change) {
         if spill != nil || patching {
-            var outcome: Int32 = -1, closes = false
-            switch change {
-            case .correction(let made):
-                outcome = Int32(outcomes.count)
-                outcomes.append(made)
-            case .followup(let closing):
-                closes = closing
-            }
-            let item = Waiting(screening: screening, entry: entry, outcome: outcome, closes: closes)
+            let item = Waiting(screening: screening, entry: entry, change: change)
             if spill != nil {
-                do { try waitingSpill?.append(item) } catch { spillFailed = true }
+                do { try spill?.add(item) } catch { spillFailed = true }
             } else {
                 waiting.append(item)
             }
@@ -448,12 +431,7 @@ public struct CaseIndex: Sendable {
         if reason != nil { reset() }
         // Built from scratch: the records go to a spill, when one can be made (else they are kept).
         if let place, spill == nil, records.isEmpty, partial == nil, history.isEmpty, pending.isEmpty, duplicates.isEmpty {
-            // Both spills or neither: the records and the changes that wait for them.
-            if let records = try? RecordSpill(directory: place.directory, sealed: place.sealed, chunkRecords: place.chunkRecords),
-               let changes = try? records.sibling(Waiting.self) {
-                spill = records
-                waitingSpill = changes
-            }
+            spill = try? BuildSpill(place)
         }
         // A saved index read in part: changes of its records wait for a rewrite (`writePatched`).
         patching = place != nil && spill == nil && partial?.restUnread == true

@@ -67,7 +67,7 @@ extension CaseIndex {
                 }
                 for number in numbers {
                     let item = waiting[Int(number)]
-                    Self.take(item.entry, Self.change(item, outcomes: outcomes), into: &record, history: &list)
+                    Self.take(item.entry, item.change, into: &record, history: &list)
                 }
                 if let entry = CPREntry(record) { added.append(entry) }
                 if record.isOtherForm { otherForm += 1 } else { tallies[TallyKey(record), default: 0] += 1 }
@@ -113,7 +113,6 @@ extension CaseIndex {
             if targets[item.screening] != nil { pending[item.screening, default: []].append(item.entry) }
         }
         waiting = ChunkedList()
-        outcomes = ChunkedList()
         patching = false
         var count = BinaryWriter()
         count.varint(UInt64(screenings))

@@ -12,9 +12,49 @@ import Synchronization
 /// file in the reader's state folder that is unlinked as soon as it is made (nothing is left behind,
 /// even by a crash, and nothing else can open it), each chunk sealed with a key that exists only in
 /// this process's memory when the index is sealed. A record is written once, when its screening is
-/// read; the corrections and follow-ups go to a spill of their own (`Spill<CaseIndex.Waiting>`) and
-/// are applied when the records are read back (`CaseIndex.writeSpilled`).
+/// read; the corrections and follow-ups go to a spill of their own (`BuildSpill`) and are applied when
+/// the records are read back (`CaseIndex.writeSpilled`).
 typealias RecordSpill = Spill<CaseRecord>
+
+/// What an index built from scratch writes out instead of keeping: its records, their ids (at the same
+/// positions), the corrections and follow-ups in the order read, and the ids of the screenings they
+/// change (at the same numbers). The ids are matched a share at a time when the index is written
+/// (`CaseIndex.matchIDs`), so that no table of every id is ever held.
+struct BuildSpill: Sendable {
+    private(set) var records: RecordSpill
+    private(set) var ids: Spill<UUID>
+    private(set) var changes: Spill<CaseIndex.Waiting>
+    private(set) var targets: Spill<UUID>
+    /// Ids matched at a time (`SpillPlace.matchShare`).
+    let matchShare: Int
+
+    /// Four new spills at `place`.
+    init(_ place: SpillPlace) throws {
+        matchShare = max(1, place.matchShare)
+        records = try RecordSpill(directory: place.directory, sealed: place.sealed, chunkRecords: place.chunkRecords)
+        ids = try records.sibling(UUID.self)
+        changes = try records.sibling(CaseIndex.Waiting.self)
+        targets = try records.sibling(UUID.self)
+    }
+
+    mutating func add(_ record: CaseRecord) throws {
+        try records.append(record)
+        try ids.append(record.id)
+    }
+
+    mutating func add(_ change: CaseIndex.Waiting) throws {
+        try changes.append(change)
+        try targets.append(change.screening)
+    }
+
+    /// Writes what is not written yet.
+    mutating func flush() throws {
+        try records.flush()
+        try ids.flush()
+        try changes.flush()
+        try targets.flush()
+    }
+}
 
 /// Items (records, waiting changes) written to an unlinked temporary file a chunk at a time, and read
 /// back a chunk at a time (see `RecordSpill`).
@@ -103,6 +143,11 @@ struct Spill<Element: Sendable>: Sendable {
         return (Int32(chunk.first), items)
     }
 
+    /// The chunk that holds the item at `position` (every chunk but the last is full), read back.
+    func chunk(holding position: Int32) throws -> (first: Int32, items: [Element]) {
+        try chunk(Int(position) / chunkSize)
+    }
+
     /// Calls `body` with every item in order, with its position, reading the chunks back one at a
     /// time (`flush` first).
     func forEach(_ body: (Int32, Element) throws -> Void) throws {
@@ -155,6 +200,9 @@ public struct SpillPlace: Sendable {
     public var sealed: Bool
     /// Records a chunk of the spill (fewer in tests).
     var chunkRecords = RecordSpill.chunkRecords
+    /// Ids matched at a time when the index is written (`CaseIndex.matchIDs`): a table of some 3 MB
+    /// (fewer in tests, for many shares).
+    var matchShare = 1 << 17
 
     public init(directory: String, sealed: Bool) {
         self.directory = directory
@@ -168,55 +216,54 @@ extension CaseIndex {
     public var isSpilled: Bool { spill != nil }
 
     /// Writes an index built with a spill to `sink`, as `write(to:key:)` would have written it had the
-    /// records been kept. The waiting corrections and follow-ups find their records and are spilled
-    /// again in the records' order (`sortedChanges`); then come the `history` and `ids` sections, from
-    /// the ids and those changes alone (then the ids are dropped); then the records are read back in
-    /// order, each with its corrections and follow-ups applied in the order they were read, and go
-    /// straight to their sections (`rest`, the biggest, is written as they come). Afterwards the index
-    /// holds no records: read the file back.
+    /// records been kept. The ids are matched (`matchIDs`): each waiting change finds its record, and a
+    /// screening whose id was read before is left out. The changes are spilled again in the records'
+    /// order (`sortedChanges`); then come the `history` and `ids` sections, from the spilled ids and
+    /// those changes alone; then the records are read back in order, each with its corrections and
+    /// follow-ups applied in the order they were read, and go straight to their sections (`rest`, the
+    /// biggest, is written as they come). Afterwards the index holds no records: read the file back.
     /// `going` is asked now and then whether to go on (the lead may leave the review screen meanwhile);
     /// when it says no, `CancellationError` is thrown.
     mutating func writeSpilled(to sink: IndexSink, key: SymmetricKey?, going: () -> Bool = { true }) throws {
-        guard var spill, var waitingSpill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
+        guard var spill, !spillFailed else { throw CocoaError(.fileWriteUnknown) }
         try spill.flush()
-        try waitingSpill.flush()
         self.spill = nil
-        self.waitingSpill = nil
         var writer = try IndexFormat.Writer(sink: sink, key: key)
-        // Each waiting change's record, in the records' order, then the order read; a change of a
-        // screening never read is an orphan.
-        var order: [(position: Int32, number: Int32)] = []
-        try waitingSpill.forEach { number, change in
-            if let position = positions.find(change.screening) {
-                order.append((position, number))
-            } else {
-                pending[change.screening, default: []].append(change.entry)
-            }
+        var (order, repeated) = try matchIDs(spill)
+        for position in repeated {
+            let (first, items) = try spill.records.chunk(holding: position)
+            duplicates.append(items[Int(position - first)].place)
         }
+        guard going() else { throw CancellationError() }
         order.sort { $0.position != $1.position ? $0.position < $1.position : $0.number < $1.number }
-        let changes = try Self.sortedChanges(waitingSpill, order: order)
+        let changes = try Self.sortedChanges(spill.changes, order: order)
         let changed = order.map(\.position)
         order = []
-        do {
-            // From here the ids are only needed by position: the lookup table goes (8 MB at a million).
-            let ids = positions.ids
-            positions = PositionTable()
-            var cursor = ChangeCursor(spill: changes, positions: changed)
-            try Self.writeSpilledHistory(&cursor, ids: ids, to: &writer)
-            try Self.writeIDs(ids.map(Self.idPrefix), to: &writer)
+        var cursor = ChangeCursor(spill: changes, positions: changed)
+        try Self.writeSpilledHistory(&cursor, ids: spill.ids, to: &writer)
+        var prefixes: [UInt32] = []
+        prefixes.reserveCapacity(spill.ids.count - repeated.count)
+        var skip = 0
+        try spill.ids.forEach { position, id in
+            if skip < repeated.count, repeated[skip] == position {
+                skip += 1
+            } else {
+                prefixes.append(Self.idPrefix(id))
+            }
         }
+        try Self.writeIDs(prefixes, to: &writer)
         FreedMemory.giveBack()
 
         // Read back twice, each time on two cores (a chunk each, written in order): first for `rest` and
         // the tallies, then for the CPR table and the flagged cases' two sections, so the tallies are
         // never held with those (read back once, the three together needed 28 MB more at a million).
-        let outcomes = self.outcomes
+        let records = spill.records
         try writer.begin(.rest)
         do {
             // The tallies are counted here, in order: one counter (a few megabytes) instead of one a core.
             var tallies = TallyCounter()
             var cursor = ChangeCursor(spill: changes, positions: changed)
-            try Self.readBack(spill, changes: &cursor, outcomes: outcomes, going: going) { _, records in
+            try Self.readBack(records, changes: &cursor, leavingOut: repeated, going: going) { _, records in
                 var rest = BinaryWriter()
                 for record in records where !record.wasFlagged { Self.encode(record, to: &rest) }
                 return (records, rest.data)
@@ -229,8 +276,8 @@ extension CaseIndex {
         }
         FreedMemory.giveBack()
         var split = RecordSplit(), cprs = CPRTable()
-        var cursor = ChangeCursor(spill: changes, positions: changed)
-        try Self.readBack(spill, changes: &cursor, outcomes: outcomes, going: going) { first, records in
+        cursor = ChangeCursor(spill: changes, positions: changed)
+        try Self.readBack(records, changes: &cursor, leavingOut: repeated, going: going) { first, records in
             (first, records)
         } consume: { first, records in
             for (offset, record) in records.enumerated() {
@@ -238,14 +285,62 @@ extension CaseIndex {
                 _ = split.add(record, at: first + Int32(offset))
             }
         }
-        self.outcomes = ChunkedList()
         try writer.begin(.cprs)
         try cprs.write { try writer.append($0) }
         try writer.end()
         try writer.write(.open, split.open.pieces)
         try writer.write(.flagged, split.flagged.pieces)
-        try writer.write(.head, encodedHead(recordCount: spill.count))
+        try writer.write(.head, encodedHead(recordCount: records.count - repeated.count))
         try writer.finish()
+    }
+
+    /// Finds the record of each waiting change of `spill`, by its number, and the records whose id was
+    /// read before (repeated screenings, to be left out), by their positions (ascending). The ids are
+    /// read a share at a time (`SpillPlace.matchShare`), each share from one reading of the spilled ids and
+    /// targets: what is held stays the same at any size of log (a table of every id took 22 MB at a
+    /// million screenings). Changes of screenings never read become orphans (`pending`).
+    private mutating func matchIDs(_ spill: BuildSpill) throws -> (order: [(position: Int32, number: Int32)], repeated: [Int32]) {
+        let shares = max(1, (spill.ids.count + spill.matchShare - 1) / spill.matchShare)
+        var order: [(position: Int32, number: Int32)] = [], repeated: [Int32] = [], orphans: [Int32] = []
+        order.reserveCapacity(spill.targets.count)
+        for share in 0..<shares {
+            var table = PositionTable(capacity: spill.ids.count / shares + 1)
+            var positions: [Int32] = []
+            try spill.ids.forEach { position, id in
+                guard Self.share(of: id, among: shares) == share else { return }
+                if table.find(id) != nil {
+                    repeated.append(position)
+                } else {
+                    table.append(id)
+                    positions.append(position)
+                }
+            }
+            try spill.targets.forEach { number, id in
+                guard Self.share(of: id, among: shares) == share else { return }
+                if let found = table.find(id) { order.append((positions[Int(found)], number)) } else { orphans.append(number) }
+            }
+        }
+        repeated.sort()
+        if !orphans.isEmpty {
+            orphans.sort()
+            var next = 0
+            try spill.changes.forEach { number, change in
+                guard next < orphans.count, orphans[next] == number else { return }
+                pending[change.screening, default: []].append(change.entry)
+                next += 1
+            }
+        }
+        return (order, repeated)
+    }
+
+    /// Which of `shares` shares `id` is matched in (by its last 8 bytes, mixed: `PositionTable` hashes
+    /// all 16, so a share's ids still spread over its table).
+    private static func share(of id: UUID, among shares: Int) -> Int {
+        guard shares > 1 else { return 0 }
+        var mixed = withUnsafeBytes(of: id.uuid) { $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self) }
+        mixed = (mixed ^ (mixed >> 33)) &* 0xFF51_AFD7_ED55_8CCD
+        mixed ^= mixed >> 33
+        return Int(mixed.multipliedFullWidth(by: UInt64(shares)).high)
     }
 
     /// The waiting changes of `spill` spilled again in `order` (their records' positions, then the order
@@ -278,8 +373,10 @@ extension CaseIndex {
     /// Reads the records of `spill` back in order with their changes (from `changes`) applied, a chunk
     /// at a time on two cores: `work` makes what it makes of a chunk (its first position and records)
     /// on either core, and `consume` gets what was made in the records' order, on this thread.
+    /// The records at the positions `repeated` (ascending) are left out, and the positions `work` gets
+    /// count only the records kept.
     private static func readBack<Made: Sendable>(
-        _ spill: RecordSpill, changes cursor: inout ChangeCursor, outcomes: ChunkedList<FoldStep.Outcome>,
+        _ spill: RecordSpill, changes cursor: inout ChangeCursor, leavingOut repeated: [Int32],
         going: () -> Bool, work: @Sendable @escaping (Int32, [CaseRecord]) -> Made, consume: (Made) throws -> Void
     ) throws {
         let cores = 2
@@ -288,13 +385,20 @@ extension CaseIndex {
             guard going() else { throw CancellationError() }
             let first = chunk, count = min(cores, spill.chunkCount - chunk)
             let taken = try cursor.take(before: spill.firstPosition(ofChunk: chunk + count))
-            let changes = SpillChanges(positions: taken.positions, items: taken.items, outcomes: outcomes)
+            let changes = SpillChanges(positions: taken.positions, items: taken.items)
             let made = Mutex<[Result<Made, any Error>?]>(Array(repeating: nil, count: count))
             DispatchQueue.concurrentPerform(iterations: count) { core in
                 let result = Result<Made, any Error> {
                     var (position, records) = try spill.chunk(first + core)
                     changes.apply(to: &records, from: position)
-                    return work(position, records)
+                    // Repeated screenings are rare: usually none is in the chunk.
+                    let before = lowerBound(repeated, position)
+                    let inside = lowerBound(repeated, position + Int32(records.count)) - before
+                    if inside > 0 {
+                        let left = Set(repeated[before..<(before + inside)])
+                        records = records.enumerated().filter { !left.contains(position + Int32($0.offset)) }.map(\.element)
+                    }
+                    return work(position - Int32(before), records)
                 }
                 made.withLock { $0[core] = result }
             }
@@ -309,7 +413,7 @@ extension CaseIndex {
 
     /// The `history` section of a spilled index: each screening's waiting entries in the order read,
     /// taken from `cursor` (positions ascending), written in parts as they come.
-    private static func writeSpilledHistory(_ cursor: inout ChangeCursor, ids: ChunkedList<UUID>,
+    private static func writeSpilledHistory(_ cursor: inout ChangeCursor, ids: Spill<UUID>,
                                             to writer: inout IndexFormat.Writer) throws {
         var screenings = 0
         for (index, position) in cursor.positions.enumerated() where index == 0 || cursor.positions[index - 1] != position {
@@ -318,9 +422,13 @@ extension CaseIndex {
         var out = BinaryWriter()
         out.varint(UInt64(screenings))
         try writer.begin(.history)
+        var held: (first: Int32, items: [UUID]) = (0, [])
         while let position = cursor.nextPosition {
             let taken = try cursor.take(before: position + 1)
-            encode(ids[Int(position)], taken.items.map(\.entry), to: &out)
+            if position < held.first || Int(position - held.first) >= held.items.count {
+                held = try ids.chunk(holding: position)
+            }
+            encode(held.items[Int(position - held.first)], taken.items.map(\.entry), to: &out)
             try out.handOver { try writer.append($0) }
         }
         try writer.append(out.data)
@@ -370,26 +478,30 @@ struct ChangeCursor {
 struct SpillChanges: Sendable {
     let positions: [Int32]
     let items: [CaseIndex.Waiting]
-    let outcomes: ChunkedList<FoldStep.Outcome>
 
     /// Applies the changes of `records`, which start at position `first`, each record's in the order read.
     func apply(to records: inout [CaseRecord], from first: Int32) {
-        var low = 0, high = positions.count
-        while low < high {
-            let middle = (low + high) / 2
-            if positions[middle] < first { low = middle + 1 } else { high = middle }
-        }
-        var next = low
+        var next = lowerBound(positions, first)
         for index in records.indices {
             let position = first + Int32(index)
             var list: [HistoryEntry] = []
             while next < positions.count, positions[next] == position {
                 let item = items[next]
-                CaseIndex.take(item.entry, CaseIndex.change(item, outcomes: outcomes), into: &records[index], history: &list)
+                CaseIndex.take(item.entry, item.change, into: &records[index], history: &list)
                 next += 1
             }
         }
     }
+}
+
+/// How many of `sorted` (ascending) are less than `value`.
+func lowerBound(_ sorted: [Int32], _ value: Int32) -> Int {
+    var low = 0, high = sorted.count
+    while low < high {
+        let middle = (low + high) / 2
+        if sorted[middle] < value { low = middle + 1 } else { high = middle }
+    }
+    return low
 }
 
 /// Memory the process is done with, handed back to the system: glibc keeps what was freed in the middle
