@@ -441,10 +441,16 @@ extension CaseIndex {
         // The records' three sections on one core, the other sections on the other: at a million events
         // each half takes about half a second, and nothing else runs while a rebuilt index is saved.
         let sections = Mutex<[[[UInt8]]]>(Array(repeating: [], count: IndexFormat.Section.allCases.count))
+        let failed = Mutex<(any Error)?>(nil)
         DispatchQueue.concurrentPerform(iterations: 2) { half in
-            let made = half == 0 ? encodedRecords() : encodedRest()
-            sections.withLock { all in for (section, bytes) in made { all[section.rawValue] = bytes } }
+            do {
+                let made = try half == 0 ? encodedRecords() : encodedRest()
+                sections.withLock { all in for (section, bytes) in made { all[section.rawValue] = bytes } }
+            } catch {
+                failed.withLock { $0 = error }
+            }
         }
+        if let error = failed.withLock({ $0 }) { throw error }
         var writer = try IndexFormat.Writer(sink: sink, key: key)
         for (number, bytes) in sections.withLock({ $0 }).enumerated() {
             guard let section = IndexFormat.Section(rawValue: number) else { continue }
@@ -455,18 +461,18 @@ extension CaseIndex {
 
     /// The `open`, `flagged` and `rest` sections: each record goes to one of them (open flagged cases,
     /// other cases flagged at some point, both with their positions in the reading order, and the rest).
-    private func encodedRecords() -> [(IndexFormat.Section, [[UInt8]])] {
-        var split = RecordSplit()
+    private func encodedRecords() throws -> [(IndexFormat.Section, [[UInt8]])] {
+        var split = try RecordSplit()
         var rest = BinaryWriter()
         rest.reserve(records.count * 64)
-        for (position, record) in records.enumerated() where !split.add(record, at: Int32(position)) {
+        for (position, record) in records.enumerated() where try !split.add(record, at: Int32(position)) {
             Self.encode(record, to: &rest)
         }
-        return [(.open, split.open.pieces), (.flagged, split.flagged.pieces), (.rest, [rest.data])]
+        return [(.open, try split.open.pieces), (.flagged, try split.flagged.pieces), (.rest, [rest.data])]
     }
 
     /// The sections other than the records'.
-    private func encodedRest() -> [(IndexFormat.Section, [[UInt8]])] {
+    private func encodedRest() throws -> [(IndexFormat.Section, [[UInt8]])] {
         // In the records' order, so that a rewrite can read it alongside them (`writePatched`).
         var history = BinaryWriter(), screenings = 0
         history.reserve(self.history.count * 64)
@@ -479,15 +485,17 @@ extension CaseIndex {
         historyCount.varint(UInt64(screenings))
         var cprs = CPRTable(), tallies = TallyCounter()
         for record in records {
-            cprs.add(record)
-            tallies.add(record)
+            try cprs.add(record)
+            try tallies.add(record)
         }
         var cprBytes: [UInt8] = [], idBytes: [[UInt8]] = []
-        cprs.write { cprBytes += $0 }
-        Self.encodeIDs(records.map { Self.idPrefix($0.id) }) { idBytes.append($0) }
+        try cprs.write { cprBytes += $0 }
+        var prefixes = Self.idRuns(spill: nil)
+        for record in records { try prefixes.add(Self.idPrefix(record.id)) }
+        try Self.encodeIDs(&prefixes) { idBytes.append($0) }
         return [(.head, [encodedHead(recordCount: records.count)]), (.history, [historyCount.data, history.data]),
                 (.ids, idBytes),
-                (.cprs, [cprBytes]), (.tallies, [tallies.encoded()])]
+                (.cprs, [cprBytes]), (.tallies, [try tallies.encoded()])]
     }
 
     /// The `head` section of an index of `recordCount` records.
@@ -520,12 +528,16 @@ extension CaseIndex {
         return head.data
     }
 
+    /// The ids' first 4 bytes (`idPrefix`) as they are gathered for the `ids` section: sorted in runs
+    /// on `spill` (nil: all held).
+    static func idRuns(spill: Spill<UInt32>?) -> SortedRuns<UInt32> {
+        SortedRuns(spill: spill, by: <) { RadixSort.sort(&$0) }
+    }
+
     /// The `ids` section of the ids' first 4 bytes `prefixes`: sorted, given to `emit` a part at a time.
-    static func encodeIDs(_ prefixes: consuming [UInt32], _ emit: ([UInt8]) throws -> Void) rethrows {
-        var sorted = prefixes
-        RadixSort.sort(&sorted)
+    static func encodeIDs(_ prefixes: inout SortedRuns<UInt32>, _ emit: ([UInt8]) throws -> Void) throws {
         var out = BinaryWriter()
-        for prefix in sorted {
+        try prefixes.merge { prefix in
             out.uint32(prefix)
             try out.handOver { try emit($0) }
         }
@@ -533,23 +545,53 @@ extension CaseIndex {
     }
 
     /// Writes the `ids` section of the ids' first 4 bytes `prefixes`, a part at a time.
-    static func writeIDs(_ prefixes: consuming [UInt32], to writer: inout IndexFormat.Writer) throws {
+    static func writeIDs(_ prefixes: inout SortedRuns<UInt32>, to writer: inout IndexFormat.Writer) throws {
         try writer.begin(.ids)
-        try encodeIDs(prefixes) { try writer.append($0) }
+        try encodeIDs(&prefixes) { try writer.append($0) }
         try writer.end()
     }
 
     /// A section's bytes kept in pieces of about a part, so that a big section grows without ever
     /// copying itself whole (as one array that doubles does).
+    /// With a spill, the full pieces are written to it instead (a section that waits for others while
+    /// an index is written without its records in memory).
     struct Pieces {
         private var done: [[UInt8]] = []
+        private var spill: Spill<UInt8>?
         /// The piece being written.
         var last = BinaryWriter()
 
-        /// Starts a new piece when the last is a part's size.
-        mutating func cut() { last.handOver { done.append($0) } }
+        init(spill: Spill<UInt8>? = nil) {
+            self.spill = spill
+        }
 
-        var all: [[UInt8]] { done + [last.data] }
+        /// Starts a new piece when the last is a part's size.
+        mutating func cut() throws {
+            if spill != nil {
+                try last.handOver { try spill?.append(contentsOf: $0) }
+            } else {
+                last.handOver { done.append($0) }
+            }
+        }
+
+        /// Gives every piece to `body`, in order.
+        mutating func forEach(_ body: ([UInt8]) throws -> Void) throws {
+            if var spill {
+                try spill.flush()
+                self.spill = spill
+                for number in 0..<spill.chunkCount { try body(spill.chunk(number).items) }
+            }
+            for piece in done { try body(piece) }
+            try body(last.data)
+        }
+
+        var all: [[UInt8]] {
+            mutating get throws {
+                var pieces: [[UInt8]] = []
+                try forEach { pieces.append($0) }
+                return pieces
+            }
+        }
     }
 
     /// Records sorted into the `open` and `flagged` sections as they come, in reading order.
@@ -557,17 +599,17 @@ extension CaseIndex {
         /// One section's records: their positions in the reading order, and the records encoded.
         struct Part {
             var positions: [Int32] = []
-            var records = Pieces()
+            var records: Pieces
 
-            mutating func add(_ record: CaseRecord, at position: Int32) {
+            mutating func add(_ record: CaseRecord, at position: Int32) throws {
                 positions.append(position)
                 CaseIndex.encode(record, to: &records.last)
-                records.cut()
+                try records.cut()
             }
 
-            /// The section's pieces: the count and each position as the step from the one before, then
-            /// the records.
-            var pieces: [[UInt8]] {
+            /// The section's first piece: the count and each position as the step from the one before
+            /// (the records follow).
+            var header: [UInt8] {
                 var out = BinaryWriter()
                 out.reserve(positions.count * 3 + 8)
                 out.varint(UInt64(positions.count))
@@ -576,18 +618,36 @@ extension CaseIndex {
                     out.varint(UInt64(position - previous))
                     previous = position
                 }
-                return [out.data] + records.all
+                return out.data
+            }
+
+            var pieces: [[UInt8]] {
+                mutating get throws { try [header] + records.all }
+            }
+
+            /// Writes these pieces as the section `section`, a piece at a time.
+            mutating func write(_ section: IndexFormat.Section, to writer: inout IndexFormat.Writer) throws {
+                try writer.begin(section)
+                try writer.append(header)
+                try records.forEach { try writer.append($0) }
+                try writer.end()
             }
         }
-        var open = Part(), flagged = Part()
+        var open: Part, flagged: Part
+
+        /// The records' sections, written to spills made by `spill` (nil: held).
+        init(spill: () throws -> Spill<UInt8>? = { nil }) throws {
+            open = Part(records: Pieces(spill: try spill()))
+            flagged = Part(records: Pieces(spill: try spill()))
+        }
 
         /// Adds `record` (at `position`) to its section; false when it belongs in `rest`.
-        mutating func add(_ record: CaseRecord, at position: Int32) -> Bool {
+        mutating func add(_ record: CaseRecord, at position: Int32) throws -> Bool {
             guard record.wasFlagged else { return false }
             if CaseIndex.isOpenFlagged(record) {
-                open.add(record, at: position)
+                try open.add(record, at: position)
             } else {
-                flagged.add(record, at: position)
+                try flagged.add(record, at: position)
             }
             return true
         }
@@ -933,7 +993,7 @@ extension CaseIndex {
 }
 
 /// An entry of the CPR table: a keyed CPR hash and a visit, ordered by key, then visit.
-struct CPREntry: Comparable {
+struct CPREntry: Comparable, Sendable {
     var key: UInt64
     var visit: Int8
 
@@ -951,14 +1011,19 @@ struct CPREntry: Comparable {
     static func < (lhs: CPREntry, rhs: CPREntry) -> Bool { (lhs.key, lhs.visit) < (rhs.key, rhs.visit) }
 }
 
-/// The `cprs` section as it is made: the keyed CPR hash of every screening with a CPR number, by its
-/// visit (a handful of visits: 8 bytes an entry instead of 16 for a key and a visit side by side),
-/// written sorted by key, then visit, 9 bytes an entry.
+/// The `cprs` section as it is made: the keyed CPR hash and the visit of every screening with a CPR
+/// number, written sorted by key, then visit, 9 bytes an entry. With a spill, they are sorted in runs
+/// (`SortedRuns`) so that the table is never held whole.
 struct CPRTable {
-    private var keys: [Int8: [UInt64]] = [:]
+    private var entries: SortedRuns<CPREntry>
 
-    mutating func add(_ record: CaseRecord) {
-        if record.cprKey != 0 { keys[record.visit, default: []].append(record.cprKey) }
+    /// A table that writes runs to `spill` (nil: all held).
+    init(spill: Spill<CPREntry>? = nil) {
+        entries = SortedRuns(spill: spill, by: <)
+    }
+
+    mutating func add(_ record: CaseRecord) throws {
+        if let entry = CPREntry(record) { try entries.add(entry) }
     }
 
     /// The saved `cprs` section read by `saved` with the entries `removed` taken out (one each) and
@@ -995,26 +1060,11 @@ struct CPRTable {
     }
 
     /// The section's bytes, given to `emit` a megabyte at a time (what was added is let go of).
-    mutating func write(_ emit: ([UInt8]) throws -> Void) rethrows {
-        // Each visit's keys sorted where they are, taken out of `keys` (no second copy).
-        let lists = keys.keys.sorted().map { visit in
-            var list = keys.removeValue(forKey: visit) ?? []
-            RadixSort.sort(&list)
-            return (visit: visit, keys: list)
-        }
-        var next = Array(repeating: 0, count: lists.count)
+    mutating func write(_ emit: ([UInt8]) throws -> Void) throws {
         var out = BinaryWriter()
-        while true {
-            // The smallest key next in any list; among equal keys, the first visit.
-            var best: Int?
-            for (index, list) in lists.enumerated() where next[index] < list.keys.count {
-                if let chosen = best, lists[chosen].keys[next[chosen]] <= list.keys[next[index]] { continue }
-                best = index
-            }
-            guard let chosen = best else { break }
-            out.uint64(lists[chosen].keys[next[chosen]])
-            out.bytes([UInt8(bitPattern: lists[chosen].visit)])
-            next[chosen] += 1
+        try entries.merge { entry in
+            out.uint64(entry.key)
+            out.bytes([UInt8(bitPattern: entry.visit)])
             try out.handOver { try emit($0) }
         }
         try emit(out.data)

@@ -191,7 +191,8 @@ public struct CaseStore: Sendable {
                 if built.isSpilled {
                     try built.writeSpilled(to: sink, key: key, going: going)
                 } else {
-                    try built.writePatched(to: sink, key: key, going: going)
+                    let place = SpillPlace(directory: state.path, sealed: key != nil)
+                    try built.writePatched(to: sink, key: key, spill: place, going: going)
                 }
                 guard let loaded = CaseIndex.load(path: path, schema: schema, key: key, trust: trust, scope: scope) else {
                     throw CocoaError(.fileReadCorruptFile)

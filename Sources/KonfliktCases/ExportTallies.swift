@@ -152,34 +152,56 @@ struct SavedTallies: Sendable {
 }
 
 /// Counts records for the `tallies` section as they come: how many screenings of other forms, and the
-/// distinct tally keys of the records of the index's form with their counts. The keys are counted in
-/// one table per 32 days: at a million screenings there are some 100,000 keys, and one table for all
-/// of them would need room for two copies of itself (40 MB) each time it grows.
+/// distinct tally keys of the records of the index's form with their counts. At a million screenings
+/// there are some 100,000 keys (18 MB in one table): with `runs` on a spill, the table is written out
+/// sorted each time it holds `runs.limit` keys, and the runs are merged when the section is encoded.
 struct TallyCounter {
-    private var counts: [Int32: [TallyKey: Int]] = [:]
+    private var counts: [TallyKey: Int] = [:]
     private var otherForm = 0
+    private var runs: SortedRuns<TallyEntry>
 
-    mutating func add(_ record: CaseRecord) {
+    /// A key and its count.
+    struct TallyEntry: Sendable {
+        var key: TallyKey
+        var count: Int
+    }
+
+    /// A counter that writes runs to `spill` (nil: all keys held).
+    init(spill: Spill<TallyEntry>? = nil) {
+        runs = SortedRuns(spill: spill) { TallyKey.precedes($0.key, $1.key) }
+    }
+
+    mutating func add(_ record: CaseRecord) throws {
         if record.isOtherForm {
             otherForm += 1
-        } else {
-            let key = TallyKey(record)
-            counts[key.day >> 5, default: [:]][key, default: 0] += 1
+            return
         }
+        counts[TallyKey(record), default: 0] += 1
+        if counts.count >= runs.limit { try cut() }
+    }
+
+    private mutating func cut() throws {
+        try runs.addRun(counts.map { TallyEntry(key: $0.key, count: $0.value) })
+        counts = [:]
     }
 
     /// The section: the count of other forms, then the keys with their counts, sorted, each day written
     /// as the step from the one before (the records are in reading order, the days nearly so, and many
-    /// share a day).
-    func encoded() -> [UInt8] {
+    /// share a day). Afterwards the counter is empty.
+    mutating func encoded() throws -> [UInt8] {
+        try cut()
         var out = TallyWriter()
-        // By 32-day table, then sorted within each: sorted as a whole, as the tables split by day.
-        for part in counts.keys.sorted() {
-            guard let table = counts[part] else { continue }
-            var entries = table.map { (key: $0.key, count: $0.value) }
-            entries.sort { TallyKey.precedes($0.key, $1.key) }
-            for (key, count) in entries { out.add(key, count) }
+        var last: TallyEntry?
+        // A key counted in more than one run comes once from each, one after the other.
+        try runs.merge { entry in
+            if let counted = last, counted.key == entry.key {
+                last?.count += entry.count
+                return
+            }
+            if let counted = last { out.add(counted.key, counted.count) }
+            last = entry
         }
+        if let counted = last { out.add(counted.key, counted.count) }
         return out.section(otherForm: otherForm)
     }
 

@@ -11,7 +11,10 @@ extension CaseIndex {
     ///
     /// Throws when a part of the saved file cannot be read or trusted: then rebuild from the log.
     /// `going` is asked now and then whether to go on; when it says no, `CancellationError` is thrown.
-    mutating func writePatched(to sink: IndexSink, key: SymmetricKey?, going: () -> Bool = { true }) throws {
+    /// With `place`, the sections that wait for others (the flagged records, the history, the ids) are
+    /// spilled there rather than held.
+    mutating func writePatched(to sink: IndexSink, key: SymmetricKey?, spill place: SpillPlace? = nil,
+                               going: () -> Bool = { true }) throws {
         guard let partial, partial.restUnread else { throw CocoaError(.fileReadCorruptFile) }
         let total = partial.totalRecords, saved = partial.savedPositions
         var writer = try IndexFormat.Writer(sink: sink, key: key)
@@ -39,11 +42,11 @@ extension CaseIndex {
 
         // The CPR table and the tallies are the saved ones with what changed: the records changed and
         // the new ones.
-        var split = RecordSplit(), tallies: [TallyKey: Int] = [:], otherForm = 0
+        var split = try RecordSplit { try place?.spill(UInt8.self, scale: 256) }
+        var tallies: [TallyKey: Int] = [:], otherForm = 0
         var removed: [CPREntry] = [], added: [CPREntry] = []
-        var prefixes: [UInt32] = []
-        prefixes.reserveCapacity(records.count - saved.count + total)
-        var history = Pieces(), screenings = 0
+        var prefixes = Self.idRuns(spill: try place?.spill(UInt32.self))
+        var history = Pieces(spill: try place?.spill(UInt8.self, scale: 256)), screenings = 0
         var out = BinaryWriter()
         try writer.begin(.rest)
         func emit(_ position: Int32, _ found: CaseRecord) throws {
@@ -74,11 +77,11 @@ extension CaseIndex {
             }
             if !list.isEmpty {
                 Self.encode(record.id, list, to: &history.last)
-                history.cut()
+                try history.cut()
                 screenings += 1
             }
-            prefixes.append(Self.idPrefix(record.id))
-            guard !split.add(record, at: position) else { return }
+            try prefixes.add(Self.idPrefix(record.id))
+            guard try !split.add(record, at: position) else { return }
             Self.encode(record, to: &out)
             try out.handOver { try writer.append($0) }
         }
@@ -116,8 +119,11 @@ extension CaseIndex {
         patching = false
         var count = BinaryWriter()
         count.varint(UInt64(screenings))
-        try writer.write(.history, [count.data] + history.all)
-        try Self.writeIDs(prefixes, to: &writer)
+        try writer.begin(.history)
+        try writer.append(count.data)
+        try history.forEach { try writer.append($0) }
+        try writer.end()
+        try Self.writeIDs(&prefixes, to: &writer)
         var savedCPRs = SectionStream(source: partial.source, section: .cprs)
         try writer.begin(.cprs)
         guard try CPRTable.merged(&savedCPRs, removed: removed, added: added, { try writer.append($0) }),
@@ -127,8 +133,8 @@ extension CaseIndex {
         }
         try writer.end()
         try writer.write(.tallies, talliesBytes)
-        try writer.write(.open, split.open.pieces)
-        try writer.write(.flagged, split.flagged.pieces)
+        try split.open.write(.open, to: &writer)
+        try split.flagged.write(.flagged, to: &writer)
         try writer.write(.head, encodedHead(recordCount: total + records.count - saved.count))
         try writer.finish()
     }

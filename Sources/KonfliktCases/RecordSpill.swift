@@ -47,6 +47,11 @@ struct BuildSpill: Sendable {
         try targets.append(change.screening)
     }
 
+    /// A new spill next to these, with `scale` times as many items a chunk as the records (`Spill.sibling`).
+    func more<Other: Sendable>(_ type: Other.Type, scale: Double = 1) throws -> Spill<Other> {
+        try records.sibling(type, scale: scale)
+    }
+
     /// Writes what is not written yet.
     mutating func flush() throws {
         try records.flush()
@@ -90,9 +95,11 @@ struct Spill<Element: Sendable>: Sendable {
         buffer.reserveCapacity(chunkSize)
     }
 
-    /// A new spill of other items next to this one: in its folder, sealed when it is, as big a chunk.
-    func sibling<Other: Sendable>(_ type: Other.Type) throws -> Spill<Other> {
-        try Spill<Other>(directory: file.directory, sealed: keyBytes != nil, chunkRecords: chunkSize)
+    /// A new spill of other items next to this one: in its folder, sealed when it is, with `scale` times
+    /// as many items a chunk.
+    func sibling<Other: Sendable>(_ type: Other.Type, scale: Double = 1) throws -> Spill<Other> {
+        try Spill<Other>(directory: file.directory, sealed: keyBytes != nil,
+                         chunkRecords: max(1, Int(Double(chunkSize) * scale)))
     }
 
     /// Adds `item` at position `count`.
@@ -100,6 +107,18 @@ struct Spill<Element: Sendable>: Sendable {
         buffer.append(item)
         count += 1
         if buffer.count == chunkSize { try flush() }
+    }
+
+    /// Adds `items`, the first at position `count`.
+    mutating func append(contentsOf items: [Element]) throws {
+        var start = 0
+        while start < items.count {
+            let taken = min(chunkSize - buffer.count, items.count - start)
+            buffer.append(contentsOf: items[start..<(start + taken)])
+            count += taken
+            start += taken
+            if buffer.count == chunkSize { try flush() }
+        }
     }
 
     /// Writes the items not written yet.
@@ -208,6 +227,11 @@ public struct SpillPlace: Sendable {
         self.directory = directory
         self.sealed = sealed
     }
+
+    /// A new spill here, with `scale` times as many items a chunk as a record spill.
+    func spill<Element: Sendable>(_ type: Element.Type, scale: Double = 1) throws -> Spill<Element> {
+        try Spill(directory: directory, sealed: sealed, chunkRecords: max(1, Int(Double(chunkRecords) * scale)))
+    }
 }
 
 extension CaseIndex {
@@ -241,17 +265,16 @@ extension CaseIndex {
         order = []
         var cursor = ChangeCursor(spill: changes, positions: changed)
         try Self.writeSpilledHistory(&cursor, ids: spill.ids, to: &writer)
-        var prefixes: [UInt32] = []
-        prefixes.reserveCapacity(spill.ids.count - repeated.count)
+        var prefixes = Self.idRuns(spill: try spill.more(UInt32.self))
         var skip = 0
         try spill.ids.forEach { position, id in
             if skip < repeated.count, repeated[skip] == position {
                 skip += 1
             } else {
-                prefixes.append(Self.idPrefix(id))
+                try prefixes.add(Self.idPrefix(id))
             }
         }
-        try Self.writeIDs(prefixes, to: &writer)
+        try Self.writeIDs(&prefixes, to: &writer)
         FreedMemory.giveBack()
 
         // Read back twice, each time on two cores (a chunk each, written in order): first for `rest` and
@@ -261,35 +284,36 @@ extension CaseIndex {
         try writer.begin(.rest)
         do {
             // The tallies are counted here, in order: one counter (a few megabytes) instead of one a core.
-            var tallies = TallyCounter()
+            var tallies = TallyCounter(spill: try spill.more(TallyCounter.TallyEntry.self, scale: 1.0 / 8))
             var cursor = ChangeCursor(spill: changes, positions: changed)
             try Self.readBack(records, changes: &cursor, leavingOut: repeated, going: going) { _, records in
                 var rest = BinaryWriter()
                 for record in records where !record.wasFlagged { Self.encode(record, to: &rest) }
                 return (records, rest.data)
             } consume: { records, bytes in
-                for record in records { tallies.add(record) }
+                for record in records { try tallies.add(record) }
                 try writer.append(bytes)
             }
             try writer.end()
-            try writer.write(.tallies, tallies.encoded())
+            try writer.write(.tallies, try tallies.encoded())
         }
         FreedMemory.giveBack()
-        var split = RecordSplit(), cprs = CPRTable()
+        var split = try RecordSplit { try spill.more(UInt8.self, scale: 256) }
+        var cprs = CPRTable(spill: try spill.more(CPREntry.self))
         cursor = ChangeCursor(spill: changes, positions: changed)
         try Self.readBack(records, changes: &cursor, leavingOut: repeated, going: going) { first, records in
             (first, records)
         } consume: { first, records in
             for (offset, record) in records.enumerated() {
-                cprs.add(record)
-                _ = split.add(record, at: first + Int32(offset))
+                try cprs.add(record)
+                _ = try split.add(record, at: first + Int32(offset))
             }
         }
         try writer.begin(.cprs)
         try cprs.write { try writer.append($0) }
         try writer.end()
-        try writer.write(.open, split.open.pieces)
-        try writer.write(.flagged, split.flagged.pieces)
+        try split.open.write(.open, to: &writer)
+        try split.flagged.write(.flagged, to: &writer)
         try writer.write(.head, encodedHead(recordCount: records.count - repeated.count))
         try writer.finish()
     }

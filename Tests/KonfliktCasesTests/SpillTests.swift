@@ -126,7 +126,10 @@ import KonfliktTestSupport
         _ = try patched.update(directory: dir.data, spill: SpillPlace(directory: dir.state.path, sealed: false))
         #expect(patched.hasWaitingChanges && !patched.isComplete)
         let sink = IndexSink()
-        try patched.writePatched(to: sink, key: nil)
+        // What waits for other sections is spilled in chunks of a few bytes, the ids in runs of 224.
+        var place = SpillPlace(directory: dir.state.path, sealed: false)
+        place.chunkRecords = 7
+        try patched.writePatched(to: sink, key: nil, spill: place)
         let keptFile = try kept.encoded(), patchedFile = Data(sink.data)
         // Every section but the head byte for byte: the records, the history in the records' order, the
         // id and CPR tables and the tallies (merged with what changed, not counted again).
@@ -151,6 +154,20 @@ import KonfliktTestSupport
         #expect(patched.duplicates == kept.duplicates && patched.files == kept.files && patched.strings == kept.strings)
         #expect(Self.tallies(patched) == Self.tallies(kept))
         #expect(kept.records.count > 300 && kept.history.count > 20)
+    }
+
+    /// Sorted in runs of 96 on a sealed spill of 3 items a chunk, merged back: every item, in order,
+    /// repeated ones as often as they were added.
+    @Test func sortedRunsGiveEveryItemBackInOrder() throws {
+        let dir = TemporaryDirectory()
+        try dir.state.create()
+        var runs = SortedRuns(spill: try Spill<UInt32>(directory: dir.state.path, sealed: true, chunkRecords: 3), by: <)
+        #expect(runs.limit == 96)
+        let items = (0..<1000).map { UInt32(($0 * 7919) % 613) }
+        for item in items { try runs.add(item) }
+        var back: [UInt32] = []
+        try runs.merge { back.append($0) }
+        #expect(back == items.sorted())
     }
 
     @Test func theSpillIsNeverSeenInTheStateFolderAndNothingIsLeftBehind() throws {
