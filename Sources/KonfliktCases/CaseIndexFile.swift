@@ -811,26 +811,32 @@ extension CaseIndex {
     mutating func readFlagged() -> Bool {
         guard readOpen() else { return false }
         guard var partial, partial.flaggedUnread else { return true }
-        guard let (positions, flagged) = readPositioned(.flagged, partial: partial) else { return false }
-        // Both lists are in reading order: merged, the saved records stay in reading order.
-        let saved = partial.savedPositions
-        var merged: [CaseRecord] = [], places: [Int32] = []
-        merged.reserveCapacity(records.count + flagged.count)
-        places.reserveCapacity(saved.count + positions.count)
-        var a = 0, b = 0
-        while a < saved.count || b < positions.count {
-            if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
-                merged.append(records[a])
-                places.append(saved[a])
-                a += 1
-            } else {
-                merged.append(flagged[b])
-                places.append(positions[b])
-                b += 1
+        // Both lists are in reading order: merged as the section is decoded (never held twice), the
+        // saved records stay in reading order.
+        let saved = partial.savedPositions, loaded = records
+        guard let bytes = partial.source.section(.flagged), let (places, merged) = BinaryReader.read(bytes, {
+            input -> ([Int32], [CaseRecord])? in
+            guard let positions = Self.decodePositions(&input, total: partial.totalRecords) else { return nil }
+            var merged: [CaseRecord] = [], places: [Int32] = []
+            merged.reserveCapacity(loaded.count + positions.count)
+            places.reserveCapacity(saved.count + positions.count)
+            var a = 0, b = 0
+            while a < saved.count || b < positions.count {
+                if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
+                    merged.append(loaded[a])
+                    places.append(saved[a])
+                    a += 1
+                } else {
+                    guard let record = Self.decodeRecord(&input) else { return nil }
+                    merged.append(record)
+                    places.append(positions[b])
+                    b += 1
+                }
             }
-        }
-        merged += records[saved.count...]
+            return input.atEnd ? (places, merged) : nil
+        }) else { return false }
         records = merged
+        records += loaded[saved.count...]
         forgetPositions()
         partial.savedPositions = places
         partial.flaggedUnread = false

@@ -70,6 +70,7 @@ public enum ReviewList {
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
         var keyed: [(key: Urgency, place: Int)] = []
+        keyed.reserveCapacity(cases.count)   // grown by doubling, a list of all cases held twice its size
         for place in cases.indices {
             let item = cases[place]
             guard item.flagged || (filter.includeClosed && item.wasFlagged) else { continue }
