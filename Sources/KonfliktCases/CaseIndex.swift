@@ -119,8 +119,21 @@ public struct CaseIndex: Sendable {
     /// The record of case `id`, if the index has it.
     public mutating func record(_ id: UUID) -> CaseRecord? {
         if let found = position(of: id) { return records[Int(found)] }
-        // In a partly read index, the case may be among the records not read yet.
-        guard partial?.restUnread == true, unreadMayHold(id) != false, readAllOrLose() else { return nil }
+        // In a partly read index, the case may be among the records not read yet: looked for in their
+        // sections without reading them into memory (a case opened from the list, or one the lead just
+        // closed, which has left `open`). Changes waiting for saved records are applied only by a full
+        // reading.
+        guard partial?.restUnread == true, unreadMayHold(id) != false, !lost else { return nil }
+        if waiting.count == 0 {
+            switch savedRecord(id) {
+            case .found(let record): return record
+            case .absent: return nil
+            case .unreadable:
+                lost = true
+                return nil
+            }
+        }
+        guard readAllOrLose() else { return nil }
         return position(of: id).map { records[Int($0)] }
     }
 
@@ -540,21 +553,23 @@ public struct CaseIndex: Sendable {
     /// and folded by `CaseRules`; nil when the index has no such screening.
     public mutating func details(_ id: UUID, directory: DataDirectory, today: LocalDate,
                                  keys: BodyKeys? = nil) throws -> Case? {
-        // A partly read index reads the history, and the other records when the case is not among the
-        // flagged; when a part cannot be read or trusted, the index is rebuilt from the log first.
-        if !readHistory() { lost = true }
+        // A partly read index finds the case's history in its saved history section, and reads the other
+        // records when the case is not among the flagged; when a part cannot be read or trusted, the
+        // index is rebuilt from the log first.
         var found = lost ? nil : record(id)
-        if lost {
+        var entries = found == nil ? [] : savedHistory(of: id)
+        if lost || entries == nil {
             reset()
             _ = try update(directory: directory, keys: keys)
             found = record(id)
+            entries = history[id] ?? []
         }
         guard let record = found, let name = fileName(record.place.file) else { return nil }
         var folder = CaseFolder(options: FoldOptions(deadlineDays: schema.deadlineDays,
                                                      flaggingActions: schema.flaggingActions, today: today,
                                                      statuses: schema.statusesByAction))
         var places: [(String, LinePlace)] = [(name, record.place)]
-        for entry in history[id] ?? [] {
+        for entry in entries ?? [] {
             if let file = fileName(entry.place.file) { places.append((file, entry.place)) }
         }
         for (file, place) in places {

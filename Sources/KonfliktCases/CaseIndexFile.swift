@@ -966,6 +966,57 @@ extension CaseIndex {
         return true
     }
 
+    /// What looking for a record in the saved sections found.
+    enum SavedLookup {
+        case found(CaseRecord)
+        case absent
+        /// A section could not be read or trusted: rebuild from the log.
+        case unreadable
+    }
+
+    /// Record `id` in the sections of a partly read index that are not read yet (`open`, `flagged`,
+    /// `rest`), read an entry at a time and not kept: a lookup of one case never holds the records.
+    func savedRecord(_ id: UUID) -> SavedLookup {
+        guard let partial else { return .absent }
+        let unread = [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread),
+                      (.rest, partial.restUnread)]
+        for (section, isUnread) in unread where isUnread {
+            var stream = SectionStream(source: partial.source, section: section)
+            // The open and flagged sections give their records' positions first, `rest` runs to its end.
+            if section == .rest {
+                while let record = stream.next(Self.decodeRecord) {
+                    if record.id == id { return .found(record) }
+                }
+                guard stream.isAtEnd else { return .unreadable }
+            } else {
+                guard let positions = stream.next({ Self.decodePositions(&$0, total: partial.totalRecords) }) else {
+                    return .unreadable
+                }
+                for _ in positions {
+                    guard let record = stream.next(Self.decodeRecord) else { return .unreadable }
+                    if record.id == id { return .found(record) }
+                }
+            }
+        }
+        return .absent
+    }
+
+    /// The corrections and follow-ups of screening `id`. A partly read index whose history section is
+    /// unread looks for them there, an entry at a time, without reading the section into memory (a case
+    /// opened from the list; the table of every screening's history is some 23 MB at a million events);
+    /// nothing is added to the history in memory while the section is unread. Nil when the section
+    /// cannot be read or trusted.
+    mutating func savedHistory(of id: UUID) -> [HistoryEntry]? {
+        guard let partial, partial.historyUnread else { return history[id] ?? [] }
+        var stream = SectionStream(source: partial.source, section: .history)
+        guard let count = stream.next({ $0.varint() }) else { return nil }
+        for _ in 0..<count {
+            guard let (screening, list) = stream.next(Self.decodeEntry) else { return nil }
+            if screening == id { return list }
+        }
+        return stream.isAtEnd ? [] : nil
+    }
+
     /// Whether a screening `id` may be among the records not read yet, by the id table (read once);
     /// nil when the table cannot be read or trusted.
     mutating func unreadMayHold(_ id: UUID) -> Bool? {

@@ -237,6 +237,34 @@ import KonfliktTestSupport
         #expect(damaged.index.isComplete)
     }
 
+    /// A case looked up by id in a partly read index (a closed case opened from the list, or one that
+    /// was never flagged) is found in the sections not read yet, an entry at a time, and so is its
+    /// history: nothing more is read into memory, and the details and summary are a complete index's.
+    @Test func aCaseLookedUpByIdIsFoundWithoutReadingTheRecords() throws {
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 38)
+        let closed = try #require(full.index.records.first {
+            $0.wasFlagged && !CaseIndex.isOpenFlagged($0) && $0.followups + $0.corrections > 0
+        })
+        let quiet = try #require(full.index.records.first { !$0.wasFlagged })
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        let loaded = list.index.records.count
+        var complete = full
+        for id in [closed.id, quiet.id] {
+            let details = try #require(try list.details(id, today: Self.today))
+            #expect(try details == #require(try complete.details(id, today: Self.today)))
+            #expect(list.summary(of: id, today: Self.today) == complete.summary(of: id, today: Self.today))
+        }
+        #expect(try list.details(closed.id, today: Self.today)?.followups.count == Int(closed.followups))
+        #expect(list.index.records.count == loaded && !list.index.isComplete && list.index.history.isEmpty)
+        #expect(try list.details(UUID(), today: Self.today) == nil)
+
+        // A damaged `flagged` section is found by the lookup: the index is rebuilt, and the case found.
+        try Self.flipByte(inRestOf: dir, at: 2, with: 0x10, section: .flagged)
+        var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(try damaged.details(closed.id, today: Self.today)?.id == closed.id)
+        #expect(damaged.index.isComplete)
+    }
+
     @Test func sectionsOfAnotherSaveAreNotTrusted() throws {
         let (form, _, store) = try Self.savedIndex(count: 120, seed: 35)
         let schema = try CaseSchema(form: form)
