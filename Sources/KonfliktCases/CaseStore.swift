@@ -55,6 +55,8 @@ public struct CaseList: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { places.count }
     public subscript(position: Int) -> CaseSummary { index.summary(index.records[Int(places[position])], today: today) }
+    /// The id of the case at `position`, without making its summary.
+    public func id(at position: Int) -> UUID { index.records[Int(places[position])].id }
 }
 
 /// Opens the case index of a data folder from the reader's state folder, brings it up to date with

@@ -65,12 +65,20 @@ public enum ReviewList {
     public static func order<Cases: RandomAccessCollection<CaseSummary>>(
         _ cases: Cases, filter: ReviewFilter, form: Form, today: LocalDate,
         cprKey: (String) -> UInt64 = { _ in 0 }) -> [Int] where Cases.Index == Int {
+        ordered(cases, filter: filter, form: form, today: today, cprKey: cprKey).places
+    }
+
+    /// As `order`, with how many of the rows are open and how many overdue (counted as they are read).
+    public static func ordered<Cases: RandomAccessCollection<CaseSummary>>(
+        _ cases: Cases, filter: ReviewFilter, form: Form, today: LocalDate,
+        cprKey: (String) -> UInt64 = { _ in 0 }) -> (places: [Int], open: Int, overdue: Int) where Cases.Index == Int {
         let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
         let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
         let wantedAuthor = filter.author?.trimmingCharacters(in: .whitespaces).uppercased()
         var keyed: [(key: Urgency, place: Int)] = []
         keyed.reserveCapacity(cases.count)   // grown by doubling, a list of all cases held twice its size
+        var open = 0, overdue = 0
         for place in cases.indices {
             let item = cases[place]
             guard item.flagged || (filter.includeClosed && item.wasFlagged) else { continue }
@@ -85,9 +93,11 @@ public enum ReviewList {
                 }
             }
             keyed.append((urgency(item, severity), place))
+            if item.isOpen { open += 1 }
+            if item.isOverdue { overdue += 1 }
         }
         keyed.sort { $0.key < $1.key }
-        return keyed.map(\.place)
+        return (keyed.map(\.place), open, overdue)
     }
 
     /// The row of `item` in the list.

@@ -7,12 +7,22 @@ import KonfliktLog
 /// (unreadable lines, orphans, a rebuilt index), which are shown, never dropped.
 public struct ReviewLoad: Sendable {
     /// The flagged cases.
-    public var cases: [CaseSummary]
+    public var cases: ReviewCases
     /// Danish warnings.
     public var warnings: [String]
 
-    /// A reading.
+    /// A reading of the cases `cases`.
     public init(cases: [CaseSummary], warnings: [String] = []) {
+        self.init(cases: ReviewCases(cases), warnings: warnings)
+    }
+
+    /// A reading from the case index: each case's summary is made when the screen reads it.
+    public init(cases: CaseList, warnings: [String] = []) {
+        self.init(cases: ReviewCases(cases), warnings: warnings)
+    }
+
+    /// A reading.
+    public init(cases: ReviewCases, warnings: [String] = []) {
         self.cases = cases
         self.warnings = warnings
     }
@@ -143,11 +153,11 @@ public final class ReviewScreen: Screen {
     /// Whether the review has ended.
     public var isDone: Bool { finished }
 
-    private var cases: [CaseSummary] = []
+    private var cases = ReviewCases()
     /// The reader's warnings from the last reading.
     private var warnings: [String] = []
     private(set) var filter = ReviewFilter()
-    private(set) var rows: [ReviewRow] = []
+    private(set) var rows = ReviewRows()
     /// Open and overdue rows, counted once per filter change rather than on every key.
     private var counts = (open: 0, overdue: 0)
     private var selected = 0
@@ -201,6 +211,11 @@ public final class ReviewScreen: Screen {
             if let key = terminal.readKey(timeoutMilliseconds: 0), key == .escape || key == .ctrl("c") { return false }
             return true
         }
+        // The last reading let go of first: it may share the case index's records, which the reading
+        // changes (and would then copy). The selected case stays selected.
+        let current = selectedID
+        cases = ReviewCases()
+        rows = ReviewRows()
         do {
             let loaded = try environment.load(filter.includeClosed, progress)
             cases = loaded.cases
@@ -209,15 +224,15 @@ public final class ReviewScreen: Screen {
             loadError = nil
         } catch is CancellationError {
             finished = true
-            cases = []
+            cases = ReviewCases()
         } catch let error as UserFacingError {
             loadError = error.danishDescription
-            cases = []
+            cases = ReviewCases()
         } catch {
             loadError = "Loggen kunne ikke læses."
-            cases = []
+            cases = ReviewCases()
         }
-        refilter()
+        refilter(keeping: current)
     }
 
     /// After the lead changed case `id`: reads that case again and returns its details (nil when it
@@ -235,21 +250,31 @@ public final class ReviewScreen: Screen {
         // Kept when still flagged (open, or closed while all are shown), or when a correction took the
         // flag away and all are shown: the lead never loses the trace of a case she corrected.
         if let updated, updated.flagged ? (loadedClosed || updated.isOpen) : (loadedClosed && updated.wasFlagged) {
-            if let index = cases.firstIndex(where: { $0.id == id }) { cases[index] = updated } else { cases.append(updated) }
+            cases.update(updated)
         } else {
-            cases.removeAll { $0.id == id }
+            cases.remove(id)
         }
         refilter()
         // A case that left the list (closed while only open ones are shown) leaves the detail page too.
-        return cases.contains(where: { $0.id == id }) ? detail : nil
+        return cases.position(of: id) != nil ? detail : nil
     }
 
     private func refilter() {
-        let current = rows.indices.contains(selected) ? rows[selected].item.id : nil
-        rows = ReviewList.rows(cases, filter: filter, form: environment.form, today: environment.today,
-                               cprKey: environment.cprKey)
-        counts = (rows.reduce(0) { $0 + ($1.item.isOpen ? 1 : 0) }, rows.reduce(0) { $0 + ($1.item.isOverdue ? 1 : 0) })
-        selected = current.flatMap { id in rows.firstIndex { $0.item.id == id } } ?? min(selected, max(0, rows.count - 1))
+        refilter(keeping: selectedID)
+    }
+
+    /// The id of the selected row's case.
+    private var selectedID: UUID? {
+        rows.indices.contains(selected) ? rows.cases.id(at: rows.order[selected]) : nil
+    }
+
+    /// Lists the cases under the filter again; the row of case `current` stays selected.
+    private func refilter(keeping current: UUID?) {
+        let listed = ReviewList.ordered(cases, filter: filter, form: environment.form, today: environment.today,
+                                        cprKey: environment.cprKey)
+        rows = ReviewRows(cases: cases, order: listed.places, today: environment.today)
+        counts = (listed.open, listed.overdue)
+        selected = current.flatMap { rows.index(of: $0) } ?? min(selected, max(0, rows.count - 1))
         if rows.isEmpty { selected = 0 }
     }
 
@@ -299,11 +324,16 @@ public final class ReviewScreen: Screen {
     }
 
     /// The health visitors found in the cases, sorted.
-    private var authors: [String] { Array(Set(cases.filter(\.flagged).map { $0.author.uppercased() })).sorted() }
+    private var authors: [String] {
+        var found = Set<String>()
+        for item in cases where item.flagged { found.insert(item.author.uppercased()) }
+        return found.sorted()
+    }
 
     /// The flagging actions plus any override action seen, in form order.
     private var filterActions: [String] {
-        let used = Set(cases.flatMap { $0.actions.map(\.action) })
+        var used = Set<String>()
+        for item in cases { for state in item.actions { used.insert(state.action) } }
         return environment.form.actions.map(\.id).filter { used.contains($0) }
     }
 

@@ -196,7 +196,8 @@ enum ReviewWiring {
                 }
                 guard var opened = store.value else { return ReviewLoad(cases: []) }
                 store.value = nil           // so the index is read on in place, not copied
-                let cases = Array(try opened.flaggedCases(includeClosed: includeClosed, today: today))
+                // Each summary is made when the screen reads it (it shares the index's records).
+                let cases = try opened.flaggedCases(includeClosed: includeClosed, today: today)
                 store.value = opened
                 return ReviewLoad(cases: cases, warnings: folderWarnings(directory) + opened.warnings)
             },

@@ -607,3 +607,36 @@ final class Counter {
         #expect(rows.contains { $0.item.id == fixture.exposedID })
     }
 }
+
+/// The review's cases: one reading, with the lead's changes laid over it.
+@Suite struct ReviewCasesTests {
+    /// A case read again takes its place, one not in the reading comes last, one that left is gone, and
+    /// ids and summaries agree throughout, for a reading from the index as for a list of summaries.
+    @Test func changesAreLaidOverTheReading() throws {
+        let fixture = try ReviewFixture()
+        let read = try fixture.environment().load(true) { _ in true }.cases
+        let summaries = Array(read)
+        try #require(summaries.count >= 3)
+        #expect(read.indices.map { read.id(at: $0) } == summaries.map(\.id))
+
+        var cases = ReviewCases(Array(summaries.dropLast()))
+        var changed = summaries[1]
+        changed.corrections += 7
+        cases.update(changed)
+        #expect(cases[1] == changed && cases.count == summaries.count - 1)
+        cases.update(summaries[summaries.count - 1])
+        #expect(cases.last == summaries.last && cases.count == summaries.count)
+        cases.remove(summaries[0].id)
+        #expect(cases.map(\.id) == summaries.dropFirst().map(\.id))
+        #expect(cases[0] == changed && cases.position(of: summaries[0].id) == nil)
+        cases.remove(summaries[summaries.count - 1].id)
+        #expect(cases.count == summaries.count - 2 && cases.position(of: summaries[summaries.count - 1].id) == nil)
+        #expect(cases.indices.map { cases.id(at: $0) } == cases.map(\.id))
+
+        // The same changes over the reading from the index.
+        var fromIndex = read
+        fromIndex.update(changed)
+        fromIndex.remove(summaries[0].id)
+        #expect(Array(fromIndex) == [changed] + summaries.dropFirst(2))
+    }
+}
