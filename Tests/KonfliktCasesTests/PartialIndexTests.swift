@@ -1,3 +1,4 @@
+import Crypto
 import Foundation
 import KonfliktCore
 import Testing
@@ -52,10 +53,10 @@ import KonfliktTestSupport
     /// Flips bits `mask` of one byte of the saved index's `rest` section (or `section`), `1/part` of
     /// the way in.
     static func flipByte(inRestOf dir: TemporaryDirectory, at part: Int, with mask: UInt8,
-                         section: IndexFormat.Section = .rest) throws {
+                         section: IndexFormat.Section = .rest, key: SymmetricKey? = nil) throws {
         let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
         var bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let place = try #require(IndexSource.bytes(bytes, key: nil)).places[section.rawValue]
+        let place = try #require(IndexSource.bytes(bytes, key: key)).places[section.rawValue]
         bytes[Int(place.offset) + place.length / part] ^= mask
         try bytes.write(to: URL(fileURLWithPath: path))
     }
@@ -240,27 +241,36 @@ import KonfliktTestSupport
     /// A case looked up by id in a partly read index (a closed case opened from the list, or one that
     /// was never flagged) is found in the sections not read yet, an entry at a time, and so is its
     /// history: nothing more is read into memory, and the details and summary are a complete index's.
-    @Test func aCaseLookedUpByIdIsFoundWithoutReadingTheRecords() throws {
+    @Test(arguments: [false, true]) func aCaseLookedUpByIdIsFoundWithoutReadingTheRecords(sealed: Bool) throws {
         let (form, dir, full) = try Self.savedIndex(count: 300, seed: 38)
         let closed = try #require(full.index.records.first {
             $0.wasFlagged && !CaseIndex.isOpenFlagged($0) && $0.followups + $0.corrections > 0
         })
         let quiet = try #require(full.index.records.first { !$0.wasFlagged })
-        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        // Sealed: the lead's key seals the index (a clear one is rebuilt and sealed on the first open).
+        let keys = sealed ? BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()]) : nil
+        if sealed { _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys) }
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys, scope: .open)
+        #expect(list.report.rebuiltBecause == nil && list.report.bytesRead == 0)
         let loaded = list.index.records.count
         var complete = full
         for id in [closed.id, quiet.id] {
             let details = try #require(try list.details(id, today: Self.today))
             #expect(try details == #require(try complete.details(id, today: Self.today)))
-            #expect(list.summary(of: id, today: Self.today) == complete.summary(of: id, today: Self.today))
+            // The same case, but for the keyed CPR hash: each index has a secret of its own.
+            let seen = list.summary(of: id, today: Self.today), expected = complete.summary(of: id, today: Self.today)
+            var summary = try #require(seen)
+            summary.cprKey = try #require(expected).cprKey
+            #expect(summary == expected)
         }
         #expect(try list.details(closed.id, today: Self.today)?.followups.count == Int(closed.followups))
         #expect(list.index.records.count == loaded && !list.index.isComplete && list.index.history.isEmpty)
         #expect(try list.details(UUID(), today: Self.today) == nil)
 
         // A damaged `flagged` section is found by the lookup: the index is rebuilt, and the case found.
-        try Self.flipByte(inRestOf: dir, at: 2, with: 0x10, section: .flagged)
-        var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        try Self.flipByte(inRestOf: dir, at: 2, with: 0x10, section: .flagged,
+                          key: keys?.cacheKey(label: CaseStore.cacheLabel))
+        var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys, scope: .open)
         #expect(try damaged.details(closed.id, today: Self.today)?.id == closed.id)
         #expect(damaged.index.isComplete)
     }
