@@ -45,18 +45,35 @@ public struct CaseSummary: Sendable, Hashable {
 /// point holds 136,000 cases at a million events, too many to keep as summaries (with their actions)
 /// while they are sorted and written out.
 public struct CaseList: RandomAccessCollection, Sendable {
-    /// The index (shared with the store it came from, not copied while neither changes).
-    let index: CaseIndex
-    /// The positions of the cases in the index's records.
-    let places: [Int32]
+    /// The index (shared with the store it came from, not copied while neither changes), and the
+    /// positions of the cases in its records: in a box, so that copying the list (as a collection
+    /// wrapping it does for each case read) copies one reference, not the index's many.
+    private final class Shared: Sendable {
+        let index: CaseIndex
+        let places: [Int32]
+
+        init(index: CaseIndex, places: [Int32]) {
+            self.index = index
+            self.places = places
+        }
+    }
+
+    private let shared: Shared
     /// The day overdue is judged on.
     let today: LocalDate
 
+    init(index: CaseIndex, places: [Int32], today: LocalDate) {
+        shared = Shared(index: index, places: places)
+        self.today = today
+    }
+
     public var startIndex: Int { 0 }
-    public var endIndex: Int { places.count }
-    public subscript(position: Int) -> CaseSummary { index.summary(index.records[Int(places[position])], today: today) }
+    public var endIndex: Int { shared.places.count }
+    public subscript(position: Int) -> CaseSummary {
+        shared.index.summary(shared.index.records[Int(shared.places[position])], today: today)
+    }
     /// The id of the case at `position`, without making its summary.
-    public func id(at position: Int) -> UUID { index.records[Int(places[position])].id }
+    public func id(at position: Int) -> UUID { shared.index.records[Int(shared.places[position])].id }
 }
 
 /// Opens the case index of a data folder from the reader's state folder, brings it up to date with

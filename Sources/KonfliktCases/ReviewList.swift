@@ -69,9 +69,12 @@ public enum ReviewList {
     }
 
     /// As `order`, with how many of the rows are open and how many overdue (counted as they are read).
+    /// `each` is given every case as it is read, listed or not (for what else the caller gathers in the
+    /// same pass: a long list's summaries are made when read).
     public static func ordered<Cases: RandomAccessCollection<CaseSummary>>(
         _ cases: Cases, filter: ReviewFilter, form: Form, today: LocalDate,
-        cprKey: (String) -> UInt64 = { _ in 0 }) -> (places: [Int], open: Int, overdue: Int) where Cases.Index == Int {
+        cprKey: (String) -> UInt64 = { _ in 0 },
+        each: (CaseSummary) -> Void = { _ in }) -> (places: [Int], open: Int, overdue: Int) where Cases.Index == Int {
         let severity = Dictionary(form.actions.map { ($0.id, $0.severity) }, uniquingKeysWith: { first, _ in first })
         let wantedCPR = filter.cpr.map { $0.filter(\.isNumber) }.flatMap { $0.isEmpty ? nil : $0 }
         let wantedKey = wantedCPR.flatMap { $0.count == 10 ? cprKey($0) : nil }
@@ -81,6 +84,7 @@ public enum ReviewList {
         var open = 0, overdue = 0
         for place in cases.indices {
             let item = cases[place]
+            each(item)
             guard item.flagged || (filter.includeClosed && item.wasFlagged) else { continue }
             if !filter.includeClosed, !item.isOpen { continue }
             if let action = filter.action, !item.actions.contains(where: { $0.action == action }) { continue }

@@ -153,7 +153,12 @@ public final class ReviewScreen: Screen {
     /// Whether the review has ended.
     public var isDone: Bool { finished }
 
-    private var cases = ReviewCases()
+    private var cases = ReviewCases() {
+        didSet { facets = nil }
+    }
+    /// The health visitors and actions found in `cases`, for the filters: gathered while the list is
+    /// ordered (each case's summary is made when read).
+    private var facets: (authors: [String], actions: [String])?
     /// The reader's warnings from the last reading.
     private var warnings: [String] = []
     private(set) var filter = ReviewFilter()
@@ -270,8 +275,15 @@ public final class ReviewScreen: Screen {
 
     /// Lists the cases under the filter again; the row of case `current` stays selected.
     private func refilter(keeping current: UUID?) {
+        let gather = facets == nil
+        var authors = Set<String>(), used = Set<String>()
         let listed = ReviewList.ordered(cases, filter: filter, form: environment.form, today: environment.today,
-                                        cprKey: environment.cprKey)
+                                        cprKey: environment.cprKey) { item in
+            guard gather else { return }
+            if item.flagged { authors.insert(item.author.uppercased()) }
+            for state in item.actions { used.insert(state.action) }
+        }
+        if gather { facets = Self.facets(authors: authors, actions: used, form: environment.form) }
         rows = ReviewRows(cases: cases, order: listed.places, today: environment.today)
         counts = (listed.open, listed.overdue)
         selected = current.flatMap { rows.index(of: $0) } ?? min(selected, max(0, rows.count - 1))
@@ -324,17 +336,26 @@ public final class ReviewScreen: Screen {
     }
 
     /// The health visitors found in the cases, sorted.
-    private var authors: [String] {
-        var found = Set<String>()
-        for item in cases where item.flagged { found.insert(item.author.uppercased()) }
-        return found.sorted()
-    }
+    private var authors: [String] { casesFacets().authors }
 
     /// The flagging actions plus any override action seen, in form order.
-    private var filterActions: [String] {
-        var used = Set<String>()
-        for item in cases { for state in item.actions { used.insert(state.action) } }
-        return environment.form.actions.map(\.id).filter { used.contains($0) }
+    private var filterActions: [String] { casesFacets().actions }
+
+    private func casesFacets() -> (authors: [String], actions: [String]) {
+        if let facets { return facets }
+        var authors = Set<String>(), used = Set<String>()
+        for item in cases {
+            if item.flagged { authors.insert(item.author.uppercased()) }
+            for state in item.actions { used.insert(state.action) }
+        }
+        let found = Self.facets(authors: authors, actions: used, form: environment.form)
+        facets = found
+        return found
+    }
+
+    /// The filters' values: the health visitors sorted, the actions in form order.
+    private static func facets(authors: Set<String>, actions: Set<String>, form: Form) -> (authors: [String], actions: [String]) {
+        (authors.sorted(), form.actions.map(\.id).filter { actions.contains($0) })
     }
 
     // MARK: - Keys

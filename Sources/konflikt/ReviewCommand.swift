@@ -207,7 +207,9 @@ enum ReviewWiring {
                 // Brought up to date first (the lead may just have appended), then the case is read again.
                 var opened = try store.value ?? CaseStore.open(directory: directory, state: state, form: form, keys: keys(),
                                                                scope: .open)
-                store.value = nil           // so the index is changed in place, not copied
+                // Let go of, so the index is changed in place (what the screen's list still shares of it is
+                // copied once, when changed).
+                store.value = nil
                 try opened.refresh()
                 let details = try opened.details(id, today: today)
                 let summary = opened.summary(of: id, today: today)
