@@ -283,7 +283,7 @@ public final class ReviewScreen: Screen {
             if item.flagged { authors.insert(item.author.uppercased()) }
             for state in item.actions { used.insert(state.action) }
         }
-        if gather { facets = Self.facets(authors: authors, actions: used, form: environment.form) }
+        if gather { facets = (authors.sorted(), environment.form.actions.map(\.id).filter { used.contains($0) }) }
         rows = ReviewRows(cases: cases, order: listed.places, today: environment.today)
         counts = (listed.open, listed.overdue)
         selected = current.flatMap { rows.index(of: $0) } ?? min(selected, max(0, rows.count - 1))
@@ -335,28 +335,12 @@ public final class ReviewScreen: Screen {
         }
     }
 
-    /// The health visitors found in the cases, sorted.
-    private var authors: [String] { casesFacets().authors }
+    /// The health visitors found in the cases, sorted (gathered by `refilter`, which every change of
+    /// the cases is followed by).
+    private var authors: [String] { facets?.authors ?? [] }
 
     /// The flagging actions plus any override action seen, in form order.
-    private var filterActions: [String] { casesFacets().actions }
-
-    private func casesFacets() -> (authors: [String], actions: [String]) {
-        if let facets { return facets }
-        var authors = Set<String>(), used = Set<String>()
-        for item in cases {
-            if item.flagged { authors.insert(item.author.uppercased()) }
-            for state in item.actions { used.insert(state.action) }
-        }
-        let found = Self.facets(authors: authors, actions: used, form: environment.form)
-        facets = found
-        return found
-    }
-
-    /// The filters' values: the health visitors sorted, the actions in form order.
-    private static func facets(authors: Set<String>, actions: Set<String>, form: Form) -> (authors: [String], actions: [String]) {
-        (authors.sorted(), form.actions.map(\.id).filter { actions.contains($0) })
-    }
+    private var filterActions: [String] { facets?.actions ?? [] }
 
     // MARK: - Keys
 
