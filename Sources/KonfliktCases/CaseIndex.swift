@@ -125,13 +125,11 @@ public struct CaseIndex: Sendable {
         // reading.
         guard partial?.restUnread == true, unreadMayHold(id) != false, !lost else { return nil }
         if waiting.count == 0 {
-            switch savedRecord(id) {
-            case .found(let record): return record
-            case .absent: return nil
-            case .unreadable:
+            guard let found = savedRecords(first: true, { $0.id == id }) else {
                 lost = true
                 return nil
             }
+            return found.first
         }
         guard readAllOrLose() else { return nil }
         return position(of: id).map { records[Int($0)] }

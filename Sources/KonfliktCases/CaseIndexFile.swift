@@ -966,39 +966,33 @@ extension CaseIndex {
         return true
     }
 
-    /// What looking for a record in the saved sections found.
-    enum SavedLookup {
-        case found(CaseRecord)
-        case absent
-        /// A section could not be read or trusted: rebuild from the log.
-        case unreadable
-    }
-
-    /// Record `id` in the sections of a partly read index that are not read yet (`open`, `flagged`,
-    /// `rest`), read an entry at a time and not kept: a lookup of one case never holds the records.
-    func savedRecord(_ id: UUID) -> SavedLookup {
-        guard let partial else { return .absent }
+    /// The records that `matches` takes in the sections of a partly read index that are not read yet
+    /// (`open`, `flagged`, `rest`), read an entry at a time and not kept (only the matches are); with
+    /// `first`, the first match alone. Nil when a section cannot be read or trusted.
+    func savedRecords(first: Bool = false, _ matches: (CaseRecord) -> Bool) -> [CaseRecord]? {
+        guard let partial else { return [] }
+        var found: [CaseRecord] = []
         let unread = [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread),
                       (.rest, partial.restUnread)]
         for (section, isUnread) in unread where isUnread {
             var stream = SectionStream(source: partial.source, section: section)
             // The open and flagged sections give their records' positions first, `rest` runs to its end.
-            if section == .rest {
-                while let record = stream.next(Self.decodeRecord) {
-                    if record.id == id { return .found(record) }
-                }
-                guard stream.isAtEnd else { return .unreadable }
-            } else {
+            var left = Int.max
+            if section != .rest {
                 guard let positions = stream.next({ Self.decodePositions(&$0, total: partial.totalRecords) }) else {
-                    return .unreadable
+                    return nil
                 }
-                for _ in positions {
-                    guard let record = stream.next(Self.decodeRecord) else { return .unreadable }
-                    if record.id == id { return .found(record) }
-                }
+                left = positions.count
             }
+            while left > 0, let record = stream.next(Self.decodeRecord) {
+                left -= 1
+                guard matches(record) else { continue }
+                found.append(record)
+                if first { return found }
+            }
+            guard section == .rest ? stream.isAtEnd : left == 0 else { return nil }
         }
-        return .absent
+        return found
     }
 
     /// The corrections and follow-ups of screening `id`. A partly read index whose history section is

@@ -312,6 +312,19 @@ public struct CaseStore: Sendable {
         CaseIndex.cprKey(String(decoding: cpr.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }, as: UTF8.self), secret: index.cprSecret)
     }
 
+    /// The screenings of the child with CPR number `cpr` (the dash and spaces ignored), by keyed hash.
+    /// A partly read index also looks in its file, an entry at a time, without reading the records
+    /// into memory; one that cannot be read there is rebuilt from the log.
+    public mutating func records(cpr: String) throws -> [CaseRecord] {
+        let key = cprKey(cpr)
+        guard key != 0 else { return [] }
+        if index.partial != nil, index.waiting.count == 0, let saved = index.savedRecords({ $0.cprKey == key }) {
+            return index.records.filter { $0.cprKey == key } + saved
+        }
+        try reading { $0.readAll() }
+        return index.records.filter { $0.cprKey == key }
+    }
+
     /// Whether the child with CPR number `cpr` (the dash and spaces ignored) was screened at the visit
     /// `visit` (a choice id of the visit question). Opened with `IndexScope.lookup`, no record is read.
     public mutating func hasScreening(cpr: String, visit: String) -> Bool {

@@ -41,8 +41,9 @@ struct InsightCommand: ParsableCommand {
         let context = try LogContext(dataOption: data, authorOption: author)
         try reportingErrors {
             let form = try FormLoader.loadForm(directory: FormLocator.resolve(option: forms, environment: environment))
-            var store = try CaseReading.open(directory: context.directory, form: form, keyFile: keyFile)
-            let ids = store.index.records(cpr: String(cpr.normalized.filter(\.isNumber))).map(\.id)
+            // The child's screenings found in the index file without reading every record.
+            var store = try CaseReading.open(directory: context.directory, form: form, keyFile: keyFile, scope: .open)
+            let ids = try store.records(cpr: cpr.normalized).map(\.id)
             var cases: [Case] = []
             for id in ids {
                 if let found = try store.details(id, today: today) { cases.append(found) }

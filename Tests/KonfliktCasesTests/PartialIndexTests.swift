@@ -275,6 +275,33 @@ import KonfliktTestSupport
         #expect(damaged.index.isComplete)
     }
 
+    /// A child's screenings (the lead's `insight`) are found by keyed CPR hash in the sections of a
+    /// partly read index, an entry at a time: the same as a complete index finds, nothing more read.
+    @Test func aChildsScreeningsAreFoundByCPRWithoutReadingTheRecords() throws {
+        let (form, dir, full) = try Self.savedIndex(count: 300, seed: 39)
+        var complete = full
+        // A child with a screening not among the flagged (in `rest`), screened again since the save.
+        let quiet = try #require(full.index.records.first { !$0.wasFlagged && $0.cprKey != 0 })
+        let answers = try #require(try complete.details(quiet.id, today: Self.today)).answers
+        guard case .string(let cpr)? = answers["barn_cpr"] else { Issue.record("no CPR number"); return }
+        let again = try LogWriter(directory: dir.data, device: "ny-enhed").append(Self.flaggedScreeningOf(cpr, form), author: "NY")
+        let screenings = [quiet.id, again.id]
+
+        var list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        let loaded = list.index.records.count
+        let found = try list.records(cpr: cpr)
+        #expect(found.map(\.id).sorted { $0.uuidString < $1.uuidString } == screenings.sorted { $0.uuidString < $1.uuidString })
+        #expect(found.first { $0.id == quiet.id } == quiet)
+        #expect(list.index.records.count == loaded && !list.index.isComplete)
+        #expect(try list.records(cpr: "010101-0000").isEmpty)
+
+        // A damaged `rest` section is found by the search: rebuilt from the log, the same screenings.
+        try Self.flipByte(inRestOf: dir, at: 2, with: 0x10)
+        var damaged = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        #expect(Set(try damaged.records(cpr: cpr).map(\.id)) == Set(screenings))
+        #expect(damaged.index.isComplete)
+    }
+
     @Test func sectionsOfAnotherSaveAreNotTrusted() throws {
         let (form, _, store) = try Self.savedIndex(count: 120, seed: 35)
         let schema = try CaseSchema(form: form)
