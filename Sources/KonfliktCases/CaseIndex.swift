@@ -135,13 +135,6 @@ public struct CaseIndex: Sendable {
         return position(of: id).map { records[Int($0)] }
     }
 
-    /// The records whose CPR number is `digits` (ten digits): by keyed hash. In a partly read index,
-    /// only among the records read.
-    public func records(cpr digits: String) -> [CaseRecord] {
-        let key = Self.cprKey(digits, secret: cprSecret)
-        return records.filter { $0.cprKey == key && key != 0 }
-    }
-
     // MARK: Folding
 
     /// Folds one event read from the file numbered `file` (already admitted by the reader's keys).
