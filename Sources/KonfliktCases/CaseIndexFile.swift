@@ -416,6 +416,14 @@ struct PartialIndex: Sendable {
     /// How many of the index's `records` were read from the file (the `open` and `flagged` sections,
     /// once read): those after them were folded since the save.
     var savedRecordsRead: Int { savedPositions.count }
+
+    /// The `open` or `flagged` section read part by part: its records' positions, and the stream at
+    /// its first record. Nil when the positions cannot be read or trusted.
+    func positioned(_ section: IndexFormat.Section) -> (positions: [Int32], stream: SectionStream)? {
+        var stream = SectionStream(source: source, section: section)
+        guard let positions = stream.next({ CaseIndex.decodePositions(&$0, total: totalRecords) }) else { return nil }
+        return (positions, stream)
+    }
 }
 
 extension CaseIndex {
@@ -592,6 +600,15 @@ extension CaseIndex {
                 return pieces
             }
         }
+
+        /// Writes the section `section`: `header`, then the pieces, a piece at a time.
+        mutating func write(_ section: IndexFormat.Section, after header: [UInt8],
+                            to writer: inout IndexFormat.Writer) throws {
+            try writer.begin(section)
+            try writer.append(header)
+            try forEach { try writer.append($0) }
+            try writer.end()
+        }
     }
 
     /// Records sorted into the `open` and `flagged` sections as they come, in reading order.
@@ -627,10 +644,7 @@ extension CaseIndex {
 
             /// Writes these pieces as the section `section`, a piece at a time.
             mutating func write(_ section: IndexFormat.Section, to writer: inout IndexFormat.Writer) throws {
-                try writer.begin(section)
-                try writer.append(header)
-                try records.forEach { try writer.append($0) }
-                try writer.end()
+                try records.write(section, after: header, to: &writer)
             }
         }
         var open: Part, flagged: Part
@@ -813,30 +827,29 @@ extension CaseIndex {
         guard var partial, partial.flaggedUnread else { return true }
         // Both lists are in reading order: merged as the section is decoded (never held twice), the
         // saved records stay in reading order.
+        // The section is read a part at a time, as the records are merged.
+        guard let (positions, first) = partial.positioned(.flagged) else { return false }
+        var stream = first
         let saved = partial.savedPositions, loaded = records
-        guard let bytes = partial.source.section(.flagged), let (places, merged) = BinaryReader.read(bytes, {
-            input -> ([Int32], [CaseRecord])? in
-            guard let positions = Self.decodePositions(&input, total: partial.totalRecords) else { return nil }
-            var merged: [CaseRecord] = [], places: [Int32] = []
-            merged.reserveCapacity(loaded.count + positions.count)
-            places.reserveCapacity(saved.count + positions.count)
-            var a = 0, b = 0
-            while a < saved.count || b < positions.count {
-                if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
-                    merged.append(loaded[a])
-                    places.append(saved[a])
-                    a += 1
-                } else {
-                    guard let record = Self.decodeRecord(&input) else { return nil }
-                    merged.append(record)
-                    places.append(positions[b])
-                    b += 1
-                }
+        var merged: [CaseRecord] = [], places: [Int32] = []
+        merged.reserveCapacity(loaded.count + positions.count)
+        places.reserveCapacity(saved.count + positions.count)
+        var a = 0, b = 0
+        while a < saved.count || b < positions.count {
+            if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
+                merged.append(loaded[a])
+                places.append(saved[a])
+                a += 1
+            } else {
+                guard let record = stream.next(Self.decodeRecord) else { return false }
+                merged.append(record)
+                places.append(positions[b])
+                b += 1
             }
-            return input.atEnd ? (places, merged) : nil
-        }) else { return false }
+        }
+        guard stream.isAtEnd else { return false }
+        merged += loaded[saved.count...]       // in the room reserved: the records are never held twice
         records = merged
-        records += loaded[saved.count...]
         forgetPositions()
         partial.savedPositions = places
         partial.flaggedUnread = false
@@ -847,18 +860,15 @@ extension CaseIndex {
     /// The positions and records of a section written by `positioned` in `encoded`; nil when it cannot
     /// be read or trusted, or its positions are not ascending within the file's records.
     private func readPositioned(_ section: IndexFormat.Section, partial: PartialIndex) -> ([Int32], [CaseRecord])? {
-        let total = partial.totalRecords
-        guard let bytes = partial.source.section(section) else { return nil }
-        return BinaryReader.read(bytes) { input -> ([Int32], [CaseRecord])? in
-            guard let positions = Self.decodePositions(&input, total: total) else { return nil }
-            var records: [CaseRecord] = []
-            records.reserveCapacity(positions.count)
-            for _ in positions {
-                guard let record = Self.decodeRecord(&input) else { return nil }
-                records.append(record)
-            }
-            return input.atEnd ? (positions, records) : nil
+        guard let (positions, first) = partial.positioned(section) else { return nil }
+        var stream = first
+        var records: [CaseRecord] = []
+        records.reserveCapacity(positions.count)
+        for _ in positions {
+            guard let record = stream.next(Self.decodeRecord) else { return nil }
+            records.append(record)
         }
+        return stream.isAtEnd ? (positions, records) : nil
     }
 
     /// The head section, and how many records the file holds.
@@ -975,13 +985,13 @@ extension CaseIndex {
         let unread = [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread),
                       (.rest, partial.restUnread)]
         for (section, isUnread) in unread where isUnread {
-            var stream = SectionStream(source: partial.source, section: section)
             // The open and flagged sections give their records' positions first, `rest` runs to its end.
-            var left = Int.max
-            if section != .rest {
-                guard let positions = stream.next({ Self.decodePositions(&$0, total: partial.totalRecords) }) else {
-                    return nil
-                }
+            var stream: SectionStream, left = Int.max
+            if section == .rest {
+                stream = SectionStream(source: partial.source, section: section)
+            } else {
+                guard let (positions, first) = partial.positioned(section) else { return nil }
+                stream = first
                 left = positions.count
             }
             while left > 0, let record = stream.next(Self.decodeRecord) {

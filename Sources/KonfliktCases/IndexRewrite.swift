@@ -25,10 +25,7 @@ extension CaseIndex {
         // The sections not read yet: the flagged ones with their positions, `rest` with the others.
         var positioned: [(positions: [Int32], next: Int, stream: SectionStream)] = []
         for (section, unread) in [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread)] where unread {
-            var stream = SectionStream(source: partial.source, section: section)
-            guard let positions = stream.next({ Self.decodePositions(&$0, total: total) }) else {
-                throw CocoaError(.fileReadCorruptFile)
-            }
+            guard let (positions, stream) = partial.positioned(section) else { throw CocoaError(.fileReadCorruptFile) }
             positioned.append((positions, 0, stream))
         }
         var rest = SectionStream(source: partial.source, section: .rest)
@@ -119,10 +116,7 @@ extension CaseIndex {
         patching = false
         var count = BinaryWriter()
         count.varint(UInt64(screenings))
-        try writer.begin(.history)
-        try writer.append(count.data)
-        try history.forEach { try writer.append($0) }
-        try writer.end()
+        try history.write(.history, after: count.data, to: &writer)
         try Self.writeIDs(&prefixes, to: &writer)
         var savedCPRs = SectionStream(source: partial.source, section: .cprs)
         try writer.begin(.cprs)

@@ -86,10 +86,11 @@ struct Spill<Element: Sendable>: Sendable {
     /// Whether items can be written out as their bytes and read back (an item holds no reference).
     static var isPossible: Bool { _isPOD(Element.self) }
 
-    /// A new spill in the folder `directory`, sealed when `sealed`.
-    init(directory: String, sealed: Bool, chunkRecords: Int = Self.chunkRecords) throws {
+    /// A new spill in the folder `directory`, sealed when `sealed`, with `scale` times `chunkRecords`
+    /// items a chunk.
+    init(directory: String, sealed: Bool, chunkRecords: Int = Self.chunkRecords, scale: Double = 1) throws {
         guard Self.isPossible else { throw CocoaError(.featureUnsupported) }
-        chunkSize = max(1, chunkRecords)
+        chunkSize = max(1, Int(Double(chunkRecords) * scale))
         file = try SpillFile(directory: directory)
         keyBytes = sealed ? SymmetricKey(size: .bits256).withUnsafeBytes { Array($0) } : nil
         buffer.reserveCapacity(chunkSize)
@@ -98,8 +99,7 @@ struct Spill<Element: Sendable>: Sendable {
     /// A new spill of other items next to this one: in its folder, sealed when it is, with `scale` times
     /// as many items a chunk.
     func sibling<Other: Sendable>(_ type: Other.Type, scale: Double = 1) throws -> Spill<Other> {
-        try Spill<Other>(directory: file.directory, sealed: keyBytes != nil,
-                         chunkRecords: max(1, Int(Double(chunkSize) * scale)))
+        try Spill<Other>(directory: file.directory, sealed: keyBytes != nil, chunkRecords: chunkSize, scale: scale)
     }
 
     /// Adds `item` at position `count`.
@@ -230,7 +230,7 @@ public struct SpillPlace: Sendable {
 
     /// A new spill here, with `scale` times as many items a chunk as a record spill.
     func spill<Element: Sendable>(_ type: Element.Type, scale: Double = 1) throws -> Spill<Element> {
-        try Spill(directory: directory, sealed: sealed, chunkRecords: max(1, Int(Double(chunkRecords) * scale)))
+        try Spill(directory: directory, sealed: sealed, chunkRecords: chunkRecords, scale: scale)
     }
 }
 

@@ -128,7 +128,4 @@ struct ReviewRows: RandomAccessCollection {
     func index(of id: UUID) -> Int? {
         order.firstIndex { cases.id(at: $0) == id }
     }
-
-    /// Whether case `id` has a row.
-    func contains(_ id: UUID) -> Bool { index(of: id) != nil }
 }
