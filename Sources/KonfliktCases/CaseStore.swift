@@ -43,18 +43,23 @@ public struct CaseSummary: Sendable, Hashable {
 
 /// Cases of an index as summaries, each made when it is read: the list of every case flagged at some
 /// point holds 136,000 cases at a million events, too many to keep as summaries (with their actions)
-/// while they are sorted and written out.
+/// while they are sorted and written out. The cases no longer open may stay in the index file
+/// (`SavedCases`): read in order, they are read on from the file; read in another order (the rows of
+/// a sorted list), `prepare` reads the next rows' records in one pass first.
 public struct CaseList: RandomAccessCollection, Sendable {
-    /// The index (shared with the store it came from, not copied while neither changes), and the
-    /// positions of the cases in its records: in a box, so that copying the list (as a collection
-    /// wrapping it does for each case read) copies one reference, not the index's many.
+    /// The index (shared with the store it came from, not copied while neither changes), the
+    /// positions of the cases in its records, and the cases left in its file (after them): in a box,
+    /// so that copying the list (as a collection wrapping it does for each case read) copies one
+    /// reference, not the index's many.
     private final class Shared: Sendable {
         let index: CaseIndex
         let places: [Int32]
+        let saved: SavedCases?
 
-        init(index: CaseIndex, places: [Int32]) {
+        init(index: CaseIndex, places: [Int32], saved: SavedCases?) {
             self.index = index
             self.places = places
+            self.saved = saved
         }
     }
 
@@ -62,18 +67,44 @@ public struct CaseList: RandomAccessCollection, Sendable {
     /// The day overdue is judged on.
     let today: LocalDate
 
-    init(index: CaseIndex, places: [Int32], today: LocalDate) {
-        shared = Shared(index: index, places: places)
+    init(index: CaseIndex, places: [Int32], saved: SavedCases? = nil, today: LocalDate) {
+        shared = Shared(index: index, places: places, saved: saved)
         self.today = today
     }
 
     public var startIndex: Int { 0 }
-    public var endIndex: Int { shared.places.count }
+    public var endIndex: Int { shared.places.count + (shared.saved?.count ?? 0) }
     public subscript(position: Int) -> CaseSummary {
-        shared.index.summary(shared.index.records[Int(shared.places[position])], today: today)
+        let kept = shared.places.count
+        guard position >= kept, let saved = shared.saved else {
+            return shared.index.summary(shared.index.records[Int(shared.places[position])], today: today)
+        }
+        return shared.index.summary(saved.record(position - kept), today: today)
     }
     /// The id of the case at `position`, without making its summary.
-    public func id(at position: Int) -> UUID { shared.index.records[Int(shared.places[position])].id }
+    public func id(at position: Int) -> UUID {
+        let kept = shared.places.count
+        guard position >= kept, let saved = shared.saved else { return shared.index.records[Int(shared.places[position])].id }
+        return saved.ids[position - kept]
+    }
+
+    /// Whether the case at `position` is at hand (no reading from the index file is needed to give it).
+    public func isRead(_ position: Int) -> Bool {
+        let kept = shared.places.count
+        guard position >= kept, let saved = shared.saved else { return true }
+        return saved.isRead(position - kept)
+    }
+
+    /// Reads the cases at `positions` (in any order) from the index file in one pass, in place of those
+    /// prepared before: the rows about to be written or shown.
+    public func prepare(_ positions: some Sequence<Int>) {
+        let kept = shared.places.count
+        shared.saved?.prepare(positions.lazy.filter { $0 >= kept }.map { $0 - kept })
+    }
+
+    /// Whether a case could not be read again from the index file (it can no longer be read): the
+    /// summaries made since are not to be trusted, and the list must be read again.
+    public var readFailed: Bool { shared.saved?.failed ?? false }
 }
 
 /// Opens the case index of a data folder from the reader's state folder, brings it up to date with
@@ -274,6 +305,14 @@ public struct CaseStore: Sendable {
     /// at some point only when `includeClosed` asks for them; one opened with `.lookup` or `.tallies`
     /// reads them first too. A saved index whose sections cannot be read is rebuilt from the log.
     public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> CaseList {
+        try reading { $0.readOpen() }
+        // The cases flagged at some point and closed stay in the index file while it holds them
+        // unchanged: read through once here, then read again as the list is read.
+        if includeClosed, let partial = index.partial, let saved = SavedCases(partial) {
+            var places: [Int32] = []
+            for (place, record) in index.records.enumerated() where record.wasFlagged { places.append(Int32(place)) }
+            return CaseList(index: index, places: places, saved: saved, today: today)
+        }
         try reading { includeClosed ? $0.readFlagged() : $0.readOpen() }
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
         var places: [Int32] = []

@@ -50,6 +50,10 @@ public struct ReviewRow: Sendable, Hashable {
 
 /// Builds the team lead's list from folded cases: flagged cases only, filtered, most urgent first.
 public enum ReviewList {
+    /// How many rows are written (or kept ready on the screen) per reading of the cases left in the index
+    /// file (`CaseList.prepare`).
+    public static let block = 8192
+
     /// The rows for `cases` under `filter`, sorted by urgency (see `order`).
     public static func rows(_ cases: some RandomAccessCollection<CaseSummary>, filter: ReviewFilter, form: Form,
                             today: LocalDate, cprKey: (String) -> UInt64 = { _ in 0 }) -> [ReviewRow] {

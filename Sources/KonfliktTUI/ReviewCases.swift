@@ -71,6 +71,20 @@ public struct ReviewCases: RandomAccessCollection, Sendable {
         return baseSummary(place)
     }
 
+    /// Whether the case at `position` is at hand (see `CaseList.isRead`).
+    func isRead(_ position: Int) -> Bool {
+        let listed = baseCount - left.count
+        guard position < listed, case .list(let list) = base else { return true }
+        return list.isRead(basePlace(position))
+    }
+
+    /// Reads the cases at `positions` in one pass (see `CaseList.prepare`).
+    func prepare(_ positions: some Sequence<Int>) {
+        guard case .list(let list) = base else { return }
+        let listed = baseCount - left.count
+        list.prepare(positions.lazy.filter { $0 < listed }.map(basePlace))
+    }
+
     /// The id of the case at `position`, without making its summary.
     public func id(at position: Int) -> UUID {
         let listed = baseCount - left.count
@@ -122,7 +136,15 @@ struct ReviewRows: RandomAccessCollection {
 
     var startIndex: Int { 0 }
     var endIndex: Int { order.count }
-    subscript(position: Int) -> ReviewRow { ReviewList.row(cases[order[position]], today: today) }
+    subscript(position: Int) -> ReviewRow {
+        // The cases left in the index file: the rows around this one are read in one pass, so a page
+        // (and the pages near it) is drawn from memory.
+        if !cases.isRead(order[position]) {
+            let start = Swift.max(0, position - ReviewList.block / 2)
+            cases.prepare(order[start ..< Swift.min(order.count, start + ReviewList.block)])
+        }
+        return ReviewList.row(cases[order[position]], today: today)
+    }
 
     /// The row of case `id`, if it is listed.
     func index(of id: UUID) -> Int? {

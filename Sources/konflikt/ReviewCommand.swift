@@ -145,6 +145,11 @@ struct ReviewCommand: ParsableCommand {
                 var output: [UInt8] = Array("[".utf8)
                 output.reserveCapacity(1 << 20 + 4096)
                 for (index, place) in order.enumerated() {
+                    // The cases left in the index file are read a block of rows at a time.
+                    if index % ReviewList.block == 0 {
+                        cases.prepare(order[index ..< min(order.count, index + ReviewList.block)])
+                        try checkRead(cases)
+                    }
                     let row = ReviewList.row(cases[place], today: today)
                     output += index == 0 ? [0x0A] : [0x2C, 0x0A]
                     // Authors written by older versions or other tools were never checked as initials.
@@ -158,11 +163,25 @@ struct ReviewCommand: ParsableCommand {
                 output += Array((order.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(Data(output))
             } else {
-                let rows = order.map { ReviewList.row(cases[$0], today: today) }
+                var rows: [ReviewRow] = []
+                rows.reserveCapacity(order.count)
+                for start in stride(from: 0, to: order.count, by: ReviewList.block) {
+                    let block = order[start ..< min(order.count, start + ReviewList.block)]
+                    cases.prepare(block)
+                    try checkRead(cases)
+                    rows += block.map { ReviewList.row(cases[$0], today: today) }
+                }
                 FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
             }
         }
         if skipped { throw ExitCode(ExitStatus.problemsFound) }
+    }
+
+    /// Stops the list when a case could not be read again from the index file.
+    private func checkRead(_ cases: CaseList) throws {
+        guard cases.readFailed else { return }
+        printError("Sagsindekset kunne ikke læses igen undervejs; listen er ikke færdig. Kør kommandoen igen.")
+        throw ExitCode(ExitStatus.ioError)
     }
 }
 

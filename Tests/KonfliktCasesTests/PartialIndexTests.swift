@@ -103,8 +103,9 @@ import KonfliktTestSupport
         #expect(try Self.listed(list)[0] == scratch[0])
         #expect(open.contains { $0.author == "NY" })
         let all = try list.flaggedCases(includeClosed: true, today: Self.today)
-        #expect(list.index.records.count == flaggedCount + 1 && !list.index.isComplete)
-        #expect(all.count > open.count)
+        // The cases no longer open are read again from the file as the list is read (`SavedCases`).
+        #expect(list.index.records.count == openCount + 1 && !list.index.isComplete)
+        #expect(all.count == flaggedCount + 1)
         #expect(try Self.listed(list) == scratch)
         // The rest read later: the records of the three sections merge into the reading order, the new one last.
         var index = list.index
@@ -118,6 +119,54 @@ import KonfliktTestSupport
         var direct = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open).index
         let directAll = direct.readAll()
         #expect(directAll && direct.records == index.records)
+    }
+
+    /// The list of every case flagged at some point leaves the cases no longer open in the index file and
+    /// reads them again as they are read, in any order: the summaries a complete index gives, with
+    /// nothing more read into the index.
+    @Test func theClosedCasesStayInTheFileAndAreReadAgainInAnyOrder() throws {
+        let (form, dir, full) = try Self.savedIndex(count: 400, seed: 41)
+        var complete = full
+        let expected = try complete.flaggedCases(includeClosed: true, today: Self.today)
+        let byID = Dictionary(uniqueKeysWithValues: expected.map { ($0.id, $0) })
+        var store = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        let kept = store.index.records.count
+        let all = try store.flaggedCases(includeClosed: true, today: Self.today)
+        #expect(store.index.records.count == kept)
+        #expect(all.count == expected.count && all.count > kept)
+        #expect(!all.indices.allSatisfy(all.isRead))
+        // Backwards: each case read on from its own place, the section opened again each time.
+        for position in all.indices.reversed() {
+            #expect(all[position] == byID[all.id(at: position)])
+        }
+        // In the order of the sorted list, a few rows prepared at a time.
+        let filter = ReviewFilter(includeClosed: true)
+        let order = ReviewList.order(all, filter: filter, form: form, today: Self.today)
+        let expectedOrder = ReviewList.order(expected, filter: filter, form: form, today: Self.today)
+        #expect(order.map(all.id(at:)) == expectedOrder.map(expected.id(at:)))
+        for start in stride(from: 0, to: order.count, by: 7) {
+            let block = order[start ..< min(order.count, start + 7)]
+            all.prepare(block)
+            #expect(block.allSatisfy(all.isRead))
+            for place in block { #expect(all[place] == byID[all.id(at: place)]) }
+        }
+        #expect(!all.readFailed)
+
+        // The file damaged under a list (in place, the same file): the reading fails and says so.
+        var other = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        let unread = try other.flaggedCases(includeClosed: true, today: Self.today)
+        let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
+        let place = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.flagged.rawValue]
+        let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
+        try handle.seek(toOffset: UInt64(place.offset) + UInt64(place.length / 2))
+        let byte = try #require(try handle.read(upToCount: 1))
+        try handle.seek(toOffset: UInt64(place.offset) + UInt64(place.length / 2))
+        try handle.write(contentsOf: Data([byte[0] ^ 0x20]))
+        try handle.close()
+        unread.prepare(order)
+        #expect(unread.readFailed)
+        #expect(!all.readFailed)
     }
 
     /// A damaged `flagged` section is found when the lead asks for all cases: the index is rebuilt from
