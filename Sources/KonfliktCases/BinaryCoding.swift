@@ -97,6 +97,14 @@ struct BinaryReader {
         return Array(data[offset..<offset + count])
     }
 
+    /// The bytes `read` reads (appended to `out`), or false when it fails.
+    mutating func copy(to out: inout [UInt8], _ read: (inout BinaryReader) -> Bool) -> Bool {
+        let start = offset
+        guard read(&self) else { return false }
+        out.append(contentsOf: data[start..<offset])
+        return true
+    }
+
     /// Whether the next bytes are `expected` (consumed when they are).
     mutating func matches(_ expected: [UInt8]) -> Bool {
         guard expected.count <= data.count - offset, data[offset..<offset + expected.count].elementsEqual(expected) else {

@@ -18,8 +18,15 @@ final class SavedCases: Sendable {
         var next = 0
         var start = 0
         var run: [CaseRecord] = []
-        var picked: [Int: CaseRecord] = [:]
+        /// The picked records encoded (half the size of a `CaseRecord`), and where each starts.
+        var picked: [UInt8] = []
+        var pickedAt: [Int: Int32] = [:]
         var failed = false
+
+        func pickedRecord(_ position: Int) -> CaseRecord? {
+            guard let start = pickedAt[position] else { return nil }
+            return BinaryReader.read(picked, from: Int(start), CaseIndex.decodeRecord)?.0
+        }
     }
     private let window = Mutex(Window())
     /// How many records are read on at a time.
@@ -49,14 +56,14 @@ final class SavedCases: Sendable {
 
     /// Whether the record at `position` is read (no reading is needed to give it).
     func isRead(_ position: Int) -> Bool {
-        window.withLock { $0.picked[position] != nil || ($0.start ..< $0.start + $0.run.count).contains(position) }
+        window.withLock { $0.pickedAt[position] != nil || ($0.start ..< $0.start + $0.run.count).contains(position) }
     }
 
     /// The record at `position`. Reading in order reads the section once: each miss reads on
     /// `runLength` records from there.
     func record(_ position: Int) -> CaseRecord {
         window.withLock { window in
-            if let record = window.picked[position] { return record }
+            if let record = window.pickedRecord(position) { return record }
             if position >= window.start, position < window.start + window.run.count {
                 return window.run[position - window.start]
             }
@@ -77,34 +84,47 @@ final class SavedCases: Sendable {
     func prepare(_ positions: some Sequence<Int>) {
         window.withLock { window in
             var wanted = Set(positions.filter { $0 >= 0 && $0 < ids.count })
-            var picked: [Int: CaseRecord] = [:]
-            picked.reserveCapacity(wanted.count)
+            var picked: [UInt8] = [], pickedAt: [Int: Int32] = [:]
+            pickedAt.reserveCapacity(wanted.count)
+            func pick(_ position: Int, _ record: CaseRecord) {
+                pickedAt[position] = Int32(picked.count)
+                var out = BinaryWriter()
+                CaseIndex.encode(record, to: &out)
+                picked += out.data
+            }
+            // Those at hand are kept.
             let run = window.start ..< window.start + window.run.count
             for position in wanted {
-                if let record = window.picked[position] {
-                    picked[position] = record
-                } else if run.contains(position) {
-                    picked[position] = window.run[position - window.start]
+                if let record = window.pickedRecord(position) ?? (run.contains(position) ? window.run[position - run.lowerBound] : nil) {
+                    pick(position, record)
                 }
             }
-            wanted.subtract(picked.keys)
-            window.picked = [:]
+            wanted.subtract(pickedAt.keys)
+            window.picked = []
+            window.pickedAt = [:]
             if let last = wanted.max() {
                 window.stream = nil
                 guard skip(to: 0, &window) else {
                     window.failed = true
                     return
                 }
+                // The records wanted are copied as they are encoded, the others only read past.
                 while window.next <= last {
-                    guard let record = window.stream?.next(CaseIndex.decodeRecord) else {
+                    let wanted = wanted.contains(window.next)
+                    if wanted { pickedAt[window.next] = Int32(picked.count) }
+                    guard window.stream?.next({ input -> Bool? in
+                        let read = wanted ? input.copy(to: &picked) { CaseIndex.decodeRecord(&$0) != nil }
+                                          : CaseIndex.decodeRecord(&input) != nil
+                        return read ? true : nil
+                    }) != nil else {
                         window.failed = true
                         return
                     }
-                    if wanted.contains(window.next) { picked[window.next] = record }
                     window.next += 1
                 }
             }
             window.picked = picked
+            window.pickedAt = pickedAt
         }
     }
 
