@@ -407,8 +407,8 @@ struct PartialIndex: Sendable {
     var openUnread = true, flaggedUnread = true, restUnread = true, historyUnread = true
     /// The sorted CPR table (9 bytes an entry), once read.
     var cprs: Data?
-    /// The sorted id table (8 bytes each, little-endian), once read.
-    var ids: Data?
+    /// The sorted id table, once gone through (`IDTable`).
+    var ids: IDTable?
     /// The export's tallies, once read (`IndexScope.tallies`); true for the saved records while the
     /// other records are unread.
     var tallies: SavedTallies?
@@ -1021,27 +1021,17 @@ extension CaseIndex {
         return stream.isAtEnd ? [] : nil
     }
 
-    /// Whether a screening `id` may be among the records not read yet, by the id table (read once);
-    /// nil when the table cannot be read or trusted.
+    /// Whether a screening `id` may be among the records not read yet, by the id table (gone through
+    /// once, then read a part at a time); nil when the table cannot be read or trusted.
     mutating func unreadMayHold(_ id: UUID) -> Bool? {
         guard var partial, partial.restUnread else { return false }
         if partial.ids == nil {
-            guard let bytes = partial.source.section(.ids), bytes.count == partial.totalRecords * 4 else { return nil }
-            partial.ids = bytes
-            self.partial = partial
+            guard let table = IDTable(source: partial.source, count: partial.totalRecords) else { return nil }
+            partial.ids = table
         }
-        guard let ids = partial.ids else { return nil }
-        let wanted = Self.idPrefix(id)
-        // A binary search in the table's bytes, read in place.
-        return ids.withUnsafeBytes { raw in
-            func at(_ index: Int) -> UInt32 { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self)) }
-            var low = 0, high = raw.count / 4
-            while low < high {
-                let middle = (low + high) / 2
-                if at(middle) < wanted { low = middle + 1 } else { high = middle }
-            }
-            return low < raw.count / 4 && at(low) == wanted
-        }
+        let found = partial.ids?.contains(Self.idPrefix(id), source: partial.source)
+        self.partial = partial
+        return found
     }
 
     /// `readAll`, remembering a failure: the update that asked then rebuilds the index from the log.
@@ -1049,6 +1039,69 @@ extension CaseIndex {
         guard !lost else { return false }
         if readAll() { return true }
         lost = true
+        return false
+    }
+}
+
+/// The `ids` section of a saved index (the sorted first 4 bytes of every screening id, little-endian)
+/// looked up a part at a time: gone through once for where each part is and its first and last entry,
+/// then a lookup reads the parts that may hold the entry (the last one read is kept). The table of a
+/// million screenings (4 MB) is never held whole.
+struct IDTable: Sendable {
+    /// Each part: where it is stored, and its first and last entry.
+    private var parts: [(offset: Int64, first: UInt32, last: UInt32)] = []
+    private let end: Int64
+    /// The part read last: its number and entries.
+    private var kept: (number: Int, entries: [UInt32])?
+
+    /// The table of `source`, which must hold `count` entries in parts of whole entries; nil when it
+    /// does not, or a part cannot be read or trusted.
+    init?(source: IndexSource, count: Int) {
+        let place = source.places[IndexFormat.Section.ids.rawValue]
+        end = place.offset + Int64(place.length)
+        var offset = place.offset, total = 0
+        repeat {
+            guard let (bytes, next) = source.part(.ids, number: parts.count, at: offset, end: end),
+                  bytes.count % 4 == 0 else { return nil }
+            let entries = Self.entries(bytes)
+            guard let first = entries.first, let last = entries.last else {
+                // Only an empty table has an empty part.
+                guard count == 0, next == end else { return nil }
+                break
+            }
+            // Sorted across parts too.
+            guard parts.last.map({ $0.last <= first }) ?? true else { return nil }
+            parts.append((offset, first, last))
+            kept = (parts.count - 1, entries)
+            total += entries.count
+            offset = next
+        } while offset < end
+        guard total == count else { return nil }
+    }
+
+    private static func entries(_ bytes: [UInt8]) -> [UInt32] {
+        bytes.withUnsafeBytes { raw in
+            (0 ..< raw.count / 4).map { UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 4, as: UInt32.self)) }
+        }
+    }
+
+    /// Whether the table holds `prefix`; nil when a part cannot be read or trusted any more.
+    mutating func contains(_ prefix: UInt32, source: IndexSource) -> Bool? {
+        for number in parts.indices where parts[number].first <= prefix && prefix <= parts[number].last {
+            if kept?.number != number {
+                guard let (bytes, _) = source.part(.ids, number: number, at: parts[number].offset, end: end),
+                      bytes.count % 4 == 0 else { return nil }
+                kept = (number, Self.entries(bytes))
+            }
+            guard let entries = kept?.entries else { return nil }
+            // A binary search in the sorted part.
+            var low = 0, high = entries.count
+            while low < high {
+                let middle = (low + high) / 2
+                if entries[middle] < prefix { low = middle + 1 } else { high = middle }
+            }
+            if low < entries.count, entries[low] == prefix { return true }
+        }
         return false
     }
 }

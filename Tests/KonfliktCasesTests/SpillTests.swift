@@ -278,6 +278,40 @@ import KonfliktTestSupport
         return Data(sink.data)
     }
 
+    /// The id table is looked up a part at a time: the same answers as the whole table, for entries in
+    /// every part and between them, and a damaged part is not trusted.
+    @Test func theIDTableIsLookedUpAPartAtATime() throws {
+        var generator = SystemRandomNumberGenerator()
+        // 2,000 entries in parts of 250, with runs of equal entries across the parts' edges.
+        var entries = (0 ..< 1_990).map { _ in UInt32.random(in: 0 ... 40_000, using: &generator) }
+        entries += Array(repeating: entries[0], count: 10)
+        entries.sort()
+        var body = BinaryWriter()
+        for entry in entries { body.uint32(entry) }
+        let sink = IndexSink()
+        var writer = try IndexFormat.Writer(sink: sink, key: nil, partSize: 1_000)
+        for section in IndexFormat.Section.allCases where section != .ids { try writer.write(section, []) }
+        try writer.write(.ids, body.data)
+        try writer.finish()
+        var file = Data(sink.data)
+        let source = try #require(IndexSource.bytes(file, key: nil))
+        #expect(IDTable(source: source, count: entries.count + 1) == nil)
+        var table = try #require(IDTable(source: source, count: entries.count))
+        let present = Set(entries)
+        for probe in (0 ... 40_001 as ClosedRange<UInt32>).filter({ $0 % 7 == 0 || present.contains($0) }).shuffled() {
+            #expect(table.contains(probe, source: source) == present.contains(probe), "\(probe)")
+        }
+        // A flipped byte in the fifth part: gone through again, the table is not trusted.
+        let place = source.places[IndexFormat.Section.ids.rawValue]
+        file[Int(place.offset) + 4 * (4 + 1_000 + 32) + 100] ^= 0x01
+        let damaged = try #require(IndexSource.bytes(file, key: nil))
+        #expect(IDTable(source: damaged, count: entries.count) == nil)
+        // Damaged after it was gone through: the lookup that reads that part says it cannot tell.
+        let fifth = entries[4 * 250 + 10]
+        #expect(table.contains(entries[0], source: damaged) == true)    // the first part is read
+        #expect(table.contains(fifth, source: damaged) == nil)
+    }
+
     @Test func aSectionsPartsCannotBeMovedDroppedOrCut() throws {
         let body = (0 ..< 5_000).map { UInt8(truncatingIfNeeded: $0 * 7) }
         let file = try Self.partedFile(body)
