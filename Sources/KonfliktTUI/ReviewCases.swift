@@ -85,6 +85,12 @@ public struct ReviewCases: RandomAccessCollection, Sendable {
         list.prepare(positions.lazy.filter { $0 < listed }.map(basePlace))
     }
 
+    /// Whether a case could not be read again from the index file (see `CaseList.readFailed`).
+    var readFailed: Bool {
+        guard case .list(let list) = base else { return false }
+        return list.readFailed
+    }
+
     /// The id of the case at `position`, without making its summary.
     public func id(at position: Int) -> UUID {
         let listed = baseCount - left.count

@@ -787,7 +787,9 @@ public final class ReviewScreen: Screen {
            tableLine(rows[selected], columns: size.columns).contains("…") {
             below.append(("Valgt: " + actionsText(rows[selected]), .normal))
         }
-        if warnings.isEmpty {
+        if rows.cases.readFailed {
+            below.append(("Sagsindekset kunne ikke læses igen, så listen er ikke hel. Tryk l for at læse loggen igen.", .error))
+        } else if warnings.isEmpty {
             var legend = "! over frist   T anbefaling tilsidesat   (\(counts.open) åbne)"
             if rows.count > 0 { legend += "   \(selected + 1)/\(rows.count)" }
             below.append((legend, .dim))

@@ -145,6 +145,42 @@ final class ReviewFixture {
         return seen
     }
 
+    /// The list of all cases reads the closed ones again from the index file as they are drawn; when that
+    /// file can no longer be read, the screen says so instead of showing a list with holes, and `l`
+    /// reads the log again.
+    @Test func aListWhoseIndexCannotBeReadAgainSaysSo() throws {
+        let fixture = try ReviewFixture()
+        try LogWriter(directory: fixture.directory, device: "lead").append(
+            .followup(FollowupBody(screening: fixture.courseID, action: "gruppeforloeb", status: "gennemfoert",
+                                   date: ReviewFixture.today, note: "")), author: "LE")
+        let state = StateDirectory(path: fixture.root.appendingPathComponent("state").path)
+        _ = try CaseStore.open(directory: fixture.directory, state: state, form: fixture.form)    // saved
+        let path = state.file(CaseStore.indexFileName(for: fixture.directory))
+        let damage = Counter()
+        var environment = fixture.environment()
+        environment.load = { includeClosed, _ in
+            var store = try CaseStore.open(directory: fixture.directory, state: state, form: fixture.form, scope: .open)
+            let cases = try store.flaggedCases(includeClosed: includeClosed, today: ReviewFixture.today)
+            // Cut short under the list (the same file), before a closed case is read again.
+            if includeClosed, damage.value == 0 {
+                damage.value += 1
+                #expect(truncate(path, 0) == 0)
+            }
+            return ReviewLoad(cases: cases, warnings: store.warnings)
+        }
+        let screen = ReviewScreen(environment: environment)
+        let terminal = MemoryTerminal()
+        screen.draw(on: terminal)
+        #expect(!terminal.text.contains("kunne ikke læses igen"))
+        press(screen, terminal, [.character("a")])
+        #expect(damage.value == 1)
+        #expect(terminal.text.contains("Sagsindekset kunne ikke læses igen"))
+        press(screen, terminal, [.character("l")])
+        #expect(!terminal.text.contains("kunne ikke læses igen"))
+        #expect(terminal.text.contains("Gruppeforløb"))
+        #expect(terminal.text.contains("Gruppeforløb gennemført") && terminal.text.contains("1/3"))
+    }
+
     @Test func listShowsFlaggedCasesMostUrgentFirstWithMaskedCPR() throws {
         let fixture = try ReviewFixture()
         let (screen, terminal) = open(fixture)
