@@ -146,19 +146,23 @@ extension ReviewList {
 
     /// The text table of `review --list`: one line per case, the actions last.
     public static func textTable(_ rows: [ReviewRow], form: Form) -> String {
-        var lines = ["Dato        Besøg  Barn         SP     Dage  Id                                    Handlinger"]
-        for row in rows {
-            var actions = row.item.actions.map { state -> String in
-                "\(shortLabel(state.action, form: form)): \(state.status.label)\(state.overdue ? " (over frist)" : "")"
-            }.joined(separator: ", ")
-            if row.item.overridden { actions += " [tilsidesat]" }
-            let days = row.daysOpen.map(String.init) ?? "–"
-            lines.append([
-                pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),
-                pad(days, 5), pad(row.item.id.lowercaseText, 37), actions,
-            ].joined(separator: " "))
-        }
-        return lines.joined(separator: "\n") + "\n"
+        ([textHeader] + rows.map { textLine($0, form: form) }).joined(separator: "\n") + "\n"
+    }
+
+    /// The text table's heading.
+    public static let textHeader = "Dato        Besøg  Barn         SP     Dage  Id                                    Handlinger"
+
+    /// One row of the text table (its columns have fixed widths, so a long list is written a row at a time).
+    public static func textLine(_ row: ReviewRow, form: Form) -> String {
+        var actions = row.item.actions.map { state -> String in
+            "\(shortLabel(state.action, form: form)): \(state.status.label)\(state.overdue ? " (over frist)" : "")"
+        }.joined(separator: ", ")
+        if row.item.overridden { actions += " [tilsidesat]" }
+        let days = row.daysOpen.map(String.init) ?? "–"
+        return [
+            pad(row.date.danish, 11), pad(row.visit ?? "–", 6), pad(row.maskedCPR, 12), pad(row.item.author, 6),
+            pad(days, 5), pad(row.item.id.lowercaseText, 37), actions,
+        ].joined(separator: " ")
     }
 
     private static func pad(_ text: String, _ width: Int) -> String {

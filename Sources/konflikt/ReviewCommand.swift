@@ -163,15 +163,21 @@ struct ReviewCommand: ParsableCommand {
                 output += Array((order.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(Data(output))
             } else {
-                var rows: [ReviewRow] = []
-                rows.reserveCapacity(order.count)
+                // Written a block of rows at a time (the columns have fixed widths).
+                var text = ReviewList.textHeader + "\n"
                 for start in stride(from: 0, to: order.count, by: ReviewList.block) {
                     let block = order[start ..< min(order.count, start + ReviewList.block)]
                     cases.prepare(block)
                     try checkRead(cases)
-                    rows += block.map { ReviewList.row(cases[$0], today: today) }
+                    for place in block {
+                        text += ReviewList.textLine(ReviewList.row(cases[place], today: today), form: form) + "\n"
+                        if text.utf8.count >= 1 << 20 {
+                            FileHandle.standardOutput.write(Data(maskCPR(text).utf8))
+                            text = ""
+                        }
+                    }
                 }
-                FileHandle.standardOutput.write(Data(maskCPR(ReviewList.textTable(rows, form: form)).utf8))
+                if !text.isEmpty { FileHandle.standardOutput.write(Data(maskCPR(text).utf8)) }
             }
         }
         if skipped { throw ExitCode(ExitStatus.problemsFound) }
