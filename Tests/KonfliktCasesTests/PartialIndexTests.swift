@@ -124,12 +124,26 @@ import KonfliktTestSupport
     /// The list of every case flagged at some point leaves the cases no longer open in the index file and
     /// reads them again as they are read, in any order: the summaries a complete index gives, with
     /// nothing more read into the index.
-    @Test func theClosedCasesStayInTheFileAndAreReadAgainInAnyOrder() throws {
+    @Test(arguments: [false, true]) func theClosedCasesStayInTheFileAndAreReadAgainInAnyOrder(sealed: Bool) throws {
         let (form, dir, full) = try Self.savedIndex(count: 400, seed: 41)
         var complete = full
         let expected = try complete.flaggedCases(includeClosed: true, today: Self.today)
-        let byID = Dictionary(uniqueKeysWithValues: expected.map { ($0.id, $0) })
-        var store = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        // The same cases, but for the keyed CPR hash: each index has a secret of its own.
+        let byID = Dictionary(uniqueKeysWithValues: expected.map { item in
+            var item = item
+            item.cprKey = 0
+            return (item.id, item)
+        })
+        func same(_ item: CaseSummary) -> Bool {
+            var item = item
+            item.cprKey = 0
+            return item == byID[item.id]
+        }
+        // Sealed: the lead's key seals the index (a clear one is rebuilt and sealed on the first open).
+        let keys = sealed ? BodyKeys(privateKeys: [Curve25519.KeyAgreement.PrivateKey()]) : nil
+        if sealed { _ = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys) }
+        var store = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys, scope: .open)
+        #expect(store.report.rebuiltBecause == nil && store.report.bytesRead == 0)
         let kept = store.index.records.count
         let all = try store.flaggedCases(includeClosed: true, today: Self.today)
         #expect(store.index.records.count == kept)
@@ -137,7 +151,7 @@ import KonfliktTestSupport
         #expect(!all.indices.allSatisfy(all.isRead))
         // Backwards: each case read on from its own place, the section opened again each time.
         for position in all.indices.reversed() {
-            #expect(all[position] == byID[all.id(at: position)])
+            #expect(all.id(at: position) == all[position].id && same(all[position]))
         }
         // In the order of the sorted list, a few rows prepared at a time.
         let filter = ReviewFilter(includeClosed: true)
@@ -148,16 +162,17 @@ import KonfliktTestSupport
             let block = order[start ..< min(order.count, start + 7)]
             all.prepare(block)
             #expect(block.allSatisfy(all.isRead))
-            for place in block { #expect(all[place] == byID[all.id(at: place)]) }
+            for place in block { #expect(all.id(at: place) == all[place].id && same(all[place])) }
         }
         #expect(!all.readFailed)
 
         // The file damaged under a list (in place, the same file): the reading fails and says so.
-        var other = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
+        var other = try CaseStore.open(directory: dir.data, state: dir.state, form: form, keys: keys, scope: .open)
         let unread = try other.flaggedCases(includeClosed: true, today: Self.today)
         let path = dir.state.file(CaseStore.indexFileName(for: dir.data))
         let bytes = try Data(contentsOf: URL(fileURLWithPath: path))
-        let place = try #require(IndexSource.bytes(bytes, key: nil)).places[IndexFormat.Section.flagged.rawValue]
+        let place = try #require(IndexSource.bytes(bytes, key: keys?.cacheKey(label: CaseStore.cacheLabel)))
+            .places[IndexFormat.Section.flagged.rawValue]
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: path))
         try handle.seek(toOffset: UInt64(place.offset) + UInt64(place.length / 2))
         let byte = try #require(try handle.read(upToCount: 1))
