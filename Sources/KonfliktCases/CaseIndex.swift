@@ -69,7 +69,7 @@ public struct CaseIndex: Sendable {
     /// Of the lines read in this session that could not be read, those that failed authentication
     /// (never saved: while there are any the index is not saved, so they are counted on every reading).
     public internal(set) var unauthentic = 0
-    /// While only part of a saved index is read (`IndexScope.open`, `.flagged`, `.lookup`, `.tallies`):
+    /// While only part of a saved index is read (`IndexScope.open`, `.lookup`, `.tallies`):
     /// what is still in its file.
     var partial: PartialIndex?
     /// A part of the saved index that was needed could not be read: the update rebuilds.
@@ -148,15 +148,23 @@ public struct CaseIndex: Sendable {
                               length: Int32(clamping: step.length))
         switch step.body {
         case .screening(let device, let author, let otherForm, let formVersion, let outcome):
-            // A partly read index learns from its id table that the screening is new; only when it may
-            // not be does it read the rest.
+            // A partly read index learns from its id table that the screening is new. When it may not
+            // be (at a million screenings one new id in 4,000 shares its first 4 bytes with a saved
+            // one), the saved sections are searched an entry at a time; after a few such searches in
+            // one reading (a copied file repeats many screenings) the rest is read instead.
+            var saved = false
             if partial?.restUnread == true, unreadMayHold(step.id) != false {
-                guard readAllOrLose() else { return }
+                if !lost, (partial?.searchesLeft ?? 0) > 0, let found = savedRecords(first: true, { $0.id == step.id }) {
+                    partial?.searchesLeft -= 1
+                    saved = !found.isEmpty
+                } else {
+                    guard readAllOrLose() else { return }
+                }
             }
             // Interned first, so that a spilled build, which finds repeated screenings only when it is
             // written, has the same strings as one kept in memory.
             let device = intern(device), author = intern(author)
-            guard spill != nil || position(of: step.id) == nil else {
+            guard !saved, spill != nil || position(of: step.id) == nil else {
                 duplicates.append(place)
                 return
             }

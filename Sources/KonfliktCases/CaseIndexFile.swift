@@ -5,17 +5,14 @@ import KonfliktLog
 import Synchronization
 
 /// How much of a saved index a reader needs at first: all of it (a correction), the open flagged cases
-/// only (the team lead's list), every case flagged at some point, or the export's tallies only (the
-/// export), the rest read when something asks for it.
+/// only (the team lead's list), or the export's tallies only (the export), the rest read when something
+/// asks for it.
 public enum IndexScope: Sendable {
     /// Every record and the history.
     case all
-    /// The records of cases flagged at some point first; the other records, the history and the id
-    /// table when needed.
-    case flagged
     /// The records of flagged cases with an open action first (what the lead's list shows by default);
-    /// the cases flagged at some point when asked for (`CaseIndex.readFlagged`), everything else as
-    /// for `flagged`.
+    /// the other cases flagged at some point are read from the file as a list of all cases is read
+    /// (`SavedCases`); the other records, the history and the id table when needed.
     case open
     /// No records at first: for looking a child up by CPR number (`CaseStore.hasScreening`) through the
     /// CPR table; everything else is read when needed.
@@ -398,17 +395,20 @@ struct SectionStream {
 /// What of a partly read index is still in its file.
 struct PartialIndex: Sendable {
     let source: IndexSource
-    /// The positions (in the full reading order, ascending) of the records read from the `open` and
-    /// `flagged` sections: the first `savedPositions.count` of `records` (none while both are unread).
+    /// The positions (in the full reading order, ascending) of the records read from the `open`
+    /// section: the first `savedPositions.count` of `records` (none while it is unread).
     var savedPositions: [Int32]
     /// How many records the file holds.
     let totalRecords: Int
-    /// Whether the `open`, `flagged`, `rest` and `history` sections are still unread.
-    var openUnread = true, flaggedUnread = true, restUnread = true, historyUnread = true
+    /// Whether the `open`, `rest` (with `flagged`) and `history` sections are still unread.
+    var openUnread = true, restUnread = true, historyUnread = true
     /// The sorted CPR table (9 bytes an entry), once read.
     var cprs: Data?
     /// The sorted id table, once gone through (`IDTable`).
     var ids: IDTable?
+    /// How many more new screenings whose id may be saved are searched for in the file before the
+    /// rest is read instead (`CaseIndex.fold`).
+    var searchesLeft = 3
     /// The export's tallies, once read (`IndexScope.tallies`); true for the saved records while the
     /// other records are unread.
     var tallies: SavedTallies?
@@ -798,7 +798,6 @@ extension CaseIndex {
         switch scope {
         case .lookup: break
         case .open: guard index.readOpen() else { return nil }
-        case .flagged: guard index.readFlagged() else { return nil }
         // Tallies that cannot be read or trusted: the records are, most likely (else a rebuild).
         case .tallies: guard index.readTallies() || index.readAll() else { return nil }
         case .all: guard index.readAll() else { return nil }
@@ -815,44 +814,6 @@ extension CaseIndex {
         forgetPositions()
         partial.savedPositions = positions
         partial.openUnread = false
-        self.partial = partial
-        return true
-    }
-
-    /// Reads the `open` and `flagged` sections of a partly read index (every case flagged at some
-    /// point): their records go first in `records`, in reading order, before any folded since. False
-    /// when they cannot be read or trusted.
-    mutating func readFlagged() -> Bool {
-        guard readOpen() else { return false }
-        guard var partial, partial.flaggedUnread else { return true }
-        // Both lists are in reading order: merged as the section is decoded (never held twice), the
-        // saved records stay in reading order.
-        // The section is read a part at a time, as the records are merged.
-        guard let (positions, first) = partial.positioned(.flagged) else { return false }
-        var stream = first
-        let saved = partial.savedPositions, loaded = records
-        var merged: [CaseRecord] = [], places: [Int32] = []
-        merged.reserveCapacity(loaded.count + positions.count)
-        places.reserveCapacity(saved.count + positions.count)
-        var a = 0, b = 0
-        while a < saved.count || b < positions.count {
-            if b == positions.count || (a < saved.count && saved[a] < positions[b]) {
-                merged.append(loaded[a])
-                places.append(saved[a])
-                a += 1
-            } else {
-                guard let record = stream.next(Self.decodeRecord) else { return false }
-                merged.append(record)
-                places.append(positions[b])
-                b += 1
-            }
-        }
-        guard stream.isAtEnd else { return false }
-        merged += loaded[saved.count...]       // in the room reserved: the records are never held twice
-        records = merged
-        forgetPositions()
-        partial.savedPositions = places
-        partial.flaggedUnread = false
         self.partial = partial
         return true
     }
@@ -919,37 +880,41 @@ extension CaseIndex {
 extension CaseIndex {
     // MARK: Reading the rest of a partly read index
 
-    /// Whether every record and the history are read (an index read with `IndexScope.flagged` or
-    /// `.open` is not, until something needs the rest).
+    /// Whether every record and the history are read (an index read with `IndexScope.open` is not,
+    /// until something needs the rest).
     public var isComplete: Bool { partial == nil }
 
     /// Reads what a partly read index left in its file: the other records (each in its place in the
     /// reading order, before the records folded since) and the history. False when they cannot be read
     /// or trusted (then the index must be rebuilt from the log).
     public mutating func readAll() -> Bool {
-        guard readFlagged(), var partial else { return partial == nil }
+        guard readOpen(), var partial else { return partial == nil }
         if partial.restUnread {
-            let loaded = records
-            guard let bytes = partial.source.section(.rest), let merged = BinaryReader.read(bytes, { input -> [CaseRecord]? in
-                // The section is the other records, one after the other, up to its end.
-                let savedCount = partial.savedPositions.count
-                guard savedCount <= loaded.count, savedCount <= partial.totalRecords else { return nil }
-                var merged: [CaseRecord] = []
-                merged.reserveCapacity(loaded.count + partial.totalRecords - savedCount)
-                var saved = 0
-                for position in 0..<Int32(partial.totalRecords) {
-                    if saved < savedCount, partial.savedPositions[saved] == position {
-                        merged.append(loaded[saved])
-                        saved += 1
-                    } else {
-                        guard let record = Self.decodeRecord(&input) else { return nil }
-                        merged.append(record)
-                    }
+            // The records in memory (the `open` section's, then those folded since), the `flagged`
+            // section's (with their positions) and `rest`'s (the others, up to its end) merge into the
+            // reading order, each section read a part at a time.
+            guard let (flaggedPositions, first) = partial.positioned(.flagged) else { return false }
+            var flagged = first, rest = SectionStream(source: partial.source, section: .rest)
+            let saved = partial.savedPositions, loaded = records
+            guard saved.count <= loaded.count, saved.count + flaggedPositions.count <= partial.totalRecords else { return false }
+            var merged: [CaseRecord] = []
+            merged.reserveCapacity(loaded.count + partial.totalRecords - saved.count)
+            var a = 0, b = 0
+            for position in 0..<Int32(partial.totalRecords) {
+                if a < saved.count, saved[a] == position {
+                    merged.append(loaded[a])
+                    a += 1
+                    continue
                 }
-                guard input.atEnd, saved == savedCount else { return nil }
-                merged += loaded[savedCount...]
-                return merged
-            }) else { return false }
+                let isFlagged = b < flaggedPositions.count && flaggedPositions[b] == position
+                if isFlagged { b += 1 }
+                guard let record = isFlagged ? flagged.next(Self.decodeRecord) : rest.next(Self.decodeRecord) else { return false }
+                merged.append(record)
+            }
+            // Nothing more in either section (a section read to its end, an empty one too, is checked).
+            guard a == saved.count, b == flaggedPositions.count, flagged.next(Self.decodeRecord) == nil,
+                  rest.next(Self.decodeRecord) == nil, flagged.isAtEnd, rest.isAtEnd else { return false }
+            merged += loaded[saved.count...]
             records = merged
             forgetPositions()
             partial.restUnread = false
@@ -982,7 +947,7 @@ extension CaseIndex {
     func savedRecords(first: Bool = false, _ matches: (CaseRecord) -> Bool) -> [CaseRecord]? {
         guard let partial else { return [] }
         var found: [CaseRecord] = []
-        let unread = [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread),
+        let unread = [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.restUnread),
                       (.rest, partial.restUnread)]
         for (section, isUnread) in unread where isUnread {
             // The open and flagged sections give their records' positions first, `rest` runs to its end.

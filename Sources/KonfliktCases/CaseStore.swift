@@ -183,12 +183,16 @@ public struct CaseStore: Sendable {
         // written into the index file and read back as a saved index is (`RecordSpill`): a million
         // screenings are never all in memory.
         let place = !spilling || (try? state.create()) == nil ? nil : SpillPlace(directory: state.path, sealed: key != nil)
+        let wasPartial = !index.isComplete
         report = try index.update(directory: directory, keys: keys, spill: place, progress: progress)
         saveWarning = nil
         // A few new lines are cheaper to read again next time than rewriting the whole index for them
         // (tens of megabytes at a million events): the saved index may lag the log by less than
-        // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte).
+        // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte). Not when they made the
+        // update read every saved record (a screening whose id is saved already: a copied file), which
+        // every start would do again.
         let worthSaving = !savedIndexLoaded || report.rebuiltBecause != nil || report.bytesRead >= saveAfterBytes
+            || (wasPartial && index.isComplete)
         // Built from scratch with a spill, or read in part with changes of saved records waiting (or
         // enough new to save): written by streaming its records, then read back as the command asked.
         if index.isSpilled || index.hasWaitingChanges || (!index.isComplete && report.changed && worthSaving && place != nil) {
@@ -300,27 +304,25 @@ public struct CaseStore: Sendable {
         index.record(id).map { summary($0, today: today) }
     }
 
-    /// The flagged cases (open ones only unless `includeClosed`), in reading order, each summary made
-    /// when it is read (see `CaseList`). An index opened with `IndexScope.open` reads the cases flagged
-    /// at some point only when `includeClosed` asks for them; one opened with `.lookup` or `.tallies`
-    /// reads them first too. A saved index whose sections cannot be read is rebuilt from the log.
+    /// The flagged cases (open ones only unless `includeClosed`), each summary made when it is read (see
+    /// `CaseList`). A partly read index keeps the cases flagged at some point and no longer open in its
+    /// file (`SavedCases`: read through once here, read again as the list is read). A saved index whose
+    /// sections cannot be read is rebuilt from the log.
     public mutating func flaggedCases(includeClosed: Bool, today: LocalDate) throws -> CaseList {
-        try reading { $0.readOpen() }
-        // The cases flagged at some point and closed stay in the index file while it holds them
-        // unchanged: read through once here, then read again as the list is read.
-        if includeClosed, let partial = index.partial, let saved = SavedCases(partial) {
-            var places: [Int32] = []
-            for (place, record) in index.records.enumerated() where record.wasFlagged { places.append(Int32(place)) }
-            return CaseList(index: index, places: places, saved: saved, today: today)
+        var saved: SavedCases?
+        try reading { index in
+            guard index.readOpen() else { return false }
+            guard includeClosed, let partial = index.partial else { return true }
+            saved = SavedCases(partial)
+            return saved != nil
         }
-        try reading { includeClosed ? $0.readFlagged() : $0.readOpen() }
         // All cases: also those a correction took the flag from, so the lead never loses their trace.
         var places: [Int32] = []
         for (place, record) in index.records.enumerated()
         where includeClosed ? record.wasFlagged : CaseIndex.isOpenFlagged(record) {
             places.append(Int32(place))
         }
-        return CaseList(index: index, places: places, today: today)
+        return CaseList(index: index, places: places, saved: saved, today: today)
     }
 
     /// Calls `body` with the export's tally key of every screening of the form and how many screenings

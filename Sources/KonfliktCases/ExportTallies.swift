@@ -84,7 +84,7 @@ extension CaseIndex {
     /// records; an index read with `IndexScope.tallies` counts the saved tallies and the screenings
     /// folded since (a saved record that changed since, by a correction or a follow-up, made the reader
     /// read every record first, so the saved tallies are true while the other records are unread).
-    /// Nil when the index was read in part without its tallies (`IndexScope.open`, `.flagged`, `.lookup`).
+    /// Nil when the index was read in part without its tallies (`IndexScope.open`, `.lookup`).
     public func tallies(_ body: (TallyKey, Int) -> Void) -> Int? {
         guard let partial, partial.restUnread else { return Self.tally(records[...], body) }
         guard let saved = partial.tallies else { return nil }

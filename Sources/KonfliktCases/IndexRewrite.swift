@@ -24,7 +24,7 @@ extension CaseIndex {
 
         // The sections not read yet: the flagged ones with their positions, `rest` with the others.
         var positioned: [(positions: [Int32], next: Int, stream: SectionStream)] = []
-        for (section, unread) in [(IndexFormat.Section.open, partial.openUnread), (.flagged, partial.flaggedUnread)] where unread {
+        for (section, unread) in [(IndexFormat.Section.open, partial.openUnread), (.flagged, true)] where unread {
             guard let (positions, stream) = partial.positioned(section) else { throw CocoaError(.fileReadCorruptFile) }
             positioned.append((positions, 0, stream))
         }

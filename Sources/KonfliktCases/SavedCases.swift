@@ -33,9 +33,10 @@ final class SavedCases: Sendable {
     static let runLength = 4096
 
     /// The section of `partial`, read through once here: each part checked or opened, every record
-    /// decoded, only the ids kept. Nil when it is read already or cannot be read or trusted.
+    /// decoded, only the ids kept. Nil when it is read already (with the rest) or cannot
+    /// be read or trusted.
     init?(_ partial: PartialIndex) {
-        guard partial.flaggedUnread, let (positions, first) = partial.positioned(.flagged) else { return nil }
+        guard partial.restUnread, let (positions, first) = partial.positioned(.flagged) else { return nil }
         var stream = first
         var ids: [UUID] = []
         ids.reserveCapacity(positions.count)

@@ -139,7 +139,7 @@ import KonfliktTestSupport
         return (keptBack, patchedBack)
     }
 
-    @Test(arguments: [(IndexScope.open, false), (.flagged, false), (.lookup, false), (.tallies, false), (.open, true)])
+    @Test(arguments: [(IndexScope.open, false), (.lookup, false), (.tallies, false), (.open, true)])
     func aRewriteFromTheSavedFileSavesWhatReadingEverythingSaves(scope: IndexScope, history: Bool) throws {
         let form = try Sample.form()
         let source = try CaseIndexTests.demo(count: 400, seed: 63, form: form)

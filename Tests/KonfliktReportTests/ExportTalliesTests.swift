@@ -150,7 +150,7 @@ import Testing
     /// still counts everything: it reads the rest first.
     @Test func aListReaderReadsTheRestToCount() throws {
         let (form, dir) = try Self.saved(seed: 43, keys: nil)
-        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .flagged)
+        let list = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
         #expect(!list.index.isComplete)
         let layout = ReportLayout(form: form)
         let fromList = try ReportAggregator.table(list, layout: layout, options: ReportOptions())
