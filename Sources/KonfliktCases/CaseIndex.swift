@@ -154,9 +154,8 @@ public struct CaseIndex: Sendable {
             // one reading (a copied file repeats many screenings) the rest is read instead.
             var saved = false
             if partial?.restUnread == true, unreadMayHold(step.id) != false {
-                if !lost, (partial?.searchesLeft ?? 0) > 0, let found = savedRecords(first: true, { $0.id == step.id }) {
-                    partial?.searchesLeft -= 1
-                    saved = !found.isEmpty
+                if let found = lost ? nil : savedScreening(step.id) {
+                    saved = found
                 } else {
                     guard readAllOrLose() else { return }
                 }

@@ -406,9 +406,10 @@ struct PartialIndex: Sendable {
     var cprs: Data?
     /// The sorted id table, once gone through (`IDTable`).
     var ids: IDTable?
-    /// How many more new screenings whose id may be saved are searched for in the file before the
-    /// rest is read instead (`CaseIndex.fold`).
+    /// How many more new screenings whose id may be saved are searched for in the file one by one
+    /// (`CaseIndex.savedScreening`), and after that every saved id, sorted (16 bytes a screening).
     var searchesLeft = 3
+    var savedIDs: [UUIDKey]?
     /// The export's tallies, once read (`IndexScope.tallies`); true for the saved records while the
     /// other records are unread.
     var tallies: SavedTallies?
@@ -986,6 +987,34 @@ extension CaseIndex {
         return stream.isAtEnd ? [] : nil
     }
 
+    /// Whether the screening `id` is among the records not read yet: searched for in the sections an
+    /// entry at a time the first few times in a reading, then in a sorted table of every saved id, made
+    /// in one pass (a copied file repeats many screenings). Nil when a section cannot be read or trusted.
+    mutating func savedScreening(_ id: UUID) -> Bool? {
+        guard var partial else { return false }
+        if partial.searchesLeft > 0 {
+            partial.searchesLeft -= 1
+            self.partial = partial
+            return savedRecords(first: true) { $0.id == id }.map { !$0.isEmpty }
+        }
+        if partial.savedIDs == nil {
+            var ids: [UUIDKey] = []
+            ids.reserveCapacity(partial.totalRecords)
+            guard savedRecords(first: false, { ids.append(UUIDKey($0.id)); return false }) != nil else { return nil }
+            ids.sort()
+            partial.savedIDs = ids
+            self.partial = partial
+        }
+        guard let ids = partial.savedIDs else { return nil }
+        let wanted = UUIDKey(id)
+        var low = 0, high = ids.count
+        while low < high {
+            let middle = (low + high) / 2
+            if ids[middle] < wanted { low = middle + 1 } else { high = middle }
+        }
+        return low < ids.count && ids[low] == wanted
+    }
+
     /// Whether a screening `id` may be among the records not read yet, by the id table (gone through
     /// once, then read a part at a time); nil when the table cannot be read or trusted.
     mutating func unreadMayHold(_ id: UUID) -> Bool? {
@@ -1069,6 +1098,17 @@ struct IDTable: Sendable {
         }
         return false
     }
+}
+
+/// A screening id as two numbers, ordered (for a sorted table of ids).
+struct UUIDKey: Comparable, Sendable {
+    let high: UInt64, low: UInt64
+
+    init(_ id: UUID) {
+        (high, low) = id.sortKey
+    }
+
+    static func < (lhs: UUIDKey, rhs: UUIDKey) -> Bool { (lhs.high, lhs.low) < (rhs.high, rhs.low) }
 }
 
 /// An entry of the CPR table: a keyed CPR hash and a visit, ordered by key, then visit.

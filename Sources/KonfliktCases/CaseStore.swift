@@ -189,10 +189,10 @@ public struct CaseStore: Sendable {
         // A few new lines are cheaper to read again next time than rewriting the whole index for them
         // (tens of megabytes at a million events): the saved index may lag the log by less than
         // `saveAfterBytes`, which each start reads again (about 30 ms a megabyte). Not when they made the
-        // update read every saved record (a screening whose id is saved already: a copied file), which
-        // every start would do again.
+        // update read every saved record or id (screenings whose ids are saved already: a copied file),
+        // which every start would do again.
         let worthSaving = !savedIndexLoaded || report.rebuiltBecause != nil || report.bytesRead >= saveAfterBytes
-            || (wasPartial && index.isComplete)
+            || (wasPartial && index.isComplete) || index.partial?.savedIDs != nil
         // Built from scratch with a spill, or read in part with changes of saved records waiting (or
         // enough new to save): written by streaming its records, then read back as the command asked.
         if index.isSpilled || index.hasWaitingChanges || (!index.isComplete && report.changed && worthSaving && place != nil) {

@@ -240,13 +240,13 @@ import KonfliktTestSupport
         #expect(!again.index.isComplete)
         #expect(try Self.listed(again) == (try Self.fromScratch(dir, form)))
 
-        // A copied file that repeats more screenings than are worth searching for one by one: the rest
-        // is read, and saved then, though the copy is a few bytes, so the next start does not read every
-        // record again.
+        // A copied file that repeats more screenings than are worth searching for one by one: every
+        // saved id is read into a sorted table (not every record), and the index is saved then, though
+        // the copy is a few bytes, so the next start does not do it again.
         try Sample.write(lines: Array(screenings[1...5]), to: dir.data.file("kopi2.jsonl"))
         let many = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
         let more = try CaseFolder.fold(directory: dir.data, options: FoldOptions(form: form, today: Self.today))
-        #expect(many.index.isComplete && many.index.orphanCount == more.orphans.count)
+        #expect(!many.index.isComplete && many.index.orphanCount == more.orphans.count && more.orphans.count >= 6)
         #expect(try Self.listed(many) == (try Self.fromScratch(dir, form)))
         let after = try CaseStore.open(directory: dir.data, state: dir.state, form: form, scope: .open)
         #expect(after.report.bytesRead == 0 && !after.index.isComplete)
