@@ -1006,12 +1006,7 @@ extension CaseIndex {
             self.partial = partial
         }
         guard let ids = partial.savedIDs else { return nil }
-        let wanted = UUIDKey(id)
-        var low = 0, high = ids.count
-        while low < high {
-            let middle = (low + high) / 2
-            if ids[middle] < wanted { low = middle + 1 } else { high = middle }
-        }
+        let wanted = UUIDKey(id), low = lowerBound(ids, wanted)
         return low < ids.count && ids[low] == wanted
     }
 
@@ -1088,12 +1083,7 @@ struct IDTable: Sendable {
                 kept = (number, Self.entries(bytes))
             }
             guard let entries = kept?.entries else { return nil }
-            // A binary search in the sorted part.
-            var low = 0, high = entries.count
-            while low < high {
-                let middle = (low + high) / 2
-                if entries[middle] < prefix { low = middle + 1 } else { high = middle }
-            }
+            let low = lowerBound(entries, prefix)
             if low < entries.count, entries[low] == prefix { return true }
         }
         return false

@@ -519,7 +519,7 @@ struct SpillChanges: Sendable {
 }
 
 /// How many of `sorted` (ascending) are less than `value`.
-func lowerBound(_ sorted: [Int32], _ value: Int32) -> Int {
+func lowerBound<Element: Comparable>(_ sorted: [Element], _ value: Element) -> Int {
     var low = 0, high = sorted.count
     while low < high {
         let middle = (low + high) / 2

@@ -84,45 +84,30 @@ final class SavedCases: Sendable {
     /// picked before: the rows about to be written or shown.
     func prepare(_ positions: some Sequence<Int>) {
         window.withLock { window in
-            var wanted = Set(positions.filter { $0 >= 0 && $0 < ids.count })
-            var picked: [UInt8] = [], pickedAt: [Int: Int32] = [:]
-            pickedAt.reserveCapacity(wanted.count)
-            func pick(_ position: Int, _ record: CaseRecord) {
-                pickedAt[position] = Int32(picked.count)
-                var out = BinaryWriter()
-                CaseIndex.encode(record, to: &out)
-                picked += out.data
-            }
-            // Those at hand are kept.
-            let run = window.start ..< window.start + window.run.count
-            for position in wanted {
-                if let record = window.pickedRecord(position) ?? (run.contains(position) ? window.run[position - run.lowerBound] : nil) {
-                    pick(position, record)
-                }
-            }
-            wanted.subtract(pickedAt.keys)
+            let wanted = Set(positions.filter { $0 >= 0 && $0 < ids.count })
             window.picked = []
             window.pickedAt = [:]
-            if let last = wanted.max() {
-                window.stream = nil
-                guard skip(to: 0, &window) else {
+            guard let last = wanted.max() else { return }
+            var picked: [UInt8] = [], pickedAt: [Int: Int32] = [:]
+            pickedAt.reserveCapacity(wanted.count)
+            window.stream = nil
+            guard skip(to: 0, &window) else {
+                window.failed = true
+                return
+            }
+            // The records wanted are copied as they are encoded, the others only read past.
+            while window.next <= last {
+                let isWanted = wanted.contains(window.next)
+                if isWanted { pickedAt[window.next] = Int32(picked.count) }
+                guard window.stream?.next({ input -> Bool? in
+                    let read = isWanted ? input.copy(to: &picked) { CaseIndex.decodeRecord(&$0) != nil }
+                                        : CaseIndex.decodeRecord(&input) != nil
+                    return read ? true : nil
+                }) != nil else {
                     window.failed = true
                     return
                 }
-                // The records wanted are copied as they are encoded, the others only read past.
-                while window.next <= last {
-                    let wanted = wanted.contains(window.next)
-                    if wanted { pickedAt[window.next] = Int32(picked.count) }
-                    guard window.stream?.next({ input -> Bool? in
-                        let read = wanted ? input.copy(to: &picked) { CaseIndex.decodeRecord(&$0) != nil }
-                                          : CaseIndex.decodeRecord(&input) != nil
-                        return read ? true : nil
-                    }) != nil else {
-                        window.failed = true
-                        return
-                    }
-                    window.next += 1
-                }
+                window.next += 1
             }
             window.picked = picked
             window.pickedAt = pickedAt

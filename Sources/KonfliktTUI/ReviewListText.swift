@@ -144,12 +144,7 @@ extension ReviewList {
         return label.count > 14 ? String(label.prefix(13)) + "…" : label
     }
 
-    /// The text table of `review --list`: one line per case, the actions last.
-    public static func textTable(_ rows: [ReviewRow], form: Form) -> String {
-        ([textHeader] + rows.map { textLine($0, form: form) }).joined(separator: "\n") + "\n"
-    }
-
-    /// The text table's heading.
+    /// The heading of the text table of `review --list` (one line per case, the actions last).
     public static let textHeader = "Dato        Besøg  Barn         SP     Dage  Id                                    Handlinger"
 
     /// One row of the text table (its columns have fixed widths, so a long list is written a row at a time).

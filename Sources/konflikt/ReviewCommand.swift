@@ -144,14 +144,10 @@ struct ReviewCommand: ParsableCommand {
                 // the output ever sit whole in memory.
                 var output: [UInt8] = Array("[".utf8)
                 output.reserveCapacity(1 << 20 + 4096)
-                for (index, place) in order.enumerated() {
-                    // The cases left in the index file are read a block of rows at a time.
-                    if index % ReviewList.block == 0 {
-                        cases.prepare(order[index ..< min(order.count, index + ReviewList.block)])
-                        try checkRead(cases)
-                    }
-                    let row = ReviewList.row(cases[place], today: today)
+                var index = 0
+                try forEachRow(order, of: cases, today: today) { row in
                     output += index == 0 ? [0x0A] : [0x2C, 0x0A]
+                    index += 1
                     // Authors written by older versions or other tools were never checked as initials.
                     let author = row.item.author
                     ReviewList.appendJSON(row, author: Initials.isValid(author) ? author : maskCPR(author), to: &output)
@@ -163,18 +159,13 @@ struct ReviewCommand: ParsableCommand {
                 output += Array((order.isEmpty ? "]\n" : "\n]\n").utf8)
                 FileHandle.standardOutput.write(Data(output))
             } else {
-                // Written a block of rows at a time (the columns have fixed widths).
+                // Written about a megabyte at a time (the columns have fixed widths).
                 var text = ReviewList.textHeader + "\n"
-                for start in stride(from: 0, to: order.count, by: ReviewList.block) {
-                    let block = order[start ..< min(order.count, start + ReviewList.block)]
-                    cases.prepare(block)
-                    try checkRead(cases)
-                    for place in block {
-                        text += ReviewList.textLine(ReviewList.row(cases[place], today: today), form: form) + "\n"
-                        if text.utf8.count >= 1 << 20 {
-                            FileHandle.standardOutput.write(Data(maskCPR(text).utf8))
-                            text = ""
-                        }
+                try forEachRow(order, of: cases, today: today) { row in
+                    text += ReviewList.textLine(row, form: form) + "\n"
+                    if text.utf8.count >= 1 << 20 {
+                        FileHandle.standardOutput.write(Data(maskCPR(text).utf8))
+                        text = ""
                     }
                 }
                 if !text.isEmpty { FileHandle.standardOutput.write(Data(maskCPR(text).utf8)) }
@@ -183,11 +174,19 @@ struct ReviewCommand: ParsableCommand {
         if skipped { throw ExitCode(ExitStatus.problemsFound) }
     }
 
-    /// Stops the list when a case could not be read again from the index file.
-    private func checkRead(_ cases: CaseList) throws {
-        guard cases.readFailed else { return }
-        printError("Sagsindekset kunne ikke læses igen undervejs; listen er ikke færdig. Kør kommandoen igen.")
-        throw ExitCode(ExitStatus.ioError)
+    /// Gives `body` the row of each case at `order`, in order: the cases left in the index file are read
+    /// a block of rows at a time, and the list stops when one could not be read again.
+    private func forEachRow(_ order: [Int], of cases: CaseList, today: LocalDate,
+                            _ body: (ReviewRow) throws -> Void) throws {
+        for start in stride(from: 0, to: order.count, by: ReviewList.block) {
+            let block = order[start ..< min(order.count, start + ReviewList.block)]
+            cases.prepare(block)
+            if cases.readFailed {
+                printError("Sagsindekset kunne ikke læses igen undervejs; listen er ikke færdig. Kør kommandoen igen.")
+                throw ExitCode(ExitStatus.ioError)
+            }
+            for place in block { try body(ReviewList.row(cases[place], today: today)) }
+        }
     }
 }
 
